@@ -1,0 +1,66 @@
+/* What a measurement produced, as the writers see it. */
+#ifndef IPCBENCH_RESULTS_H
+#define IPCBENCH_RESULTS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ipcbench/histogram.h"
+
+enum ipcb_status { IPCB_OK, IPCB_SKIPPED, IPCB_FAILED, IPCB_INTERRUPTED };
+
+struct ipcb_result {
+    const char *transport;
+    const char *pattern;        /* "pingpong" or "stream" */
+    uint64_t size_bytes;
+    uint64_t messages;          /* timed messages (round trips for pingpong) */
+    double seconds;
+    double msgs_per_s, mib_per_s;
+    const char *latency_kind;   /* "rtt", "one-way" or "" */
+    struct ipcb_hist *hist;     /* NULL when nothing was timed */
+    struct ipcb_hist_stats stats;
+    double cpu_user_s, cpu_sys_s;   /* both sides */
+    uint64_t ctx_switches;          /* both sides */
+    uint64_t errors;            /* lost or out-of-order messages (lossy only) */
+    enum ipcb_status status;
+    char reason[256];           /* why skipped, failed or interrupted */
+};
+
+struct ipcb_meta {
+    const char *version;
+    char command_line[1024];
+    char date_utc[32];
+    char host[128];
+    char kernel[256];
+    char cpu_model[160];
+    int cores;
+    const char *clock;
+    double clock_read_ns;
+    char pinning[64];
+    uint64_t warmup;
+    uint64_t count;             /* 0 when bounded by duration */
+    uint64_t duration_ns;       /* 0 when bounded by count */
+};
+
+struct ipcb_results {
+    struct ipcb_meta meta;
+    struct ipcb_result *rows;
+    size_t n_rows, cap_rows;
+};
+
+const char *ipcb_status_text(const struct ipcb_result *r, char *buf, size_t len);
+
+/* writers: 0 or -errno */
+int ipcb_write_csv(FILE *f, const struct ipcb_results *res);
+int ipcb_write_meta_json(FILE *f, const struct ipcb_meta *m);
+int ipcb_write_json(FILE *f, const struct ipcb_results *res);
+int ipcb_write_hgrm(FILE *f, const struct ipcb_hist *h, double unit_ns);
+void ipcb_write_table_header(FILE *f);
+void ipcb_write_table_row(FILE *f, const struct ipcb_result *r);
+/* the results directory of DESIGN.md: summary.csv, meta.json, hist/ */
+int ipcb_write_results_dir(const char *dir, const struct ipcb_results *res,
+                           char *err, size_t errlen);
+/* JSON string with escapes, quotes included */
+void ipcb_json_string(FILE *f, const char *s);
+
+#endif

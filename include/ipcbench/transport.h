@@ -1,0 +1,69 @@
+/* The table of operations every IPC mechanism fills. The driver and the
+ * patterns only ever talk to this table; they never name a mechanism. */
+#ifndef IPCBENCH_TRANSPORT_H
+#define IPCBENCH_TRANSPORT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+enum ipcb_side { IPCB_PRODUCER = 0, IPCB_CONSUMER = 1 };
+
+/* flags */
+#define IPCB_STREAM  0x1u /* byte stream: no message boundaries */
+#define IPCB_MESSAGE 0x2u /* each send arrives as one message */
+#define IPCB_DUPLEX  0x4u /* one underlying object carries both directions */
+#define IPCB_LOSSY   0x8u /* may drop or reorder: losses are counted, not fatal */
+
+#define IPCB_ERR_LEN 256
+
+/* One channel between a producer and a consumer, both directions.
+ * create() fills it in the parent before fork; each child inherits a copy. */
+struct ipcb_chan {
+    const struct ipcb_transport *t;
+    size_t msg_max;        /* largest message this channel will carry */
+    unsigned ring_slots;   /* queue depth, for mechanisms that have one */
+    int recv_timeout_ms;   /* IPCB_LOSSY only: a receive gives up after this */
+    enum ipcb_side side;   /* set by open() in the child */
+    void *priv;            /* the transport's own state, made by create() */
+    char err[IPCB_ERR_LEN];/* what went wrong, when an op returns < 0 */
+};
+
+struct ipcb_transport {
+    const char *name;      /* as on the command line: "posix-mq" */
+    const char *summary;   /* one line for `ipcbench list` */
+    unsigned flags;
+    /* live system limit on one message in bytes, 0 = none */
+    size_t (*max_message)(void);
+    /* how max_message() is raised, e.g. "sysctl kernel.msgmax"; NULL if fixed */
+    const char *limit_setting;
+    int (*create)(struct ipcb_chan *c);                  /* parent, before fork */
+    int (*open)(struct ipcb_chan *c, enum ipcb_side side); /* in the child */
+    /* optional, parent: both sides have opened, names can go now */
+    void (*opened)(struct ipcb_chan *c);
+    /* send/recv move exactly one message of len bytes (byte streams loop over
+     * partial transfers). They return len, 0 on end of file, or -errno;
+     * recv on a message transport returns the length that arrived. On an
+     * IPCB_LOSSY transport recv returns -EAGAIN after recv_timeout_ms. */
+    ssize_t (*send)(struct ipcb_chan *c, const void *buf, size_t len);
+    ssize_t (*recv)(struct ipcb_chan *c, void *buf, size_t len);
+    void (*close)(struct ipcb_chan *c, enum ipcb_side side); /* in the child */
+    void (*destroy)(struct ipcb_chan *c);  /* parent, on every path; idempotent */
+};
+
+/* registry.c */
+const struct ipcb_transport *ipcb_transport_find(const char *name);
+const struct ipcb_transport *const *ipcb_transports(size_t *count);
+
+/* helpers shared by transports (src/transports/common.c) */
+ssize_t ipcb_write_full(int fd, const void *buf, size_t len);
+ssize_t ipcb_read_full(int fd, void *buf, size_t len);
+/* "ipcbench-<pid>-<n>-<random>", unique to this process and call */
+void ipcb_unique_name(char *buf, size_t len, const char *prefix);
+/* a fresh 0700 directory under $TMPDIR (or /tmp) named ipcbench-XXXXXX */
+int ipcb_private_dir(char *buf, size_t len);
+/* read a decimal number from a /proc/sys file; 0 when it cannot be read */
+size_t ipcb_read_sysctl(const char *path);
+void ipcb_chan_error(struct ipcb_chan *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,298 @@
+/* The command line: parse and validate into a plan. Nothing here prints;
+ * every refusal is one line in err and -EINVAL. */
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "ipcbench/plan.h"
+
+#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
+#define IPCB_MAX_SIZE (64ull << 20)
+
+enum { OPT_WARMUP = 256, OPT_CPU, OPT_CSV, OPT_JSON, OPT_RING, OPT_TIMEOUT, OPT_VERIFY };
+
+static const struct option long_opts[] = {
+    {"transport", required_argument, NULL, 't'},
+    {"size", required_argument, NULL, 's'},
+    {"pattern", required_argument, NULL, 'p'},
+    {"count", required_argument, NULL, 'n'},
+    {"duration", required_argument, NULL, 'd'},
+    {"warmup", required_argument, NULL, OPT_WARMUP},
+    {"cpu", required_argument, NULL, OPT_CPU},
+    {"output", required_argument, NULL, 'o'},
+    {"csv", required_argument, NULL, OPT_CSV},
+    {"json", required_argument, NULL, OPT_JSON},
+    {"ring-slots", required_argument, NULL, OPT_RING},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"verify", required_argument, NULL, OPT_VERIFY},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+static int parse_transports(const char *s, struct ipcb_plan *p, char *err, size_t errlen)
+{
+    size_t n_all;
+    const struct ipcb_transport *const *all = ipcb_transports(&n_all);
+    char buf[512];
+    if (!*s)
+        FAIL("empty transport list (try 'ipcbench list' for the names, or 'all')");
+    if (strlen(s) >= sizeof buf)
+        FAIL("transport list too long");
+    strcpy(buf, s);
+    p->n_transports = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (strcmp(tok, "all") == 0) {
+            for (size_t i = 0; i < n_all && p->n_transports < IPCB_MAX_TRANSPORTS; i++)
+                p->transports[p->n_transports++] = all[i];
+            continue;
+        }
+        const struct ipcb_transport *t = ipcb_transport_find(tok);
+        if (!t) {
+            char names[400] = "";
+            for (size_t i = 0; i < n_all; i++) {
+                strncat(names, all[i]->name, sizeof names - strlen(names) - 1);
+                strncat(names, ", ", sizeof names - strlen(names) - 1);
+            }
+            FAIL("unknown transport '%s' (known: %sall)", tok, names);
+        }
+        if (p->n_transports >= IPCB_MAX_TRANSPORTS)
+            FAIL("too many transports (at most %d)", IPCB_MAX_TRANSPORTS);
+        p->transports[p->n_transports++] = t;
+    }
+    if (p->n_transports == 0 || s[0] == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,"))
+        FAIL("transport list '%s' has an empty item", s);
+    /* drop repeats, keep the order given */
+    size_t w = 0;
+    for (size_t i = 0; i < p->n_transports; i++) {
+        size_t j = 0;
+        while (j < w && p->transports[j] != p->transports[i])
+            j++;
+        if (j == w)
+            p->transports[w++] = p->transports[i];
+    }
+    p->n_transports = w;
+    return 0;
+}
+
+static int parse_patterns(const char *s, unsigned *out, char *err, size_t errlen)
+{
+    char buf[128];
+    if (!*s || strlen(s) >= sizeof buf || s[0] == ',' || s[strlen(s) - 1] == ',' ||
+        strstr(s, ",,"))
+        FAIL("pattern list '%s' is empty or has an empty item (use pingpong, stream or all)", s);
+    strcpy(buf, s);
+    *out = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (strcmp(tok, "pingpong") == 0) *out |= IPCB_PAT_PINGPONG;
+        else if (strcmp(tok, "stream") == 0) *out |= IPCB_PAT_STREAM;
+        else if (strcmp(tok, "all") == 0) *out |= IPCB_PAT_PINGPONG | IPCB_PAT_STREAM;
+        else FAIL("unknown pattern '%s' (use pingpong, stream or all)", tok);
+    }
+    return 0;
+}
+
+static int parse_cpu_number(const char *s, const cpu_set_t *allowed, int *cpu, char *err,
+                            size_t errlen)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || errno || v < 0)
+        FAIL("--cpu: '%s' is not a CPU number (use A,B, e.g. --cpu 0,1)", s);
+    if (v >= CPU_SETSIZE || !CPU_ISSET((int)v, allowed))
+        FAIL("--cpu: CPU %ld is not available here (this process may use CPUs 0..%d)", v,
+             CPU_COUNT(allowed) - 1);
+    *cpu = (int)v;
+    return 0;
+}
+
+static int parse_cpus(const char *s, int cpu[2], char *err, size_t errlen)
+{
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0)
+        FAIL("--cpu: cannot read this process's CPU affinity");
+    const char *comma = strchr(s, ',');
+    char a[32];
+    if (!comma || strchr(comma + 1, ',') || (size_t)(comma - s) >= sizeof a)
+        FAIL("--cpu '%s': expected two CPU numbers A,B (producer, consumer)", s);
+    memcpy(a, s, (size_t)(comma - s));
+    a[comma - s] = '\0';
+    int rc = parse_cpu_number(a, &allowed, &cpu[0], err, errlen);
+    if (rc == 0)
+        rc = parse_cpu_number(comma + 1, &allowed, &cpu[1], err, errlen);
+    return rc;
+}
+
+/* -n 0 and friends: numbers that must be at least lo */
+static int parse_count_opt(const char *opt, const char *s, uint64_t lo, uint64_t hi,
+                           uint64_t *out, char *err, size_t errlen)
+{
+    char why[IPCB_UNITS_ERR];
+    uint64_t v;
+    if (s[0] == '0' && s[1] == '\0' && lo == 0) {
+        *out = 0;
+        return 0;
+    }
+    if (ipcb_parse_count(s, &v, why, sizeof why) != 0)
+        FAIL("%s: %s", opt, why);
+    if (v < lo || v > hi)
+        FAIL("%s %s is out of range (%llu to %llu)", opt, s, (unsigned long long)lo,
+             (unsigned long long)hi);
+    *out = v;
+    return 0;
+}
+
+static int validate(struct ipcb_plan *p, int have_count, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < p->n_sizes; i++)
+        if (p->sizes[i] > IPCB_MAX_SIZE) {
+            char sz[32];
+            ipcb_format_size(p->sizes[i], sz, sizeof sz);
+            FAIL("--size %s is larger than the largest message ipcbench sends (64M)", sz);
+        }
+    if (have_count && p->duration_ns)
+        FAIL("give --count or --duration, not both");
+    if (p->duration_ns)
+        p->count = 0;
+    /* one transport at one size it cannot carry is a mistake, not a skip */
+    if (p->n_transports == 1 && p->n_sizes == 1) {
+        char why[256];
+        if (ipcb_check_limit(p->transports[0], p->sizes[0], 1, why, sizeof why) != 0)
+            FAIL("--size %s", why);
+    }
+    return 0;
+}
+
+int ipcb_parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, size_t errlen)
+{
+    char why[IPCB_UNITS_ERR];
+    int have_count = 0, have_sizes = 0, have_transports = 0;
+    memset(p, 0, sizeof *p);
+    p->command = IPCB_CMD_RUN;
+    p->patterns = IPCB_PAT_PINGPONG | IPCB_PAT_STREAM;
+    p->count = IPCB_DEFAULT_COUNT;
+    p->warmup = IPCB_DEFAULT_WARMUP;
+    p->timeout_ns = IPCB_DEFAULT_TIMEOUT_NS;
+    p->cpu[0] = p->cpu[1] = -1;
+    p->ring_slots = IPCB_DEFAULT_RING_SLOTS;
+    p->argc = argc;
+    p->argv = argv;
+
+    int first = 1;
+    if (argc > 1 && argv[1][0] != '-') {
+        const char *cmd = argv[1];
+        if (strcmp(cmd, "run") == 0) p->command = IPCB_CMD_RUN;
+        else if (strcmp(cmd, "list") == 0) p->command = IPCB_CMD_LIST;
+        else if (strcmp(cmd, "plot") == 0) p->command = IPCB_CMD_PLOT;
+        else if (strcmp(cmd, "cleanup") == 0) p->command = IPCB_CMD_CLEANUP;
+        else if (strcmp(cmd, "help") == 0) p->command = IPCB_CMD_HELP;
+        else FAIL("unknown command '%s' (use run, list, plot DIR, cleanup or --help)", cmd);
+        first = 2;
+    }
+
+    optind = 0; /* full reset: the parser may be called more than once */
+    opterr = 0;
+    int sub_argc = argc - first + 1;
+    char **sub_argv = argv + first - 1;
+    int c;
+    while ((c = getopt_long(sub_argc, sub_argv, "+:t:s:p:n:d:o:qhV", long_opts, NULL)) != -1) {
+        const char *arg = optarg;
+        switch (c) {
+        case 't':
+            if (parse_transports(arg, p, err, errlen)) return -EINVAL;
+            have_transports = 1;
+            break;
+        case 's':
+            if (ipcb_parse_size_list(arg, p->sizes, IPCB_MAX_SIZES, &p->n_sizes, why, sizeof why))
+                FAIL("--size: %s", why);
+            have_sizes = 1;
+            break;
+        case 'p':
+            if (parse_patterns(arg, &p->patterns, err, errlen)) return -EINVAL;
+            break;
+        case 'n':
+            if (parse_count_opt("--count", arg, 1, UINT64_MAX / 4, &p->count, err, errlen))
+                return -EINVAL;
+            have_count = 1;
+            break;
+        case 'd':
+            if (ipcb_parse_duration(arg, &p->duration_ns, why, sizeof why))
+                FAIL("--duration: %s", why);
+            break;
+        case OPT_WARMUP:
+            if (parse_count_opt("--warmup", arg, 0, 1000000000ull, &p->warmup, err, errlen))
+                return -EINVAL;
+            break;
+        case OPT_CPU:
+            if (parse_cpus(arg, p->cpu, err, errlen)) return -EINVAL;
+            break;
+        case 'o':
+            if (!*arg) FAIL("-o: empty directory name");
+            p->outdir = arg;
+            break;
+        case OPT_CSV:
+            if (!*arg) FAIL("--csv: empty file name");
+            p->csv_path = arg;
+            break;
+        case OPT_JSON:
+            if (!*arg) FAIL("--json: empty file name");
+            p->json_path = arg;
+            break;
+        case OPT_RING: {
+            uint64_t v;
+            if (parse_count_opt("--ring-slots", arg, 2, 65536, &v, err, errlen))
+                return -EINVAL;
+            p->ring_slots = (unsigned)v;
+            break;
+        }
+        case OPT_TIMEOUT:
+            if (ipcb_parse_duration(arg, &p->timeout_ns, why, sizeof why))
+                FAIL("--timeout: %s", why);
+            if (p->timeout_ns < 100000000ull)
+                FAIL("--timeout %s is too short (at least 100ms)", arg);
+            break;
+        case OPT_VERIFY:
+            if (strcmp(arg, "full") == 0) p->verify_full = 1;
+            else if (strcmp(arg, "stamps") == 0) p->verify_full = 0;
+            else FAIL("--verify '%s': use full or stamps", arg);
+            break;
+        case 'q': p->quiet = 1; break;
+        case 'h': p->command = IPCB_CMD_HELP; return 0;
+        case 'V': p->command = IPCB_CMD_VERSION; return 0;
+        case ':':
+            FAIL("option '%s' needs a value (see --help)", sub_argv[optind - 1]);
+        default:
+            if (optopt && optopt < 256)
+                FAIL("unknown option '-%c' (see --help)", optopt);
+            FAIL("unknown option '%s' (see --help)", sub_argv[optind - 1]);
+        }
+    }
+    int rest = sub_argc - optind;
+    if (p->command == IPCB_CMD_PLOT) {
+        if (rest != 1)
+            FAIL("plot takes one results directory: ipcbench plot DIR");
+        p->plot_dir = sub_argv[optind];
+        return 0;
+    }
+    if (rest > 0)
+        FAIL("unexpected argument '%s' (see --help)", sub_argv[optind]);
+    if (p->command != IPCB_CMD_RUN)
+        return 0;
+    if (!have_transports)
+        parse_transports("all", p, err, errlen);
+    if (!have_sizes) {
+        static const uint64_t defaults[] = {64, 4096, 65536};
+        memcpy(p->sizes, defaults, sizeof defaults);
+        p->n_sizes = 3;
+    }
+    return validate(p, have_count, err, errlen);
+}

@@ -1,0 +1,108 @@
+/* The results directory: summary.csv, meta.json and hist/<t>-<p>-<size>.hgrm. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ipcbench/results.h"
+#include "meta.h"
+
+static int mkdir_p(const char *path)
+{
+    char buf[4096];
+    if (strlen(path) >= sizeof buf)
+        return -ENAMETOOLONG;
+    strcpy(buf, path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+            return -errno;
+        *p = '/';
+    }
+    if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+        return -errno;
+    struct stat st;
+    if (stat(buf, &st) != 0)
+        return -errno;
+    if (!S_ISDIR(st.st_mode))
+        return -ENOTDIR;
+    return 0;
+}
+
+int ipcb_prepare_outdir(const char *requested, char *out, size_t len, char *err, size_t errlen)
+{
+    if (requested) {
+        snprintf(out, len, "%s", requested);
+    } else {
+        char host[64] = "host", stamp[32];
+        gethostname(host, sizeof host - 1);
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+        snprintf(out, len, "results/%s-%s", stamp, host);
+        /* a second run within the same second gets its own directory */
+        for (int i = 2; access(out, F_OK) == 0 && i < 1000; i++)
+            snprintf(out, len, "results/%s-%s-%d", stamp, host, i);
+    }
+    int rc = mkdir_p(out);
+    if (rc == 0 && access(out, W_OK | X_OK) != 0)
+        rc = -errno;
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot use '%s' as the results directory: %s", out,
+                 strerror(-rc));
+        return rc;
+    }
+    return 0;
+}
+
+static int write_file(const char *dir, const char *name, int (*fn)(FILE *, const void *),
+                      const void *arg, char *err, size_t errlen)
+{
+    char path[4096 + 256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = fn(f, arg);
+    if (fclose(f) != 0 || rc != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int csv_fn(FILE *f, const void *a) { return ipcb_write_csv(f, a); }
+static int meta_fn(FILE *f, const void *a) { return ipcb_write_meta_json(f, a); }
+static int hgrm_fn(FILE *f, const void *a) { return ipcb_write_hgrm(f, a, 1000.0); }
+
+int ipcb_write_results_dir(const char *dir, const struct ipcb_results *res, char *err,
+                           size_t errlen)
+{
+    if (write_file(dir, "summary.csv", csv_fn, res, err, errlen) ||
+        write_file(dir, "meta.json", meta_fn, &res->meta, err, errlen))
+        return -1;
+    char hist_dir[4096];
+    snprintf(hist_dir, sizeof hist_dir, "%s/hist", dir);
+    if (mkdir(hist_dir, 0755) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot make %s: %s", hist_dir, strerror(errno));
+        return -1;
+    }
+    for (size_t i = 0; i < res->n_rows; i++) {
+        const struct ipcb_result *r = &res->rows[i];
+        if (!r->hist)
+            continue;
+        char name[256];
+        snprintf(name, sizeof name, "%s-%s-%llu.hgrm", r->transport, r->pattern,
+                 (unsigned long long)r->size_bytes);
+        if (write_file(hist_dir, name, hgrm_fn, r->hist, err, errlen))
+            return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,56 @@
+/* Bookkeeping the patterns share; none of it runs between two clock reads. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "side.h"
+
+int ipcb_side_fail(struct ipcb_side_args *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->res->error, sizeof a->res->error, fmt, ap);
+    va_end(ap);
+    a->res->failed = 1;
+    return -1;
+}
+
+int ipcb_side_io_error(struct ipcb_side_args *a, const char *what, uint64_t seq, ssize_t rc)
+{
+    if (a->chan->err[0])
+        return ipcb_side_fail(a, "%s of message %llu: %s", what,
+                              (unsigned long long)seq, a->chan->err);
+    if (rc == 0)
+        return ipcb_side_fail(a, "%s of message %llu: the other side closed the channel",
+                              what, (unsigned long long)seq);
+    if (rc < 0)
+        return ipcb_side_fail(a, "%s of message %llu: %s", what, (unsigned long long)seq,
+                              strerror((int)-rc));
+    return ipcb_side_fail(a, "%s of message %llu: %zd of %llu bytes", what,
+                          (unsigned long long)seq, rc, (unsigned long long)a->size);
+}
+
+static struct rusage usage_at_start;
+
+void ipcb_side_usage_begin(struct ipcb_side_args *a)
+{
+    (void)a;
+    getrusage(RUSAGE_SELF, &usage_at_start);
+}
+
+static double tv_seconds(struct timeval tv)
+{
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+void ipcb_side_usage_end(struct ipcb_side_args *a)
+{
+    struct rusage now;
+    getrusage(RUSAGE_SELF, &now);
+    a->res->cpu_user_s = tv_seconds(now.ru_utime) - tv_seconds(usage_at_start.ru_utime);
+    a->res->cpu_sys_s = tv_seconds(now.ru_stime) - tv_seconds(usage_at_start.ru_stime);
+    a->res->ctx_switches = (uint64_t)((now.ru_nvcsw - usage_at_start.ru_nvcsw) +
+                                      (now.ru_nivcsw - usage_at_start.ru_nivcsw));
+}

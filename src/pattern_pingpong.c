@@ -1,0 +1,117 @@
+/* Ping-pong: the producer sends size bytes, the consumer echoes them; the
+ * producer's histogram holds round-trip times. Between the two clock reads
+ * there is the send, the receive and nothing else. */
+#include <errno.h>
+#include <stdatomic.h>
+
+#include "clock.h"
+#include "message.h"
+#include "side.h"
+
+int ipcb_pingpong_producer(struct ipcb_side_args *a)
+{
+    struct ipcb_chan *c = a->chan;
+    ssize_t (*const send)(struct ipcb_chan *, const void *, size_t) = c->t->send;
+    ssize_t (*const recv)(struct ipcb_chan *, void *, size_t) = c->t->recv;
+    const size_t len = a->size;
+    const int lossy = (c->t->flags & IPCB_LOSSY) != 0;
+    struct ipcb_side_result *res = a->res;
+    uint64_t total = atomic_load(&a->sh->total), end_ns = 0;
+
+    for (uint64_t seq = 0; seq < total; seq++) {
+        ipcb_msg_stamp(a->buf, len, seq);
+        if (seq == a->warmup) {
+            ipcb_side_usage_begin(a);
+            res->first_ns = ipcb_now_ns();
+            if (a->duration_ns)
+                end_ns = res->first_ns + a->duration_ns;
+        }
+        uint64_t t0 = ipcb_now_ns();
+        if (end_ns && t0 >= end_ns) {
+            /* this one is the last; the consumer must know before it arrives */
+            total = seq + 1;
+            atomic_store_explicit(&a->sh->total, total, memory_order_release);
+        }
+        ssize_t n = send(c, a->buf, len);
+        if (n != (ssize_t)len)
+            return ipcb_side_io_error(a, "send", seq, n);
+        uint64_t t1;
+        for (;;) {
+            n = recv(c, a->rbuf, len);
+            t1 = ipcb_now_ns();
+            if (!lossy || n != (ssize_t)len)
+                break;
+            uint64_t got = ipcb_msg_unwrap(seq, ipcb_msg_seq(a->rbuf, len), len);
+            if (got == seq)
+                break;
+            res->reordered++; /* a late answer to an earlier message */
+        }
+        if (n != (ssize_t)len) {
+            if (lossy && n == -EAGAIN) {
+                res->lost++;
+                continue;
+            }
+            return ipcb_side_io_error(a, "receive of the answer", seq, n);
+        }
+        if (seq >= a->warmup) {
+            ipcb_hist_record(&res->hist, t1 - t0);
+            res->messages++;
+        }
+        atomic_store_explicit(&res->progress, seq + 1, memory_order_relaxed);
+        if (ipcb_msg_check_full(a->rbuf, a->expect, len, seq) != 0) {
+            ipcb_msg_describe(res->error, sizeof res->error, a->rbuf, a->expect, len, seq);
+            res->failed = 1;
+            return -1;
+        }
+    }
+    res->last_ns = ipcb_now_ns();
+    res->span_messages = res->messages;
+    ipcb_side_usage_end(a);
+    atomic_store(&a->sh->producer_done, 1);
+    return 0;
+}
+
+int ipcb_pingpong_consumer(struct ipcb_side_args *a)
+{
+    struct ipcb_chan *c = a->chan;
+    ssize_t (*const send)(struct ipcb_chan *, const void *, size_t) = c->t->send;
+    ssize_t (*const recv)(struct ipcb_chan *, void *, size_t) = c->t->recv;
+    const size_t len = a->size;
+    const int lossy = (c->t->flags & IPCB_LOSSY) != 0;
+    struct ipcb_side_result *res = a->res;
+    uint64_t expected = 0;
+
+    for (;;) {
+        if (expected == a->warmup)
+            ipcb_side_usage_begin(a);
+        ssize_t n = recv(c, a->buf, len);
+        if (n != (ssize_t)len) {
+            if (lossy && n == -EAGAIN) {
+                if (atomic_load(&a->sh->producer_done))
+                    break;
+                continue;
+            }
+            return ipcb_side_io_error(a, "receive", expected, n);
+        }
+        n = send(c, a->buf, len);
+        if (n != (ssize_t)len)
+            return ipcb_side_io_error(a, "send of the answer", expected, n);
+        /* checked after the answer left, so the check is not in the round trip */
+        uint64_t seq = expected;
+        if (lossy) {
+            seq = ipcb_msg_unwrap(expected, ipcb_msg_seq(a->buf, len), len);
+        } else if (ipcb_msg_check_stamps(a->buf, len, seq) != 0) {
+            ipcb_msg_describe(res->error, sizeof res->error, a->buf, a->expect, len, seq);
+            res->failed = 1;
+            return -1;
+        }
+        if (seq >= a->warmup)
+            res->messages++;
+        expected = seq + 1;
+        atomic_store_explicit(&res->progress, expected, memory_order_relaxed);
+        if (expected >= atomic_load_explicit(&a->sh->total, memory_order_acquire))
+            break;
+    }
+    ipcb_side_usage_end(a);
+    return 0;
+}

@@ -1,0 +1,114 @@
+/* Stream: the producer sends as fast as the mechanism takes them; the
+ * consumer receives and checks every message and measures throughput from
+ * its first to its last. Messages of 16 bytes or more carry their send time,
+ * so the consumer also records one-way latency under load. */
+#include <errno.h>
+#include <stdatomic.h>
+
+#include "clock.h"
+#include "message.h"
+#include "side.h"
+
+int ipcb_stream_producer(struct ipcb_side_args *a)
+{
+    struct ipcb_chan *c = a->chan;
+    ssize_t (*const send)(struct ipcb_chan *, const void *, size_t) = c->t->send;
+    const size_t len = a->size;
+    const int timestamp = len >= 16;
+    struct ipcb_side_result *res = a->res;
+    uint64_t total = atomic_load(&a->sh->total), end_ns = 0;
+
+    for (uint64_t seq = 0; seq < total; seq++) {
+        ipcb_msg_stamp(a->buf, len, seq);
+        if (seq >= a->warmup) {
+            uint64_t now = ipcb_now_ns();
+            if (seq == a->warmup) {
+                ipcb_side_usage_begin(a);
+                res->first_ns = now;
+                if (a->duration_ns)
+                    end_ns = now + a->duration_ns;
+            }
+            if (end_ns && now >= end_ns) {
+                total = seq + 1;
+                atomic_store_explicit(&a->sh->total, total, memory_order_release);
+            }
+            if (timestamp)
+                ipcb_put64(a->buf + 8, now);
+            res->messages++;
+        }
+        ssize_t n = send(c, a->buf, len);
+        if (n != (ssize_t)len)
+            return ipcb_side_io_error(a, "send", seq, n);
+        atomic_store_explicit(&res->progress, seq + 1, memory_order_relaxed);
+    }
+    res->last_ns = ipcb_now_ns();
+    ipcb_side_usage_end(a);
+    atomic_store(&a->sh->producer_done, 1);
+    return 0;
+}
+
+int ipcb_stream_consumer(struct ipcb_side_args *a)
+{
+    struct ipcb_chan *c = a->chan;
+    ssize_t (*const recv)(struct ipcb_chan *, void *, size_t) = c->t->recv;
+    const size_t len = a->size;
+    const int lossy = (c->t->flags & IPCB_LOSSY) != 0;
+    const int timestamp = len >= 16;
+    /* the span opens at the last warm-up message, or at the first of all */
+    const uint64_t span_open = a->warmup ? a->warmup - 1 : 0;
+    struct ipcb_side_result *res = a->res;
+    uint64_t expected = 0;
+
+    if (a->warmup == 0)
+        ipcb_side_usage_begin(a);
+    for (;;) {
+        ssize_t n = recv(c, a->buf, len);
+        uint64_t now = ipcb_now_ns();
+        if (n != (ssize_t)len) {
+            if (lossy && n == -EAGAIN) {
+                if (atomic_load(&a->sh->producer_done))
+                    break;
+                continue;
+            }
+            return ipcb_side_io_error(a, "receive", expected, n);
+        }
+        uint64_t seq = expected;
+        if (lossy) {
+            seq = ipcb_msg_unwrap(expected, ipcb_msg_seq(a->buf, len), len);
+            if (seq < expected) {
+                res->reordered++;
+                continue;
+            }
+            res->lost += seq - expected;
+        } else {
+            int bad = a->verify_full ? ipcb_msg_check_full(a->buf, a->expect, len, seq)
+                                     : ipcb_msg_check_stamps(a->buf, len, seq);
+            if (bad) {
+                ipcb_msg_describe(res->error, sizeof res->error, a->buf, a->expect, len, seq);
+                res->failed = 1;
+                return -1;
+            }
+        }
+        if (seq >= a->warmup) {
+            if (timestamp)
+                ipcb_hist_record(&res->hist, now - ipcb_get64(a->buf + 8));
+            res->messages++;
+        }
+        if (seq >= span_open) {
+            if (res->first_ns == 0) {
+                res->first_ns = now;
+                if (a->warmup)
+                    ipcb_side_usage_begin(a);
+            } else {
+                res->span_messages++;
+            }
+            res->last_ns = now;
+        }
+        expected = seq + 1;
+        atomic_store_explicit(&res->progress, expected, memory_order_relaxed);
+        if (expected >= atomic_load_explicit(&a->sh->total, memory_order_acquire))
+            break;
+    }
+    ipcb_side_usage_end(a);
+    return 0;
+}

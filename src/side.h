@@ -1,0 +1,60 @@
+/* What the two forked sides share with the driver, and the pattern loops. */
+#ifndef IPCB_SIDE_H
+#define IPCB_SIDE_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "ipcbench/histogram.h"
+#include "ipcbench/transport.h"
+
+struct ipcb_side_result {
+    int failed;
+    char error[IPCB_ERR_LEN];
+    uint64_t messages;          /* timed messages this side saw */
+    uint64_t first_ns, last_ns; /* timed span */
+    uint64_t span_messages;     /* messages that arrived inside the span */
+    uint64_t lost, reordered;   /* IPCB_LOSSY only */
+    double cpu_user_s, cpu_sys_s;
+    uint64_t ctx_switches;
+    int cpu;                    /* CPU it ran on at the end */
+    /* progress for the watchdog and the display: messages done so far */
+    _Alignas(64) _Atomic uint64_t progress;
+    _Alignas(64) struct ipcb_hist hist;
+};
+
+/* one anonymous shared mapping per measurement, made before fork */
+struct ipcb_shared {
+    /* all messages, warm-up included; in duration mode the producer sets it
+     * before it sends the last one, so the consumer knows where to stop */
+    _Alignas(64) _Atomic uint64_t total;
+    _Atomic int producer_done;
+    struct ipcb_side_result side[2];
+};
+
+struct ipcb_side_args {
+    struct ipcb_chan *chan;
+    struct ipcb_shared *sh;
+    struct ipcb_side_result *res;   /* &sh->side[this side] */
+    uint64_t size;
+    uint64_t warmup;
+    uint64_t duration_ns;           /* 0: run sh->total messages */
+    int verify_full;
+    /* size bytes each, all holding the filler: what is sent, what arrives,
+     * and scratch for full verification */
+    unsigned char *buf, *rbuf, *expect;
+};
+
+int ipcb_pingpong_producer(struct ipcb_side_args *a);
+int ipcb_pingpong_consumer(struct ipcb_side_args *a);
+int ipcb_stream_producer(struct ipcb_side_args *a);
+int ipcb_stream_consumer(struct ipcb_side_args *a);
+
+/* pattern_common.c */
+int ipcb_side_fail(struct ipcb_side_args *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int ipcb_side_io_error(struct ipcb_side_args *a, const char *what, uint64_t seq, ssize_t rc);
+void ipcb_side_usage_begin(struct ipcb_side_args *a);
+void ipcb_side_usage_end(struct ipcb_side_args *a);
+
+#endif

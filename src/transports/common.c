@@ -1,0 +1,89 @@
+/* What the transports share: full reads and writes over byte streams,
+ * unique names, private directories, live limits. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "ipcbench/transport.h"
+
+ssize_t ipcb_write_full(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, p + done, len - done);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        done += (size_t)n;
+    }
+    return (ssize_t)done;
+}
+
+ssize_t ipcb_read_full(int fd, void *buf, size_t len)
+{
+    char *p = buf;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = read(fd, p + done, len - done);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        if (n == 0)
+            return done ? -EPIPE : 0; /* end of file, or torn mid-message */
+        done += (size_t)n;
+    }
+    return (ssize_t)done;
+}
+
+void ipcb_unique_name(char *buf, size_t len, const char *prefix)
+{
+    static atomic_uint counter;
+    unsigned rnd = 0;
+    if (getrandom(&rnd, sizeof rnd, GRND_NONBLOCK) != (ssize_t)sizeof rnd)
+        rnd = (unsigned)rand();
+    snprintf(buf, len, "%sipcbench-%ld-%u-%08x", prefix, (long)getpid(),
+             atomic_fetch_add(&counter, 1), rnd);
+}
+
+int ipcb_private_dir(char *buf, size_t len)
+{
+    const char *tmp = getenv("TMPDIR");
+    if (!tmp || !*tmp)
+        tmp = "/tmp";
+    int n = snprintf(buf, len, "%s/ipcbench-%ld-XXXXXX", tmp, (long)getpid());
+    if (n < 0 || (size_t)n >= len)
+        return -ENAMETOOLONG;
+    if (!mkdtemp(buf)) /* mkdtemp makes it 0700 */
+        return -errno;
+    return 0;
+}
+
+size_t ipcb_read_sysctl(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    unsigned long long v = 0;
+    if (fscanf(f, "%llu", &v) != 1)
+        v = 0;
+    fclose(f);
+    return (size_t)v;
+}
+
+void ipcb_chan_error(struct ipcb_chan *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->err, sizeof c->err, fmt, ap);
+    va_end(ap);
+}

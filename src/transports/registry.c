@@ -1,0 +1,24 @@
+/* The only place that lists every transport. */
+#include <string.h>
+
+#include "ipcbench/transport.h"
+
+extern const struct ipcb_transport ipcb_pipe;
+
+static const struct ipcb_transport *const all[] = {
+    &ipcb_pipe,
+};
+
+const struct ipcb_transport *const *ipcb_transports(size_t *count)
+{
+    *count = sizeof all / sizeof all[0];
+    return all;
+}
+
+const struct ipcb_transport *ipcb_transport_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (strcmp(all[i]->name, name) == 0)
+            return all[i];
+    return NULL;
+}
