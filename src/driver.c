@@ -43,7 +43,7 @@ int ipcb_check_limit(const struct ipcb_transport *t, uint64_t size, int with_hin
     if (n < 0 || (size_t)n >= len)
         return -EMSGSIZE;
     if (t->limit_setting && with_hint)
-        snprintf(buf + n, len - (size_t)n, " (%s); raise it with %s=%llu",
+        snprintf(buf + n, len - (size_t)n, " (%s); raise it with sysctl %s=%llu",
                  t->limit_setting, t->limit_setting, (unsigned long long)size);
     else if (t->limit_setting)
         snprintf(buf + n, len - (size_t)n, " (%s)", t->limit_setting);
