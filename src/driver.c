@@ -95,8 +95,17 @@ child_main(const struct ipcb_plan *p, struct ipcb_chan *chan, struct ipcb_shared
         .chan = chan, .sh = sh, .res = res, .size = size, .warmup = p->warmup,
         .duration_ns = p->duration_ns, .verify_full = p->verify_full,
         .buf = message_buffer(size), .rbuf = message_buffer(size),
-        .expect = message_buffer(size),
+        .expect = message_buffer(size), .inject_seq = UINT64_MAX,
     };
+    /* test hook: IPCBENCH_INJECT=seq:N or payload:N spoils message N */
+    const char *inject = getenv("IPCBENCH_INJECT");
+    if (inject && side == IPCB_PRODUCER) {
+        unsigned long long n;
+        if (sscanf(inject, "seq:%llu", &n) == 1)
+            a.inject_seq = n;
+        else if (sscanf(inject, "payload:%llu", &n) == 1)
+            a.inject_seq = n, a.inject_payload = 1;
+    }
     if (!a.buf || !a.rbuf || !a.expect) {
         snprintf(res->error, sizeof res->error, "out of memory for %llu-byte buffers",
                  (unsigned long long)size);
@@ -120,6 +129,8 @@ child_main(const struct ipcb_plan *p, struct ipcb_chan *chan, struct ipcb_shared
     close(go_fd);
 
     rc = side_fn[pattern_idx][side](&a);
+    if (rc != 0)
+        res->failed_ns = ipcb_now_ns();
     chan->t->close(chan, side);
     res->cpu = sched_getcpu();
     _exit(rc == 0 ? 0 : 1);
@@ -183,11 +194,17 @@ static void failure_reason(const struct child ch[2], const struct ipcb_shared *s
                      sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
             return;
         }
+    /* of two sides that failed, the first one is the cause (a consumer that
+     * found a wrong message closes the channel and the producer then fails) */
+    int first = -1;
     for (int s = 0; s < 2; s++)
-        if (sh->side[s].failed) {
-            snprintf(out, len, "%s: %s", side_name[s], sh->side[s].error);
-            return;
-        }
+        if (sh->side[s].failed &&
+            (first < 0 || sh->side[s].failed_ns < sh->side[first].failed_ns))
+            first = s;
+    if (first >= 0) {
+        snprintf(out, len, "%s: %s", side_name[first], sh->side[first].error);
+        return;
+    }
     for (int s = 0; s < 2; s++)
         if (ch[s].done && WIFEXITED(ch[s].status) && WEXITSTATUS(ch[s].status) != 0) {
             snprintf(out, len, "%s exited with status %d", side_name[s],

@@ -54,3 +54,11 @@ void ipcb_side_usage_end(struct ipcb_side_args *a)
     a->res->ctx_switches = (uint64_t)((now.ru_nvcsw - usage_at_start.ru_nvcsw) +
                                       (now.ru_nivcsw - usage_at_start.ru_nivcsw));
 }
+
+void ipcb_side_inject(struct ipcb_side_args *a)
+{
+    if (a->inject_payload && a->size > 16)
+        a->buf[a->size / 2 + 8] ^= 0x5a;
+    else
+        a->buf[0] ^= 0x01;
+}

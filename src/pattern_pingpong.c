@@ -20,6 +20,7 @@ int ipcb_pingpong_producer(struct ipcb_side_args *a)
 
     for (uint64_t seq = 0; seq < total; seq++) {
         ipcb_msg_stamp(a->buf, len, seq);
+        ipcb_side_maybe_inject(a, seq);
         if (seq == a->warmup) {
             ipcb_side_usage_begin(a);
             res->first_ns = ipcb_now_ns();

@@ -10,6 +10,7 @@
 
 struct ipcb_side_result {
     int failed;
+    uint64_t failed_ns;         /* when: the earlier failure is the cause */
     char error[IPCB_ERR_LEN];
     uint64_t messages;          /* timed messages this side saw */
     uint64_t first_ns, last_ns; /* timed span */
@@ -40,6 +41,9 @@ struct ipcb_side_args {
     uint64_t warmup;
     uint64_t duration_ns;           /* 0: run sh->total messages */
     int verify_full;
+    /* test hook (IPCBENCH_INJECT): the producer spoils message inject_seq */
+    uint64_t inject_seq;
+    int inject_payload;             /* 1: a payload byte, 0: the sequence number */
     /* size bytes each, all holding the filler: what is sent, what arrives,
      * and scratch for full verification */
     unsigned char *buf, *rbuf, *expect;
@@ -51,6 +55,12 @@ int ipcb_stream_producer(struct ipcb_side_args *a);
 int ipcb_stream_consumer(struct ipcb_side_args *a);
 
 /* pattern_common.c */
+void ipcb_side_inject(struct ipcb_side_args *a);
+static inline void ipcb_side_maybe_inject(struct ipcb_side_args *a, uint64_t seq)
+{
+    if (__builtin_expect(seq == a->inject_seq, 0))
+        ipcb_side_inject(a);
+}
 int ipcb_side_fail(struct ipcb_side_args *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int ipcb_side_io_error(struct ipcb_side_args *a, const char *what, uint64_t seq, ssize_t rc);

@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""The binary as a user meets it: help, list, the results directory and its
+files, extra outputs, refusals of bad input, verification that catches a
+spoiled message, a dead child, an interrupted run, and nothing left behind."""
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import census  # noqa: E402
+
+BIN = os.path.abspath(sys.argv[1])
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def run(*args, env=None, cwd=None, timeout=300):
+    e = dict(os.environ)
+    e.update(env or {})
+    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout,
+                          env=e, cwd=cwd)
+
+
+def rows_of(path):
+    return list(csv.DictReader(open(path)))
+
+
+census.ensure_mqueue()
+before = census.take()
+work = tempfile.mkdtemp(prefix="e2e-cli-")
+
+# --- help, version, list
+r = run("--help")
+check(r.returncode == 0 and "--transport" in r.stdout and "--size" in r.stdout, "--help")
+r = run("--version")
+check(r.returncode == 0 and r.stdout.startswith("ipcbench "), "--version")
+r = run("list")
+check(r.returncode == 0 and any(l.split()[:2] == ["pipe", "stream"] for l in r.stdout.splitlines()),
+      "list shows pipe as a stream")
+
+# --- the results directory
+out = os.path.join(work, "r1")
+r = run("-t", "pipe", "-s", "64,4k", "-n", "2000", "-o", out, "--csv", os.path.join(work, "x.csv"),
+        "--json", os.path.join(work, "x.json"))
+check(r.returncode == 0, "a pipe run exits 0 (%s)" % r.stderr)
+check("pingpong" in r.stdout and "p50" in r.stdout, "the table is printed")
+rows = rows_of(os.path.join(out, "summary.csv"))
+check([(x["pattern"], x["size_bytes"]) for x in rows] ==
+      [("pingpong", "64"), ("pingpong", "4096"), ("stream", "64"), ("stream", "4096")],
+      "summary.csv rows in order")
+check(open(os.path.join(work, "x.csv")).read() == open(os.path.join(out, "summary.csv")).read(),
+      "--csv FILE holds the same as summary.csv")
+meta = json.load(open(os.path.join(out, "meta.json")))
+for key in ("version", "command_line", "date_utc", "kernel", "cpu_model", "cores", "clock",
+            "clock_read_ns", "pinning"):
+    check(key in meta, "meta.json has %s" % key)
+check(meta.get("clock_read_ns", 0) > 0 and meta.get("cores", 0) >= 1, "meta figures are real")
+check("-t pipe" in meta.get("command_line", ""), "meta.json holds the command line")
+doc = json.load(open(os.path.join(work, "x.json")))
+check(len(doc["results"]) == len(rows), "--json has every row")
+for jrow, crow in zip(doc["results"], rows):
+    lat = jrow.get("latency_ns") or {}
+    check(str(lat.get("p50")) == crow["p50_ns"] and str(jrow["messages"]) == crow["messages"],
+          "--json figures equal summary.csv (%s %s)" % (crow["pattern"], crow["size_bytes"]))
+hists = sorted(os.listdir(os.path.join(out, "hist")))
+check(hists == ["pipe-pingpong-4096.hgrm", "pipe-pingpong-64.hgrm", "pipe-stream-4096.hgrm",
+                "pipe-stream-64.hgrm"], "one .hgrm per measurement (%s)" % hists)
+text = open(os.path.join(out, "hist", "pipe-pingpong-64.hgrm")).read()
+check("#[Total count" not in text and "Total count    =         2000]" in text,
+      ".hgrm footer counts the 2000 round trips")
+
+# --- default results directory, duration bound
+r = run("-t", "pipe", "-s", "64", "-p", "pingpong", "-d", "300ms", "-q", cwd=work)
+found = [d for d in os.listdir(os.path.join(work, "results"))] if os.path.isdir(
+    os.path.join(work, "results")) else []
+check(r.returncode == 0 and len(found) == 1, "without -o the run lands in results/<date>-<host>")
+if found:
+    rows = rows_of(os.path.join(work, "results", found[0], "summary.csv"))
+    check(len(rows) == 1 and rows[0]["status"] == "ok" and int(rows[0]["messages"]) > 0,
+          "a duration-bound run measures")
+
+# --- verification catches a spoiled message
+for inject, pattern, extra, want in (
+        ("seq:300", "pingpong", [], "message 300"),
+        ("seq:300", "stream", [], "message 300"),
+        ("payload:300", "pingpong", [], "payload differs"),
+        ("payload:300", "stream", ["--verify", "full"], "payload differs")):
+    o = os.path.join(work, "inj")
+    r = run("-t", "pipe", "-s", "4k", "-p", pattern, "-n", "1000", "-q", "-o", o, *extra,
+            env={"IPCBENCH_INJECT": inject})
+    rows = rows_of(os.path.join(o, "summary.csv"))
+    check(r.returncode == 1 and rows[0]["status"].startswith("failed:") and want in rows[0]["status"],
+          "%s %s is caught: exit %d, %s" % (inject, pattern, r.returncode, rows[0]["status"]))
+
+# --- bad input: one line on stderr, exit 2, no results directory
+bad = [
+    ["-t", "nosuch"], ["-t", ""], ["-t", "pipe,,pipe"], ["-t", ","], ["-s", "0"], ["-s", "-4k"],
+    ["-s", "4q"], ["-s", ""], ["-s", "1M..64"], ["-s", "99999999999999999999"], ["-s", "128M"],
+    ["-s", "64,,4k"], ["-n", "0"], ["-n", "-5"], ["-n", "abc"], ["-n", "99999999999999999999"],
+    ["-d", "0s"], ["-d", "5x"], ["-d", "-1s"], ["-n", "100", "-d", "1s"], ["--warmup", "-1"],
+    ["--cpu", "0"], ["--cpu", "0,99999"], ["--cpu", "a,b"], ["--cpu", "0,1,2"], ["-p", "nosuch"],
+    ["-p", ""], ["--bogus"], ["-x"], ["-t"], ["foo"], ["frobnicate"], ["-o", "/dev/null/sub"],
+    ["-o", ""], ["--timeout", "1ms"], ["--ring-slots", "1"], ["--ring-slots", "99999999"],
+    ["--verify", "maybe"], ["--csv", ""], ["plot"], ["plot", "a", "b"], ["list", "extra"],
+]
+for args in bad:
+    o = os.path.join(work, "never")
+    full = args + (["-o", o] if "-o" not in args and args[0] not in ("plot", "list") else [])
+    r = run(*full, "-q")
+    lines = r.stderr.strip().splitlines()
+    check(r.returncode == 2, "%s: exit 2 (got %d)" % (args, r.returncode))
+    check(len(lines) == 1 and lines[0].startswith("ipcbench: "),
+          "%s: one line on stderr (got %r)" % (args, r.stderr))
+    check(not os.path.exists(o), "%s: no results directory made" % args)
+
+
+# --- a child that dies, a run that is interrupted
+def children(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def start_long(out):
+    p = subprocess.Popen([BIN, "-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "100M",
+                          "-q", "-o", out], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    deadline = time.time() + 10
+    while len(children(p.pid)) < 2 and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    return p
+
+
+o = os.path.join(work, "killed")
+p = start_long(o)
+kids = children(p.pid)
+check(len(kids) == 2, "two sides forked (%s)" % kids)
+if kids:
+    os.kill(kids[1], signal.SIGKILL)
+try:
+    _, err = p.communicate(timeout=20)
+    rows = rows_of(os.path.join(o, "summary.csv"))
+    check(p.returncode == 1, "a killed side fails the run (exit %s)" % p.returncode)
+    check("consumer killed by signal 9" in rows[0]["status"], "names the side: %s" % rows[0]["status"])
+except subprocess.TimeoutExpired:
+    p.kill()
+    check(False, "a killed side must not hang the run")
+
+for sig, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143)):
+    o = os.path.join(work, "int")
+    p = start_long(o)
+    p.send_signal(sig)
+    try:
+        p.communicate(timeout=20)
+        check(p.returncode == code, "%s exits %d (got %s)" % (sig.name, code, p.returncode))
+        rows = rows_of(os.path.join(o, "summary.csv"))
+        check(rows and rows[0]["status"].startswith("interrupted"), "row marked interrupted")
+    except subprocess.TimeoutExpired:
+        p.kill()
+        check(False, "%s must end the run" % sig.name)
+
+subprocess.run(["rm", "-rf", work])
+left = census.diff(before, census.take())
+check(not left, "nothing left behind (found %s)" % left)
+print("cli: %d checks failed" % len(failures) if failures else "cli: ok")
+sys.exit(1 if failures else 0)

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""End to end over one transport: both patterns at 1 B, 64 B, 4 KiB, 64 KiB and
+the largest size it carries here; every row ok with every message counted; a
+size over its limit refused alone and skipped in a sweep; nothing left behind."""
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import census  # noqa: E402
+
+BIN, NAME = sys.argv[1], sys.argv[2]
+COUNT = 1000
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def run(*args, **kw):
+    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=300, **kw)
+
+
+def live_limit():
+    out = run("list").stdout.splitlines()
+    for line in out[1:]:
+        parts = line.split()
+        if parts and parts[0] == NAME:
+            kind = parts[1]
+            return kind, (0 if parts[2] == "no" else int(parts[2]))
+    raise SystemExit("transport %s not in 'ipcbench list'" % NAME)
+
+
+census.ensure_mqueue()
+before = census.take()
+kind, limit = live_limit()
+lossy = NAME == "udp"
+largest = limit if limit else 1 << 20
+sizes = sorted({s for s in (1, 64, 4096, 65536) if not limit or s <= limit} | {largest})
+
+with tempfile.TemporaryDirectory() as out:
+    r = run("-t", NAME, "-s", ",".join(map(str, sizes)), "-n", str(COUNT), "--warmup", "50",
+            "-q", "-o", out)
+    check(r.returncode == 0, "run exits 0 (got %d: %s)" % (r.returncode, r.stderr.strip()))
+    rows = list(csv.DictReader(open(os.path.join(out, "summary.csv"))))
+    check(len(rows) == 2 * len(sizes), "%d rows for %d sizes x 2 patterns" % (len(rows), len(sizes)))
+    for row in rows:
+        label = "%s %s %s" % (row["transport"], row["pattern"], row["size_bytes"])
+        check(row["transport"] == NAME, label + ": transport column")
+        check(row["status"] == "ok", label + ": status ok (got %r)" % row["status"])
+        if row["status"] != "ok":
+            continue
+        msgs = int(row["messages"])
+        if lossy:
+            check(0 < msgs <= COUNT, label + ": 0 < messages <= %d (got %d)" % (COUNT, msgs))
+        else:
+            check(msgs == COUNT, label + ": all %d messages counted (got %d)" % (COUNT, msgs))
+            check(row["errors"] == "0", label + ": no errors (got %s)" % row["errors"])
+        check(float(row["msgs_per_s"]) > 0, label + ": a rate")
+        if row["pattern"] == "pingpong":
+            check(row["latency_kind"] == "rtt", label + ": rtt")
+            p50, p99, mx = int(row["p50_ns"]), int(row["p99_ns"]), int(row["max_ns"])
+            check(0 < p50 <= p99 <= mx, label + ": 0 < p50 <= p99 <= max")
+            hgrm = os.path.join(out, "hist", "%s-pingpong-%s.hgrm" % (NAME, row["size_bytes"]))
+            check(os.path.exists(hgrm), label + ": .hgrm written")
+
+    if limit:
+        over = limit + 1
+        r = run("-t", NAME, "-s", str(over), "-q", "-o", out)
+        lines = r.stderr.strip().splitlines()
+        check(r.returncode == 2, "over the limit alone exits 2 (got %d)" % r.returncode)
+        check(len(lines) == 1 and "limit of %d bytes" % limit in lines[0],
+              "over the limit: one line naming the limit (got %r)" % r.stderr)
+        r = run("-t", NAME, "-s", "64,%d" % over, "-n", "200", "-q", "-o", out)
+        rows = list(csv.DictReader(open(os.path.join(out, "summary.csv"))))
+        skipped = [x for x in rows if x["size_bytes"] == str(over)]
+        check(r.returncode == 0, "a sweep with one impossible size still exits 0")
+        check(len(skipped) == 2 and all(x["status"].startswith("skipped: ") for x in skipped),
+              "over the limit in a sweep: skipped rows (got %r)" % [x["status"] for x in skipped])
+
+left = census.diff(before, census.take())
+check(not left, "nothing left behind (found %s)" % left)
+print("%s: %d checks failed" % (NAME, len(failures)) if failures else "%s: ok" % NAME)
+sys.exit(1 if failures else 0)

@@ -1,0 +1,140 @@
+/* The histogram against distributions whose percentiles are known. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "ipcbench/histogram.h"
+
+/* within 3 significant digits: the bucket width is at most 1/1024 of the value */
+static int close_to(uint64_t got, uint64_t want)
+{
+    double tol = (double)want / 1000.0 + 1.0;
+    return fabs((double)got - (double)want) <= tol;
+}
+
+static struct ipcb_hist *fresh(void)
+{
+    struct ipcb_hist *h = malloc(sizeof *h);
+    ipcb_hist_init(h);
+    return h;
+}
+
+static void uniform(void)
+{
+    struct ipcb_hist *h = fresh();
+    for (uint64_t v = 1; v <= 100000; v++)
+        ipcb_hist_record(h, v);
+    struct ipcb_hist_stats s;
+    ipcb_hist_stats(h, &s);
+    CHECK(s.count == 100000, "count %llu", (unsigned long long)s.count);
+    CHECK(s.min == 1 && s.max == 100000, "min %llu max %llu", (unsigned long long)s.min,
+          (unsigned long long)s.max);
+    CHECK(fabs(s.mean - 50000.5) < 1e-6, "mean %f", s.mean);
+    /* population stddev of 1..n is sqrt((n^2 - 1) / 12) */
+    CHECK(fabs(s.stddev - sqrt((1e10 - 1) / 12.0)) < 0.01, "stddev %f", s.stddev);
+    CHECK(close_to(s.p50, 50000), "p50 %llu", (unsigned long long)s.p50);
+    CHECK(close_to(s.p90, 90000), "p90 %llu", (unsigned long long)s.p90);
+    CHECK(close_to(s.p99, 99000), "p99 %llu", (unsigned long long)s.p99);
+    CHECK(close_to(s.p999, 99900), "p99.9 %llu", (unsigned long long)s.p999);
+    CHECK(close_to(s.p9999, 99990), "p99.99 %llu", (unsigned long long)s.p9999);
+    CHECK(ipcb_hist_percentile(h, 0) == 1, "p0 is the min");
+    CHECK(ipcb_hist_percentile(h, 100) == 100000, "p100 is the max");
+    free(h);
+}
+
+static void small_values_exact(void)
+{
+    /* below 2048 ns every value has a bucket of its own */
+    struct ipcb_hist *h = fresh();
+    for (int i = 0; i < 90; i++)
+        ipcb_hist_record(h, 700);
+    for (int i = 0; i < 10; i++)
+        ipcb_hist_record(h, 1500);
+    CHECK(ipcb_hist_percentile(h, 50) == 700, "p50 of 90x700 + 10x1500 is 700");
+    CHECK(ipcb_hist_percentile(h, 90) == 700, "p90 is 700 (rank 90)");
+    CHECK(ipcb_hist_percentile(h, 90.5) == 1500, "p90.5 is 1500 (rank 91)");
+    CHECK(ipcb_hist_percentile(h, 99) == 1500, "p99 is 1500");
+    free(h);
+}
+
+static void constant(void)
+{
+    struct ipcb_hist *h = fresh();
+    for (int i = 0; i < 1000; i++)
+        ipcb_hist_record(h, 123456789);
+    struct ipcb_hist_stats s;
+    ipcb_hist_stats(h, &s);
+    CHECK(s.p50 == 123456789 && s.p9999 == 123456789 && s.min == 123456789,
+          "a constant: every percentile is the value (p50 %llu)", (unsigned long long)s.p50);
+    CHECK(s.stddev < 1e-3, "a constant has no spread (%f)", s.stddev);
+    free(h);
+}
+
+static void range_and_precision(void)
+{
+    /* every value lands in a bucket that holds it, 3 significant digits wide */
+    uint64_t v = 1;
+    int bad = 0;
+    for (int i = 0; i < 200000 && v < 100000000000ull; i++) {
+        unsigned idx = ipcb_hist_index(v);
+        uint64_t lo = ipcb_hist_bucket_low(idx), hi = ipcb_hist_bucket_high(idx);
+        if (lo > v || hi < v || (double)(hi - lo + 1) > (double)v / 1000.0 + 1.0)
+            bad++;
+        v = v + 1 + v / 997;
+    }
+    CHECK(bad == 0, "%d values outside their bucket or bucket too wide", bad);
+    CHECK(IPCB_HIST_HIGHEST >= 100000000000ull, "range reaches 100 s");
+    struct ipcb_hist *h = fresh();
+    ipcb_hist_record(h, 1);
+    ipcb_hist_record(h, 100000000000ull);
+    CHECK(h->max == 100000000000ull && h->min == 1, "1 ns and 100 s recorded exactly");
+    CHECK(close_to(ipcb_hist_percentile(h, 75), 100000000000ull), "100 s percentile %llu",
+          (unsigned long long)ipcb_hist_percentile(h, 75));
+    /* beyond the range is clamped, never out of bounds */
+    ipcb_hist_record(h, UINT64_MAX / 2);
+    CHECK(h->counts[IPCB_HIST_COUNTS - 1] == 1, "an enormous value lands in the last bucket");
+    free(h);
+}
+
+static void merge(void)
+{
+    struct ipcb_hist *a = fresh(), *b = fresh(), *all = fresh();
+    for (uint64_t v = 1; v <= 50000; v++) {
+        ipcb_hist_record(a, v * 3);
+        ipcb_hist_record(all, v * 3);
+    }
+    for (uint64_t v = 50001; v <= 100000; v++) {
+        ipcb_hist_record(b, v * 3);
+        ipcb_hist_record(all, v * 3);
+    }
+    ipcb_hist_merge(a, b);
+    CHECK(memcmp(a->counts, all->counts, sizeof a->counts) == 0, "merged buckets equal");
+    CHECK(a->total == all->total && a->min == all->min && a->max == all->max,
+          "merged count, min, max");
+    CHECK(fabs(a->sum - all->sum) < 1e-3, "merged sum");
+    CHECK(ipcb_hist_percentile(a, 99) == ipcb_hist_percentile(all, 99), "merged p99");
+    free(a);
+    free(b);
+    free(all);
+}
+
+static void empty(void)
+{
+    struct ipcb_hist *h = fresh();
+    struct ipcb_hist_stats s;
+    ipcb_hist_stats(h, &s);
+    CHECK(s.count == 0 && s.p50 == 0 && s.max == 0, "an empty histogram reports zeros");
+    free(h);
+}
+
+int main(void)
+{
+    uniform();
+    small_values_exact();
+    constant();
+    range_and_precision();
+    merge();
+    empty();
+    return checks_done();
+}
