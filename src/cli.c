@@ -172,7 +172,19 @@ static int validate(struct ipcb_plan *p, int have_count, char *err, size_t errle
     return 0;
 }
 
+static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, size_t errlen);
+
 int ipcb_parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, size_t errlen)
+{
+    int rc = parse_args(argc, argv, p, err, errlen);
+    /* the reason echoes what was typed: keep it one printable line */
+    for (char *c = err; rc && *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
+    return rc;
+}
+
+static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, size_t errlen)
 {
     char why[IPCB_UNITS_ERR];
     int have_count = 0, have_sizes = 0, have_transports = 0;
