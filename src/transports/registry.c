@@ -4,9 +4,13 @@
 #include "ipcbench/transport.h"
 
 extern const struct ipcb_transport ipcb_pipe;
+extern const struct ipcb_transport ipcb_sysv_mq;
+extern const struct ipcb_transport ipcb_posix_mq;
 
 static const struct ipcb_transport *const all[] = {
     &ipcb_pipe,
+    &ipcb_sysv_mq,
+    &ipcb_posix_mq,
 };
 
 const struct ipcb_transport *const *ipcb_transports(size_t *count)

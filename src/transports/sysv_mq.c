@@ -1,0 +1,150 @@
+/* System V message queue: one private queue carries both directions, told
+ * apart by message type (1 producer->consumer, 2 consumer->producer). One
+ * queue is enough: ping-pong has one message in flight and stream sends in
+ * one direction only, so neither direction can fill the queue against the
+ * other. A queue has no name, so it lives until destroy() removes it. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+
+#include "ipcbench/transport.h"
+
+#define TYPE_TO_CONSUMER 1L
+#define TYPE_TO_PRODUCER 2L
+
+/* the kernel's defaults, should /proc/sys be unreadable */
+#define DEFAULT_MSGMAX 8192u
+#define DEFAULT_MSGMNB 16384u
+
+struct sysv_msg {
+    long mtype;
+    char text[];
+};
+
+struct sysv_chan {
+    int id;                   /* msqid, -1 once removed */
+    long send_type, recv_type;
+    struct sysv_msg *sendbuf; /* this side's scratch, made in open() */
+    struct sysv_msg *recvbuf;
+};
+
+/* The setting that binds, named after the limit just read: a message must
+ * fit both kernel.msgmax (one message) and kernel.msgmnb (the queue's bytes,
+ * or msgsnd blocks forever). The driver reads limit_setting right after
+ * max_message(), so the hint always names the setting that stops a size. */
+static char binding_setting[16] = "kernel.msgmax";
+
+static size_t sysv_max_message(void)
+{
+    size_t msgmax = ipcb_read_sysctl("/proc/sys/kernel/msgmax");
+    size_t msgmnb = ipcb_read_sysctl("/proc/sys/kernel/msgmnb");
+    if (msgmax == 0)
+        msgmax = DEFAULT_MSGMAX;
+    if (msgmnb == 0)
+        msgmnb = DEFAULT_MSGMNB;
+    if (msgmnb < msgmax) {
+        strcpy(binding_setting, "kernel.msgmnb");
+        return msgmnb;
+    }
+    strcpy(binding_setting, "kernel.msgmax");
+    return msgmax;
+}
+
+static int sysv_create(struct ipcb_chan *c)
+{
+    struct sysv_chan *q = malloc(sizeof *q);
+    if (!q)
+        return -ENOMEM;
+    *q = (struct sysv_chan){.id = -1};
+    c->priv = q;
+    q->id = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+    if (q->id < 0) {
+        int err = errno;
+        if (err == ENOSPC)
+            ipcb_chan_error(c, "msgget: %s (kernel.msgmni queues exist already)",
+                            strerror(err));
+        else
+            ipcb_chan_error(c, "msgget: %s", strerror(err));
+        return -err;
+    }
+    return 0;
+}
+
+static int sysv_open(struct ipcb_chan *c, enum ipcb_side side)
+{
+    struct sysv_chan *q = c->priv;
+    c->side = side;
+    q->send_type = side == IPCB_PRODUCER ? TYPE_TO_CONSUMER : TYPE_TO_PRODUCER;
+    q->recv_type = side == IPCB_PRODUCER ? TYPE_TO_PRODUCER : TYPE_TO_CONSUMER;
+    size_t bytes = offsetof(struct sysv_msg, text) + c->msg_max;
+    q->sendbuf = malloc(bytes);
+    q->recvbuf = malloc(bytes);
+    if (!q->sendbuf || !q->recvbuf) {
+        ipcb_chan_error(c, "out of memory for two %zu-byte message buffers", bytes);
+        return -ENOMEM;
+    }
+    q->sendbuf->mtype = q->send_type;
+    return 0;
+}
+
+static ssize_t sysv_send(struct ipcb_chan *c, const void *buf, size_t len)
+{
+    struct sysv_chan *q = c->priv;
+    if (len > c->msg_max)
+        return -EMSGSIZE;
+    memcpy(q->sendbuf->text, buf, len);
+    while (msgsnd(q->id, q->sendbuf, len, 0) != 0)
+        if (errno != EINTR)
+            return -errno;
+    return (ssize_t)len;
+}
+
+static ssize_t sysv_recv(struct ipcb_chan *c, void *buf, size_t len)
+{
+    struct sysv_chan *q = c->priv;
+    if (len > c->msg_max)
+        len = c->msg_max;
+    ssize_t n;
+    /* no MSG_NOERROR: a message longer than len fails with E2BIG, never truncates */
+    while ((n = msgrcv(q->id, q->recvbuf, len, q->recv_type, 0)) < 0)
+        if (errno != EINTR)
+            return -errno;
+    memcpy(buf, q->recvbuf->text, (size_t)n);
+    return n;
+}
+
+static void sysv_close(struct ipcb_chan *c, enum ipcb_side side)
+{
+    struct sysv_chan *q = c->priv;
+    (void)side;
+    free(q->sendbuf);
+    free(q->recvbuf);
+    q->sendbuf = q->recvbuf = NULL;
+}
+
+static void sysv_destroy(struct ipcb_chan *c)
+{
+    struct sysv_chan *q = c->priv;
+    if (!q)
+        return;
+    if (q->id >= 0)
+        msgctl(q->id, IPC_RMID, NULL); /* wakes a side still blocked with EIDRM */
+    q->id = -1;
+    free(q->sendbuf);
+    free(q->recvbuf);
+    free(q);
+    c->priv = NULL;
+}
+
+const struct ipcb_transport ipcb_sysv_mq = {
+    .name = "sysv-mq",
+    .summary = "System V message queue, both directions by message type",
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX,
+    .max_message = sysv_max_message,
+    .limit_setting = binding_setting,
+    .create = sysv_create, .open = sysv_open, .send = sysv_send,
+    .recv = sysv_recv, .close = sysv_close, .destroy = sysv_destroy,
+};
