@@ -4,9 +4,13 @@
 #include "ipcbench/transport.h"
 
 extern const struct ipcb_transport ipcb_pipe;
+extern const struct ipcb_transport ipcb_tcp;
+extern const struct ipcb_transport ipcb_udp;
 
 static const struct ipcb_transport *const all[] = {
     &ipcb_pipe,
+    &ipcb_tcp,
+    &ipcb_udp,
 };
 
 const struct ipcb_transport *const *ipcb_transports(size_t *count)
