@@ -4,11 +4,15 @@
 #include "ipcbench/transport.h"
 
 extern const struct ipcb_transport ipcb_pipe;
+extern const struct ipcb_transport ipcb_tcp;
+extern const struct ipcb_transport ipcb_udp;
 extern const struct ipcb_transport ipcb_sysv_mq;
 extern const struct ipcb_transport ipcb_posix_mq;
 
 static const struct ipcb_transport *const all[] = {
     &ipcb_pipe,
+    &ipcb_tcp,
+    &ipcb_udp,
     &ipcb_sysv_mq,
     &ipcb_posix_mq,
 };
