@@ -464,6 +464,13 @@ int ipcb_run_plan(const struct ipcb_plan *p, struct ipcb_results *res,
                           .of = p->n_transports * p->n_sizes * n_patterns,
                           .total = p->count ? p->warmup + p->count : 0,
                           .duration_ns = p->duration_ns};
+    /* the run's private directory holds its ledger of System V objects */
+    char run_dir[4096], ledger[4096 + 16];
+    if (ipcb_private_dir(run_dir, sizeof run_dir) != 0)
+        run_dir[0] = '\0';
+    snprintf(ledger, sizeof ledger, "%s/ledger", run_dir);
+    ipcb_ledger_set(run_dir[0] ? ledger : NULL);
+
     int outcome = 0;
     for (size_t ti = 0; ti < p->n_transports && !interrupted_by; ti++) {
         const struct ipcb_transport *t = p->transports[ti];
@@ -473,8 +480,10 @@ int ipcb_run_plan(const struct ipcb_plan *p, struct ipcb_results *res,
                 continue;
             for (size_t si = 0; si < p->n_sizes && !interrupted_by; si++) {
                 struct ipcb_result *r = new_row(res);
-                if (!r)
-                    return 1;
+                if (!r) {
+                    outcome = 1;
+                    goto done;
+                }
                 r->transport = t->name;
                 r->pattern = pattern_names[pi];
                 r->size_bytes = p->sizes[si];
@@ -496,6 +505,12 @@ int ipcb_run_plan(const struct ipcb_plan *p, struct ipcb_results *res,
                     on_row(r, arg);
             }
         }
+    }
+done:
+    ipcb_ledger_set(NULL);
+    if (run_dir[0]) {
+        unlink(ledger);
+        rmdir(run_dir);
     }
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "driver.h"
 #include "ipcbench/plan.h"
 #include "ipcbench/results.h"
@@ -15,6 +16,7 @@ static void usage(FILE *f)
     fprintf(f,
 "usage: ipcbench [run] [options]     measure IPC mechanisms\n"
 "       ipcbench list                transports, what each carries, live limits\n"
+"       ipcbench cleanup             remove what runs killed with SIGKILL left behind\n"
 "\n"
 "  -t, --transport LIST   transports by name, or all (default: all)\n"
 "  -s, --size LIST        message sizes: 64,4k,1M or ranges 64..1M in powers of two;\n"
@@ -134,8 +136,8 @@ int main(int argc, char **argv)
     case IPCB_CMD_VERSION: printf("ipcbench %s\n", IPCB_VERSION); return 0;
     case IPCB_CMD_LIST: return cmd_list();
     case IPCB_CMD_RUN: return cmd_run(&plan);
+    case IPCB_CMD_CLEANUP: return ipcb_cleanup(plan.quiet);
     case IPCB_CMD_PLOT:
-    case IPCB_CMD_CLEANUP:
         fprintf(stderr, "ipcbench: '%s' is not available in this build\n", argv[1]);
         return 2;
     }

@@ -70,6 +70,7 @@ static int sysv_create(struct ipcb_chan *c)
             ipcb_chan_error(c, "msgget: %s", strerror(err));
         return -err;
     }
+    ipcb_ledger_sysv("msg", q->id);
     return 0;
 }
 

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""`ipcbench cleanup`: after runs killed with SIGKILL it removes what they
+left; it never touches a live run's objects or another program's."""
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import census  # noqa: E402
+
+BIN = os.path.abspath(sys.argv[1])
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def children(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+census.ensure_mqueue()
+before = census.take()
+names = [l.split()[0] for l in subprocess.run([BIN, "list"], capture_output=True, text=True)
+         .stdout.splitlines()[1:]]
+
+# another program's objects, which cleanup must leave alone
+foreign_q = subprocess.run(["ipcmk", "-Q"], capture_output=True, text=True).stdout.split()[-1]
+foreign_shm = "/dev/shm/ipcbench-1-0-notours"   # pid 1 is alive: not a dead run
+open(foreign_shm, "w").close()
+
+work = tempfile.mkdtemp(prefix="e2e-cleanup-")
+runs = []
+for name in names:
+    p = subprocess.Popen([BIN, "-t", name, "-s", "64", "-p", "pingpong", "-n", "100M", "-q",
+                          "-o", os.path.join(work, name)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    runs.append((name, p))
+deadline = time.time() + 15
+while time.time() < deadline and any(len(children(p.pid)) < 2 for _, p in runs):
+    time.sleep(0.05)
+time.sleep(0.5)
+
+# with every run live, cleanup removes nothing and every run goes on
+r = subprocess.run([BIN, "cleanup"], capture_output=True, text=True)
+check(r.returncode == 0 and "removed" not in r.stdout.replace("nothing", ""),
+      "cleanup during live runs removes nothing (%r)" % r.stdout)
+for name, p in runs:
+    check(p.poll() is None, "%s run survives a cleanup" % name)
+
+# SIGKILL every driver; the sides die with it
+kids = {p.pid: children(p.pid) for _, p in runs}
+for _, p in runs:
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+deadline = time.time() + 10
+while time.time() < deadline and any(alive(k) for ks in kids.values() for k in ks):
+    time.sleep(0.05)
+check(not any(alive(k) for ks in kids.values() for k in ks), "sides die with a killed driver")
+
+left = census.diff(before, census.take())
+print("left by killed runs:", left or "nothing")
+check("sysv-mq" not in names or "sysv-msg" in left, "a killed sysv-mq run leaves its queue")
+
+r = subprocess.run([BIN, "cleanup"], capture_output=True, text=True)
+check(r.returncode == 0, "cleanup exits 0")
+print(r.stdout.strip())
+after = census.take()
+after["sysv-msg"].discard(foreign_q)
+after["dev-shm"].discard(os.path.basename(foreign_shm))
+left = census.diff(before, after)
+check(not left, "cleanup removes everything killed runs left (still: %s)" % left)
+check(foreign_q in census.take()["sysv-msg"], "another program's queue is untouched")
+check(os.path.exists(foreign_shm), "a name of a live process is untouched")
+
+subprocess.run(["ipcrm", "-q", foreign_q])
+os.unlink(foreign_shm)
+subprocess.run(["rm", "-rf", work])
+print("cleanup: %d checks failed" % len(failures) if failures else "cleanup: ok")
+sys.exit(1 if failures else 0)
