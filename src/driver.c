@@ -50,6 +50,17 @@ int ipcb_check_limit(const struct ipcb_transport *t, uint64_t size, int with_hin
     return -EMSGSIZE;
 }
 
+/* what to do about an error that a resource limit caused */
+static const char *limit_hint(int err)
+{
+    switch (err) {
+    case EMFILE: return " (the per-process open-file limit: raise it with ulimit -n)";
+    case ENFILE: return " (the system's open-file table is full: sysctl fs.file-max)";
+    case EAGAIN: return " (a process or memory limit: see ulimit -u and ulimit -l)";
+    default: return "";
+    }
+}
+
 /* ---- in the child ---- */
 
 static int (*const side_fn[2][2])(struct ipcb_side_args *) = {
@@ -114,8 +125,8 @@ child_main(const struct ipcb_plan *p, struct ipcb_chan *chan, struct ipcb_shared
     }
     int rc = chan->t->open(chan, side);
     if (rc < 0) {
-        snprintf(res->error, sizeof res->error, "open: %.200s",
-                 chan->err[0] ? chan->err : strerror(-rc));
+        snprintf(res->error, sizeof res->error, "open: %.160s%s",
+                 chan->err[0] ? chan->err : strerror(-rc), limit_hint(-rc));
         res->failed = 1;
         _exit(1);
     }
@@ -371,13 +382,13 @@ static void measure(const struct ipcb_plan *p, const struct ipcb_transport *t,
     int rc = t->create(&chan);
     if (rc < 0) {
         r->status = IPCB_FAILED;
-        snprintf(r->reason, sizeof r->reason, "create: %.200s",
-                 chan.err[0] ? chan.err : strerror(-rc));
+        snprintf(r->reason, sizeof r->reason, "create: %.160s%s",
+                 chan.err[0] ? chan.err : strerror(-rc), limit_hint(-rc));
         goto destroy; /* a create that failed halfway leaves objects too */
     }
     if (pipe2(ready, O_CLOEXEC) != 0 || pipe2(go, O_CLOEXEC) != 0) {
         r->status = IPCB_FAILED;
-        snprintf(r->reason, sizeof r->reason, "pipe: %s", strerror(errno));
+        snprintf(r->reason, sizeof r->reason, "pipe: %s%s", strerror(errno), limit_hint(errno));
         goto destroy;
     }
     pid_t parent = getpid();
@@ -392,7 +403,8 @@ static void measure(const struct ipcb_plan *p, const struct ipcb_transport *t,
         }
         if (ch[s].pid < 0) {
             r->status = IPCB_FAILED;
-            snprintf(r->reason, sizeof r->reason, "fork: %s", strerror(errno));
+            snprintf(r->reason, sizeof r->reason, "fork: %s%s", strerror(errno),
+                     limit_hint(errno));
             goto stop;
         }
         ch[s].pidfd = pidfd_open(ch[s].pid);

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Runs at the same time never collide (same user and, as root, another
+user too); objects are 0600 and private directories 0700 while a run is
+live; a resource limit is reported with how to raise it; nothing is left."""
+import os
+import resource
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import census  # noqa: E402
+
+BIN = os.path.abspath(sys.argv[1])
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+census.ensure_mqueue()
+before = census.take()
+names = [l.split()[0] for l in subprocess.run([BIN, "list"], capture_output=True, text=True)
+         .stdout.splitlines()[1:]]
+named = [n for n in ("fifo", "unix", "unix-dgram", "unix-seqpacket", "posix-mq", "shm",
+                     "sysv-mq", "tcp") if n in names]
+work = tempfile.mkdtemp(prefix="e2e-robust-")
+os.chmod(work, 0o755)
+
+# --- four runs at once on every named mechanism, one as another user when root
+runs = []
+for i in range(4):
+    out = os.path.join(work, "run%d" % i)
+    other_user = i == 3 and os.geteuid() == 0
+    if other_user:
+        os.makedirs(out)
+        os.chown(out, 65534, 65534)
+
+    def demote(flag=other_user):
+        if flag:
+            os.setgid(65534)
+            os.setuid(65534)
+    runs.append(subprocess.Popen(
+        [BIN, "-t", ",".join(named), "-s", "64,4k", "-n", "3000", "-q", "-o", out],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=demote,
+        env=dict(os.environ, TMPDIR="/tmp")))
+
+# --- while they run: every object we can see is private
+seen_modes = []
+deadline = time.time() + 2
+while time.time() < deadline and all(p.poll() is None for p in runs):
+    for d in ("/dev/shm", "/dev/mqueue", "/tmp"):
+        try:
+            entries = os.listdir(d)
+        except OSError:
+            continue
+        for e in entries:
+            if e.startswith("ipcbench-"):
+                try:
+                    st = os.lstat(os.path.join(d, e))
+                except OSError:
+                    continue
+                seen_modes.append((d, e, stat.S_IMODE(st.st_mode), stat.S_ISDIR(st.st_mode)))
+    q = subprocess.run(["ipcs", "-q"], capture_output=True, text=True).stdout
+    for line in q.splitlines():
+        parts = line.split()
+        if len(parts) > 3 and parts[1].isdigit():
+            seen_modes.append(("sysv", parts[1], int(parts[3], 8), False))
+    time.sleep(0.01)
+bad = [m for m in seen_modes if (m[3] and m[2] != 0o700) or (not m[3] and m[2] & 0o077)]
+check(not bad, "objects 0600, directories 0700 (%s)" % bad[:5])
+print("modes checked on %d sightings of live objects" % len(seen_modes))
+
+for i, p in enumerate(runs):
+    out, err = p.communicate(timeout=600)
+    check(p.returncode == 0, "concurrent run %d succeeds (exit %d: %s)" % (i, p.returncode,
+                                                                        err.strip()[-300:]))
+    if p.returncode == 0:
+        rows = open(os.path.join(work, "run%d" % i, "summary.csv")).read().splitlines()[1:]
+        check(len(rows) == len(named) * 4 and all(r.endswith(",ok") for r in rows),
+              "concurrent run %d: every row ok" % i)
+
+# --- a resource limit: too few file descriptors
+def few_fds():
+    resource.setrlimit(resource.RLIMIT_NOFILE, (9, 9))
+
+
+r = subprocess.run([BIN, "-t", "pipe", "-s", "64", "-n", "100", "-q", "-o",
+                    os.path.join(work, "nofile")], capture_output=True, text=True,
+                   preexec_fn=few_fds)
+status = open(os.path.join(work, "nofile", "summary.csv")).read()
+check(r.returncode == 1 and "ulimit -n" in status,
+      "an open-file limit is named with how to raise it (%s)" % status.splitlines()[-1])
+
+subprocess.run(["rm", "-rf", work])
+left = census.diff(before, census.take())
+check(not left, "nothing left behind (found %s)" % left)
+print("robust: %d checks failed" % len(failures) if failures else "robust: ok")
+sys.exit(1 if failures else 0)
