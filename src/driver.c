@@ -356,7 +356,7 @@ static void measure(const struct ipcb_plan *p, const struct ipcb_transport *t,
         r->status = IPCB_FAILED;
         snprintf(r->reason, sizeof r->reason, "create: %.200s",
                  chan.err[0] ? chan.err : strerror(-rc));
-        goto unmap;
+        goto destroy; /* it may have made objects before it failed */
     }
     if (pipe2(ready, O_CLOEXEC) != 0 || pipe2(go, O_CLOEXEC) != 0) {
         r->status = IPCB_FAILED;
@@ -413,7 +413,6 @@ stop:
     }
 destroy:
     t->destroy(&chan);
-unmap:
     munmap(sh, sizeof *sh);
 }
 
