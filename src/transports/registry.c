@@ -4,9 +4,11 @@
 #include "ipcbench/transport.h"
 
 extern const struct ipcb_transport ipcb_pipe;
+extern const struct ipcb_transport ipcb_shm;
 
 static const struct ipcb_transport *const all[] = {
     &ipcb_pipe,
+    &ipcb_shm,
 };
 
 const struct ipcb_transport *const *ipcb_transports(size_t *count)
