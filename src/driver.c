@@ -300,6 +300,14 @@ static void supervise(const struct ipcb_plan *p, struct ipcb_chan *chan,
             if (ch[s].done && !child_ok(&ch[s]))
                 any_failed = 1;
         if (any_failed) {
+            /* a side that failed because its peer died: let the peer's own
+             * exit land first, so the cause is reported and not the echo */
+            for (int s = 0; s < 2; s++)
+                if (!ch[s].done) {
+                    struct pollfd one = {.fd = ch[s].pidfd, .events = POLLIN};
+                    poll(&one, 1, 200);
+                    reap(&ch[s]);
+                }
             kill_children(ch);
             for (int s = 0; s < 2; s++)
                 reap_blocking(&ch[s]);

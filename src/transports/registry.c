@@ -8,6 +8,7 @@ extern const struct ipcb_transport ipcb_tcp;
 extern const struct ipcb_transport ipcb_udp;
 extern const struct ipcb_transport ipcb_sysv_mq;
 extern const struct ipcb_transport ipcb_posix_mq;
+extern const struct ipcb_transport ipcb_shm;
 
 static const struct ipcb_transport *const all[] = {
     &ipcb_pipe,
@@ -15,6 +16,7 @@ static const struct ipcb_transport *const all[] = {
     &ipcb_udp,
     &ipcb_sysv_mq,
     &ipcb_posix_mq,
+    &ipcb_shm,
 };
 
 const struct ipcb_transport *const *ipcb_transports(size_t *count)

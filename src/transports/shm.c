@@ -1,0 +1,186 @@
+/* POSIX shared memory: one shm_open segment, mapped in the parent and
+ * inherited by both children through fork, holding two bounded rings
+ * (producer->consumer and consumer->producer) with process-shared
+ * semaphores in the segment itself. Every message is copied in and out. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "ipcbench/plan.h"
+#include "ipcbench/transport.h"
+#include "transports/shm_ring.h"
+
+struct shm_chan {
+    char name[64];         /* "/ipcbench-<pid>-<n>-<random>" */
+    int linked;            /* the name is still in /dev/shm */
+    void *base;            /* the whole segment; NULL until mapped */
+    size_t bytes;
+    int rings_ready;       /* rings whose semaphores exist, to destroy */
+    struct ipcb_shm_ring *ring[2]; /* [IPCB_PRODUCER]: producer->consumer, [IPCB_CONSUMER]: back */
+    struct ipcb_shm_ring *tx, *rx; /* this side's, after open */
+};
+
+static void shm_destroy(struct ipcb_chan *c);
+
+static size_t shm_max_message(void)
+{
+    return 0; /* only memory limits it; create() says so when /dev/shm is too small */
+}
+
+/* the segment did not fit: say how much it needs and what /dev/shm has */
+static int no_space(struct ipcb_chan *c, int fd, int err, const char *what)
+{
+    struct shm_chan *p = c->priv;
+    struct statvfs vfs;
+    unsigned long long avail = 0;
+    if (fstatvfs(fd, &vfs) == 0)
+        avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+    ipcb_chan_error(c,
+        "%s: /dev/shm cannot hold the %zu bytes (%.1f MiB) of 2 rings x %u slots x %zu bytes "
+        "(%llu bytes free): %s; enlarge /dev/shm or lower --ring-slots",
+        what, p->bytes, (double)p->bytes / (1024.0 * 1024.0), c->ring_slots, c->msg_max,
+        avail, strerror(err));
+    return -err;
+}
+
+static int shm_create(struct ipcb_chan *c)
+{
+    if (c->ring_slots == 0)
+        c->ring_slots = IPCB_DEFAULT_RING_SLOTS;
+    size_t one = ipcb_shm_ring_bytes(c->msg_max, c->ring_slots), bytes;
+    if (one == 0 || __builtin_mul_overflow(one, (size_t)2, &bytes)) {
+        ipcb_chan_error(c, "%u slots of %zu bytes do not fit in one segment",
+                        c->ring_slots, c->msg_max);
+        return -EOVERFLOW;
+    }
+    struct shm_chan *p = calloc(1, sizeof *p);
+    if (!p)
+        return -ENOMEM;
+    c->priv = p;
+    p->bytes = bytes;
+    ipcb_unique_name(p->name, sizeof p->name, "/");
+
+    int err, fd = shm_open(p->name, O_CREAT | O_EXCL | O_RDWR, 0600);
+    if (fd < 0) {
+        err = errno;
+        ipcb_chan_error(c, "shm_open %s: %s", p->name, strerror(err));
+        goto fail;
+    }
+    p->linked = 1;
+    if (ftruncate(fd, (off_t)bytes) != 0) {
+        err = errno;
+        if (err == ENOSPC || err == ENOMEM || err == EFBIG)
+            no_space(c, fd, err, "ftruncate");
+        else
+            ipcb_chan_error(c, "ftruncate %s to %zu bytes: %s", p->name, bytes, strerror(err));
+        goto fail_fd;
+    }
+    /* tmpfs takes any ftruncate and sends SIGBUS on the first touch of a page
+     * it cannot back; reserving every page now turns that into ENOSPC here */
+    err = posix_fallocate(fd, 0, (off_t)bytes);
+    if (err != 0) {
+        if (err == ENOSPC || err == ENOMEM || err == EFBIG)
+            no_space(c, fd, err, "fallocate");
+        else
+            ipcb_chan_error(c, "fallocate %s, %zu bytes: %s", p->name, bytes, strerror(err));
+        goto fail_fd;
+    }
+    void *base = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    err = errno;
+    close(fd); /* the mapping keeps the segment; fork hands it to both sides */
+    if (base == MAP_FAILED) {
+        ipcb_chan_error(c, "mmap of %zu bytes: %s", bytes, strerror(err));
+        goto fail;
+    }
+    p->base = base;
+    for (int i = 0; i < 2; i++) {
+        p->ring[i] = (struct ipcb_shm_ring *)((unsigned char *)base + (size_t)i * one);
+        int rc = ipcb_shm_ring_init(p->ring[i], c->msg_max, c->ring_slots);
+        if (rc < 0) {
+            err = -rc;
+            ipcb_chan_error(c, "sem_init: %s", strerror(err));
+            goto fail;
+        }
+        p->rings_ready++;
+    }
+    return 0;
+
+fail_fd:
+    close(fd);
+fail:
+    shm_destroy(c); /* leaves nothing behind, and a later destroy() is a no-op */
+    return -err;
+}
+
+static int shm_open_side(struct ipcb_chan *c, enum ipcb_side side)
+{
+    struct shm_chan *p = c->priv;
+    c->side = side;
+    p->tx = p->ring[side];
+    p->rx = p->ring[side == IPCB_PRODUCER ? IPCB_CONSUMER : IPCB_PRODUCER];
+    return 0;
+}
+
+static ssize_t shm_send(struct ipcb_chan *c, const void *buf, size_t len)
+{
+    ssize_t n = ipcb_shm_ring_put(((struct shm_chan *)c->priv)->tx, buf, len);
+    if (n == -EMSGSIZE)
+        ipcb_chan_error(c, "a %zu-byte message does not fit a %zu-byte slot", len, c->msg_max);
+    return n;
+}
+
+static ssize_t shm_recv(struct ipcb_chan *c, void *buf, size_t len)
+{
+    return ipcb_shm_ring_get(((struct shm_chan *)c->priv)->rx, buf, len);
+}
+
+/* the child keeps its mapping until it exits; nothing to give back here */
+static void shm_close(struct ipcb_chan *c, enum ipcb_side side)
+{
+    struct shm_chan *p = c->priv;
+    (void)side;
+    p->tx = p->rx = NULL;
+}
+
+/* both sides have the segment mapped: the name can go, so that no run can
+ * leave it behind from here on */
+static void shm_opened(struct ipcb_chan *c)
+{
+    struct shm_chan *p = c->priv;
+    if (p->linked) {
+        shm_unlink(p->name);
+        p->linked = 0;
+    }
+}
+
+static void shm_destroy(struct ipcb_chan *c)
+{
+    struct shm_chan *p = c->priv;
+    if (!p)
+        return;
+    /* both children are reaped by now: no one waits on these semaphores */
+    while (p->rings_ready > 0)
+        ipcb_shm_ring_fini(p->ring[--p->rings_ready]);
+    if (p->base)
+        munmap(p->base, p->bytes);
+    if (p->linked)
+        shm_unlink(p->name); /* ENOENT: already gone, which is what we want */
+    free(p);
+    c->priv = NULL;
+}
+
+const struct ipcb_transport ipcb_shm = {
+    .name = "shm",
+    .summary = "POSIX shared memory ring buffers, process-shared semaphores",
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX,
+    .max_message = shm_max_message,
+    .limit_setting = NULL,
+    .create = shm_create, .open = shm_open_side, .opened = shm_opened, .send = shm_send,
+    .recv = shm_recv, .close = shm_close, .destroy = shm_destroy,
+};

@@ -1,0 +1,298 @@
+/* The shm transport's ring: messages come out in order, whole, with their
+ * lengths, across wrap-around; a full ring refuses a put, an empty one a
+ * get; and two processes move 100000 messages through 4 slots intact. */
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "transports/shm_ring.h"
+
+static unsigned checks, failures;
+
+#define CHECK(cond, ...)                                                  \
+    do {                                                                  \
+        checks++;                                                         \
+        if (!(cond)) {                                                    \
+            failures++;                                                   \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                 \
+            fputc('\n', stderr);                                          \
+        }                                                                 \
+    } while (0)
+
+/* the payload of message seq: every byte depends on seq and its position */
+static void fill(unsigned char *b, size_t len, uint64_t seq)
+{
+    for (size_t i = 0; i < len; i++)
+        b[i] = (unsigned char)(seq * 131u + i * 7u + 1u);
+}
+
+/* index of the first wrong byte, or len when all are right */
+static size_t first_bad(const unsigned char *b, size_t len, uint64_t seq)
+{
+    for (size_t i = 0; i < len; i++)
+        if (b[i] != (unsigned char)(seq * 131u + i * 7u + 1u))
+            return i;
+    return len;
+}
+
+/* a ring in memory that a fork shares, as the transport's segment is */
+static struct ipcb_shm_ring *new_ring(size_t msg_max, unsigned slots, size_t *bytes)
+{
+    *bytes = ipcb_shm_ring_bytes(msg_max, slots);
+    void *mem = mmap(NULL, *bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED) {
+        perror("mmap");
+        exit(1);
+    }
+    int rc = ipcb_shm_ring_init(mem, msg_max, slots);
+    if (rc != 0) {
+        fprintf(stderr, "ipcb_shm_ring_init: %s\n", strerror(-rc));
+        exit(1);
+    }
+    return mem;
+}
+
+static void free_ring(struct ipcb_shm_ring *r, size_t bytes)
+{
+    ipcb_shm_ring_fini(r);
+    munmap(r, bytes);
+}
+
+static void test_layout(void)
+{
+    size_t b = ipcb_shm_ring_bytes(1, 4);
+    CHECK(b > 0 && b % 64 == 0, "bytes(1, 4) = %zu", b);
+    /* a 1-byte slot with its length field takes one cache line */
+    CHECK(b == sizeof(struct ipcb_shm_ring) + 4 * 64, "bytes(1, 4) = %zu", b);
+    b = ipcb_shm_ring_bytes(64, 3);
+    CHECK(b == sizeof(struct ipcb_shm_ring) + 3 * 128, "bytes(64, 3) = %zu", b);
+    b = ipcb_shm_ring_bytes(1024 * 1024, 16);
+    CHECK(b >= 16u * 1024 * 1024 && b % 64 == 0, "bytes(1M, 16) = %zu", b);
+    CHECK(ipcb_shm_ring_bytes(1, 0) == 0, "0 slots must be refused");
+    CHECK(ipcb_shm_ring_bytes(SIZE_MAX / 2, 4) == 0, "an overflowing size must be refused");
+    CHECK(ipcb_shm_ring_bytes(SIZE_MAX, 1) == 0, "an overflowing size must be refused");
+    CHECK(sizeof(struct ipcb_shm_ring) % 64 == 0, "header of %zu bytes", sizeof(struct ipcb_shm_ring));
+    CHECK(offsetof(struct ipcb_shm_ring, head) / 64 != offsetof(struct ipcb_shm_ring, tail) / 64,
+          "head and tail share a cache line");
+}
+
+static void test_empty(void)
+{
+    size_t bytes;
+    struct ipcb_shm_ring *r = new_ring(32, 4, &bytes);
+    unsigned char buf[32];
+    CHECK(ipcb_shm_ring_try_get(r, buf, sizeof buf) == -EAGAIN, "a new ring is not empty");
+    fill(buf, 10, 1);
+    CHECK(ipcb_shm_ring_try_put(r, buf, 10) == 10, "put into an empty ring");
+    memset(buf, 0, sizeof buf);
+    CHECK(ipcb_shm_ring_try_get(r, buf, 10) == 10, "get of the one message");
+    CHECK(first_bad(buf, 10, 1) == 10, "content of the one message");
+    CHECK(ipcb_shm_ring_try_get(r, buf, sizeof buf) == -EAGAIN, "a drained ring is not empty");
+    free_ring(r, bytes);
+}
+
+static void test_full(void)
+{
+    const unsigned slots = 6;
+    size_t bytes;
+    struct ipcb_shm_ring *r = new_ring(48, slots, &bytes);
+    unsigned char buf[48];
+    int v = -1;
+    for (unsigned i = 0; i < slots; i++) {
+        fill(buf, 48, i);
+        CHECK(ipcb_shm_ring_try_put(r, buf, 48) == 48, "put %u of %u", i, slots);
+    }
+    CHECK(sem_getvalue(&r->empty, &v) == 0 && v == 0, "empty = %d when full", v);
+    CHECK(sem_getvalue(&r->filled, &v) == 0 && v == (int)slots, "filled = %d when full", v);
+    errno = 0;
+    CHECK(sem_trywait(&r->empty) == -1 && errno == EAGAIN, "sem_trywait(empty) on a full ring");
+    fill(buf, 48, 999);
+    CHECK(ipcb_shm_ring_try_put(r, buf, 48) == -EAGAIN, "a put into a full ring would not block");
+    /* one out makes room for exactly one in */
+    CHECK(ipcb_shm_ring_try_get(r, buf, 48) == 48 && first_bad(buf, 48, 0) == 48,
+          "oldest message first");
+    fill(buf, 48, slots);
+    CHECK(ipcb_shm_ring_try_put(r, buf, 48) == 48, "put after one get");
+    CHECK(ipcb_shm_ring_try_put(r, buf, 48) == -EAGAIN, "full again");
+    for (unsigned i = 1; i <= slots; i++) {
+        memset(buf, 0, sizeof buf);
+        CHECK(ipcb_shm_ring_try_get(r, buf, 48) == 48, "get %u", i);
+        CHECK(first_bad(buf, 48, i) == 48, "content of message %u", i);
+    }
+    CHECK(ipcb_shm_ring_try_get(r, buf, 48) == -EAGAIN, "empty after draining");
+    CHECK(sem_getvalue(&r->empty, &v) == 0 && v == (int)slots, "empty = %d when drained", v);
+    free_ring(r, bytes);
+}
+
+/* many more messages than slots, in bursts of every depth, with lengths
+ * from 0 to msg_max: order, length and content survive every wrap */
+static void test_wrap(void)
+{
+    const unsigned slots = 5;
+    const size_t msg_max = 200;
+    size_t bytes;
+    struct ipcb_shm_ring *r = new_ring(msg_max, slots, &bytes);
+    unsigned char buf[200];
+    uint64_t sent = 0, got = 0;
+    unsigned bad_len = 0, bad_content = 0, bad_rc = 0;
+    for (unsigned round = 0; round < 2000; round++) {
+        unsigned burst = 1 + round % slots;
+        for (unsigned i = 0; i < burst; i++, sent++) {
+            size_t len = (size_t)(sent * 37 % (msg_max + 1));
+            fill(buf, len, sent);
+            if (ipcb_shm_ring_put(r, buf, len) != (ssize_t)len)
+                bad_rc++;
+        }
+        for (unsigned i = 0; i < burst; i++, got++) {
+            size_t len = (size_t)(got * 37 % (msg_max + 1));
+            memset(buf, 0xee, sizeof buf);
+            ssize_t n = ipcb_shm_ring_get(r, buf, sizeof buf);
+            if (n != (ssize_t)len)
+                bad_len++;
+            else if (first_bad(buf, len, got) != len)
+                bad_content++;
+        }
+    }
+    CHECK(sent > 20 * slots && sent == got, "sent %llu, got %llu",
+          (unsigned long long)sent, (unsigned long long)got);
+    CHECK(bad_rc == 0, "%u puts failed", bad_rc);
+    CHECK(bad_len == 0, "%u messages came out with the wrong length", bad_len);
+    CHECK(bad_content == 0, "%u messages came out with the wrong content", bad_content);
+    CHECK(ipcb_shm_ring_try_get(r, buf, sizeof buf) == -EAGAIN, "empty at the end");
+    free_ring(r, bytes);
+}
+
+static void test_lengths(void)
+{
+    size_t bytes;
+    struct ipcb_shm_ring *r = new_ring(100, 8, &bytes);
+    unsigned char buf[128];
+    static const size_t lens[] = {0, 1, 7, 8, 63, 64, 99, 100};
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        fill(buf, lens[i], i);
+        CHECK(ipcb_shm_ring_put(r, buf, lens[i]) == (ssize_t)lens[i], "put of %zu bytes", lens[i]);
+    }
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        memset(buf, 0xee, sizeof buf);
+        ssize_t n = ipcb_shm_ring_get(r, buf, sizeof buf);
+        CHECK(n == (ssize_t)lens[i], "got %zd bytes, sent %zu", n, lens[i]);
+        CHECK(first_bad(buf, lens[i], i) == lens[i], "content of the %zu-byte message", lens[i]);
+        CHECK(buf[lens[i]] == 0xee, "wrote past the %zu-byte message", lens[i]);
+    }
+    /* too big for a slot: refused, and the ring is untouched */
+    CHECK(ipcb_shm_ring_put(r, buf, 101) == -EMSGSIZE, "101 bytes into 100-byte slots");
+    CHECK(ipcb_shm_ring_try_put(r, buf, 101) == -EMSGSIZE, "try: 101 bytes into 100-byte slots");
+    CHECK(ipcb_shm_ring_try_get(r, buf, sizeof buf) == -EAGAIN, "a refused put left a message");
+
+    /* a receiver that asks for less gets its len bytes and the true length */
+    fill(buf, 40, 77);
+    CHECK(ipcb_shm_ring_put(r, buf, 40) == 40, "put of 40 bytes");
+    memset(buf, 0xee, sizeof buf);
+    CHECK(ipcb_shm_ring_get(r, buf, 10) == 40, "get of 10 of 40 bytes says 40");
+    CHECK(first_bad(buf, 10, 77) == 10 && buf[10] == 0xee, "exactly 10 bytes copied");
+    /* one that asks for more gets what there was */
+    fill(buf, 10, 78);
+    CHECK(ipcb_shm_ring_put(r, buf, 10) == 10, "put of 10 bytes");
+    memset(buf, 0xee, sizeof buf);
+    CHECK(ipcb_shm_ring_get(r, buf, 100) == 10, "get of up to 100 bytes says 10");
+    CHECK(first_bad(buf, 10, 78) == 10 && buf[10] == 0xee, "10 bytes copied, no more");
+    free_ring(r, bytes);
+}
+
+/* two processes, 100000 messages each way through 4 slots of up to 256
+ * bytes: the child checks every message and answers with its sequence
+ * number, so both rings and both wait paths (full and empty) get used */
+static void test_two_processes(void)
+{
+    enum { MESSAGES = 100000, SLOTS = 4, MSG_MAX = 256 };
+    size_t bytes[2];
+    struct ipcb_shm_ring *to_child = new_ring(MSG_MAX, SLOTS, &bytes[0]);
+    struct ipcb_shm_ring *to_parent = new_ring(MSG_MAX, SLOTS, &bytes[1]);
+    unsigned char buf[MSG_MAX];
+
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("fork");
+        exit(1);
+    }
+    if (pid == 0) {
+        alarm(60); /* a lost wake-up fails the test instead of hanging it */
+        unsigned bad = 0;
+        for (uint64_t seq = 0; seq < MESSAGES; seq++) {
+            size_t len = 1 + (size_t)(seq % MSG_MAX);
+            ssize_t n = ipcb_shm_ring_get(to_child, buf, sizeof buf);
+            if (n != (ssize_t)len || first_bad(buf, len, seq) != len) {
+                if (bad++ < 5)
+                    fprintf(stderr, "child: message %llu: %zd bytes, expected %zu\n",
+                            (unsigned long long)seq, n, len);
+            }
+            /* every 64th message is answered, so the parent also waits on a
+             * full to_child ring while the child is busy answering */
+            if (seq % 64 == 63 && ipcb_shm_ring_put(to_parent, &seq, sizeof seq) != sizeof seq)
+                bad++;
+        }
+        _exit(bad ? 1 : 0);
+    }
+    unsigned bad_rc = 0, bad_answer = 0;
+    uint64_t answers = 0;
+    alarm(60);
+    for (uint64_t seq = 0; seq < MESSAGES; seq++) {
+        size_t len = 1 + (size_t)(seq % MSG_MAX);
+        fill(buf, len, seq);
+        if (ipcb_shm_ring_put(to_child, buf, len) != (ssize_t)len)
+            bad_rc++;
+        /* drain answers as they come, never more than the ring holds */
+        uint64_t back;
+        while (ipcb_shm_ring_try_get(to_parent, &back, sizeof back) == sizeof back) {
+            if (back != answers * 64 + 63)
+                bad_answer++;
+            answers++;
+        }
+    }
+    while (answers < MESSAGES / 64) {
+        uint64_t back;
+        if (ipcb_shm_ring_get(to_parent, &back, sizeof back) != sizeof back) {
+            bad_rc++;
+            break;
+        }
+        if (back != answers * 64 + 63)
+            bad_answer++;
+        answers++;
+    }
+    int status = 0;
+    CHECK(waitpid(pid, &status, 0) == pid, "waitpid: %s", strerror(errno));
+    alarm(0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "consumer child: status 0x%x (it verified every message)", status);
+    CHECK(bad_rc == 0, "%u sends failed", bad_rc);
+    CHECK(answers == MESSAGES / 64 && bad_answer == 0, "%llu answers, %u out of order",
+          (unsigned long long)answers, bad_answer);
+    CHECK(ipcb_shm_ring_try_get(to_child, buf, sizeof buf) == -EAGAIN, "to_child drained");
+    CHECK(ipcb_shm_ring_try_get(to_parent, buf, sizeof buf) == -EAGAIN, "to_parent drained");
+    free_ring(to_child, bytes[0]);
+    free_ring(to_parent, bytes[1]);
+}
+
+int main(void)
+{
+    test_layout();
+    test_empty();
+    test_full();
+    test_wrap();
+    test_lengths();
+    test_two_processes();
+    if (failures) {
+        printf("FAILED %u of %u checks\n", failures, checks);
+        return 1;
+    }
+    printf("ok %u checks\n", checks);
+    return 0;
+}
