@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Many short runs over every transport, every tenth interrupted with SIGINT
+part-way: each ends as it should (0, or 130 when interrupted) and the census
+of IPC objects is the same after the loop as before it."""
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import census  # noqa: E402
+
+BIN = os.path.abspath(sys.argv[1])
+RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 200
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+census.ensure_mqueue()
+before = census.take()
+names = [l.split()[0] for l in subprocess.run([BIN, "list"], capture_output=True, text=True)
+         .stdout.splitlines()[1:]]
+work = tempfile.mkdtemp(prefix="e2e-soak-")
+interrupted = 0
+for i in range(RUNS):
+    name = names[i % len(names)]
+    out = os.path.join(work, "r")
+    if i % 10 == 9:
+        p = subprocess.Popen([BIN, "-t", name, "-s", "64,4k", "-n", "100M", "-q", "-o", out],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.05 + (i % 7) * 0.03)  # land in different phases of a run
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=60)
+        check(p.returncode == 130, "run %d (%s) interrupted exits 130 (got %d: %s)"
+              % (i, name, p.returncode, err.strip()))
+        interrupted += 1
+    else:
+        r = subprocess.run([BIN, "-t", name, "-s", "64", "-n", "200", "--warmup", "20", "-q",
+                            "-o", out], capture_output=True, text=True, timeout=120)
+        check(r.returncode == 0, "run %d (%s) exits 0 (got %d: %s)"
+              % (i, name, r.returncode, r.stderr.strip()))
+subprocess.run(["rm", "-rf", work])
+after = census.take()
+left = census.diff(before, after)
+print("census before: %s" % {k: len(v) for k, v in before.items()})
+print("census after:  %s" % {k: len(v) for k, v in after.items()})
+check(not left, "after %d runs (%d interrupted) nothing left behind (found %s)"
+      % (RUNS, interrupted, left))
+print("soak: %d checks failed" % len(failures) if failures else
+      "soak: ok, %d runs, %d interrupted" % (RUNS, interrupted))
+sys.exit(1 if failures else 0)
