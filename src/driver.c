@@ -125,7 +125,7 @@ child_main(const struct ipcb_plan *p, struct ipcb_chan *chan, struct ipcb_shared
     }
     int rc = chan->t->open(chan, side);
     if (rc < 0) {
-        snprintf(res->error, sizeof res->error, "open: %.160s%s",
+        snprintf(res->error, sizeof res->error, "open: %.300s%s",
                  chan->err[0] ? chan->err : strerror(-rc), limit_hint(-rc));
         res->failed = 1;
         _exit(1);
@@ -213,7 +213,7 @@ static void failure_reason(const struct child ch[2], const struct ipcb_shared *s
             (first < 0 || sh->side[s].failed_ns < sh->side[first].failed_ns))
             first = s;
     if (first >= 0) {
-        snprintf(out, len, "%s: %s", side_name[first], sh->side[first].error);
+        snprintf(out, len, "%s: %.440s", side_name[first], sh->side[first].error);
         return;
     }
     for (int s = 0; s < 2; s++)
@@ -390,7 +390,7 @@ static void measure(const struct ipcb_plan *p, const struct ipcb_transport *t,
     int rc = t->create(&chan);
     if (rc < 0) {
         r->status = IPCB_FAILED;
-        snprintf(r->reason, sizeof r->reason, "create: %.160s%s",
+        snprintf(r->reason, sizeof r->reason, "create: %.300s%s",
                  chan.err[0] ? chan.err : strerror(-rc), limit_hint(-rc));
         goto destroy; /* a create that failed halfway leaves objects too */
     }

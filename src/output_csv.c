@@ -26,7 +26,7 @@ int ipcb_write_csv(FILE *f, const struct ipcb_results *res)
           "cpu_user_s,cpu_sys_s,ctx_switches,errors,status\n", f);
     for (size_t i = 0; i < res->n_rows; i++) {
         const struct ipcb_result *r = &res->rows[i];
-        char st[320];
+        char st[600];
         csv_field(f, r->transport);
         fputc(',', f);
         csv_field(f, r->pattern);

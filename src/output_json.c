@@ -72,7 +72,7 @@ int ipcb_write_meta_json(FILE *f, const struct ipcb_meta *m)
 
 static void row(FILE *f, const struct ipcb_result *r)
 {
-    char st[320];
+    char st[600];
     fputs("    {\"transport\": ", f);
     ipcb_json_string(f, r->transport);
     fputs(", \"pattern\": ", f);

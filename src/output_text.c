@@ -47,7 +47,7 @@ void ipcb_write_table_header(FILE *f)
 
 void ipcb_write_table_row(FILE *f, const struct ipcb_result *r)
 {
-    char sz[32], st[320], a[32], b[32], c[32], d[32];
+    char sz[32], st[600], a[32], b[32], c[32], d[32];
     ipcb_format_size(r->size_bytes, sz, sizeof sz);
     ipcb_status_text(r, st, sizeof st);
     if (r->status != IPCB_OK) {

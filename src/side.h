@@ -11,7 +11,7 @@
 struct ipcb_side_result {
     int failed;
     uint64_t failed_ns;         /* when: the earlier failure is the cause */
-    char error[IPCB_ERR_LEN];
+    char error[512];
     uint64_t messages;          /* timed messages this side saw */
     uint64_t first_ns, last_ns; /* timed span */
     uint64_t span_messages;     /* messages that arrived inside the span */

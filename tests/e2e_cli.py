@@ -172,6 +172,39 @@ for sig, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143)):
         p.kill()
         check(False, "%s must end the run" % sig.name)
 
+# a second SIGINT while the first is being handled changes nothing
+o = os.path.join(work, "int2")
+p = start_long(o)
+p.send_signal(signal.SIGINT)
+p.send_signal(signal.SIGINT)
+try:
+    p.communicate(timeout=20)
+    check(p.returncode == 130, "two SIGINTs: exit 130 (got %s)" % p.returncode)
+except subprocess.TimeoutExpired:
+    p.kill()
+    check(False, "two SIGINTs must end the run")
+
+# --- progress on a terminal only
+import pty  # noqa: E402
+master, slave = pty.openpty()
+p = subprocess.Popen([BIN, "-t", "pipe", "-s", "64", "-p", "pingpong", "-d", "1s", "-o",
+                      os.path.join(work, "tty")], stdout=subprocess.DEVNULL, stderr=slave)
+os.close(slave)
+seen = b""
+while True:
+    try:
+        chunk = os.read(master, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    seen += chunk
+p.wait()
+os.close(master)
+check(b"[1/1] pipe pingpong 64" in seen and b"%" in seen, "progress shown on a terminal")
+r = run("-t", "pipe", "-s", "64", "-p", "pingpong", "-d", "500ms", "-o", os.path.join(work, "notty"))
+check("[1/1]" not in r.stderr, "no progress when stderr is not a terminal")
+
 subprocess.run(["rm", "-rf", work])
 left = census.diff(before, census.take())
 check(not left, "nothing left behind (found %s)" % left)

@@ -97,6 +97,27 @@ status = open(os.path.join(work, "nofile", "summary.csv")).read()
 check(r.returncode == 1 and "ulimit -n" in status,
       "an open-file limit is named with how to raise it (%s)" % status.splitlines()[-1])
 
+# --- RLIMIT_MSGQUEUE too small for two POSIX queues
+if "posix-mq" in names:
+    def tiny_mq():
+        resource.setrlimit(resource.RLIMIT_MSGQUEUE, (4096, 4096))
+    r = subprocess.run([BIN, "-t", "posix-mq", "-s", "4k", "-n", "100", "-q", "-o",
+                        os.path.join(work, "mq")], capture_output=True, text=True,
+                       preexec_fn=tiny_mq)
+    status = open(os.path.join(work, "mq", "summary.csv")).read().splitlines()[-1]
+    check(r.returncode == 1 and "RLIMIT_MSGQUEUE" in status and "ulimit -q" in status,
+          "RLIMIT_MSGQUEUE is named with how to raise it (%s)" % status)
+
+# --- a /dev/shm too small for the rings (a private mount namespace, as root)
+if "shm" in names and os.geteuid() == 0 and subprocess.run(
+        ["unshare", "-m", "true"], capture_output=True).returncode == 0:
+    script = ("mount --make-rprivate / && mount -t tmpfs -o size=1m tmpfs /dev/shm && "
+              "exec %s -t shm -s 1M -n 100 -q -o %s" % (BIN, os.path.join(work, "shmfull")))
+    r = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True)
+    status = open(os.path.join(work, "shmfull", "summary.csv")).read().splitlines()[-1]
+    check(r.returncode == 1 and "/dev/shm" in status and "--ring-slots" in status,
+          "a full /dev/shm is named with what to do (%s)" % status)
+
 subprocess.run(["rm", "-rf", work])
 left = census.diff(before, census.take())
 check(not left, "nothing left behind (found %s)" % left)

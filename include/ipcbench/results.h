@@ -23,7 +23,7 @@ struct ipcb_result {
     uint64_t ctx_switches;          /* both sides */
     uint64_t errors;            /* lost or out-of-order messages (lossy only) */
     enum ipcb_status status;
-    char reason[256];           /* why skipped, failed or interrupted */
+    char reason[512];           /* why skipped, failed or interrupted */
 };
 
 struct ipcb_meta {
