@@ -4,9 +4,17 @@
 #include "ipcbench/transport.h"
 
 extern const struct ipcb_transport ipcb_pipe;
+extern const struct ipcb_transport ipcb_fifo;
+extern const struct ipcb_transport ipcb_unix;
+extern const struct ipcb_transport ipcb_unix_dgram;
+extern const struct ipcb_transport ipcb_unix_seqpacket;
 
 static const struct ipcb_transport *const all[] = {
     &ipcb_pipe,
+    &ipcb_fifo,
+    &ipcb_unix,
+    &ipcb_unix_dgram,
+    &ipcb_unix_seqpacket,
 };
 
 const struct ipcb_transport *const *ipcb_transports(size_t *count)
