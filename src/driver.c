@@ -42,7 +42,10 @@ int ipcb_check_limit(const struct ipcb_transport *t, uint64_t size, int with_hin
     int n = snprintf(buf, len, "%s exceeds %s's limit of %zu bytes", sz, t->name, max);
     if (n < 0 || (size_t)n >= len)
         return -EMSGSIZE;
-    if (t->limit_setting && with_hint)
+    size_t ceiling = t->max_message_ceiling ? t->max_message_ceiling() : 0;
+    if (ceiling && size > ceiling)
+        snprintf(buf + n, len - (size_t)n, " (a kernel ceiling no setting raises)");
+    else if (t->limit_setting && with_hint)
         snprintf(buf + n, len - (size_t)n, " (%s); raise it with sysctl %s=%llu",
                  t->limit_setting, t->limit_setting, (unsigned long long)size);
     else if (t->limit_setting)

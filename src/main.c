@@ -53,8 +53,11 @@ static int cmd_list(void)
         const struct ipcb_transport *t = all[i];
         size_t max = t->max_message ? t->max_message() : 0;
         char lim[64];
+        size_t ceiling = t->max_message_ceiling ? t->max_message_ceiling() : 0;
         if (max == 0)
             snprintf(lim, sizeof lim, "no limit");
+        else if (ceiling && max >= ceiling)
+            snprintf(lim, sizeof lim, "%zu (kernel ceiling)", max);
         else if (t->limit_setting)
             snprintf(lim, sizeof lim, "%zu (%s)", max, t->limit_setting);
         else

@@ -36,6 +36,9 @@ struct ipcb_transport {
     size_t (*max_message)(void);
     /* how max_message() is raised, e.g. "sysctl kernel.msgmax"; NULL if fixed */
     const char *limit_setting;
+    /* optional: the size above which no setting helps (a kernel ceiling
+     * limit_setting cannot lift), 0 = none known */
+    size_t (*max_message_ceiling)(void);
     int (*create)(struct ipcb_chan *c);                  /* parent, before fork */
     int (*open)(struct ipcb_chan *c, enum ipcb_side side); /* in the child */
     /* optional, parent: both sides have opened, names can go now */

@@ -4,6 +4,10 @@
 #include "ipcbench/transport.h"
 
 extern const struct ipcb_transport ipcb_pipe;
+extern const struct ipcb_transport ipcb_fifo;
+extern const struct ipcb_transport ipcb_unix;
+extern const struct ipcb_transport ipcb_unix_dgram;
+extern const struct ipcb_transport ipcb_unix_seqpacket;
 extern const struct ipcb_transport ipcb_tcp;
 extern const struct ipcb_transport ipcb_udp;
 extern const struct ipcb_transport ipcb_sysv_mq;
@@ -12,6 +16,10 @@ extern const struct ipcb_transport ipcb_shm;
 
 static const struct ipcb_transport *const all[] = {
     &ipcb_pipe,
+    &ipcb_fifo,
+    &ipcb_unix,
+    &ipcb_unix_dgram,
+    &ipcb_unix_seqpacket,
     &ipcb_tcp,
     &ipcb_udp,
     &ipcb_sysv_mq,
