@@ -216,7 +216,7 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
     int sub_argc = argc - first + 1;
     char **sub_argv = argv + first - 1;
     int c;
-    while ((c = getopt_long(sub_argc, sub_argv, "+:t:s:p:n:d:o:qhV", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(sub_argc, sub_argv, ":t:s:p:n:d:o:qhV", long_opts, NULL)) != -1) {
         const char *arg = optarg;
         switch (c) {
         case 't':
