@@ -34,22 +34,25 @@ static const char *const side_name[2] = {"producer", "consumer"};
 int ipcb_check_limit(const struct ipcb_transport *t, uint64_t size, int with_hint,
                      char *buf, size_t len)
 {
-    size_t max = t->max_message ? t->max_message() : 0;
-    if (max == 0 || size <= max)
+    struct ipcb_limit lim;
+    ipcb_transport_limit(t, &lim);
+    if (lim.max_message == 0 || size <= lim.max_message)
         return 0;
     char sz[32];
     ipcb_format_size(size, sz, sizeof sz);
-    int n = snprintf(buf, len, "%s exceeds %s's limit of %zu bytes", sz, t->name, max);
+    int n = snprintf(buf, len, "%s exceeds %s's limit of %zu bytes", sz, t->name,
+                     lim.max_message);
     if (n < 0 || (size_t)n >= len)
         return -EMSGSIZE;
-    size_t ceiling = t->max_message_ceiling ? t->max_message_ceiling() : 0;
-    if (ceiling && size > ceiling)
+    if (lim.ceiling && size > lim.ceiling)
         snprintf(buf + n, len - (size_t)n, " (a kernel ceiling no setting raises)");
-    else if (t->limit_setting && with_hint)
+    else if (lim.setting && with_hint)
         snprintf(buf + n, len - (size_t)n, " (%s); raise it with sysctl %s=%llu",
-                 t->limit_setting, t->limit_setting, (unsigned long long)size);
-    else if (t->limit_setting)
-        snprintf(buf + n, len - (size_t)n, " (%s)", t->limit_setting);
+                 lim.setting, lim.setting, (unsigned long long)size);
+    else if (lim.setting)
+        snprintf(buf + n, len - (size_t)n, " (%s)", lim.setting);
+    else if (lim.fixed)
+        snprintf(buf + n, len - (size_t)n, " (%s, which no setting raises)", lim.fixed);
     return -EMSGSIZE;
 }
 

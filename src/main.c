@@ -51,22 +51,21 @@ static int cmd_list(void)
 {
     size_t n;
     const struct ipcb_transport *const *all = ipcb_transports(&n);
-    printf("%-15s %-8s %-22s %s\n", "transport", "kind", "largest message", "description");
+    printf("%-15s %-8s %-34s %s\n", "transport", "kind", "largest message (bytes)",
+           "description");
     for (size_t i = 0; i < n; i++) {
         const struct ipcb_transport *t = all[i];
-        size_t max = t->max_message ? t->max_message() : 0;
-        char lim[64];
-        size_t ceiling = t->max_message_ceiling ? t->max_message_ceiling() : 0;
-        if (max == 0)
-            snprintf(lim, sizeof lim, "no limit");
-        else if (ceiling && max >= ceiling)
-            snprintf(lim, sizeof lim, "%zu (kernel ceiling)", max);
-        else if (t->limit_setting)
-            snprintf(lim, sizeof lim, "%zu (%s)", max, t->limit_setting);
+        struct ipcb_limit lim;
+        ipcb_transport_limit(t, &lim);
+        char text[96];
+        if (lim.max_message == 0)
+            snprintf(text, sizeof text, "no limit");
+        else if (lim.setting)
+            snprintf(text, sizeof text, "%zu (%s)", lim.max_message, lim.setting);
         else
-            snprintf(lim, sizeof lim, "%zu", max);
-        printf("%-15s %-8s %-22s %s\n", t->name,
-               t->flags & IPCB_STREAM ? "stream" : "message", lim, t->summary);
+            snprintf(text, sizeof text, "%zu (fixed)", lim.max_message);
+        printf("%-15s %-8s %-34s %s\n", t->name,
+               t->flags & IPCB_STREAM ? "stream" : "message", text, t->summary);
     }
     return 0;
 }

@@ -27,6 +27,13 @@ static const struct ipcb_transport *const all[] = {
     &ipcb_shm,
 };
 
+void ipcb_transport_limit(const struct ipcb_transport *t, struct ipcb_limit *lim)
+{
+    *lim = (struct ipcb_limit){0};
+    if (t->limit)
+        t->limit(lim);
+}
+
 const struct ipcb_transport *const *ipcb_transports(size_t *count)
 {
     *count = sizeof all / sizeof all[0];

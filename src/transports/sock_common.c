@@ -306,14 +306,13 @@ static size_t fallback_limit(void)
     return max < ((size_t)4 << 20) - 4096 ? max : ((size_t)4 << 20) - 4096;
 }
 
-size_t ipcb_sock_msg_limit(int type)
+void ipcb_sock_limit(int type, struct ipcb_limit *lim)
 {
     const struct probed_limit *k = probe(type);
-    return k ? k->max : fallback_limit();
-}
-
-size_t ipcb_sock_msg_ceiling(int type)
-{
-    const struct probed_limit *k = probe(type);
-    return k ? k->ceiling : 0;
+    lim->max_message = k ? k->max : fallback_limit();
+    lim->ceiling = k ? k->ceiling : 0;
+    if (lim->ceiling && lim->max_message >= lim->ceiling)
+        lim->fixed = "the kernel's largest socket buffer";
+    else
+        lim->setting = "net.core.wmem_max"; /* SO_SNDBUF bounds a message */
 }

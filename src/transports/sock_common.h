@@ -38,12 +38,8 @@ void ipcb_sock_opened(struct ipcb_chan *c);
 void ipcb_sock_close(struct ipcb_chan *c, enum ipcb_side side);
 void ipcb_sock_destroy(struct ipcb_chan *c);
 
-/* The largest message one send carries now on an AF_UNIX socket of this
- * type with big buffers, found by real sends. */
-size_t ipcb_sock_msg_limit(int type);
-/* The part of that limit no setting raises (the kernel's largest socket
- * buffer allocation), when the probe reached it; else 0. */
-size_t ipcb_sock_msg_ceiling(int type);
+/* the live limit on one message of this socket type, found with real sends */
+void ipcb_sock_limit(int type, struct ipcb_limit *lim);
 
 /* One message each way: the timed path, so nothing but the system call. */
 static inline ssize_t ipcb_sock_send_msg(int fd, const void *buf, size_t len)

@@ -7,14 +7,9 @@
 #include "ipcbench/transport.h"
 #include "sock_common.h"
 
-static size_t dgram_max_message(void)
+static void dgram_limit(struct ipcb_limit *lim)
 {
-    return ipcb_sock_msg_limit(SOCK_DGRAM);
-}
-
-static size_t dgram_max_message_ceiling(void)
-{
-    return ipcb_sock_msg_ceiling(SOCK_DGRAM);
+    ipcb_sock_limit(SOCK_DGRAM, lim);
 }
 
 /* buffers as large as net.core.wmem_max allows: SO_SNDBUF bounds a datagram */
@@ -37,9 +32,7 @@ const struct ipcb_transport ipcb_unix_dgram = {
     .name = "unix-dgram",
     .summary = "AF_UNIX datagram sockets, one bound path per side",
     .flags = IPCB_MESSAGE,
-    .max_message = dgram_max_message,
-    .max_message_ceiling = dgram_max_message_ceiling,
-    .limit_setting = "net.core.wmem_max",
+    .limit = dgram_limit,
     .create = dgram_create, .open = ipcb_sock_open, .opened = ipcb_sock_opened,
     .send = dgram_send, .recv = dgram_recv, .close = ipcb_sock_close,
     .destroy = ipcb_sock_destroy,

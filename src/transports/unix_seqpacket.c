@@ -6,14 +6,9 @@
 #include "ipcbench/transport.h"
 #include "sock_common.h"
 
-static size_t seqpacket_max_message(void)
+static void seqpacket_limit(struct ipcb_limit *lim)
 {
-    return ipcb_sock_msg_limit(SOCK_SEQPACKET);
-}
-
-static size_t seqpacket_max_message_ceiling(void)
-{
-    return ipcb_sock_msg_ceiling(SOCK_SEQPACKET);
+    ipcb_sock_limit(SOCK_SEQPACKET, lim);
 }
 
 /* buffers as large as net.core.wmem_max allows: SO_SNDBUF bounds a message */
@@ -36,9 +31,7 @@ const struct ipcb_transport ipcb_unix_seqpacket = {
     .name = "unix-seqpacket",
     .summary = "AF_UNIX seqpacket socket on a path in a private directory",
     .flags = IPCB_MESSAGE | IPCB_DUPLEX,
-    .max_message = seqpacket_max_message,
-    .max_message_ceiling = seqpacket_max_message_ceiling,
-    .limit_setting = "net.core.wmem_max",
+    .limit = seqpacket_limit,
     .create = seqpacket_create, .open = ipcb_sock_open, .opened = ipcb_sock_opened,
     .send = seqpacket_send, .recv = seqpacket_recv, .close = ipcb_sock_close,
     .destroy = ipcb_sock_destroy,
