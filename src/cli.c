@@ -120,10 +120,28 @@ static int parse_cpus(const char *s, int cpu[2], char *err, size_t errlen)
     cpu_set_t allowed;
     if (sched_getaffinity(0, sizeof allowed, &allowed) != 0)
         FAIL("--cpu: cannot read this process's CPU affinity");
+    /* the first one or two CPUs this process may use */
+    int first = -1, second = -1;
+    for (int c = 0; c < CPU_SETSIZE && second < 0; c++)
+        if (CPU_ISSET(c, &allowed)) {
+            if (first < 0) first = c;
+            else second = c;
+        }
+    if (strcmp(s, "same") == 0) {
+        cpu[0] = cpu[1] = first;
+        return 0;
+    }
+    if (strcmp(s, "cross") == 0) {
+        if (second < 0)
+            FAIL("--cpu cross needs two CPUs, and this process may use only CPU %d", first);
+        cpu[0] = first;
+        cpu[1] = second;
+        return 0;
+    }
     const char *comma = strchr(s, ',');
     char a[32];
     if (!comma || strchr(comma + 1, ',') || (size_t)(comma - s) >= sizeof a)
-        FAIL("--cpu '%s': expected two CPU numbers A,B (producer, consumer)", s);
+        FAIL("--cpu '%s': expected A,B (producer and consumer CPU), same or cross", s);
     memcpy(a, s, (size_t)(comma - s));
     a[comma - s] = '\0';
     int rc = parse_cpu_number(a, &allowed, &cpu[0], err, errlen);
@@ -246,6 +264,7 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
             break;
         case OPT_CPU:
             if (parse_cpus(arg, p->cpu, err, errlen)) return -EINVAL;
+            p->cpu_mode = strcmp(arg, "same") == 0 || strcmp(arg, "cross") == 0 ? arg : "pair";
             break;
         case 'o':
             if (!*arg) FAIL("-o: empty directory name");

@@ -149,7 +149,9 @@ child_main(const struct ipcb_plan *p, struct ipcb_chan *chan, struct ipcb_shared
     if (rc != 0)
         res->failed_ns = ipcb_now_ns();
     chan->t->close(chan, side);
-    res->cpu = sched_getcpu();
+    cpu_set_t mine;
+    res->cpu = sched_getaffinity(0, sizeof mine, &mine) == 0 && CPU_COUNT(&mine) == 1
+                   ? sched_getcpu() : -1;
     _exit(rc == 0 ? 0 : 1);
 }
 
@@ -370,6 +372,7 @@ static void fill_result(const struct ipcb_plan *p, unsigned pattern,
         r->cpu_sys_s += sh->side[s].cpu_sys_s;
         r->ctx_switches += sh->side[s].ctx_switches;
         r->errors += sh->side[s].lost + sh->side[s].reordered;
+        r->cpu[s] = sh->side[s].cpu;
     }
     r->status = IPCB_OK;
 }

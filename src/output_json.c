@@ -109,6 +109,7 @@ static void row(FILE *f, const struct ipcb_result *r)
         json_number(f, r->cpu_sys_s);
         fprintf(f, ", \"ctx_switches\": %llu, \"errors\": %llu",
                 (unsigned long long)r->ctx_switches, (unsigned long long)r->errors);
+        fprintf(f, ",\n     \"producer_cpu\": %d, \"consumer_cpu\": %d", r->cpu[0], r->cpu[1]);
     }
     fputc('}', f);
 }

@@ -89,6 +89,22 @@ if found:
     check(len(rows) == 1 and rows[0]["status"] == "ok" and int(rows[0]["messages"]) > 0,
           "a duration-bound run measures")
 
+# --- placement: where --cpu says, as the sides saw their own affinity
+for mode, same in (("same", True), ("cross", False)):
+    o = os.path.join(work, "cpu-" + mode)
+    r = run("-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "300", "--cpu", mode, "-q", "-o", o,
+            "--json", os.path.join(work, "cpu.json"))
+    row = json.load(open(os.path.join(work, "cpu.json")))["results"][0]
+    pc, cc = row.get("producer_cpu"), row.get("consumer_cpu")
+    check(r.returncode == 0 and pc is not None and pc >= 0 and cc >= 0 and (pc == cc) == same,
+          "--cpu %s pins the sides (producer %s, consumer %s)" % (mode, pc, cc))
+    check(json.load(open(os.path.join(o, "meta.json")))["pinning"].startswith(mode),
+          "meta.json records --cpu %s" % mode)
+r = run("-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "300", "-q", "-o", os.path.join(work, "np"),
+        "--json", os.path.join(work, "cpu.json"))
+row = json.load(open(os.path.join(work, "cpu.json")))["results"][0]
+check(row["producer_cpu"] == -1 and row["consumer_cpu"] == -1, "unpinned by default")
+
 # --- verification catches a spoiled message
 for inject, pattern, extra, want in (
         ("seq:300", "pingpong", [], "message 300"),

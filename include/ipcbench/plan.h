@@ -32,6 +32,7 @@ struct ipcb_plan {
     uint64_t warmup;
     uint64_t timeout_ns;        /* a side silent this long fails the run */
     int cpu[2];                 /* producer, consumer; -1 = not pinned */
+    const char *cpu_mode;       /* "same", "cross", "pair" or NULL (not pinned) */
     unsigned ring_slots;
     int verify_full;            /* stream: check every payload byte, not only stamps */
     int quiet;

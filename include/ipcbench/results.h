@@ -22,6 +22,7 @@ struct ipcb_result {
     double cpu_user_s, cpu_sys_s;   /* both sides */
     uint64_t ctx_switches;          /* both sides */
     uint64_t errors;            /* lost or out-of-order messages (lossy only) */
+    int cpu[2];                 /* where each side was pinned, -1 when not */
     enum ipcb_status status;
     char reason[512];           /* why skipped, failed or interrupted */
 };
