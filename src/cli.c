@@ -14,7 +14,8 @@
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
 #define IPCB_MAX_SIZE (64ull << 20)
 
-enum { OPT_WARMUP = 256, OPT_CPU, OPT_CSV, OPT_JSON, OPT_RING, OPT_TIMEOUT, OPT_VERIFY };
+enum { OPT_WARMUP = 256, OPT_CPU, OPT_CSV, OPT_JSON, OPT_RING, OPT_TIMEOUT, OPT_VERIFY,
+       OPT_PAIRS };
 
 static const struct option long_opts[] = {
     {"transport", required_argument, NULL, 't'},
@@ -30,6 +31,7 @@ static const struct option long_opts[] = {
     {"ring-slots", required_argument, NULL, OPT_RING},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"verify", required_argument, NULL, OPT_VERIFY},
+    {"pairs", required_argument, NULL, OPT_PAIRS},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -214,6 +216,7 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
     p->timeout_ns = IPCB_DEFAULT_TIMEOUT_NS;
     p->cpu[0] = p->cpu[1] = -1;
     p->ring_slots = IPCB_DEFAULT_RING_SLOTS;
+    p->pairs = 1;
     p->argc = argc;
     p->argv = argv;
 
@@ -283,6 +286,13 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
             if (parse_count_opt("--ring-slots", arg, 2, 65536, &v, err, errlen))
                 return -EINVAL;
             p->ring_slots = (unsigned)v;
+            break;
+        }
+        case OPT_PAIRS: {
+            uint64_t v;
+            if (parse_count_opt("--pairs", arg, 1, IPCB_MAX_PAIRS, &v, err, errlen))
+                return -EINVAL;
+            p->pairs = (size_t)v;
             break;
         }
         case OPT_TIMEOUT:

@@ -32,6 +32,8 @@ static void usage(FILE *f)
 "      --cpu A,B          pin the producer to CPU A and the consumer to CPU B;\n"
 "                         same: both on one CPU; cross: on two different CPUs\n"
 "                         (default: not pinned, the scheduler places them)\n"
+"      --pairs N          N producer/consumer pairs at once, each on its own\n"
+"                         channel: per-pair and aggregate figures (default: 1)\n"
 "      --ring-slots N     queue depth of ring transports (default: %d)\n"
 "      --verify MODE      stream check per message: stamps (sequence, tail and\n"
 "                         page stamps; default) or full (every byte)\n"
@@ -123,8 +125,10 @@ static int cmd_run(struct ipcb_plan *p)
     if (outcome > 1)
         fprintf(stderr, "ipcbench: interrupted by SIG%s; partial results written\n",
                 sigabbrev_np(outcome));
-    for (size_t i = 0; i < res.n_rows; i++)
+    for (size_t i = 0; i < res.n_rows; i++) {
         free(res.rows[i].hist);
+        free(res.rows[i].pairs);
+    }
     free(res.rows);
     return rc;
 }

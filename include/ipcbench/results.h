@@ -9,6 +9,13 @@
 
 enum ipcb_status { IPCB_OK, IPCB_SKIPPED, IPCB_FAILED, IPCB_INTERRUPTED };
 
+/* one pair's figures when several run at once (--pairs) */
+struct ipcb_pair_result {
+    uint64_t messages;
+    double seconds, msgs_per_s, mib_per_s;
+    uint64_t p50_ns, p99_ns;
+};
+
 struct ipcb_result {
     const char *transport;
     const char *pattern;        /* "pingpong" or "stream" */
@@ -23,12 +30,15 @@ struct ipcb_result {
     uint64_t ctx_switches;          /* both sides */
     uint64_t errors;            /* lost or out-of-order messages (lossy only) */
     int cpu[2];                 /* where each side was pinned, -1 when not */
+    struct ipcb_pair_result *pairs; /* per pair, when more than one ran */
+    size_t n_pairs;
     enum ipcb_status status;
     char reason[512];           /* why skipped, failed or interrupted */
 };
 
 struct ipcb_meta {
     const char *version;
+    size_t pairs;
     char command_line[1024];
     char date_utc[32];
     char host[128];
