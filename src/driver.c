@@ -423,6 +423,8 @@ static void fill_result(unsigned pattern, const struct run *run, struct ipcb_res
             r->cpu_sys_s += sh->side[s].cpu_sys_s;
             r->ctx_switches += sh->side[s].ctx_switches;
             r->errors += sh->side[s].lost + sh->side[s].reordered;
+            if (sh->side[s].max_rss_kib > r->max_rss_kib[s])
+                r->max_rss_kib[s] = sh->side[s].max_rss_kib;
         }
     }
     r->seconds = last_ns > first_ns ? (double)(last_ns - first_ns) / 1e9 : 0.0;

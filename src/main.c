@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "cleanup.h"
 #include "driver.h"
@@ -110,6 +111,9 @@ static int cmd_run(struct ipcb_plan *p)
     if (!p->quiet)
         ipcb_write_table_header(stdout);
     int outcome = ipcb_run_plan(p, &res, print_row, p);
+    struct rusage self;
+    if (getrusage(RUSAGE_SELF, &self) == 0)
+        res.meta.driver_max_rss_kib = self.ru_maxrss;
 
     int rc = outcome == 0 ? 0 : outcome == 1 ? 1 : 128 + outcome;
     if (ipcb_write_results_dir(outdir, &res, err, sizeof err) != 0) {

@@ -57,6 +57,8 @@ static void meta_body(FILE *f, const struct ipcb_meta *m, const char *indent)
     ipcb_json_string(f, m->pinning);
     fprintf(f, ",\n%s\"warmup\": %llu", indent, (unsigned long long)m->warmup);
     fprintf(f, ",\n%s\"pairs\": %zu", indent, m->pairs);
+    if (m->driver_max_rss_kib)
+        fprintf(f, ",\n%s\"driver_max_rss_kib\": %ld", indent, m->driver_max_rss_kib);
     fprintf(f, ",\n%s\"count\": %llu", indent, (unsigned long long)m->count);
     fprintf(f, ",\n%s\"duration_s\": ", indent);
     json_number(f, (double)m->duration_ns / 1e9);
@@ -111,6 +113,8 @@ static void row(FILE *f, const struct ipcb_result *r)
         fprintf(f, ", \"ctx_switches\": %llu, \"errors\": %llu",
                 (unsigned long long)r->ctx_switches, (unsigned long long)r->errors);
         fprintf(f, ",\n     \"producer_cpu\": %d, \"consumer_cpu\": %d", r->cpu[0], r->cpu[1]);
+        fprintf(f, ", \"producer_max_rss_kib\": %ld, \"consumer_max_rss_kib\": %ld",
+                r->max_rss_kib[0], r->max_rss_kib[1]);
         if (r->n_pairs) {
             fputs(",\n     \"pairs\": [", f);
             for (size_t k = 0; k < r->n_pairs; k++) {

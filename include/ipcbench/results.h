@@ -30,6 +30,7 @@ struct ipcb_result {
     uint64_t ctx_switches;          /* both sides */
     uint64_t errors;            /* lost or out-of-order messages (lossy only) */
     int cpu[2];                 /* where each side was pinned, -1 when not */
+    long max_rss_kib[2];        /* peak resident memory of each side (largest pair) */
     struct ipcb_pair_result *pairs; /* per pair, when more than one ran */
     size_t n_pairs;
     enum ipcb_status status;
@@ -39,6 +40,7 @@ struct ipcb_result {
 struct ipcb_meta {
     const char *version;
     size_t pairs;
+    long driver_max_rss_kib;    /* the driver's peak, at the end of the run */
     char command_line[1024];
     char date_utc[32];
     char host[128];
