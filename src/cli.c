@@ -15,7 +15,7 @@
 #define IPCB_MAX_SIZE (64ull << 20)
 
 enum { OPT_WARMUP = 256, OPT_CPU, OPT_CSV, OPT_JSON, OPT_RING, OPT_TIMEOUT, OPT_VERIFY,
-       OPT_PAIRS };
+       OPT_PAIRS, OPT_NOTIFY };
 
 static const struct option long_opts[] = {
     {"transport", required_argument, NULL, 't'},
@@ -32,11 +32,26 @@ static const struct option long_opts[] = {
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"verify", required_argument, NULL, OPT_VERIFY},
     {"pairs", required_argument, NULL, OPT_PAIRS},
+    {"notify", required_argument, NULL, OPT_NOTIFY},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
+
+/* drop repeats, keep the order given */
+static void drop_repeats(struct ipcb_plan *p)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < p->n_transports; i++) {
+        size_t j = 0;
+        while (j < w && p->transports[j] != p->transports[i])
+            j++;
+        if (j == w)
+            p->transports[w++] = p->transports[i];
+    }
+    p->n_transports = w;
+}
 
 static int parse_transports(const char *s, struct ipcb_plan *p, char *err, size_t errlen)
 {
@@ -52,8 +67,10 @@ static int parse_transports(const char *s, struct ipcb_plan *p, char *err, size_
     char *save = NULL;
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         if (strcmp(tok, "all") == 0) {
+            /* variants (shm/futex) only by name or --notify */
             for (size_t i = 0; i < n_all && p->n_transports < IPCB_MAX_TRANSPORTS; i++)
-                p->transports[p->n_transports++] = all[i];
+                if (!(all[i]->flags & IPCB_VARIANT))
+                    p->transports[p->n_transports++] = all[i];
             continue;
         }
         const struct ipcb_transport *t = ipcb_transport_find(tok);
@@ -71,16 +88,91 @@ static int parse_transports(const char *s, struct ipcb_plan *p, char *err, size_
     }
     if (p->n_transports == 0 || s[0] == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,"))
         FAIL("transport list '%s' has an empty item", s);
-    /* drop repeats, keep the order given */
-    size_t w = 0;
-    for (size_t i = 0; i < p->n_transports; i++) {
-        size_t j = 0;
-        while (j < w && p->transports[j] != p->transports[i])
-            j++;
-        if (j == w)
-            p->transports[w++] = p->transports[i];
+    drop_repeats(p);
+    return 0;
+}
+
+/* --notify: how the shm transport's sides wait for each other. "sem" is
+ * shm's own way; every other strategy is the registry's variant
+ * "shm/<strategy>", so the strategies are whatever variants shm has. */
+#define NOTIFY_BASE "shm"
+#define NOTIFY_DEFAULT "sem"
+
+struct notify_choice {
+    const char *arg;        /* as typed, for messages; NULL: no --notify */
+    const struct ipcb_transport *t[IPCB_MAX_TRANSPORTS];
+    size_t n;
+};
+
+static const struct ipcb_transport *notify_variant(const struct ipcb_transport *t)
+{
+    size_t base = strlen(NOTIFY_BASE);
+    return (t->flags & IPCB_VARIANT) && strncmp(t->name, NOTIFY_BASE "/", base + 1) == 0
+               ? t : NULL;
+}
+
+static int parse_notify(const char *s, struct notify_choice *nc, char *err, size_t errlen)
+{
+    size_t n_all;
+    const struct ipcb_transport *const *all = ipcb_transports(&n_all);
+    char known[256] = NOTIFY_DEFAULT, buf[256], name[300];
+    for (size_t i = 0; i < n_all; i++)
+        if (notify_variant(all[i])) {
+            strncat(known, ", ", sizeof known - strlen(known) - 1);
+            strncat(known, all[i]->name + strlen(NOTIFY_BASE "/"),
+                    sizeof known - strlen(known) - 1);
+        }
+    if (strlen(s) >= sizeof buf)
+        FAIL("--notify list too long (use %s or all)", known);
+    if (!*s || s[0] == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,"))
+        FAIL("--notify list '%s' is empty or has an empty item (use %s or all)", s, known);
+    strcpy(buf, s);
+    nc->arg = s;
+    nc->n = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        const struct ipcb_transport *pick[IPCB_MAX_TRANSPORTS];
+        size_t n_pick = 0;
+        if (strcmp(tok, NOTIFY_DEFAULT) == 0 || strcmp(tok, "all") == 0)
+            pick[n_pick++] = ipcb_transport_find(NOTIFY_BASE);
+        if (strcmp(tok, "all") == 0) {
+            for (size_t i = 0; i < n_all && n_pick < IPCB_MAX_TRANSPORTS; i++)
+                if (notify_variant(all[i]))
+                    pick[n_pick++] = all[i];
+        } else if (n_pick == 0) {
+            snprintf(name, sizeof name, NOTIFY_BASE "/%s", tok);
+            const struct ipcb_transport *t = ipcb_transport_find(name);
+            if (!t || !notify_variant(t))
+                FAIL("unknown --notify strategy '%s' (use %s or all)", tok, known);
+            pick[n_pick++] = t;
+        }
+        if (nc->n + n_pick > IPCB_MAX_TRANSPORTS)
+            FAIL("--notify '%s' names too many strategies", s);
+        memcpy(&nc->t[nc->n], pick, n_pick * sizeof pick[0]);
+        nc->n += n_pick;
     }
-    p->n_transports = w;
+    return 0;
+}
+
+/* put the chosen strategies where shm stands in the transport list */
+static int apply_notify(const struct notify_choice *nc, struct ipcb_plan *p, char *err,
+                        size_t errlen)
+{
+    const struct ipcb_transport *base = ipcb_transport_find(NOTIFY_BASE);
+    size_t at = 0;
+    while (at < p->n_transports && p->transports[at] != base)
+        at++;
+    if (at == p->n_transports)
+        FAIL("--notify %s applies to the " NOTIFY_BASE " transport, which -t does not "
+             "include (add -t " NOTIFY_BASE ")", nc->arg);
+    if (p->n_transports - 1 + nc->n > IPCB_MAX_TRANSPORTS)
+        FAIL("too many transports with --notify %s (at most %d)", nc->arg,
+             IPCB_MAX_TRANSPORTS);
+    memmove(&p->transports[at + nc->n], &p->transports[at + 1],
+            (p->n_transports - at - 1) * sizeof p->transports[0]);
+    memcpy(&p->transports[at], nc->t, nc->n * sizeof nc->t[0]);
+    p->n_transports += nc->n - 1;
+    drop_repeats(p);
     return 0;
 }
 
@@ -208,6 +300,7 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
 {
     char why[IPCB_UNITS_ERR];
     int have_count = 0, have_sizes = 0, have_transports = 0;
+    struct notify_choice notify = {0};
     memset(p, 0, sizeof *p);
     p->command = IPCB_CMD_RUN;
     p->patterns = IPCB_PAT_PINGPONG | IPCB_PAT_STREAM;
@@ -306,6 +399,9 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
             else if (strcmp(arg, "stamps") == 0) p->verify_full = 0;
             else FAIL("--verify '%s': use full or stamps", arg);
             break;
+        case OPT_NOTIFY:
+            if (parse_notify(arg, &notify, err, errlen)) return -EINVAL;
+            break;
         case 'q': p->quiet = 1; break;
         case 'h': p->command = IPCB_CMD_HELP; return 0;
         case 'V': p->command = IPCB_CMD_VERSION; return 0;
@@ -330,6 +426,8 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
         return 0;
     if (!have_transports)
         parse_transports("all", p, err, errlen);
+    if (notify.arg && apply_notify(&notify, p, err, errlen))
+        return -EINVAL;
     if (!have_sizes) {
         static const uint64_t defaults[] = {64, 4096, 65536};
         memcpy(p->sizes, defaults, sizeof defaults);

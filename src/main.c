@@ -22,7 +22,8 @@ static void usage(FILE *f)
 "                                    (needs gnuplot)\n"
 "       ipcbench cleanup             remove what runs killed with SIGKILL left behind\n"
 "\n"
-"  -t, --transport LIST   transports by name, or all (default: all)\n"
+"  -t, --transport LIST   transports by name, or all (default: all; variants such\n"
+"                         as shm/futex only by name or --notify)\n"
 "  -s, --size LIST        message sizes: 64,4k,1M or ranges 64..1M in powers of two;\n"
 "                         units k, M, G are powers of 1024 (default: 64,4k,64k)\n"
 "  -p, --pattern LIST     pingpong (round-trip latency), stream (throughput), all\n"
@@ -36,6 +37,9 @@ static void usage(FILE *f)
 "      --pairs N          N producer/consumer pairs at once, each on its own\n"
 "                         channel: per-pair and aggregate figures (default: 1)\n"
 "      --ring-slots N     queue depth of ring transports (default: %d)\n"
+"      --notify LIST      how shm's two sides wait for each other, each strategy\n"
+"                         its own row shm/<strategy>: sem (default, row shm),\n"
+"                         sysv-sem, futex, eventfd, spin, or all\n"
 "      --verify MODE      stream check per message: stamps (sequence, tail and\n"
 "                         page stamps; default) or full (every byte)\n"
 "      --timeout TIME     fail a measurement that makes no progress this long\n"
@@ -68,8 +72,9 @@ static int cmd_list(void)
             snprintf(text, sizeof text, "%zu (%s)", lim.max_message, lim.setting);
         else
             snprintf(text, sizeof text, "%zu (fixed)", lim.max_message);
-        printf("%-15s %-8s %-34s %s\n", t->name,
-               t->flags & IPCB_STREAM ? "stream" : "message", text, t->summary);
+        printf("%-15s %-8s %-34s %s%s\n", t->name,
+               t->flags & IPCB_STREAM ? "stream" : "message", text,
+               t->flags & IPCB_VARIANT ? "(variant, not in all) " : "", t->summary);
     }
     return 0;
 }

@@ -1,4 +1,5 @@
-/* The results directory: summary.csv, meta.json and hist/<t>-<p>-<size>.hgrm. */
+/* The results directory: summary.csv, meta.json and hist/<t>-<p>-<size>.hgrm
+ * (<t> with anything but letters, digits, - _ . made _: shm_futex). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -78,6 +79,15 @@ static int write_file(const char *dir, const char *name, int (*fn)(FILE *, const
     return 0;
 }
 
+void ipcb_file_safe_name(const char *name, char *buf, size_t len)
+{
+    size_t n = 0;
+    for (; *name && n + 1 < len; name++)
+        buf[n++] = (strchr("-_.", *name) || (*name >= '0' && *name <= '9') ||
+                    ((*name | 0x20) >= 'a' && (*name | 0x20) <= 'z')) ? *name : '_';
+    buf[n] = '\0';
+}
+
 static int csv_fn(FILE *f, const void *a) { return ipcb_write_csv(f, a); }
 static int meta_fn(FILE *f, const void *a) { return ipcb_write_meta_json(f, a); }
 static int hgrm_fn(FILE *f, const void *a) { return ipcb_write_hgrm(f, a, 1000.0); }
@@ -98,8 +108,9 @@ int ipcb_write_results_dir(const char *dir, const struct ipcb_results *res, char
         const struct ipcb_result *r = &res->rows[i];
         if (!r->hist)
             continue;
-        char name[256];
-        snprintf(name, sizeof name, "%s-%s-%llu.hgrm", r->transport, r->pattern,
+        char name[256], safe[128];
+        ipcb_file_safe_name(r->transport, safe, sizeof safe);
+        snprintf(name, sizeof name, "%s-%s-%llu.hgrm", safe, r->pattern,
                  (unsigned long long)r->size_bytes);
         if (write_file(hist_dir, name, hgrm_fn, r->hist, err, errlen))
             return -1;

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ipcbench/results.h"
 #include "plot.h"
 #include "plot_config.h"
 
@@ -617,16 +618,6 @@ struct chart_run {
     int quiet;
 };
 
-/* a transport's name in a file name: letters, digits, - _ . only */
-static void file_safe(const char *name, char *buf, size_t len)
-{
-    size_t n = 0;
-    for (; *name && n + 1 < len; name++)
-        buf[n++] = (strchr("-_.", *name) || (*name >= '0' && *name <= '9') ||
-                    ((*name | 0x20) >= 'a' && (*name | 0x20) <= 'z')) ? *name : '_';
-    buf[n] = '\0';
-}
-
 /* Runs `gnuplot -e VARS script`; its output goes to a scratch file that is
  * shown only when it fails. Then checks both files it should have drawn. */
 static int run_gnuplot(struct chart_run *cr, const char *script, const char *vars,
@@ -782,7 +773,7 @@ static int chart_by_size(struct chart_run *cr, int pingpong, char *err, size_t e
     for (size_t t = 0; t < in->n_transports && rc == 0; t++) {
         FILE *f = NULL;
         char safe[128];
-        file_safe(in->transports[t], safe, sizeof safe);
+        ipcb_file_safe_name(in->transports[t], safe, sizeof safe);
         /* rows in size order, as the lines join them */
         for (size_t s = 0; s < in->n_sizes && rc == 0; s++)
             for (size_t i = 0; i < in->n_rows; i++) {
@@ -878,12 +869,12 @@ static int chart_percentiles(struct chart_run *cr, uint64_t size, char *err, siz
     for (size_t i = 0; i < in->n_rows && rc == 0; i++) {
         const struct row *r = &in->rows[i];
         const char *name = in->transports[r->transport];
-        if (!r->pingpong || !r->timed || r->size != size || strchr(name, '/'))
+        if (!r->pingpong || !r->timed || r->size != size)
             continue;
         char hgrm[PATH_MAX], safe[128];
-        snprintf(hgrm, sizeof hgrm, "%s/hist/%s-pingpong-%llu.hgrm", in->dir, name,
+        ipcb_file_safe_name(name, safe, sizeof safe); /* as output_dir.c names it */
+        snprintf(hgrm, sizeof hgrm, "%s/hist/%s-pingpong-%llu.hgrm", in->dir, safe,
                  (unsigned long long)size);
-        file_safe(name, safe, sizeof safe);
         FILE *f = open_data(cr, files[n], PATH_MAX, "percentiles-%llu-%zu-%s.dat",
                             (unsigned long long)size, r->transport + 1, safe);
         if (!f) {

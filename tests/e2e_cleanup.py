@@ -79,6 +79,8 @@ check(not any(alive(k) for ks in kids.values() for k in ks), "sides die with a k
 left = census.diff(before, census.take())
 print("left by killed runs:", left or "nothing")
 check("sysv-mq" not in names or "sysv-msg" in left, "a killed sysv-mq run leaves its queue")
+check("shm/sysv-sem" not in names or "sysv-sem" in left,
+      "a killed shm/sysv-sem run leaves its semaphore sets")
 
 r = subprocess.run([BIN, "cleanup"], capture_output=True, text=True)
 check(r.returncode == 0, "cleanup exits 0")

@@ -48,6 +48,28 @@ r = run("list")
 check(r.returncode == 0 and any(l.split()[:2] == ["pipe", "stream"] for l in r.stdout.splitlines()),
       "list shows pipe as a stream")
 
+# --- variants: listed and marked, never in "all"; --notify puts them where shm stands
+listed = {l.split()[0]: l for l in r.stdout.splitlines()[1:]}
+variants = [n for n in listed if n.startswith("shm/")]
+check(sorted(variants) == ["shm/eventfd", "shm/futex", "shm/spin", "shm/sysv-sem"],
+      "list shows every shm variant (%s)" % variants)
+check(all("variant" in listed[n] for n in variants) and "variant" not in listed["shm"],
+      "list marks the variants")
+for args, want in ((["-t", "pipe,shm", "--notify", "futex,sem"], ["pipe", "shm/futex", "shm"]),
+                   (["-t", "shm/spin"], ["shm/spin"]),
+                   (["-t", "shm", "--notify", "all"],
+                    ["shm", "shm/sysv-sem", "shm/futex", "shm/eventfd", "shm/spin"])):
+    o = os.path.join(work, "notify")
+    r = run(*args, "-s", "64", "-p", "pingpong", "-n", "200", "-q", "-o", o)
+    got = [x["transport"] for x in rows_of(os.path.join(o, "summary.csv"))]
+    check(r.returncode == 0 and got == want, "%s: rows %s (got %s, exit %d)" % (args, want, got,
+                                                                             r.returncode))
+r = run("-s", "64", "-p", "pingpong", "-n", "10", "--warmup", "0", "-q",
+        "-o", os.path.join(work, "all"))
+got = [x["transport"] for x in rows_of(os.path.join(work, "all", "summary.csv"))]
+check(r.returncode == 0 and "shm" in got and not any("/" in t for t in got),
+      "all runs shm and no variant (%s)" % got)
+
 # --- the results directory
 out = os.path.join(work, "r1")
 r = run("-t", "pipe", "-s", "64,4k", "-n", "2000", "-o", out, "--csv", os.path.join(work, "x.csv"),
@@ -144,7 +166,11 @@ bad = [
     ["--cpu", "0"], ["--cpu", "0,99999"], ["--cpu", "a,b"], ["--cpu", "0,1,2"], ["-p", "nosuch"],
     ["-p", ""], ["--bogus"], ["-x"], ["-t"], ["foo"], ["frobnicate"], ["-o", "/dev/null/sub"],
     ["-o", ""], ["--timeout", "1ms"], ["--ring-slots", "1"], ["--ring-slots", "99999999"],
-    ["--verify", "maybe"], ["--pairs", "0"], ["--pairs", "65"], ["--pairs", "x"], ["--csv", ""], ["plot"], ["plot", "a", "b"], ["list", "extra"],
+    ["--pairs", "0"], ["--pairs", "65"], ["--pairs", "x"],
+    ["--verify", "maybe"], ["--csv", ""], ["plot"], ["plot", "a", "b"], ["list", "extra"],
+    ["--notify", "nope"], ["--notify", ""], ["--notify", "futex,"], ["--notify", "futex,,spin"],
+    ["--notify", "shm/futex"], ["-t", "pipe", "--notify", "futex"],
+    ["-t", "shm/futex", "--notify", "spin"], ["--notify", "x" * 300],
 ]
 for args in bad:
     o = os.path.join(work, "never")

@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 """End to end over one transport: both patterns at 1 B, 64 B, 4 KiB, 64 KiB and
 the largest size it carries here; every row ok with every message counted; a
-size over its limit refused alone and skipped in a sweep; nothing left behind."""
+size over its limit refused alone and skipped in a sweep; a side killed with
+SIGKILL fails the run naming it, and SIGINT stops it, even when the other
+side waits in a way only the driver can end (shm/spin busy-polls); nothing
+left behind."""
 import csv
 import os
+import re
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
@@ -66,7 +72,8 @@ with tempfile.TemporaryDirectory() as out:
             check(row["latency_kind"] == "rtt", label + ": rtt")
             p50, p99, mx = int(row["p50_ns"]), int(row["p99_ns"]), int(row["max_ns"])
             check(0 < p50 <= p99 <= mx, label + ": 0 < p50 <= p99 <= max")
-            hgrm = os.path.join(out, "hist", "%s-pingpong-%s.hgrm" % (NAME, row["size_bytes"]))
+            safe = re.sub(r"[^A-Za-z0-9._-]", "_", NAME)  # shm/futex -> shm_futex
+            hgrm = os.path.join(out, "hist", "%s-pingpong-%s.hgrm" % (safe, row["size_bytes"]))
             check(os.path.exists(hgrm), label + ": .hgrm written")
 
     if limit:
@@ -82,6 +89,57 @@ with tempfile.TemporaryDirectory() as out:
         check(r.returncode == 0, "a sweep with one impossible size still exits 0")
         check(len(skipped) == 2 and all(x["status"].startswith("skipped: ") for x in skipped),
               "over the limit in a sweep: skipped rows (got %r)" % [x["status"] for x in skipped])
+
+    # a long run whose one side dies, or which is interrupted
+    def children(pid):
+        try:
+            with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+                return [int(x) for x in f.read().split()]
+        except OSError:
+            return []
+
+    def start_long(pattern):
+        p = subprocess.Popen([BIN, "-t", NAME, "-s", "64", "-p", pattern, "-n", "100M", "-q",
+                              "-o", out], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             text=True)
+        deadline = time.time() + 10
+        while len(children(p.pid)) < 2 and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)  # both sides past the barrier, in the transfer
+        return p
+
+    def ended(p, what):
+        """wait for the run; the time it took is printed, never judged"""
+        t0 = time.time()
+        try:
+            p.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.communicate()
+            check(False, what + ": the run must end")
+            return None
+        status = list(csv.DictReader(open(os.path.join(out, "summary.csv"))))[0]["status"]
+        print("%s: ended %.2f s after, exit %d: %s" % (what, time.time() - t0, p.returncode,
+                                                      status))
+        return status
+
+    for pattern, side, victim in (("pingpong", "consumer", 1), ("stream", "producer", 0)):
+        p = start_long(pattern)
+        kids = children(p.pid)
+        check(len(kids) == 2, "%s: two sides forked (%s)" % (pattern, kids))
+        if len(kids) == 2:
+            os.kill(kids[victim], signal.SIGKILL)
+        status = ended(p, "%s, %s killed" % (pattern, side))
+        if status is not None:
+            check(p.returncode == 1 and ("%s killed by signal 9" % side) in status,
+                  "%s: a killed %s fails the run naming it (exit %d: %s)"
+                  % (pattern, side, p.returncode, status))
+    p = start_long("pingpong")
+    p.send_signal(signal.SIGINT)
+    status = ended(p, "pingpong, SIGINT")
+    if status is not None:
+        check(p.returncode == 130 and status.startswith("interrupted"),
+              "SIGINT ends the run with 130 (exit %d: %s)" % (p.returncode, status))
 
 left = census.diff(before, census.take())
 check(not left, "nothing left behind (found %s)" % left)

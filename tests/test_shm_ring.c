@@ -1,27 +1,38 @@
-/* The shm transport's ring: messages come out in order, whole, with their
- * lengths, across wrap-around; a full ring refuses a put, an empty one a
- * get; and two processes move 100000 messages through 4 slots intact. */
+/* The shm transport's ring, under every notify strategy: messages come out
+ * in order, whole, with their lengths, across wrap-around; a full ring
+ * refuses a put, an empty one a get; two processes move 100000 messages
+ * through 4 slots intact; what a strategy makes is gone after fini; and
+ * futex and spin make no system call while neither side has to wait. */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/sem.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "transports/shm_ring.h"
 
 static unsigned checks, failures;
+static enum ipcb_shm_notify how; /* the strategy under test */
 
 #define CHECK(cond, ...)                                                  \
     do {                                                                  \
         checks++;                                                         \
         if (!(cond)) {                                                    \
             failures++;                                                   \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, "%s:%d: [%s] check failed: %s: ", __FILE__, __LINE__, \
+                    ipcb_shm_notify_name(how), #cond);                    \
             fprintf(stderr, __VA_ARGS__);                                 \
             fputc('\n', stderr);                                          \
         }                                                                 \
@@ -52,9 +63,11 @@ static struct ipcb_shm_ring *new_ring(size_t msg_max, unsigned slots, size_t *by
         perror("mmap");
         exit(1);
     }
-    int rc = ipcb_shm_ring_init(mem, msg_max, slots);
+    const char *what;
+    int rc = ipcb_shm_ring_init(mem, msg_max, slots, how, &what);
     if (rc != 0) {
-        fprintf(stderr, "ipcb_shm_ring_init: %s\n", strerror(-rc));
+        fprintf(stderr, "ipcb_shm_ring_init (%s): %s: %s\n", ipcb_shm_notify_name(how), what,
+                strerror(-rc));
         exit(1);
     }
     return mem;
@@ -110,10 +123,17 @@ static void test_full(void)
         fill(buf, 48, i);
         CHECK(ipcb_shm_ring_try_put(r, buf, 48) == 48, "put %u of %u", i, slots);
     }
-    CHECK(sem_getvalue(&r->empty, &v) == 0 && v == 0, "empty = %d when full", v);
-    CHECK(sem_getvalue(&r->filled, &v) == 0 && v == (int)slots, "filled = %d when full", v);
-    errno = 0;
-    CHECK(sem_trywait(&r->empty) == -1 && errno == EAGAIN, "sem_trywait(empty) on a full ring");
+    CHECK(r->head - r->tail == slots, "head - tail = %u when full", r->head - r->tail);
+    if (how == IPCB_NOTIFY_SEM) {
+        CHECK(sem_getvalue(&r->room.sem, &v) == 0 && v == 0, "room = %d when full", v);
+        CHECK(sem_getvalue(&r->filled.sem, &v) == 0 && v == (int)slots, "filled = %d when full", v);
+        errno = 0;
+        CHECK(sem_trywait(&r->room.sem) == -1 && errno == EAGAIN, "sem_trywait(room) on a full ring");
+    }
+    if (how == IPCB_NOTIFY_SYSV_SEM) {
+        CHECK((v = semctl(r->semid, 0, GETVAL)) == 0, "room = %d when full", v);
+        CHECK((v = semctl(r->semid, 1, GETVAL)) == (int)slots, "filled = %d when full", v);
+    }
     fill(buf, 48, 999);
     CHECK(ipcb_shm_ring_try_put(r, buf, 48) == -EAGAIN, "a put into a full ring would not block");
     /* one out makes room for exactly one in */
@@ -128,7 +148,9 @@ static void test_full(void)
         CHECK(first_bad(buf, 48, i) == 48, "content of message %u", i);
     }
     CHECK(ipcb_shm_ring_try_get(r, buf, 48) == -EAGAIN, "empty after draining");
-    CHECK(sem_getvalue(&r->empty, &v) == 0 && v == (int)slots, "empty = %d when drained", v);
+    CHECK(r->head == r->tail, "head %u, tail %u when drained", r->head, r->tail);
+    if (how == IPCB_NOTIFY_SEM)
+        CHECK(sem_getvalue(&r->room.sem, &v) == 0 && v == (int)slots, "room = %d when drained", v);
     free_ring(r, bytes);
 }
 
@@ -281,14 +303,93 @@ static void test_two_processes(void)
     free_ring(to_parent, bytes[1]);
 }
 
+/* what init made is gone after fini: no System V set, no descriptors */
+static void test_fini(void)
+{
+    size_t bytes = ipcb_shm_ring_bytes(64, 4);
+    struct ipcb_shm_ring *r = new_ring(64, 4, &bytes);
+    int semid = r->semid, fds[2] = {r->room.fd, r->filled.fd};
+    ipcb_shm_ring_fini(r);
+    if (how == IPCB_NOTIFY_SYSV_SEM) {
+        struct semid_ds ds;
+        errno = 0;
+        CHECK(semid >= 0 && semctl(semid, 0, IPC_STAT, &ds) == -1 &&
+              (errno == EINVAL || errno == EIDRM), "set %d still there after fini", semid);
+    }
+    if (how == IPCB_NOTIFY_EVENTFD)
+        for (int i = 0; i < 2; i++)
+            CHECK(fds[i] > 2 && fcntl(fds[i], F_GETFD) == -1 && errno == EBADF,
+                  "eventfd %d still open after fini", fds[i]);
+    munmap(r, bytes);
+
+    /* a System V semaphore counts to 32767: more slots are refused */
+    void *mem = mmap(NULL, ipcb_shm_ring_bytes(1, 40000), PROT_READ | PROT_WRITE,
+                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    const char *what;
+    int rc = ipcb_shm_ring_init(mem, 1, 40000, how, &what);
+    CHECK(how == IPCB_NOTIFY_SYSV_SEM ? rc == -ERANGE : rc == 0, "40000 slots: %d", rc);
+    if (rc == 0)
+        ipcb_shm_ring_fini(mem);
+    munmap(mem, ipcb_shm_ring_bytes(1, 40000));
+}
+
+/* futex and spin: while neither side has to wait, put and get make no
+ * system call. A child forbids futex and sched_yield with seccomp (they
+ * fail with ENOSYS, which put and get would return) and moves messages
+ * through a ring that is never empty when read nor full when written. */
+static void test_no_syscall(void)
+{
+    if (how != IPCB_NOTIFY_FUTEX && how != IPCB_NOTIFY_SPIN)
+        return;
+    size_t bytes;
+    struct ipcb_shm_ring *r = new_ring(64, 4, &bytes);
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct sock_filter filter[] = {
+            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_futex, 2, 0),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_sched_yield, 1, 0),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        };
+        struct sock_fprog prog = {.len = sizeof filter / sizeof filter[0], .filter = filter};
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+            prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+            _exit(77); /* no seccomp here: cannot tell */
+        if (syscall(SYS_futex, NULL, 0, 0, NULL, NULL, 0) != -1 || errno != ENOSYS)
+            _exit(3); /* the filter does not do what it should */
+        unsigned char buf[64] = {0};
+        for (uint64_t i = 0; i < 10000; i++) {
+            if (ipcb_shm_ring_put(r, buf, 64) != 64 || ipcb_shm_ring_put(r, buf, 32) != 32)
+                _exit(1);
+            if (ipcb_shm_ring_get(r, buf, 64) != 64 || ipcb_shm_ring_get(r, buf, 64) != 32)
+                _exit(2);
+        }
+        _exit(0);
+    }
+    int status = 0;
+    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid, "fork or waitpid: %s", strerror(errno));
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 77)
+        printf("note: seccomp unavailable, the no-syscall check of %s was not made\n",
+               ipcb_shm_notify_name(how));
+    else
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+              "an uncontended put or get made a system call (child status 0x%x)", status);
+    free_ring(r, bytes);
+}
+
 int main(void)
 {
     test_layout();
-    test_empty();
-    test_full();
-    test_wrap();
-    test_lengths();
-    test_two_processes();
+    for (how = 0; how < IPCB_NOTIFY_COUNT; how++) {
+        test_empty();
+        test_full();
+        test_wrap();
+        test_lengths();
+        test_fini();
+        test_no_syscall();
+        test_two_processes();
+    }
     if (failures) {
         printf("FAILED %u of %u checks\n", failures, checks);
         return 1;

@@ -70,6 +70,9 @@ int ipcb_write_json(FILE *f, const struct ipcb_results *res);
 int ipcb_write_hgrm(FILE *f, const struct ipcb_hist *h, double unit_ns);
 void ipcb_write_table_header(FILE *f);
 void ipcb_write_table_row(FILE *f, const struct ipcb_result *r);
+/* a transport's name as part of a file name: letters, digits, - _ . kept,
+ * anything else (the / of shm/futex) made _ */
+void ipcb_file_safe_name(const char *name, char *buf, size_t len);
 /* the results directory of DESIGN.md: summary.csv, meta.json, hist/ */
 int ipcb_write_results_dir(const char *dir, const struct ipcb_results *res,
                            char *err, size_t errlen);

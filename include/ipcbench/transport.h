@@ -13,6 +13,9 @@ enum ipcb_side { IPCB_PRODUCER = 0, IPCB_CONSUMER = 1 };
 #define IPCB_MESSAGE 0x2u /* each send arrives as one message */
 #define IPCB_DUPLEX  0x4u /* one underlying object carries both directions */
 #define IPCB_LOSSY   0x8u /* may drop or reorder: losses are counted, not fatal */
+/* another way to run a transport ("shm/futex" of "shm"): run only when asked
+ * for by name or by an option such as --notify, never by "all" */
+#define IPCB_VARIANT 0x10u
 
 #define IPCB_ERR_LEN 256
 

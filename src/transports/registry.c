@@ -13,6 +13,10 @@ extern const struct ipcb_transport ipcb_udp;
 extern const struct ipcb_transport ipcb_sysv_mq;
 extern const struct ipcb_transport ipcb_posix_mq;
 extern const struct ipcb_transport ipcb_shm;
+extern const struct ipcb_transport ipcb_shm_sysv_sem;
+extern const struct ipcb_transport ipcb_shm_futex;
+extern const struct ipcb_transport ipcb_shm_eventfd;
+extern const struct ipcb_transport ipcb_shm_spin;
 
 static const struct ipcb_transport *const all[] = {
     &ipcb_pipe,
@@ -25,6 +29,11 @@ static const struct ipcb_transport *const all[] = {
     &ipcb_sysv_mq,
     &ipcb_posix_mq,
     &ipcb_shm,
+    /* IPCB_VARIANT: shm with another notify strategy (--notify) */
+    &ipcb_shm_sysv_sem,
+    &ipcb_shm_futex,
+    &ipcb_shm_eventfd,
+    &ipcb_shm_spin,
 };
 
 void ipcb_transport_limit(const struct ipcb_transport *t, struct ipcb_limit *lim)

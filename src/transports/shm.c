@@ -1,7 +1,9 @@
 /* POSIX shared memory: one shm_open segment, mapped in the parent and
  * inherited by both children through fork, holding two bounded rings
- * (producer->consumer and consumer->producer) with process-shared
- * semaphores in the segment itself. Every message is copied in and out. */
+ * (producer->consumer and consumer->producer). Every message is copied in
+ * and out. How a side waits for the other is the notify strategy: one
+ * transport table per strategy, "shm" (process-shared POSIX semaphores in
+ * the segment) and the variants "shm/<strategy>" that --notify selects. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -21,7 +23,7 @@ struct shm_chan {
     int linked;            /* the name is still in /dev/shm */
     void *base;            /* the whole segment; NULL until mapped */
     size_t bytes;
-    int rings_ready;       /* rings whose semaphores exist, to destroy */
+    int rings_ready;       /* rings whose strategy's objects exist, to fini */
     struct ipcb_shm_ring *ring[2]; /* [IPCB_PRODUCER]: producer->consumer, [IPCB_CONSUMER]: back */
     struct ipcb_shm_ring *tx, *rx; /* this side's, after open */
 };
@@ -44,10 +46,16 @@ static int no_space(struct ipcb_chan *c, int fd, int err, const char *what)
     return -err;
 }
 
-static int shm_create(struct ipcb_chan *c)
+static int shm_create(struct ipcb_chan *c, enum ipcb_shm_notify notify)
 {
     if (c->ring_slots == 0)
         c->ring_slots = IPCB_DEFAULT_RING_SLOTS;
+    if (c->ring_slots > ipcb_shm_notify_max_slots(notify)) {
+        ipcb_chan_error(c, "--ring-slots %u is more than %s's wait can count (at most %u); "
+                        "lower --ring-slots", c->ring_slots, c->t->name,
+                        ipcb_shm_notify_max_slots(notify));
+        return -ERANGE;
+    }
     size_t one = ipcb_shm_ring_bytes(c->msg_max, c->ring_slots), bytes;
     if (one == 0 || __builtin_mul_overflow(one, (size_t)2, &bytes)) {
         ipcb_chan_error(c, "%u slots of %zu bytes do not fit in one segment",
@@ -96,10 +104,11 @@ static int shm_create(struct ipcb_chan *c)
     p->base = base;
     for (int i = 0; i < 2; i++) {
         p->ring[i] = (struct ipcb_shm_ring *)((unsigned char *)base + (size_t)i * one);
-        int rc = ipcb_shm_ring_init(p->ring[i], c->msg_max, c->ring_slots);
+        const char *what;
+        int rc = ipcb_shm_ring_init(p->ring[i], c->msg_max, c->ring_slots, notify, &what);
         if (rc < 0) {
             err = -rc;
-            ipcb_chan_error(c, "sem_init: %s", strerror(err));
+            ipcb_chan_error(c, "%s: %s", what, strerror(err));
             goto fail;
         }
         p->rings_ready++;
@@ -144,7 +153,8 @@ static void shm_close(struct ipcb_chan *c, enum ipcb_side side)
 }
 
 /* both sides have the segment mapped: the name can go, so that no run can
- * leave it behind from here on */
+ * leave it behind from here on; and a strategy whose children hold their
+ * own copies (eventfd descriptors) lets the parent's go too */
 static void shm_opened(struct ipcb_chan *c)
 {
     struct shm_chan *p = c->priv;
@@ -152,6 +162,9 @@ static void shm_opened(struct ipcb_chan *c)
         shm_unlink(p->name);
         p->linked = 0;
     }
+    if (p->rings_ready > 0 && ipcb_shm_ring_fini_at_open(p->ring[0]))
+        while (p->rings_ready > 0)
+            ipcb_shm_ring_fini(p->ring[--p->rings_ready]);
 }
 
 static void shm_destroy(struct ipcb_chan *c)
@@ -159,7 +172,7 @@ static void shm_destroy(struct ipcb_chan *c)
     struct shm_chan *p = c->priv;
     if (!p)
         return;
-    /* both children are reaped by now: no one waits on these semaphores */
+    /* both children are reaped by now: no one waits on the rings */
     while (p->rings_ready > 0)
         ipcb_shm_ring_fini(p->ring[--p->rings_ready]);
     if (p->base)
@@ -170,11 +183,48 @@ static void shm_destroy(struct ipcb_chan *c)
     c->priv = NULL;
 }
 
+static int create_sem(struct ipcb_chan *c) { return shm_create(c, IPCB_NOTIFY_SEM); }
+static int create_sysv_sem(struct ipcb_chan *c) { return shm_create(c, IPCB_NOTIFY_SYSV_SEM); }
+static int create_futex(struct ipcb_chan *c) { return shm_create(c, IPCB_NOTIFY_FUTEX); }
+static int create_eventfd(struct ipcb_chan *c) { return shm_create(c, IPCB_NOTIFY_EVENTFD); }
+static int create_spin(struct ipcb_chan *c) { return shm_create(c, IPCB_NOTIFY_SPIN); }
+
+/* no .limit: only memory bounds it, and create() says so when /dev/shm is too small */
+#define SHM_OPS .open = shm_open_side, .opened = shm_opened, .send = shm_send, \
+    .recv = shm_recv, .close = shm_close, .destroy = shm_destroy
+
 const struct ipcb_transport ipcb_shm = {
     .name = "shm",
     .summary = "POSIX shared memory ring buffers, process-shared semaphores",
     .flags = IPCB_MESSAGE | IPCB_DUPLEX,
-    /* no .limit: only memory bounds it, and create() says so when /dev/shm is too small */
-    .create = shm_create, .open = shm_open_side, .opened = shm_opened, .send = shm_send,
-    .recv = shm_recv, .close = shm_close, .destroy = shm_destroy,
+    .create = create_sem, SHM_OPS,
+};
+
+/* the variants: the same rings, another way to wait (-t shm --notify ...) */
+const struct ipcb_transport ipcb_shm_sysv_sem = {
+    .name = "shm/sysv-sem",
+    .summary = "shm rings, waits on a System V semaphore set (semop)",
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT,
+    .create = create_sysv_sem, SHM_OPS,
+};
+
+const struct ipcb_transport ipcb_shm_futex = {
+    .name = "shm/futex",
+    .summary = "shm rings, futex wait/wake only when the other side sleeps",
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT,
+    .create = create_futex, SHM_OPS,
+};
+
+const struct ipcb_transport ipcb_shm_eventfd = {
+    .name = "shm/eventfd",
+    .summary = "shm rings, waits on eventfds in semaphore mode",
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT,
+    .create = create_eventfd, SHM_OPS,
+};
+
+const struct ipcb_transport ipcb_shm_spin = {
+    .name = "shm/spin",
+    .summary = "shm rings, lock-free, busy-polling head and tail",
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT,
+    .create = create_spin, SHM_OPS,
 };

@@ -1,5 +1,6 @@
-/* The bounded-buffer ring of the shm transport: slots of a length field and
- * msg_max bytes of payload, counted by two process-shared semaphores. */
+/* The ring of the shm transport: slots of a length field and msg_max bytes
+ * of payload. Copy-in and copy-out are here, once for every strategy; the
+ * strategy (shm_notify.c) only waits and wakes. */
 #include "transports/shm_ring.h"
 
 #include <errno.h>
@@ -26,29 +27,45 @@ size_t ipcb_shm_ring_bytes(size_t msg_max, unsigned slots)
     return all;
 }
 
-int ipcb_shm_ring_init(void *mem, size_t msg_max, unsigned slots)
+const char *ipcb_shm_notify_name(enum ipcb_shm_notify how)
+{
+    return (unsigned)how < IPCB_NOTIFY_COUNT ? ipcb_shm_notify_ops[how]->name : "?";
+}
+
+unsigned ipcb_shm_notify_max_slots(enum ipcb_shm_notify how)
+{
+    return (unsigned)how < IPCB_NOTIFY_COUNT ? ipcb_shm_notify_ops[how]->max_slots : 0;
+}
+
+int ipcb_shm_ring_init(void *mem, size_t msg_max, unsigned slots, enum ipcb_shm_notify how,
+                       const char **what)
 {
     struct ipcb_shm_ring *r = mem;
-    if (ipcb_shm_ring_bytes(msg_max, slots) == 0 || ((uintptr_t)mem & 63) != 0)
+    *what = "ring layout";
+    if (ipcb_shm_ring_bytes(msg_max, slots) == 0 || ((uintptr_t)mem & 63) != 0 ||
+        (unsigned)how >= IPCB_NOTIFY_COUNT)
         return -EINVAL;
+    const struct ipcb_shm_notify_ops *n = ipcb_shm_notify_ops[how];
+    if (slots > n->max_slots)
+        return -ERANGE;
     memset(r, 0, sizeof *r);
     r->msg_max = msg_max;
     r->stride = round_up_64(SLOT_LEN_BYTES + msg_max);
     r->slots = slots;
-    if (sem_init(&r->empty, 1, slots) != 0)
-        return -errno;
-    if (sem_init(&r->filled, 1, 0) != 0) {
-        int err = errno;
-        sem_destroy(&r->empty);
-        return -err;
-    }
-    return 0;
+    r->notify = (uint32_t)how;
+    r->semid = -1;
+    *what = n->init_call;
+    return n->init(r);
 }
 
 void ipcb_shm_ring_fini(struct ipcb_shm_ring *r)
 {
-    sem_destroy(&r->filled);
-    sem_destroy(&r->empty);
+    ipcb_shm_notify_ops[r->notify]->fini(r);
+}
+
+int ipcb_shm_ring_fini_at_open(const struct ipcb_shm_ring *r)
+{
+    return ipcb_shm_notify_ops[r->notify]->fini_at_open;
 }
 
 static unsigned char *slot(struct ipcb_shm_ring *r, uint32_t index)
@@ -56,72 +73,70 @@ static unsigned char *slot(struct ipcb_shm_ring *r, uint32_t index)
     return (unsigned char *)(r + 1) + (size_t)index * r->stride;
 }
 
-/* sem_wait, again after a signal handler interrupted it */
-static int wait_sem(sem_t *s)
+/* The slot at head_slot is ours (the strategy's wait said so): fill it,
+ * publish head with release order, then let the strategy wake the consumer.
+ * Only the producer writes head and head_slot, only the consumer tail. */
+static ssize_t put_taken(struct ipcb_shm_ring *r, const struct ipcb_shm_notify_ops *n,
+                         const void *buf, size_t len)
 {
-    while (sem_wait(s) != 0)
-        if (errno != EINTR)
-            return -errno;
-    return 0;
-}
-
-static int try_wait_sem(sem_t *s)
-{
-    while (sem_trywait(s) != 0)
-        if (errno != EINTR)
-            return -errno; /* EAGAIN: nothing to take */
-    return 0;
-}
-
-/* No lock beyond the semaphores: one producer writes head and the slots it
- * owns, one consumer writes tail, and sem_post/sem_wait order the copies. */
-static ssize_t put_taken(struct ipcb_shm_ring *r, const void *buf, size_t len)
-{
-    unsigned char *s = slot(r, r->head);
-    uint64_t n = len;
+    unsigned char *s = slot(r, r->head_slot);
+    uint64_t bytes = len;
     memcpy(s + SLOT_LEN_BYTES, buf, len);
-    memcpy(s, &n, sizeof n);
-    r->head = r->head + 1 == r->slots ? 0 : r->head + 1; /* head % slots, without a divide */
-    sem_post(&r->filled);
-    return (ssize_t)len;
+    memcpy(s, &bytes, sizeof bytes);
+    r->head_slot = r->head_slot + 1 == r->slots ? 0 : r->head_slot + 1; /* no divide */
+    atomic_store_explicit(&r->head, atomic_load_explicit(&r->head, memory_order_relaxed) + 1,
+                          memory_order_release);
+    int rc = n->post_filled(r);
+    return rc < 0 ? rc : (ssize_t)len;
 }
 
-static ssize_t get_taken(struct ipcb_shm_ring *r, void *buf, size_t len)
+static ssize_t get_taken(struct ipcb_shm_ring *r, const struct ipcb_shm_notify_ops *n,
+                         void *buf, size_t len)
 {
-    unsigned char *s = slot(r, r->tail);
-    uint64_t n;
-    memcpy(&n, s, sizeof n);
-    size_t copy = n < len ? (size_t)n : len;
+    unsigned char *s = slot(r, r->tail_slot);
+    uint64_t bytes;
+    memcpy(&bytes, s, sizeof bytes);
+    size_t copy = bytes < len ? (size_t)bytes : len;
     memcpy(buf, s + SLOT_LEN_BYTES, copy < r->msg_max ? copy : r->msg_max);
-    r->tail = r->tail + 1 == r->slots ? 0 : r->tail + 1;
-    sem_post(&r->empty);
-    return (ssize_t)n;
+    r->tail_slot = r->tail_slot + 1 == r->slots ? 0 : r->tail_slot + 1;
+    atomic_store_explicit(&r->tail, atomic_load_explicit(&r->tail, memory_order_relaxed) + 1,
+                          memory_order_release);
+    int rc = n->post_room(r);
+    return rc < 0 ? rc : (ssize_t)bytes;
+}
+
+static ssize_t put(struct ipcb_shm_ring *r, const void *buf, size_t len, int block)
+{
+    const struct ipcb_shm_notify_ops *n = ipcb_shm_notify_ops[r->notify];
+    if (len > r->msg_max)
+        return -EMSGSIZE;
+    int rc = n->wait_room(r, block);
+    return rc < 0 ? rc : put_taken(r, n, buf, len);
+}
+
+static ssize_t get(struct ipcb_shm_ring *r, void *buf, size_t len, int block)
+{
+    const struct ipcb_shm_notify_ops *n = ipcb_shm_notify_ops[r->notify];
+    int rc = n->wait_filled(r, block);
+    return rc < 0 ? rc : get_taken(r, n, buf, len);
 }
 
 ssize_t ipcb_shm_ring_put(struct ipcb_shm_ring *r, const void *buf, size_t len)
 {
-    if (len > r->msg_max)
-        return -EMSGSIZE;
-    int rc = wait_sem(&r->empty);
-    return rc < 0 ? rc : put_taken(r, buf, len);
+    return put(r, buf, len, 1);
 }
 
 ssize_t ipcb_shm_ring_get(struct ipcb_shm_ring *r, void *buf, size_t len)
 {
-    int rc = wait_sem(&r->filled);
-    return rc < 0 ? rc : get_taken(r, buf, len);
+    return get(r, buf, len, 1);
 }
 
 ssize_t ipcb_shm_ring_try_put(struct ipcb_shm_ring *r, const void *buf, size_t len)
 {
-    if (len > r->msg_max)
-        return -EMSGSIZE;
-    int rc = try_wait_sem(&r->empty);
-    return rc < 0 ? rc : put_taken(r, buf, len);
+    return put(r, buf, len, 0);
 }
 
 ssize_t ipcb_shm_ring_try_get(struct ipcb_shm_ring *r, void *buf, size_t len)
 {
-    int rc = try_wait_sem(&r->filled);
-    return rc < 0 ? rc : get_taken(r, buf, len);
+    return get(r, buf, len, 0);
 }

@@ -1,51 +1,108 @@
 /* A bounded ring of fixed-size slots in memory shared between two
- * processes: one producer, one consumer, two process-shared POSIX
- * semaphores counting the empty and the filled slots (the classic
- * bounded-buffer scheme). The shm transport puts two of them in one
- * segment; the unit test drives one directly. */
+ * processes: one producer, one consumer. Copying a message in and out is the
+ * same for every notify strategy; only how a side waits for a free or a
+ * filled slot, and how it wakes the other, differs (shm_notify.c). The shm
+ * transport puts two rings in one segment; the unit tests drive them
+ * directly. */
 #ifndef IPCB_SHM_RING_H
 #define IPCB_SHM_RING_H
 
 #include <semaphore.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
+/* How the two sides wait for each other. */
+enum ipcb_shm_notify {
+    IPCB_NOTIFY_SEM,      /* process-shared POSIX semaphores in the ring */
+    IPCB_NOTIFY_SYSV_SEM, /* a System V semaphore set of two, semop */
+    IPCB_NOTIFY_FUTEX,    /* FUTEX_WAIT/FUTEX_WAKE on head and tail */
+    IPCB_NOTIFY_EVENTFD,  /* two eventfds in semaphore mode */
+    IPCB_NOTIFY_SPIN,     /* busy-polling head and tail */
+    IPCB_NOTIFY_COUNT
+};
+
 /* The header at the start of a ring; the slots follow it. Each field that
- * one side writes in the hot path has a cache line of its own. */
+ * one side writes in the hot path has a cache line of its own (or shares it
+ * only with what the same side writes). */
 struct ipcb_shm_ring {
-    _Alignas(64) sem_t empty;   /* free slots: the producer waits, the consumer posts */
-    _Alignas(64) sem_t filled;  /* full slots: the consumer waits, the producer posts */
-    _Alignas(64) uint32_t head; /* next slot to fill: read and written by the producer only */
-    _Alignas(64) uint32_t tail; /* next slot to drain: read and written by the consumer only */
-    _Alignas(64) size_t msg_max;/* constant after init */
+    /* sem: free slots; eventfd: the descriptor counting them */
+    _Alignas(64) union { sem_t sem; int fd; } room;
+    /* sem: filled slots; eventfd: the descriptor counting them */
+    _Alignas(64) union { sem_t sem; int fd; } filled;
+    /* the producer's line */
+    _Alignas(64) _Atomic uint32_t head;     /* messages put, mod 2^32 */
+    uint32_t head_slot;                     /* where the next one goes: head % slots */
+    _Atomic uint32_t producer_waiting;      /* futex: the producer sleeps on tail */
+    /* the consumer's line */
+    _Alignas(64) _Atomic uint32_t tail;     /* messages taken, mod 2^32 */
+    uint32_t tail_slot;                     /* where the next one comes from */
+    _Atomic uint32_t consumer_waiting;      /* futex: the consumer sleeps on head */
+    /* constant after init */
+    _Alignas(64) size_t msg_max;
     size_t stride;              /* bytes from one slot to the next, a multiple of 64 */
     uint32_t slots;
+    uint32_t notify;            /* enum ipcb_shm_notify */
+    int semid;                  /* sysv-sem: the set, semaphore 0 = room, 1 = filled */
 };
 
 /* Bytes one ring takes (header and slots, a multiple of 64), or 0 when the
  * product does not fit in a size_t or slots is 0 or above SEM_VALUE_MAX. */
 size_t ipcb_shm_ring_bytes(size_t msg_max, unsigned slots);
 
-/* Lay a ring out at mem (64-byte aligned, ipcb_shm_ring_bytes() long, shared
- * with the other process) and make its semaphores: empty = slots, filled = 0.
- * Returns 0 or -errno. */
-int ipcb_shm_ring_init(void *mem, size_t msg_max, unsigned slots);
+/* The strategy's name as --notify spells it ("sysv-sem"), and the most
+ * slots it can count (a System V semaphore stops at SEMVMX, 32767). */
+const char *ipcb_shm_notify_name(enum ipcb_shm_notify how);
+unsigned ipcb_shm_notify_max_slots(enum ipcb_shm_notify how);
 
-/* Destroy the semaphores; no process may be waiting on them. */
+/* Lay a ring out at mem (64-byte aligned, ipcb_shm_ring_bytes() long, shared
+ * with the other process) and make what the strategy waits on. Returns 0 or
+ * -errno; on failure nothing is left to release, and what failed is in
+ * what (a call name such as "semget"). */
+int ipcb_shm_ring_init(void *mem, size_t msg_max, unsigned slots, enum ipcb_shm_notify how,
+                       const char **what);
+
+/* Release what init made (destroy semaphores, remove the System V set,
+ * close descriptors); no process may be waiting on the ring. */
 void ipcb_shm_ring_fini(struct ipcb_shm_ring *r);
 
+/* 1 when the creator may call fini as soon as both sides hold the ring
+ * (eventfd: the children have their own copies of the descriptors) */
+int ipcb_shm_ring_fini_at_open(const struct ipcb_shm_ring *r);
+
 /* Copy len bytes into the next slot, waiting while the ring is full.
- * Returns len, -EMSGSIZE if len > msg_max, or -errno from sem_wait. */
+ * Returns len, -EMSGSIZE if len > msg_max, or -errno from the wait or wake. */
 ssize_t ipcb_shm_ring_put(struct ipcb_shm_ring *r, const void *buf, size_t len);
 
 /* Take the oldest message, waiting while the ring is empty. Copies at most
  * len bytes and returns the length the message had (which may differ from
- * len), or -errno from sem_wait. */
+ * len), or -errno from the wait or wake. */
 ssize_t ipcb_shm_ring_get(struct ipcb_shm_ring *r, void *buf, size_t len);
 
 /* As put and get, but return -EAGAIN at once instead of waiting. */
 ssize_t ipcb_shm_ring_try_put(struct ipcb_shm_ring *r, const void *buf, size_t len);
 ssize_t ipcb_shm_ring_try_get(struct ipcb_shm_ring *r, void *buf, size_t len);
+
+/* ---- shm_notify.c: one strategy's wait and wake, for shm_ring.c ---- */
+
+struct ipcb_shm_notify_ops {
+    const char *name;           /* as --notify spells it */
+    const char *init_call;      /* what init calls, for its error */
+    unsigned max_slots;
+    int fini_at_open;
+    int (*init)(struct ipcb_shm_ring *r);   /* 0 or -errno, nothing left on failure */
+    void (*fini)(struct ipcb_shm_ring *r);
+    /* producer: until a slot is free (block) or -EAGAIN at once (!block) */
+    int (*wait_room)(struct ipcb_shm_ring *r, int block);
+    /* producer, after the copy and head: the consumer may take it */
+    int (*post_filled)(struct ipcb_shm_ring *r);
+    /* consumer: until a slot is filled, or -EAGAIN */
+    int (*wait_filled)(struct ipcb_shm_ring *r, int block);
+    /* consumer, after the copy and tail: the producer may reuse the slot */
+    int (*post_room)(struct ipcb_shm_ring *r);
+};
+
+extern const struct ipcb_shm_notify_ops *const ipcb_shm_notify_ops[IPCB_NOTIFY_COUNT];
 
 #endif

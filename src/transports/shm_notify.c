@@ -1,0 +1,318 @@
+/* How the two sides of a shm ring wait for each other: five strategies, one
+ * table each. The ring (shm_ring.c) has already copied the message and
+ * moved head or tail when a post runs, and copies only after a wait
+ * returned, so each strategy is just its wait and its wake. */
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdint.h>
+#include <sys/eventfd.h>
+#include <sys/ipc.h>
+#include <sys/sem.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "ipcbench/transport.h"
+#include "transports/shm_ring.h"
+
+/* ---- sem: process-shared POSIX semaphores counting free and filled slots ---- */
+
+static int psem_init(struct ipcb_shm_ring *r)
+{
+    if (sem_init(&r->room.sem, 1, r->slots) != 0)
+        return -errno;
+    if (sem_init(&r->filled.sem, 1, 0) != 0) {
+        int err = errno;
+        sem_destroy(&r->room.sem);
+        return -err;
+    }
+    return 0;
+}
+
+static void psem_fini(struct ipcb_shm_ring *r)
+{
+    sem_destroy(&r->filled.sem);
+    sem_destroy(&r->room.sem);
+}
+
+/* sem_wait (again after a signal handler interrupted it), or sem_trywait */
+static int psem_take(sem_t *s, int block)
+{
+    while ((block ? sem_wait(s) : sem_trywait(s)) != 0)
+        if (errno != EINTR)
+            return -errno; /* EAGAIN: nothing to take */
+    return 0;
+}
+
+static int psem_wait_room(struct ipcb_shm_ring *r, int block) { return psem_take(&r->room.sem, block); }
+static int psem_wait_filled(struct ipcb_shm_ring *r, int block) { return psem_take(&r->filled.sem, block); }
+static int psem_post_filled(struct ipcb_shm_ring *r) { return sem_post(&r->filled.sem) == 0 ? 0 : -errno; }
+static int psem_post_room(struct ipcb_shm_ring *r) { return sem_post(&r->room.sem) == 0 ? 0 : -errno; }
+
+static const struct ipcb_shm_notify_ops notify_sem = {
+    .name = "sem", .init_call = "sem_init", .max_slots = SEM_VALUE_MAX,
+    .init = psem_init, .fini = psem_fini,
+    .wait_room = psem_wait_room, .post_filled = psem_post_filled,
+    .wait_filled = psem_wait_filled, .post_room = psem_post_room,
+};
+
+/* ---- sysv-sem: the same counting, in a System V set of two ---- */
+
+enum { SYSV_ROOM = 0, SYSV_FILLED = 1 };
+#define SYSV_SEMVMX 32767 /* the largest value a System V semaphore holds (kernel SEMVMX) */
+
+static int sysv_op(int semid, unsigned short num, short delta, int block)
+{
+    struct sembuf op = {.sem_num = num, .sem_op = delta, .sem_flg = block ? 0 : IPC_NOWAIT};
+    while (semop(semid, &op, 1) != 0)
+        if (errno != EINTR)
+            return -errno; /* EAGAIN: IPC_NOWAIT and nothing to take */
+    return 0;
+}
+
+static int sysv_init(struct ipcb_shm_ring *r)
+{
+    int id = semget(IPC_PRIVATE, 2, IPC_CREAT | IPC_EXCL | 0600);
+    if (id < 0)
+        return -errno;
+    /* in the ledger before anything else can fail or a SIGKILL can land */
+    ipcb_ledger_sysv("sem", id);
+    /* a new set starts at zero; semop, not SETALL, fills the room count,
+     * because SETALL would change the ctime the ledger identifies it by */
+    int rc = sysv_op(id, SYSV_ROOM, (short)r->slots, 0);
+    if (rc < 0) {
+        semctl(id, 0, IPC_RMID);
+        return rc;
+    }
+    r->semid = id;
+    return 0;
+}
+
+static void sysv_fini(struct ipcb_shm_ring *r)
+{
+    semctl(r->semid, 0, IPC_RMID);
+}
+
+static int sysv_wait_room(struct ipcb_shm_ring *r, int block) { return sysv_op(r->semid, SYSV_ROOM, -1, block); }
+static int sysv_wait_filled(struct ipcb_shm_ring *r, int block) { return sysv_op(r->semid, SYSV_FILLED, -1, block); }
+static int sysv_post_filled(struct ipcb_shm_ring *r) { return sysv_op(r->semid, SYSV_FILLED, 1, 1); }
+static int sysv_post_room(struct ipcb_shm_ring *r) { return sysv_op(r->semid, SYSV_ROOM, 1, 1); }
+
+static const struct ipcb_shm_notify_ops notify_sysv_sem = {
+    .name = "sysv-sem", .init_call = "semget", .max_slots = SYSV_SEMVMX,
+    .init = sysv_init, .fini = sysv_fini,
+    .wait_room = sysv_wait_room, .post_filled = sysv_post_filled,
+    .wait_filled = sysv_wait_filled, .post_room = sysv_post_room,
+};
+
+/* ---- futex: sleep on the other side's counter, wake only a sleeper ----
+ *
+ * A waiter raises its flag, then looks at the counter once more, then
+ * sleeps with FUTEX_WAIT on the value it saw (the kernel refuses to sleep if
+ * the counter has moved). A poster moves its counter, then reads the flag.
+ * With a seq_cst fence between the store and the load on both sides, either
+ * the waiter sees the new counter or the poster sees the flag: no wake-up is
+ * lost, and while nobody sleeps a post makes no system call. */
+
+static long futex(_Atomic uint32_t *word, int op, uint32_t val)
+{
+    /* not FUTEX_PRIVATE_FLAG: the word is in memory two processes share */
+    return syscall(SYS_futex, (void *)word, op, val, NULL, NULL, 0);
+}
+
+static int none_init(struct ipcb_shm_ring *r) { (void)r; return 0; }
+static void none_fini(struct ipcb_shm_ring *r) { (void)r; }
+
+/* wait until ready(r) holds, sleeping on *word and raising *flag meanwhile */
+static int futex_wait_until(struct ipcb_shm_ring *r, int (*ready)(struct ipcb_shm_ring *),
+                            _Atomic uint32_t *word, _Atomic uint32_t *flag, int block)
+{
+    while (!ready(r)) {
+        if (!block)
+            return -EAGAIN;
+        uint32_t seen = atomic_load_explicit(word, memory_order_relaxed);
+        atomic_store_explicit(flag, 1, memory_order_relaxed);
+        atomic_thread_fence(memory_order_seq_cst);
+        if (!ready(r) && futex(word, FUTEX_WAIT, seen) != 0 && errno != EAGAIN &&
+            errno != EINTR) {
+            int err = errno;
+            atomic_store_explicit(flag, 0, memory_order_relaxed);
+            return -err;
+        }
+        atomic_store_explicit(flag, 0, memory_order_relaxed);
+    }
+    return 0;
+}
+
+/* ready(): the acquire load pairs with the other side's release store of
+ * its counter, so the slot's bytes are visible once it returns 1 */
+static int has_room(struct ipcb_shm_ring *r)
+{
+    return atomic_load_explicit(&r->head, memory_order_relaxed) -
+               atomic_load_explicit(&r->tail, memory_order_acquire) < r->slots;
+}
+
+static int has_filled(struct ipcb_shm_ring *r)
+{
+    return atomic_load_explicit(&r->head, memory_order_acquire) !=
+           atomic_load_explicit(&r->tail, memory_order_relaxed);
+}
+
+static int futex_wait_room(struct ipcb_shm_ring *r, int block)
+{
+    return futex_wait_until(r, has_room, &r->tail, &r->producer_waiting, block);
+}
+
+static int futex_wait_filled(struct ipcb_shm_ring *r, int block)
+{
+    return futex_wait_until(r, has_filled, &r->head, &r->consumer_waiting, block);
+}
+
+/* the counter has moved (release store in shm_ring.c); wake a sleeper, if any */
+static int futex_wake_if(_Atomic uint32_t *word, _Atomic uint32_t *flag)
+{
+    atomic_thread_fence(memory_order_seq_cst);
+    if (atomic_load_explicit(flag, memory_order_relaxed) && futex(word, FUTEX_WAKE, 1) < 0)
+        return -errno;
+    return 0;
+}
+
+static int futex_post_filled(struct ipcb_shm_ring *r)
+{
+    return futex_wake_if(&r->head, &r->consumer_waiting);
+}
+
+static int futex_post_room(struct ipcb_shm_ring *r)
+{
+    return futex_wake_if(&r->tail, &r->producer_waiting);
+}
+
+static const struct ipcb_shm_notify_ops notify_futex = {
+    .name = "futex", .init_call = "futex setup", .max_slots = UINT_MAX,
+    .init = none_init, .fini = none_fini,
+    .wait_room = futex_wait_room, .post_filled = futex_post_filled,
+    .wait_filled = futex_wait_filled, .post_room = futex_post_room,
+};
+
+/* ---- eventfd: two eventfds in semaphore mode, counting as sem does ----
+ * Made in the parent before fork, so both children inherit them; the
+ * parent closes its copies once both have opened (fini_at_open). */
+
+static int efd_init(struct ipcb_shm_ring *r)
+{
+    r->room.fd = eventfd(r->slots, EFD_SEMAPHORE | EFD_CLOEXEC);
+    if (r->room.fd < 0)
+        return -errno;
+    r->filled.fd = eventfd(0, EFD_SEMAPHORE | EFD_CLOEXEC);
+    if (r->filled.fd < 0) {
+        int err = errno;
+        close(r->room.fd);
+        return -err;
+    }
+    return 0;
+}
+
+static void efd_fini(struct ipcb_shm_ring *r)
+{
+    close(r->filled.fd);
+    close(r->room.fd);
+}
+
+/* take one from the count. O_NONBLOCK would be shared with the other
+ * process through the open file description, so a try polls first: only
+ * this side takes from this descriptor, so what poll saw is still there */
+static int efd_take(int fd, int block)
+{
+    uint64_t one;
+    if (!block) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int n;
+        while ((n = poll(&p, 1, 0)) < 0)
+            if (errno != EINTR)
+                return -errno;
+        if (n == 0)
+            return -EAGAIN;
+    }
+    while (read(fd, &one, sizeof one) != (ssize_t)sizeof one)
+        if (errno != EINTR)
+            return -errno;
+    return 0;
+}
+
+static int efd_give(int fd)
+{
+    const uint64_t one = 1;
+    while (write(fd, &one, sizeof one) != (ssize_t)sizeof one)
+        if (errno != EINTR)
+            return -errno;
+    return 0;
+}
+
+static int efd_wait_room(struct ipcb_shm_ring *r, int block) { return efd_take(r->room.fd, block); }
+static int efd_wait_filled(struct ipcb_shm_ring *r, int block) { return efd_take(r->filled.fd, block); }
+static int efd_post_filled(struct ipcb_shm_ring *r) { return efd_give(r->filled.fd); }
+static int efd_post_room(struct ipcb_shm_ring *r) { return efd_give(r->room.fd); }
+
+static const struct ipcb_shm_notify_ops notify_eventfd = {
+    .name = "eventfd", .init_call = "eventfd", .max_slots = UINT_MAX, .fini_at_open = 1,
+    .init = efd_init, .fini = efd_fini,
+    .wait_room = efd_wait_room, .post_filled = efd_post_filled,
+    .wait_filled = efd_wait_filled, .post_room = efd_post_room,
+};
+
+/* ---- spin: a lock-free single-producer single-consumer ring ----
+ * Head and tail with acquire/release are the whole protocol; a waiter
+ * polls the other side's counter and never enters the kernel, except:
+ * when both sides are pinned to one CPU (--cpu same) the side it waits for
+ * cannot run while it spins, and would get the CPU only when the time slice
+ * ends; so after SPINS_BEFORE_YIELD polls (some 6 us with a 20-25 ns pause,
+ * longer where pause is slower) it gives the CPU away with sched_yield.
+ * Across two CPUs the answer nearly always comes first; if it does not, a
+ * yield with nothing else to run returns at once. */
+#define SPINS_BEFORE_YIELD 256u
+
+static inline void cpu_pause(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#else
+    atomic_signal_fence(memory_order_seq_cst); /* a compiler barrier: reload each time */
+#endif
+}
+
+static int spin_until(struct ipcb_shm_ring *r, int (*ready)(struct ipcb_shm_ring *), int block)
+{
+    unsigned spins = 0;
+    while (!ready(r)) {
+        if (!block)
+            return -EAGAIN;
+        cpu_pause();
+        if (++spins == SPINS_BEFORE_YIELD) {
+            spins = 0;
+            sched_yield();
+        }
+    }
+    return 0;
+}
+
+static int spin_wait_room(struct ipcb_shm_ring *r, int block) { return spin_until(r, has_room, block); }
+static int spin_wait_filled(struct ipcb_shm_ring *r, int block) { return spin_until(r, has_filled, block); }
+/* the release store of head or tail is the whole post */
+static int spin_post(struct ipcb_shm_ring *r) { (void)r; return 0; }
+
+static const struct ipcb_shm_notify_ops notify_spin = {
+    .name = "spin", .init_call = "spin setup", .max_slots = UINT_MAX,
+    .init = none_init, .fini = none_fini,
+    .wait_room = spin_wait_room, .post_filled = spin_post,
+    .wait_filled = spin_wait_filled, .post_room = spin_post,
+};
+
+const struct ipcb_shm_notify_ops *const ipcb_shm_notify_ops[IPCB_NOTIFY_COUNT] = {
+    [IPCB_NOTIFY_SEM] = &notify_sem,
+    [IPCB_NOTIFY_SYSV_SEM] = &notify_sysv_sem,
+    [IPCB_NOTIFY_FUTEX] = &notify_futex,
+    [IPCB_NOTIFY_EVENTFD] = &notify_eventfd,
+    [IPCB_NOTIFY_SPIN] = &notify_spin,
+};
