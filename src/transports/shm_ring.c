@@ -98,7 +98,7 @@ static ssize_t get_taken(struct ipcb_shm_ring *r, void *buf, size_t len)
     return (ssize_t)n;
 }
 
-ssize_t ipcb_shm_ring_put(struct ipcb_shm_ring *r, const void *buf, size_t len)
+IPCB_HOT ssize_t ipcb_shm_ring_put(struct ipcb_shm_ring *r, const void *buf, size_t len)
 {
     if (len > r->msg_max)
         return -EMSGSIZE;
@@ -106,7 +106,7 @@ ssize_t ipcb_shm_ring_put(struct ipcb_shm_ring *r, const void *buf, size_t len)
     return rc < 0 ? rc : put_taken(r, buf, len);
 }
 
-ssize_t ipcb_shm_ring_get(struct ipcb_shm_ring *r, void *buf, size_t len)
+IPCB_HOT ssize_t ipcb_shm_ring_get(struct ipcb_shm_ring *r, void *buf, size_t len)
 {
     int rc = wait_sem(&r->filled);
     return rc < 0 ? rc : get_taken(r, buf, len);

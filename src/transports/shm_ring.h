@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "ipcbench/transport.h"
+
 /* The header at the start of a ring; the slots follow it. Each field that
  * one side writes in the hot path has a cache line of its own. */
 struct ipcb_shm_ring {
@@ -37,12 +39,12 @@ void ipcb_shm_ring_fini(struct ipcb_shm_ring *r);
 
 /* Copy len bytes into the next slot, waiting while the ring is full.
  * Returns len, -EMSGSIZE if len > msg_max, or -errno from sem_wait. */
-ssize_t ipcb_shm_ring_put(struct ipcb_shm_ring *r, const void *buf, size_t len);
+IPCB_HOT ssize_t ipcb_shm_ring_put(struct ipcb_shm_ring *r, const void *buf, size_t len);
 
 /* Take the oldest message, waiting while the ring is empty. Copies at most
  * len bytes and returns the length the message had (which may differ from
  * len), or -errno from sem_wait. */
-ssize_t ipcb_shm_ring_get(struct ipcb_shm_ring *r, void *buf, size_t len);
+IPCB_HOT ssize_t ipcb_shm_ring_get(struct ipcb_shm_ring *r, void *buf, size_t len);
 
 /* As put and get, but return -EAGAIN at once instead of waiting. */
 ssize_t ipcb_shm_ring_try_put(struct ipcb_shm_ring *r, const void *buf, size_t len);

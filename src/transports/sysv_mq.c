@@ -91,7 +91,7 @@ static int sysv_open(struct ipcb_chan *c, enum ipcb_side side)
     return 0;
 }
 
-static ssize_t sysv_send(struct ipcb_chan *c, const void *buf, size_t len)
+static IPCB_HOT ssize_t sysv_send(struct ipcb_chan *c, const void *buf, size_t len)
 {
     struct sysv_chan *q = c->priv;
     if (len > c->msg_max)
@@ -103,7 +103,7 @@ static ssize_t sysv_send(struct ipcb_chan *c, const void *buf, size_t len)
     return (ssize_t)len;
 }
 
-static ssize_t sysv_recv(struct ipcb_chan *c, void *buf, size_t len)
+static IPCB_HOT ssize_t sysv_recv(struct ipcb_chan *c, void *buf, size_t len)
 {
     struct sysv_chan *q = c->priv;
     if (len > c->msg_max)
