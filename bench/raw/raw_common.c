@@ -116,40 +116,10 @@ child(const struct raw_mechanism *m, struct raw_run *r, int side, const int cpu[
     _exit(fflush(stdout) == 0 ? 0 : 1);
 }
 
-int raw_main(int argc, char **argv, const struct raw_mechanism *m)
+/* set up, fork the two sides, open the barrier once both are ready, reap */
+static int raw_fork_pair(const struct raw_mechanism *m, struct raw_run *r, const int cpu[2])
 {
-    uint64_t size = 64, count = 20000, warmup = 500;
-    int cpu[2] = {-1, -1}, opt;
-    mech_name = m->name;
-    while ((opt = getopt(argc, argv, "s:n:w:h")) != -1) {
-        int bad = 0;
-        switch (opt) {
-        case 's': bad = parse_u64(optarg, 1, &size) || size == 0; break;
-        case 'n': bad = parse_u64(optarg, 0, &count) || count == 0; break;
-        case 'w': bad = parse_u64(optarg, 0, &warmup); break;
-        default: bad = 1;
-        }
-        if (bad)
-            return usage();
-    }
-    if (argc - optind == 2) {
-        for (int s = 0; s < 2; s++) {
-            uint64_t c;
-            if (parse_u64(argv[optind + s], 0, &c) || c >= CPU_SETSIZE)
-                return usage();
-            cpu[s] = (int)c;
-        }
-    } else if (argc != optind) {
-        return usage();
-    }
-
-    struct raw_run r = {.size = (size_t)size, .warmup = warmup, .count = count,
-                        .sbuf = touched((size_t)size), .rbuf = touched((size_t)size)};
-    if (!r.sbuf || !r.rbuf) {
-        fprintf(stderr, "raw_%s: out of memory\n", m->name);
-        return 1;
-    }
-    if (m->setup(&r) != 0) {
+    if (m->setup(r) != 0) {
         if (m->teardown)
             m->teardown();
         return 1;
@@ -168,7 +138,7 @@ int raw_main(int argc, char **argv, const struct raw_mechanism *m)
         if (pid[s] == 0) {
             close(ready[0]);
             close(go[1]);
-            child(m, &r, s, cpu, ready[1], go[0]);
+            child(m, r, s, cpu, ready[1], go[0]);
         }
         if (pid[s] < 0)
             raw_fail("fork");
@@ -217,5 +187,46 @@ int raw_main(int argc, char **argv, const struct raw_mechanism *m)
     }
     if (m->teardown)
         m->teardown();
+    return status;
+}
+
+int raw_main(int argc, char **argv, const struct raw_mechanism *m)
+{
+    uint64_t size = 64, count = 20000, warmup = 500;
+    int cpu[2] = {-1, -1}, opt;
+    mech_name = m->name;
+    while ((opt = getopt(argc, argv, "s:n:w:h")) != -1) {
+        int bad = 0;
+        switch (opt) {
+        case 's': bad = parse_u64(optarg, 1, &size) || size == 0; break;
+        case 'n': bad = parse_u64(optarg, 0, &count) || count == 0; break;
+        case 'w': bad = parse_u64(optarg, 0, &warmup); break;
+        default: bad = 1;
+        }
+        if (bad)
+            return usage();
+    }
+    if (argc - optind == 2) {
+        for (int s = 0; s < 2; s++) {
+            uint64_t c;
+            if (parse_u64(argv[optind + s], 0, &c) || c >= CPU_SETSIZE)
+                return usage();
+            cpu[s] = (int)c;
+        }
+    } else if (argc != optind) {
+        return usage();
+    }
+
+    struct raw_run r = {.size = (size_t)size, .warmup = warmup, .count = count,
+                        .sbuf = touched((size_t)size), .rbuf = touched((size_t)size)};
+    if (!r.sbuf || !r.rbuf) {
+        fprintf(stderr, "raw_%s: out of memory\n", m->name);
+        free(r.sbuf);
+        free(r.rbuf);
+        return 1;
+    }
+    int status = raw_fork_pair(m, &r, cpu);
+    free(r.sbuf);
+    free(r.rbuf);
     return status;
 }
