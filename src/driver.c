@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "floor.h"
 #include "message.h"
 #include "side.h"
 
@@ -477,6 +478,10 @@ int ipcb_run_plan(const struct ipcb_plan *p, struct ipcb_results *res,
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+
+    /* the hardware floor under this run's figures: from this boot's cache, or
+     * measured now (about 0.1 s), with the handlers above already in place */
+    ipcb_floor_get(&res->meta.floor, p->cpu);
 
     size_t n_patterns = (p->patterns & IPCB_PAT_PINGPONG ? 1 : 0) +
                         (p->patterns & IPCB_PAT_STREAM ? 1 : 0);

@@ -67,6 +67,33 @@ for key in ("version", "command_line", "date_utc", "kernel", "cpu_model", "cores
 check(meta.get("clock_read_ns", 0) > 0 and meta.get("cores", 0) >= 1, "meta figures are real")
 check("-t pipe" in meta.get("command_line", ""), "meta.json holds the command line")
 doc = json.load(open(os.path.join(work, "x.json")))
+check(doc["meta"].get("floor") == meta.get("floor"), "--json carries the floor of meta.json")
+
+# --- the hardware floor in meta.json: measured by the first run of a boot,
+# read back from the cache by the next one (with a cache of the test's own)
+cache_env = {"XDG_CACHE_HOME": os.path.join(work, "cache")}
+floors = []
+for i in range(2):
+    o = os.path.join(work, "floor%d" % i)
+    r = run("-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "200", "-q", "-o", o, env=cache_env)
+    check(r.returncode == 0, "run %d with a fresh floor cache exits 0 (%s)" % (i, r.stderr))
+    floors.append(json.load(open(os.path.join(o, "meta.json"))).get("floor") or {})
+fl = floors[0]
+check(set(fl) >= {"cacheline_rtt_ns", "cacheline_cpus", "memcpy_gib_s", "clock_read_ns",
+                  "measured_utc", "from_cache"}, "meta.json floor has its fields (%s)" % fl)
+check(sorted((fl.get("memcpy_gib_s") or {}).keys()) == sorted(["4k", "64k", "1M", "64M"]),
+      "floor memcpy at 4k 64k 1M 64M (%s)" % fl.get("memcpy_gib_s"))
+if os.cpu_count() and len(os.sched_getaffinity(0)) >= 2:
+    check((fl.get("cacheline_rtt_ns") or 0) > 0 and all(
+          (v or 0) > 0 for v in (fl.get("memcpy_gib_s") or {}).values()),
+          "floor figures are real (%s)" % fl)
+    check(fl.get("from_cache") is False and floors[1].get("from_cache") is True,
+          "the first run measures the floor, the second reads it from the cache")
+    check({k: v for k, v in floors[1].items() if k != "from_cache"} ==
+          {k: v for k, v in fl.items() if k != "from_cache"}, "the cached floor is the same")
+check(os.listdir(os.path.join(work, "cache", "ipcbench")) ==
+      ["floor-cpu%d-cpu%d" % tuple(fl["cacheline_cpus"])] if fl.get("cacheline_cpus") else True,
+      "one cache file per CPU pair, no temporary left")
 check(len(doc["results"]) == len(rows), "--json has every row")
 for jrow, crow in zip(doc["results"], rows):
     lat = jrow.get("latency_ns") or {}
