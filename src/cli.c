@@ -14,7 +14,8 @@
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
 #define IPCB_MAX_SIZE (64ull << 20)
 
-enum { OPT_WARMUP = 256, OPT_CPU, OPT_CSV, OPT_JSON, OPT_RING, OPT_TIMEOUT, OPT_VERIFY };
+enum { OPT_WARMUP = 256, OPT_CPU, OPT_CSV, OPT_JSON, OPT_RING, OPT_TIMEOUT, OPT_VERIFY,
+       OPT_PAIRS };
 
 static const struct option long_opts[] = {
     {"transport", required_argument, NULL, 't'},
@@ -30,6 +31,7 @@ static const struct option long_opts[] = {
     {"ring-slots", required_argument, NULL, OPT_RING},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"verify", required_argument, NULL, OPT_VERIFY},
+    {"pairs", required_argument, NULL, OPT_PAIRS},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -120,10 +122,28 @@ static int parse_cpus(const char *s, int cpu[2], char *err, size_t errlen)
     cpu_set_t allowed;
     if (sched_getaffinity(0, sizeof allowed, &allowed) != 0)
         FAIL("--cpu: cannot read this process's CPU affinity");
+    /* the first one or two CPUs this process may use */
+    int first = -1, second = -1;
+    for (int c = 0; c < CPU_SETSIZE && second < 0; c++)
+        if (CPU_ISSET(c, &allowed)) {
+            if (first < 0) first = c;
+            else second = c;
+        }
+    if (strcmp(s, "same") == 0) {
+        cpu[0] = cpu[1] = first;
+        return 0;
+    }
+    if (strcmp(s, "cross") == 0) {
+        if (second < 0)
+            FAIL("--cpu cross needs two CPUs, and this process may use only CPU %d", first);
+        cpu[0] = first;
+        cpu[1] = second;
+        return 0;
+    }
     const char *comma = strchr(s, ',');
     char a[32];
     if (!comma || strchr(comma + 1, ',') || (size_t)(comma - s) >= sizeof a)
-        FAIL("--cpu '%s': expected two CPU numbers A,B (producer, consumer)", s);
+        FAIL("--cpu '%s': expected A,B (producer and consumer CPU), same or cross", s);
     memcpy(a, s, (size_t)(comma - s));
     a[comma - s] = '\0';
     int rc = parse_cpu_number(a, &allowed, &cpu[0], err, errlen);
@@ -196,6 +216,7 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
     p->timeout_ns = IPCB_DEFAULT_TIMEOUT_NS;
     p->cpu[0] = p->cpu[1] = -1;
     p->ring_slots = IPCB_DEFAULT_RING_SLOTS;
+    p->pairs = 1;
     p->argc = argc;
     p->argv = argv;
 
@@ -216,7 +237,7 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
     int sub_argc = argc - first + 1;
     char **sub_argv = argv + first - 1;
     int c;
-    while ((c = getopt_long(sub_argc, sub_argv, "+:t:s:p:n:d:o:qhV", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(sub_argc, sub_argv, ":t:s:p:n:d:o:qhV", long_opts, NULL)) != -1) {
         const char *arg = optarg;
         switch (c) {
         case 't':
@@ -246,6 +267,7 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
             break;
         case OPT_CPU:
             if (parse_cpus(arg, p->cpu, err, errlen)) return -EINVAL;
+            p->cpu_mode = strcmp(arg, "same") == 0 || strcmp(arg, "cross") == 0 ? arg : "pair";
             break;
         case 'o':
             if (!*arg) FAIL("-o: empty directory name");
@@ -264,6 +286,13 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
             if (parse_count_opt("--ring-slots", arg, 2, 65536, &v, err, errlen))
                 return -EINVAL;
             p->ring_slots = (unsigned)v;
+            break;
+        }
+        case OPT_PAIRS: {
+            uint64_t v;
+            if (parse_count_opt("--pairs", arg, 1, IPCB_MAX_PAIRS, &v, err, errlen))
+                return -EINVAL;
+            p->pairs = (size_t)v;
             break;
         }
         case OPT_TIMEOUT:

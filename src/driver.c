@@ -35,19 +35,25 @@ static const char *const side_name[2] = {"producer", "consumer"};
 int ipcb_check_limit(const struct ipcb_transport *t, uint64_t size, int with_hint,
                      char *buf, size_t len)
 {
-    size_t max = t->max_message ? t->max_message() : 0;
-    if (max == 0 || size <= max)
+    struct ipcb_limit lim;
+    ipcb_transport_limit(t, &lim);
+    if (lim.max_message == 0 || size <= lim.max_message)
         return 0;
     char sz[32];
     ipcb_format_size(size, sz, sizeof sz);
-    int n = snprintf(buf, len, "%s exceeds %s's limit of %zu bytes", sz, t->name, max);
+    int n = snprintf(buf, len, "%s exceeds %s's limit of %zu bytes", sz, t->name,
+                     lim.max_message);
     if (n < 0 || (size_t)n >= len)
         return -EMSGSIZE;
-    if (t->limit_setting && with_hint)
+    if (lim.ceiling && size > lim.ceiling)
+        snprintf(buf + n, len - (size_t)n, " (a kernel ceiling no setting raises)");
+    else if (lim.setting && with_hint)
         snprintf(buf + n, len - (size_t)n, " (%s); raise it with sysctl %s=%llu",
-                 t->limit_setting, t->limit_setting, (unsigned long long)size);
-    else if (t->limit_setting)
-        snprintf(buf + n, len - (size_t)n, " (%s)", t->limit_setting);
+                 lim.setting, lim.setting, (unsigned long long)size);
+    else if (lim.setting)
+        snprintf(buf + n, len - (size_t)n, " (%s)", lim.setting);
+    else if (lim.fixed)
+        snprintf(buf + n, len - (size_t)n, " (%s, which no setting raises)", lim.fixed);
     return -EMSGSIZE;
 }
 
@@ -144,7 +150,9 @@ child_main(const struct ipcb_plan *p, struct ipcb_chan *chan, struct ipcb_shared
     if (rc != 0)
         res->failed_ns = ipcb_now_ns();
     chan->t->close(chan, side);
-    res->cpu = sched_getcpu();
+    cpu_set_t mine;
+    res->cpu = sched_getaffinity(0, sizeof mine, &mine) == 0 && CPU_COUNT(&mine) == 1
+                   ? sched_getcpu() : -1;
     _exit(rc == 0 ? 0 : 1);
 }
 
@@ -158,17 +166,27 @@ struct child {
     int killed_by_us;
 };
 
+/* one measurement: n pairs, each with its channel and result area */
+struct run {
+    size_t n;
+    size_t created;                         /* channels made so far */
+    struct ipcb_chan chan[IPCB_MAX_PAIRS];
+    struct child ch[2 * IPCB_MAX_PAIRS];    /* pair k: [2k] producer, [2k+1] consumer */
+    struct ipcb_shared *sh;                 /* n of them, one anonymous mapping */
+    int ready;                              /* sides past open() */
+};
+
 static int pidfd_open(pid_t pid)
 {
     return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-static void kill_children(struct child ch[2])
+static void kill_children(struct run *run)
 {
-    for (int s = 0; s < 2; s++)
-        if (ch[s].pid > 0 && !ch[s].done) {
-            kill(ch[s].pid, SIGKILL);
-            ch[s].killed_by_us = 1;
+    for (size_t i = 0; i < 2 * run->n; i++)
+        if (run->ch[i].pid > 0 && !run->ch[i].done) {
+            kill(run->ch[i].pid, SIGKILL);
+            run->ch[i].killed_by_us = 1;
         }
 }
 
@@ -194,35 +212,61 @@ static int child_ok(const struct child *c)
     return c->done && WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0;
 }
 
-/* why the measurement failed, in one line, naming the side and how */
-static void failure_reason(const struct child ch[2], const struct ipcb_shared *sh,
-                           char *out, size_t len)
+static int all_done(const struct run *run)
 {
+    for (size_t i = 0; i < 2 * run->n; i++)
+        if (run->ch[i].pid > 0 && !run->ch[i].done)
+            return 0;
+    return 1;
+}
+
+/* "producer" or "pair 3 producer" */
+static const char *who(const struct run *run, size_t i, char *buf, size_t len)
+{
+    if (run->n == 1)
+        snprintf(buf, len, "%s", side_name[i % 2]);
+    else
+        snprintf(buf, len, "pair %zu %s", i / 2 + 1, side_name[i % 2]);
+    return buf;
+}
+
+/* why the measurement failed, in one line, naming the side and how */
+static void failure_reason(const struct run *run, char *out, size_t len)
+{
+    char name[32];
     /* a side killed by a signal it did not get from us is the cause */
-    for (int s = 0; s < 2; s++)
-        if (ch[s].done && WIFSIGNALED(ch[s].status) && !ch[s].killed_by_us) {
-            int sig = WTERMSIG(ch[s].status);
-            snprintf(out, len, "%s killed by signal %d (SIG%s)", side_name[s], sig,
-                     sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+    for (size_t i = 0; i < 2 * run->n; i++) {
+        const struct child *c = &run->ch[i];
+        if (c->done && WIFSIGNALED(c->status) && !c->killed_by_us) {
+            int sig = WTERMSIG(c->status);
+            snprintf(out, len, "%s killed by signal %d (SIG%s)", who(run, i, name, sizeof name),
+                     sig, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
             return;
         }
-    /* of two sides that failed, the first one is the cause (a consumer that
-     * found a wrong message closes the channel and the producer then fails) */
-    int first = -1;
-    for (int s = 0; s < 2; s++)
-        if (sh->side[s].failed &&
-            (first < 0 || sh->side[s].failed_ns < sh->side[first].failed_ns))
-            first = s;
-    if (first >= 0) {
-        snprintf(out, len, "%s: %.440s", side_name[first], sh->side[first].error);
+    }
+    /* of sides that failed, the first one is the cause (a consumer that found
+     * a wrong message closes the channel and the producer then fails) */
+    const struct ipcb_side_result *first = NULL;
+    size_t first_i = 0;
+    for (size_t i = 0; i < 2 * run->n; i++) {
+        const struct ipcb_side_result *res = &run->sh[i / 2].side[i % 2];
+        if (res->failed && (!first || res->failed_ns < first->failed_ns)) {
+            first = res;
+            first_i = i;
+        }
+    }
+    if (first) {
+        snprintf(out, len, "%s: %.440s", who(run, first_i, name, sizeof name), first->error);
         return;
     }
-    for (int s = 0; s < 2; s++)
-        if (ch[s].done && WIFEXITED(ch[s].status) && WEXITSTATUS(ch[s].status) != 0) {
-            snprintf(out, len, "%s exited with status %d", side_name[s],
-                     WEXITSTATUS(ch[s].status));
+    for (size_t i = 0; i < 2 * run->n; i++) {
+        const struct child *c = &run->ch[i];
+        if (c->done && WIFEXITED(c->status) && WEXITSTATUS(c->status) != 0) {
+            snprintf(out, len, "%s exited with status %d", who(run, i, name, sizeof name),
+                     WEXITSTATUS(c->status));
             return;
         }
+    }
     snprintf(out, len, "a side ended without a result");
 }
 
@@ -255,116 +299,147 @@ static void clear_progress(const struct progress *pg)
     }
 }
 
-/* Watch both children until both have exited, one has failed, the run
- * stopped making progress, or a signal arrived. The barrier opens once
- * both sides said ready. */
-static void supervise(const struct ipcb_plan *p, struct ipcb_chan *chan,
-                      struct ipcb_shared *sh, struct child ch[2], int ready_fd,
-                      int *go_fd, const struct progress *pg, struct ipcb_result *r)
+/* Watch every side until all have exited, one has failed, the run stopped
+ * making progress, or a signal arrived. The barrier opens once every side
+ * said ready. */
+static void supervise(const struct ipcb_plan *p, struct run *run, int ready_fd, int *go_fd,
+                      const struct progress *pg, struct ipcb_result *r)
 {
-    int ready = 0;
+    const int sides = (int)(2 * run->n);
     uint64_t last_progress = UINT64_MAX, last_change = ipcb_now_ns();
+    struct pollfd fds[2 * IPCB_MAX_PAIRS + 1];
 
-    while (!(ch[0].done && ch[1].done)) {
-        struct pollfd fds[3];
-        int nfds = 0;
-        for (int s = 0; s < 2; s++)
-            fds[nfds++] = (struct pollfd){.fd = ch[s].done ? -1 : ch[s].pidfd,
-                                          .events = POLLIN};
-        fds[nfds++] = (struct pollfd){.fd = ready < 2 ? ready_fd : -1, .events = POLLIN};
-        poll(fds, (nfds_t)nfds, 100);
+    while (!all_done(run)) {
+        for (int i = 0; i < sides; i++)
+            fds[i] = (struct pollfd){.fd = run->ch[i].done ? -1 : run->ch[i].pidfd,
+                                     .events = POLLIN};
+        fds[sides] = (struct pollfd){.fd = run->ready < sides ? ready_fd : -1, .events = POLLIN};
+        poll(fds, (nfds_t)sides + 1, 100);
 
-        if (ready < 2 && (fds[2].revents & POLLIN)) {
-            char buf[2];
+        if (run->ready < sides && (fds[sides].revents & POLLIN)) {
+            char buf[2 * IPCB_MAX_PAIRS];
             ssize_t n = read(ready_fd, buf, sizeof buf);
             if (n > 0)
-                ready += (int)n;
-            if (ready >= 2) {
-                if (chan->t->opened)
-                    chan->t->opened(chan);
-                close(*go_fd); /* both sides leave the barrier together */
+                run->ready += (int)n;
+            if (run->ready >= sides) {
+                for (size_t k = 0; k < run->n; k++)
+                    if (run->chan[k].t->opened)
+                        run->chan[k].t->opened(&run->chan[k]);
+                close(*go_fd); /* every side leaves the barrier together */
                 *go_fd = -1;
             }
         }
-        for (int s = 0; s < 2; s++)
-            reap(&ch[s]);
+        for (int i = 0; i < sides; i++)
+            reap(&run->ch[i]);
 
         if (interrupted_by) {
-            kill_children(ch);
+            kill_children(run);
             r->status = IPCB_INTERRUPTED;
             snprintf(r->reason, sizeof r->reason, "interrupted by SIG%s",
                      sigabbrev_np(interrupted_by));
             break;
         }
         int any_failed = 0;
-        for (int s = 0; s < 2; s++)
-            if (ch[s].done && !child_ok(&ch[s]))
+        for (int i = 0; i < sides; i++)
+            if (run->ch[i].done && !child_ok(&run->ch[i]))
                 any_failed = 1;
         if (any_failed) {
             /* a side that failed because its peer died: let the peer's own
              * exit land first, so the cause is reported and not the echo */
-            for (int s = 0; s < 2; s++)
-                if (!ch[s].done) {
-                    struct pollfd one = {.fd = ch[s].pidfd, .events = POLLIN};
-                    poll(&one, 1, 200);
-                    reap(&ch[s]);
+            for (int i = 0; i < sides; i++)
+                if (!run->ch[i].done && run->ch[i].pidfd >= 0) {
+                    struct pollfd one = {.fd = run->ch[i].pidfd, .events = POLLIN};
+                    poll(&one, 1, run->n == 1 ? 200 : 20);
+                    reap(&run->ch[i]);
                 }
-            kill_children(ch);
-            for (int s = 0; s < 2; s++)
-                reap_blocking(&ch[s]);
+            kill_children(run);
+            for (int i = 0; i < sides; i++)
+                reap_blocking(&run->ch[i]);
             r->status = IPCB_FAILED;
-            failure_reason(ch, sh, r->reason, sizeof r->reason);
+            failure_reason(run, r->reason, sizeof r->reason);
             break;
         }
-        uint64_t now = ipcb_now_ns();
-        uint64_t done_p = atomic_load_explicit(&sh->side[0].progress, memory_order_relaxed);
-        uint64_t done_c = atomic_load_explicit(&sh->side[1].progress, memory_order_relaxed);
-        if (done_p + done_c + (uint64_t)ready != last_progress) {
-            last_progress = done_p + done_c + (uint64_t)ready;
+        uint64_t now = ipcb_now_ns(), done_p = 0, done_c = 0;
+        for (size_t k = 0; k < run->n; k++) {
+            done_p += atomic_load_explicit(&run->sh[k].side[0].progress, memory_order_relaxed);
+            done_c += atomic_load_explicit(&run->sh[k].side[1].progress, memory_order_relaxed);
+        }
+        if (done_p + done_c + (uint64_t)run->ready != last_progress) {
+            last_progress = done_p + done_c + (uint64_t)run->ready;
             last_change = now;
         } else if (now - last_change > p->timeout_ns) {
-            kill_children(ch);
+            kill_children(run);
             r->status = IPCB_FAILED;
             snprintf(r->reason, sizeof r->reason,
                      "no progress for %.0f s (%s; producer at message %llu, consumer at %llu)",
                      (double)p->timeout_ns / 1e9,
-                     ready < 2 ? "still opening the channel" : "stuck in transfer",
+                     run->ready < sides ? "still opening the channel" : "stuck in transfer",
                      (unsigned long long)done_p, (unsigned long long)done_c);
             break;
         }
-        show_progress(pg, done_c, now);
+        show_progress(pg, done_c / run->n, now);
     }
-    for (int s = 0; s < 2; s++)
-        reap_blocking(&ch[s]);
+    for (int i = 0; i < sides; i++)
+        reap_blocking(&run->ch[i]);
 }
 
-static void fill_result(const struct ipcb_plan *p, unsigned pattern,
-                        const struct ipcb_shared *sh, struct ipcb_result *r)
+/* Each pair's figures, and the aggregate: messages and rates add up, the
+ * latency histograms merge. */
+static void fill_result(unsigned pattern, const struct run *run, struct ipcb_result *r)
 {
-    const struct ipcb_side_result *timed =
-        pattern == IPCB_PAT_PINGPONG ? &sh->side[IPCB_PRODUCER] : &sh->side[IPCB_CONSUMER];
-    (void)p;
-    r->messages = timed->messages;
-    r->seconds = (double)(timed->last_ns - timed->first_ns) / 1e9;
-    if (r->seconds > 0) {
-        r->msgs_per_s = (double)timed->span_messages / r->seconds;
-        r->mib_per_s = r->msgs_per_s * (double)r->size_bytes / (1024.0 * 1024.0);
+    const int timed_side = pattern == IPCB_PAT_PINGPONG ? IPCB_PRODUCER : IPCB_CONSUMER;
+    const double mib = 1024.0 * 1024.0;
+    /* the aggregate rate is over the wall-clock span of all pairs together,
+     * so a pair that ran alone at the end does not inflate it */
+    uint64_t first_ns = UINT64_MAX, last_ns = 0, span_messages = 0;
+    struct ipcb_hist *merged = malloc(sizeof *merged);
+    if (merged)
+        ipcb_hist_init(merged);
+    if (run->n > 1) {
+        r->pairs = calloc(run->n, sizeof *r->pairs);
+        r->n_pairs = r->pairs ? run->n : 0;
     }
-    if (timed->hist.total) {
-        r->hist = malloc(sizeof *r->hist);
-        if (r->hist) {
-            memcpy(r->hist, &timed->hist, sizeof *r->hist);
-            ipcb_hist_stats(r->hist, &r->stats);
+    for (size_t k = 0; k < run->n; k++) {
+        const struct ipcb_shared *sh = &run->sh[k];
+        const struct ipcb_side_result *timed = &sh->side[timed_side];
+        double seconds = (double)(timed->last_ns - timed->first_ns) / 1e9;
+        double rate = seconds > 0 ? (double)timed->span_messages / seconds : 0.0;
+        r->messages += timed->messages;
+        span_messages += timed->span_messages;
+        if (timed->first_ns < first_ns) first_ns = timed->first_ns;
+        if (timed->last_ns > last_ns) last_ns = timed->last_ns;
+        if (merged)
+            ipcb_hist_merge(merged, &timed->hist);
+        if (k < r->n_pairs) {
+            struct ipcb_pair_result *pr = &r->pairs[k];
+            struct ipcb_hist_stats st;
+            ipcb_hist_stats(&timed->hist, &st);
+            *pr = (struct ipcb_pair_result){.messages = timed->messages, .seconds = seconds,
+                                            .msgs_per_s = rate,
+                                            .mib_per_s = rate * (double)r->size_bytes / mib,
+                                            .p50_ns = st.p50, .p99_ns = st.p99};
         }
+        for (int s = 0; s < 2; s++) {
+            r->cpu_user_s += sh->side[s].cpu_user_s;
+            r->cpu_sys_s += sh->side[s].cpu_sys_s;
+            r->ctx_switches += sh->side[s].ctx_switches;
+            r->errors += sh->side[s].lost + sh->side[s].reordered;
+            if (sh->side[s].max_rss_kib > r->max_rss_kib[s])
+                r->max_rss_kib[s] = sh->side[s].max_rss_kib;
+        }
+    }
+    r->seconds = last_ns > first_ns ? (double)(last_ns - first_ns) / 1e9 : 0.0;
+    r->msgs_per_s = r->seconds > 0 ? (double)span_messages / r->seconds : 0.0;
+    r->mib_per_s = r->msgs_per_s * (double)r->size_bytes / mib;
+    r->cpu[0] = run->sh[0].side[0].cpu;
+    r->cpu[1] = run->sh[0].side[1].cpu;
+    if (merged && merged->total) {
+        r->hist = merged;
+        ipcb_hist_stats(r->hist, &r->stats);
         r->latency_kind = pattern == IPCB_PAT_PINGPONG ? "rtt" : "one-way";
     } else {
+        free(merged);
         r->latency_kind = "";
-    }
-    for (int s = 0; s < 2; s++) {
-        r->cpu_user_s += sh->side[s].cpu_user_s;
-        r->cpu_sys_s += sh->side[s].cpu_sys_s;
-        r->ctx_switches += sh->side[s].ctx_switches;
-        r->errors += sh->side[s].lost + sh->side[s].reordered;
     }
     r->status = IPCB_OK;
 }
@@ -373,27 +448,42 @@ static void measure(const struct ipcb_plan *p, const struct ipcb_transport *t,
                     unsigned pattern, uint64_t size, const struct progress *pg,
                     struct ipcb_result *r)
 {
-    struct ipcb_chan chan = {.t = t, .msg_max = (size_t)size, .ring_slots = p->ring_slots,
-                             .recv_timeout_ms = 100};
-    struct child ch[2] = {{.pid = -1, .pidfd = -1}, {.pid = -1, .pidfd = -1}};
     int ready[2] = {-1, -1}, go[2] = {-1, -1};
-    struct ipcb_shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE,
-                                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (sh == MAP_FAILED) {
+    struct run *run = calloc(1, sizeof *run);
+    if (!run) {
         r->status = IPCB_FAILED;
-        snprintf(r->reason, sizeof r->reason, "mmap of the result area: %s", strerror(errno));
+        snprintf(r->reason, sizeof r->reason, "out of memory");
         return;
     }
-    for (int s = 0; s < 2; s++)
-        ipcb_hist_init(&sh->side[s].hist);
-    atomic_store(&sh->total, p->count ? p->warmup + p->count : UINT64_MAX);
-
-    int rc = t->create(&chan);
-    if (rc < 0) {
+    run->n = p->pairs ? p->pairs : 1;
+    for (size_t i = 0; i < 2 * run->n; i++)
+        run->ch[i] = (struct child){.pid = -1, .pidfd = -1};
+    size_t area = run->n * sizeof *run->sh;
+    run->sh = mmap(NULL, area, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (run->sh == MAP_FAILED) {
         r->status = IPCB_FAILED;
-        snprintf(r->reason, sizeof r->reason, "create: %.300s%s",
-                 chan.err[0] ? chan.err : strerror(-rc), limit_hint(-rc));
-        goto destroy; /* a create that failed halfway leaves objects too */
+        snprintf(r->reason, sizeof r->reason, "mmap of the result area: %s", strerror(errno));
+        free(run);
+        return;
+    }
+    for (size_t k = 0; k < run->n; k++) {
+        for (int s = 0; s < 2; s++)
+            ipcb_hist_init(&run->sh[k].side[s].hist);
+        atomic_store(&run->sh[k].total, p->count ? p->warmup + p->count : UINT64_MAX);
+    }
+
+    for (; run->created < run->n; run->created++) {
+        struct ipcb_chan *chan = &run->chan[run->created];
+        *chan = (struct ipcb_chan){.t = t, .msg_max = (size_t)size,
+                                   .ring_slots = p->ring_slots, .recv_timeout_ms = 100};
+        int rc = t->create(chan);
+        if (rc < 0) {
+            r->status = IPCB_FAILED;
+            snprintf(r->reason, sizeof r->reason, "create: %.300s%s",
+                     chan->err[0] ? chan->err : strerror(-rc), limit_hint(-rc));
+            run->created++; /* a create that failed halfway leaves objects too */
+            goto destroy;
+        }
     }
     if (pipe2(ready, O_CLOEXEC) != 0 || pipe2(go, O_CLOEXEC) != 0) {
         r->status = IPCB_FAILED;
@@ -402,22 +492,23 @@ static void measure(const struct ipcb_plan *p, const struct ipcb_transport *t,
     }
     pid_t parent = getpid();
     fflush(NULL); /* a child must not flush the parent's buffered output again */
-    for (int s = 0; s < 2; s++) {
-        ch[s].pid = fork();
-        if (ch[s].pid == 0) {
+    for (size_t i = 0; i < 2 * run->n; i++) {
+        struct child *c = &run->ch[i];
+        c->pid = fork();
+        if (c->pid == 0) {
             close(ready[0]);
             close(go[1]);
-            child_main(p, &chan, sh, (enum ipcb_side)s,
+            child_main(p, &run->chan[i / 2], &run->sh[i / 2], (enum ipcb_side)(i % 2),
                        pattern == IPCB_PAT_PINGPONG ? 0 : 1, size, parent, ready[1], go[0]);
         }
-        if (ch[s].pid < 0) {
+        if (c->pid < 0) {
             r->status = IPCB_FAILED;
             snprintf(r->reason, sizeof r->reason, "fork: %s%s", strerror(errno),
                      limit_hint(errno));
             goto stop;
         }
-        ch[s].pidfd = pidfd_open(ch[s].pid);
-        if (ch[s].pidfd < 0) {
+        c->pidfd = pidfd_open(c->pid);
+        if (c->pidfd < 0) {
             r->status = IPCB_FAILED;
             snprintf(r->reason, sizeof r->reason, "pidfd_open: %s", strerror(errno));
             goto stop;
@@ -429,29 +520,34 @@ static void measure(const struct ipcb_plan *p, const struct ipcb_transport *t,
     go[0] = -1;
 
     r->status = IPCB_OK;
-    supervise(p, &chan, sh, ch, ready[0], &go[1], pg, r);
+    supervise(p, run, ready[0], &go[1], pg, r);
     if (r->status == IPCB_OK) {
-        if (child_ok(&ch[0]) && child_ok(&ch[1])) {
-            fill_result(p, pattern, sh, r);
+        int ok = 1;
+        for (size_t i = 0; i < 2 * run->n; i++)
+            ok = ok && child_ok(&run->ch[i]);
+        if (ok) {
+            fill_result(pattern, run, r);
         } else {
             r->status = IPCB_FAILED;
-            failure_reason(ch, sh, r->reason, sizeof r->reason);
+            failure_reason(run, r->reason, sizeof r->reason);
         }
     }
 stop:
-    kill_children(ch);
-    for (int s = 0; s < 2; s++) {
-        reap_blocking(&ch[s]);
-        if (ch[s].pidfd >= 0)
-            close(ch[s].pidfd);
+    kill_children(run);
+    for (size_t i = 0; i < 2 * run->n; i++) {
+        reap_blocking(&run->ch[i]);
+        if (run->ch[i].pidfd >= 0)
+            close(run->ch[i].pidfd);
     }
     for (int i = 0; i < 2; i++) {
         if (ready[i] >= 0) close(ready[i]);
         if (go[i] >= 0) close(go[i]);
     }
 destroy:
-    t->destroy(&chan);
-    munmap(sh, sizeof *sh);
+    for (size_t k = 0; k < run->created; k++)
+        t->destroy(&run->chan[k]);
+    munmap(run->sh, area);
+    free(run);
 }
 
 static struct ipcb_result *new_row(struct ipcb_results *res)

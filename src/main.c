@@ -4,18 +4,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "cleanup.h"
 #include "driver.h"
 #include "ipcbench/plan.h"
 #include "ipcbench/results.h"
 #include "meta.h"
+#include "plot.h"
 
 static void usage(FILE *f)
 {
     fprintf(f,
 "usage: ipcbench [run] [options]     measure IPC mechanisms\n"
 "       ipcbench list                transports, what each carries, live limits\n"
+"       ipcbench plot [-q] DIR       charts of a results directory into DIR/plots/\n"
+"                                    (needs gnuplot)\n"
 "       ipcbench cleanup             remove what runs killed with SIGKILL left behind\n"
 "\n"
 "  -t, --transport LIST   transports by name, or all (default: all)\n"
@@ -26,8 +30,11 @@ static void usage(FILE *f)
 "  -n, --count N          timed messages per measurement, 10k = 10000 (default: %d)\n"
 "  -d, --duration TIME    time each measurement instead: 500ms, 2s, 1.5s\n"
 "      --warmup N         messages sent and discarded first (default: %d)\n"
-"      --cpu A,B          pin the producer to CPU A and the consumer to CPU B\n"
-"                         (default: not pinned)\n"
+"      --cpu A,B          pin the producer to CPU A and the consumer to CPU B;\n"
+"                         same: both on one CPU; cross: on two different CPUs\n"
+"                         (default: not pinned, the scheduler places them)\n"
+"      --pairs N          N producer/consumer pairs at once, each on its own\n"
+"                         channel: per-pair and aggregate figures (default: 1)\n"
 "      --ring-slots N     queue depth of ring transports (default: %d)\n"
 "      --verify MODE      stream check per message: stamps (sequence, tail and\n"
 "                         page stamps; default) or full (every byte)\n"
@@ -48,19 +55,21 @@ static int cmd_list(void)
 {
     size_t n;
     const struct ipcb_transport *const *all = ipcb_transports(&n);
-    printf("%-15s %-8s %-22s %s\n", "transport", "kind", "largest message", "description");
+    printf("%-15s %-8s %-34s %s\n", "transport", "kind", "largest message (bytes)",
+           "description");
     for (size_t i = 0; i < n; i++) {
         const struct ipcb_transport *t = all[i];
-        size_t max = t->max_message ? t->max_message() : 0;
-        char lim[64];
-        if (max == 0)
-            snprintf(lim, sizeof lim, "no limit");
-        else if (t->limit_setting)
-            snprintf(lim, sizeof lim, "%zu (%s)", max, t->limit_setting);
+        struct ipcb_limit lim;
+        ipcb_transport_limit(t, &lim);
+        char text[96];
+        if (lim.max_message == 0)
+            snprintf(text, sizeof text, "no limit");
+        else if (lim.setting)
+            snprintf(text, sizeof text, "%zu (%s)", lim.max_message, lim.setting);
         else
-            snprintf(lim, sizeof lim, "%zu", max);
-        printf("%-15s %-8s %-22s %s\n", t->name,
-               t->flags & IPCB_STREAM ? "stream" : "message", lim, t->summary);
+            snprintf(text, sizeof text, "%zu (fixed)", lim.max_message);
+        printf("%-15s %-8s %-34s %s\n", t->name,
+               t->flags & IPCB_STREAM ? "stream" : "message", text, t->summary);
     }
     return 0;
 }
@@ -102,6 +111,9 @@ static int cmd_run(struct ipcb_plan *p)
     if (!p->quiet)
         ipcb_write_table_header(stdout);
     int outcome = ipcb_run_plan(p, &res, print_row, p);
+    struct rusage self;
+    if (getrusage(RUSAGE_SELF, &self) == 0)
+        res.meta.driver_max_rss_kib = self.ru_maxrss;
 
     int rc = outcome == 0 ? 0 : outcome == 1 ? 1 : 128 + outcome;
     if (ipcb_write_results_dir(outdir, &res, err, sizeof err) != 0) {
@@ -117,8 +129,10 @@ static int cmd_run(struct ipcb_plan *p)
     if (outcome > 1)
         fprintf(stderr, "ipcbench: interrupted by SIG%s; partial results written\n",
                 sigabbrev_np(outcome));
-    for (size_t i = 0; i < res.n_rows; i++)
+    for (size_t i = 0; i < res.n_rows; i++) {
         free(res.rows[i].hist);
+        free(res.rows[i].pairs);
+    }
     free(res.rows);
     return rc;
 }
@@ -137,9 +151,13 @@ int main(int argc, char **argv)
     case IPCB_CMD_LIST: return cmd_list();
     case IPCB_CMD_RUN: return cmd_run(&plan);
     case IPCB_CMD_CLEANUP: return ipcb_cleanup(plan.quiet);
-    case IPCB_CMD_PLOT:
-        fprintf(stderr, "ipcbench: '%s' is not available in this build\n", argv[1]);
-        return 2;
+    case IPCB_CMD_PLOT: {
+        /* bad input or no gnuplot: 2; gnuplot or writing failed: 1 */
+        int rc = ipcb_plot(plan.plot_dir, NULL, plan.quiet, err, sizeof err);
+        if (rc != 0)
+            fprintf(stderr, "ipcbench: %s\n", err);
+        return rc == 0 ? 0 : rc == -EIO ? 1 : 2;
+    }
     }
     return 2;
 }

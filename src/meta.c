@@ -58,11 +58,12 @@ void ipcb_collect_meta(const struct ipcb_plan *p, struct ipcb_meta *m)
     m->clock = "CLOCK_MONOTONIC";
     m->clock_read_ns = ipcb_clock_read_cost_ns();
     if (p->cpu[0] >= 0)
-        snprintf(m->pinning, sizeof m->pinning, "producer cpu %d, consumer cpu %d",
-                 p->cpu[0], p->cpu[1]);
+        snprintf(m->pinning, sizeof m->pinning, "%s: producer cpu %d, consumer cpu %d",
+                 p->cpu_mode, p->cpu[0], p->cpu[1]);
     else
         snprintf(m->pinning, sizeof m->pinning, "none (scheduler places both sides)");
     m->warmup = p->warmup;
+    m->pairs = p->pairs;
     m->count = p->count;
     m->duration_ns = p->duration_ns;
 }

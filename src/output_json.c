@@ -83,6 +83,9 @@ static void meta_body(FILE *f, const struct ipcb_meta *m, const char *indent)
     fprintf(f, ",\n%s\"pinning\": ", indent);
     ipcb_json_string(f, m->pinning);
     fprintf(f, ",\n%s\"warmup\": %llu", indent, (unsigned long long)m->warmup);
+    fprintf(f, ",\n%s\"pairs\": %zu", indent, m->pairs);
+    if (m->driver_max_rss_kib)
+        fprintf(f, ",\n%s\"driver_max_rss_kib\": %ld", indent, m->driver_max_rss_kib);
     fprintf(f, ",\n%s\"count\": %llu", indent, (unsigned long long)m->count);
     fprintf(f, ",\n%s\"duration_s\": ", indent);
     json_number(f, (double)m->duration_ns / 1e9);
@@ -138,6 +141,25 @@ static void row(FILE *f, const struct ipcb_result *r)
         json_number(f, r->cpu_sys_s);
         fprintf(f, ", \"ctx_switches\": %llu, \"errors\": %llu",
                 (unsigned long long)r->ctx_switches, (unsigned long long)r->errors);
+        fprintf(f, ",\n     \"producer_cpu\": %d, \"consumer_cpu\": %d", r->cpu[0], r->cpu[1]);
+        fprintf(f, ", \"producer_max_rss_kib\": %ld, \"consumer_max_rss_kib\": %ld",
+                r->max_rss_kib[0], r->max_rss_kib[1]);
+        if (r->n_pairs) {
+            fputs(",\n     \"pairs\": [", f);
+            for (size_t k = 0; k < r->n_pairs; k++) {
+                const struct ipcb_pair_result *pr = &r->pairs[k];
+                fprintf(f, "%s{\"messages\": %llu, \"seconds\": ", k ? ", " : "",
+                        (unsigned long long)pr->messages);
+                json_number(f, pr->seconds);
+                fputs(", \"msgs_per_s\": ", f);
+                json_number(f, pr->msgs_per_s);
+                fputs(", \"mib_per_s\": ", f);
+                json_number(f, pr->mib_per_s);
+                fprintf(f, ", \"p50_ns\": %llu, \"p99_ns\": %llu}",
+                        (unsigned long long)pr->p50_ns, (unsigned long long)pr->p99_ns);
+            }
+            fputc(']', f);
+        }
     }
     fputc('}', f);
 }

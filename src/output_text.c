@@ -1,5 +1,6 @@
 /* The table on stdout, one row per measurement as it finishes. */
 #include <stdio.h>
+#include <string.h>
 
 #include "ipcbench/results.h"
 #include "ipcbench/units.h"
@@ -60,9 +61,21 @@ void ipcb_write_table_row(FILE *f, const struct ipcb_result *r)
     snprintf(mib, sizeof mib, "%.1f", r->mib_per_s);
     if (r->errors)
         snprintf(st, sizeof st, "ok, %llu lost or reordered", (unsigned long long)r->errors);
+    if (r->n_pairs)
+        snprintf(st + strlen(st), sizeof st - strlen(st), ", %zu pairs together", r->n_pairs);
     fprintf(f, "%-15s %-8s %6s %10s %10s %10s %10s %10s  %s\n", r->transport, r->pattern, sz,
             timed ? human_ns(r->stats.p50, a, sizeof a) : "-",
             timed ? human_ns(r->stats.p99, b, sizeof b) : "-",
             timed ? human_ns(r->stats.max, c, sizeof c) : "-",
             human_rate(r->msgs_per_s, d, sizeof d), mib, st);
+    for (size_t k = 0; k < r->n_pairs; k++) {
+        const struct ipcb_pair_result *pr = &r->pairs[k];
+        char label[32];
+        snprintf(label, sizeof label, "  pair %zu", k + 1);
+        snprintf(mib, sizeof mib, "%.1f", pr->mib_per_s);
+        fprintf(f, "%-15s %-8s %6s %10s %10s %10s %10s %10s\n", label, "", "",
+                pr->p50_ns ? human_ns(pr->p50_ns, a, sizeof a) : "-",
+                pr->p99_ns ? human_ns(pr->p99_ns, b, sizeof b) : "-", "",
+                human_rate(pr->msgs_per_s, d, sizeof d), mib);
+    }
 }

@@ -51,6 +51,7 @@ void ipcb_side_usage_end(struct ipcb_side_args *a)
     getrusage(RUSAGE_SELF, &now);
     a->res->cpu_user_s = tv_seconds(now.ru_utime) - tv_seconds(usage_at_start.ru_utime);
     a->res->cpu_sys_s = tv_seconds(now.ru_stime) - tv_seconds(usage_at_start.ru_stime);
+    a->res->max_rss_kib = now.ru_maxrss;
     a->res->ctx_switches = (uint64_t)((now.ru_nvcsw - usage_at_start.ru_nvcsw) +
                                       (now.ru_nivcsw - usage_at_start.ru_nivcsw));
 }

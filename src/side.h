@@ -18,7 +18,8 @@ struct ipcb_side_result {
     uint64_t lost, reordered;   /* IPCB_LOSSY only */
     double cpu_user_s, cpu_sys_s;
     uint64_t ctx_switches;
-    int cpu;                    /* CPU it ran on at the end */
+    long max_rss_kib;           /* peak resident memory of this side */
+    int cpu;                    /* the one CPU its affinity allows, -1 if several */
     /* progress for the watchdog and the display: messages done so far */
     _Alignas(64) _Atomic uint64_t progress;
     _Alignas(64) struct ipcb_hist hist;

@@ -116,6 +116,39 @@ if found:
     check(len(rows) == 1 and rows[0]["status"] == "ok" and int(rows[0]["messages"]) > 0,
           "a duration-bound run measures")
 
+# --- placement: where --cpu says, as the sides saw their own affinity
+for mode, same in (("same", True), ("cross", False)):
+    o = os.path.join(work, "cpu-" + mode)
+    r = run("-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "300", "--cpu", mode, "-q", "-o", o,
+            "--json", os.path.join(work, "cpu.json"))
+    row = json.load(open(os.path.join(work, "cpu.json")))["results"][0]
+    pc, cc = row.get("producer_cpu"), row.get("consumer_cpu")
+    check(r.returncode == 0 and pc is not None and pc >= 0 and cc >= 0 and (pc == cc) == same,
+          "--cpu %s pins the sides (producer %s, consumer %s)" % (mode, pc, cc))
+    check(json.load(open(os.path.join(o, "meta.json")))["pinning"].startswith(mode),
+          "meta.json records --cpu %s" % mode)
+r = run("-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "300", "-q", "-o", os.path.join(work, "np"),
+        "--json", os.path.join(work, "cpu.json"))
+row = json.load(open(os.path.join(work, "cpu.json")))["results"][0]
+check(row["producer_cpu"] == -1 and row["consumer_cpu"] == -1, "unpinned by default")
+
+# --- several pairs at once: per-pair figures and a correct aggregate
+o = os.path.join(work, "pairs")
+r = run("-t", "pipe", "-s", "64", "-n", "500", "--pairs", "3", "-q", "-o", o,
+        "--json", os.path.join(work, "pairs.json"))
+doc = json.load(open(os.path.join(work, "pairs.json")))
+check(r.returncode == 0 and doc["meta"]["pairs"] == 3, "--pairs 3 runs (%s)" % r.stderr)
+for row in doc["results"]:
+    pairs = row.get("pairs", [])
+    check(len(pairs) == 3 and all(p["messages"] == 500 for p in pairs),
+          "%s: three pairs of 500 messages" % row["pattern"])
+    check(row["messages"] == 1500 and row["latency_ns"]["count"] == 1500,
+          "%s: the aggregate counts 1500 messages and merges 1500 latencies" % row["pattern"])
+    check(0 < row["msgs_per_s"] <= sum(p["msgs_per_s"] for p in pairs) * 1.0001,
+          "%s: the aggregate rate is no more than the pairs' rates added" % row["pattern"])
+hgrm = open(os.path.join(o, "hist", "pipe-pingpong-64.hgrm")).read()
+check("Total count    =         1500]" in hgrm, "the merged histogram is written")
+
 # --- verification catches a spoiled message
 for inject, pattern, extra, want in (
         ("seq:300", "pingpong", [], "message 300"),
@@ -138,7 +171,7 @@ bad = [
     ["--cpu", "0"], ["--cpu", "0,99999"], ["--cpu", "a,b"], ["--cpu", "0,1,2"], ["-p", "nosuch"],
     ["-p", ""], ["--bogus"], ["-x"], ["-t"], ["foo"], ["frobnicate"], ["-o", "/dev/null/sub"],
     ["-o", ""], ["--timeout", "1ms"], ["--ring-slots", "1"], ["--ring-slots", "99999999"],
-    ["--verify", "maybe"], ["--csv", ""], ["plot"], ["plot", "a", "b"], ["list", "extra"],
+    ["--verify", "maybe"], ["--pairs", "0"], ["--pairs", "65"], ["--pairs", "x"], ["--csv", ""], ["plot"], ["plot", "a", "b"], ["list", "extra"],
 ]
 for args in bad:
     o = os.path.join(work, "never")

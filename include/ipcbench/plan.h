@@ -11,6 +11,7 @@
 #define IPCB_PAT_PINGPONG 0x1u
 #define IPCB_PAT_STREAM   0x2u
 #define IPCB_MAX_TRANSPORTS 32
+#define IPCB_MAX_PAIRS 64
 
 #define IPCB_DEFAULT_COUNT 10000
 #define IPCB_DEFAULT_WARMUP 500
@@ -32,7 +33,9 @@ struct ipcb_plan {
     uint64_t warmup;
     uint64_t timeout_ns;        /* a side silent this long fails the run */
     int cpu[2];                 /* producer, consumer; -1 = not pinned */
+    const char *cpu_mode;       /* "same", "cross", "pair" or NULL (not pinned) */
     unsigned ring_slots;
+    size_t pairs;               /* producer/consumer pairs at once, each on its own channel */
     int verify_full;            /* stream: check every payload byte, not only stamps */
     int quiet;
     const char *outdir;         /* NULL: results/<date>-<host>/ */

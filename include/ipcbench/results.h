@@ -9,6 +9,13 @@
 
 enum ipcb_status { IPCB_OK, IPCB_SKIPPED, IPCB_FAILED, IPCB_INTERRUPTED };
 
+/* one pair's figures when several run at once (--pairs) */
+struct ipcb_pair_result {
+    uint64_t messages;
+    double seconds, msgs_per_s, mib_per_s;
+    uint64_t p50_ns, p99_ns;
+};
+
 struct ipcb_result {
     const char *transport;
     const char *pattern;        /* "pingpong" or "stream" */
@@ -22,6 +29,10 @@ struct ipcb_result {
     double cpu_user_s, cpu_sys_s;   /* both sides */
     uint64_t ctx_switches;          /* both sides */
     uint64_t errors;            /* lost or out-of-order messages (lossy only) */
+    int cpu[2];                 /* where each side was pinned, -1 when not */
+    long max_rss_kib[2];        /* peak resident memory of each side (largest pair) */
+    struct ipcb_pair_result *pairs; /* per pair, when more than one ran */
+    size_t n_pairs;
     enum ipcb_status status;
     char reason[512];           /* why skipped, failed or interrupted */
 };
@@ -43,6 +54,8 @@ struct ipcb_floor {
 
 struct ipcb_meta {
     const char *version;
+    size_t pairs;
+    long driver_max_rss_kib;    /* the driver's peak, at the end of the run */
     char command_line[1024];
     char date_utc[32];
     char host[128];

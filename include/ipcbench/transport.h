@@ -40,14 +40,20 @@ struct ipcb_chan {
     char err[IPCB_ERR_LEN];/* what went wrong, when an op returns < 0 */
 };
 
+/* What stops a message from being larger, on this machine now. */
+struct ipcb_limit {
+    size_t max_message;   /* bytes, 0 = no limit */
+    const char *setting;  /* the sysctl that raises it, NULL when none does */
+    size_t ceiling;       /* above this no setting helps, 0 = none known */
+    const char *fixed;    /* what the limit is when no setting raises it */
+};
+
 struct ipcb_transport {
     const char *name;      /* as on the command line: "posix-mq" */
     const char *summary;   /* one line for `ipcbench list` */
     unsigned flags;
-    /* live system limit on one message in bytes, 0 = none */
-    size_t (*max_message)(void);
-    /* how max_message() is raised, e.g. "sysctl kernel.msgmax"; NULL if fixed */
-    const char *limit_setting;
+    /* optional: the live limit on one message, read now (NULL: no limit) */
+    void (*limit)(struct ipcb_limit *lim);
     int (*create)(struct ipcb_chan *c);                  /* parent, before fork */
     int (*open)(struct ipcb_chan *c, enum ipcb_side side); /* in the child */
     /* optional, parent: both sides have opened, names can go now */
@@ -63,6 +69,8 @@ struct ipcb_transport {
 };
 
 /* registry.c */
+/* the transport's live limit; max_message 0 when it has none */
+void ipcb_transport_limit(const struct ipcb_transport *t, struct ipcb_limit *lim);
 const struct ipcb_transport *ipcb_transport_find(const char *name);
 const struct ipcb_transport *const *ipcb_transports(size_t *count);
 

@@ -38,12 +38,14 @@ static void close_q(mqd_t *q)
     }
 }
 
-static size_t posix_max_message(void)
+static void posix_limit(struct ipcb_limit *lim)
 {
     /* the sysctl even for root, who could exceed it: the figure must not
      * depend on who runs */
     size_t max = ipcb_read_sysctl("/proc/sys/fs/mqueue/msgsize_max");
-    return max ? max : DEFAULT_MSGSIZE_MAX;
+    lim->max_message = max ? max : DEFAULT_MSGSIZE_MAX;
+    lim->setting = "fs.mqueue.msgsize_max";
+    lim->ceiling = 16u << 20; /* HARD_MSGSIZEMAX */
 }
 
 static int create_queue(struct ipcb_chan *c, struct posix_chan *p, int dir,
@@ -184,8 +186,7 @@ const struct ipcb_transport ipcb_posix_mq = {
     .name = "posix-mq",
     .summary = "POSIX message queues (mq_open), one per direction",
     .flags = IPCB_MESSAGE,
-    .max_message = posix_max_message,
-    .limit_setting = "fs.mqueue.msgsize_max",
+    .limit = posix_limit,
     .create = posix_create, .open = posix_open, .opened = posix_opened,
     .send = posix_send, .recv = posix_recv, .close = posix_close,
     .destroy = posix_destroy,

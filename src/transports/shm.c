@@ -28,11 +28,6 @@ struct shm_chan {
 
 static void shm_destroy(struct ipcb_chan *c);
 
-static size_t shm_max_message(void)
-{
-    return 0; /* only memory limits it; create() says so when /dev/shm is too small */
-}
-
 /* the segment did not fit: say how much it needs and what /dev/shm has */
 static int no_space(struct ipcb_chan *c, int fd, int err, const char *what)
 {
@@ -179,8 +174,7 @@ const struct ipcb_transport ipcb_shm = {
     .name = "shm",
     .summary = "POSIX shared memory ring buffers, process-shared semaphores",
     .flags = IPCB_MESSAGE | IPCB_DUPLEX,
-    .max_message = shm_max_message,
-    .limit_setting = NULL,
+    /* no .limit: only memory bounds it, and create() says so when /dev/shm is too small */
     .create = shm_create, .open = shm_open_side, .opened = shm_opened, .send = shm_send,
     .recv = shm_recv, .close = shm_close, .destroy = shm_destroy,
 };

@@ -31,13 +31,9 @@ struct sysv_chan {
     struct sysv_msg *recvbuf;
 };
 
-/* The setting that binds, named after the limit just read: a message must
- * fit both kernel.msgmax (one message) and kernel.msgmnb (the queue's bytes,
- * or msgsnd blocks forever). The driver reads limit_setting right after
- * max_message(), so the hint always names the setting that stops a size. */
-static char binding_setting[16] = "kernel.msgmax";
-
-static size_t sysv_max_message(void)
+/* A message must fit both kernel.msgmax (one message) and kernel.msgmnb (the
+ * queue's bytes, or msgsnd blocks forever): the smaller one binds. */
+static void sysv_limit(struct ipcb_limit *lim)
 {
     size_t msgmax = ipcb_read_sysctl("/proc/sys/kernel/msgmax");
     size_t msgmnb = ipcb_read_sysctl("/proc/sys/kernel/msgmnb");
@@ -45,12 +41,9 @@ static size_t sysv_max_message(void)
         msgmax = DEFAULT_MSGMAX;
     if (msgmnb == 0)
         msgmnb = DEFAULT_MSGMNB;
-    if (msgmnb < msgmax) {
-        strcpy(binding_setting, "kernel.msgmnb");
-        return msgmnb;
-    }
-    strcpy(binding_setting, "kernel.msgmax");
-    return msgmax;
+    int mnb_binds = msgmnb < msgmax;
+    lim->max_message = mnb_binds ? msgmnb : msgmax;
+    lim->setting = mnb_binds ? "kernel.msgmnb" : "kernel.msgmax";
 }
 
 static int sysv_create(struct ipcb_chan *c)
@@ -144,8 +137,7 @@ const struct ipcb_transport ipcb_sysv_mq = {
     .name = "sysv-mq",
     .summary = "System V message queue, both directions by message type",
     .flags = IPCB_MESSAGE | IPCB_DUPLEX,
-    .max_message = sysv_max_message,
-    .limit_setting = binding_setting,
+    .limit = sysv_limit,
     .create = sysv_create, .open = sysv_open, .send = sysv_send,
     .recv = sysv_recv, .close = sysv_close, .destroy = sysv_destroy,
 };

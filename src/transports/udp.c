@@ -156,17 +156,17 @@ static void udp_destroy(struct ipcb_chan *c)
     c->priv = NULL;
 }
 
-static size_t udp_max_message(void)
+static void udp_limit(struct ipcb_limit *lim)
 {
-    return UDP_MAX_PAYLOAD;
+    lim->max_message = UDP_MAX_PAYLOAD;
+    lim->fixed = "the IPv4 datagram payload";
 }
 
 const struct ipcb_transport ipcb_udp = {
     .name = "udp",
     .summary = "UDP over 127.0.0.1, two connected sockets; losses are counted",
     .flags = IPCB_MESSAGE | IPCB_LOSSY,
-    .max_message = udp_max_message,
-    .limit_setting = NULL,
+    .limit = udp_limit,
     .create = udp_create, .open = udp_open, .opened = udp_opened, .send = udp_send,
     .recv = udp_recv, .close = udp_close, .destroy = udp_destroy,
 };
