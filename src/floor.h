@@ -43,7 +43,8 @@ double ipcb_floor_cacheline_rtt_ns(int cpu_a, int cpu_b, const struct ipcb_floor
 int ipcb_floor_memcpy_gib_s(double gib_s[IPCB_FLOOR_MEMCPY_SIZES],
                             const struct ipcb_floor_effort *e);
 
-/* all of it now, on the CPUs ipcb_floor_pick_cpus(want) chooses */
+/* all of it now, on the CPUs ipcb_floor_pick_cpus(want) chooses; the memcpy
+ * part in a child process, so the caller's peak RSS does not grow */
 void ipcb_floor_measure(struct ipcb_floor *f, const int want[2],
                         const struct ipcb_floor_effort *e);
 

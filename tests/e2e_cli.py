@@ -77,7 +77,11 @@ for i in range(2):
     o = os.path.join(work, "floor%d" % i)
     r = run("-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "200", "-q", "-o", o, env=cache_env)
     check(r.returncode == 0, "run %d with a fresh floor cache exits 0 (%s)" % (i, r.stderr))
-    floors.append(json.load(open(os.path.join(o, "meta.json"))).get("floor") or {})
+    m = json.load(open(os.path.join(o, "meta.json")))
+    floors.append(m.get("floor") or {})
+    if i == 0 and "driver_max_rss_kib" in m:
+        check(m["driver_max_rss_kib"] < 64 * 1024, "the floor's 2 x 64 MiB of memcpy buffers "
+              "are not in the driver's peak RSS (%d KiB)" % m["driver_max_rss_kib"])
 fl = floors[0]
 check(set(fl) >= {"cacheline_rtt_ns", "cacheline_cpus", "memcpy_gib_s", "clock_read_ns",
                   "measured_utc", "from_cache"}, "meta.json floor has its fields (%s)" % fl)
