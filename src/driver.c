@@ -75,12 +75,17 @@ static int (*const side_fn[2][2])(struct ipcb_side_args *) = {
     {ipcb_stream_producer, ipcb_stream_consumer},
 };
 
+/* size bytes, 64-byte aligned, with the IPCB_MSG_HEADROOM the transports
+ * may use in front (transport.h); lives as long as the child */
 static unsigned char *message_buffer(uint64_t size)
 {
+    _Static_assert(IPCB_MSG_HEADROOM % 64 == 0, "the payload stays 64-byte aligned");
     size_t bytes = ((size_t)size + 63) & ~(size_t)63;
-    unsigned char *b = aligned_alloc(64, bytes ? bytes : 64);
-    if (b)
-        ipcb_msg_fill(b, (size_t)size);
+    unsigned char *b = aligned_alloc(64, IPCB_MSG_HEADROOM + (bytes ? bytes : 64));
+    if (!b)
+        return NULL;
+    b += IPCB_MSG_HEADROOM;
+    ipcb_msg_fill(b, (size_t)size);
     return b;
 }
 

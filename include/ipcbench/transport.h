@@ -16,6 +16,12 @@ enum ipcb_side { IPCB_PRODUCER = 0, IPCB_CONSUMER = 1 };
 
 #define IPCB_ERR_LEN 256
 
+/* Every buffer the patterns hand to send/recv has this many bytes before it
+ * that the transport may overwrite: a mechanism that wants a header in front
+ * of the payload (System V's mtype) builds it in place instead of copying
+ * the payload to a buffer of its own and back. */
+#define IPCB_MSG_HEADROOM 64u
+
 /* The timed path: every transport's send and recv, what they call, and the
  * pattern loops. GCC puts hot functions in .text.hot, which the linker lays
  * out together, so one round trip runs in one or two pages of code instead
@@ -61,7 +67,9 @@ struct ipcb_transport {
     /* send/recv move exactly one message of len bytes (byte streams loop over
      * partial transfers). They return len, 0 on end of file, or -errno;
      * recv on a message transport returns the length that arrived. On an
-     * IPCB_LOSSY transport recv returns -EAGAIN after recv_timeout_ms. */
+     * IPCB_LOSSY transport recv returns -EAGAIN after recv_timeout_ms.
+     * The IPCB_MSG_HEADROOM bytes right before buf are the transport's for
+     * the call, for a header the mechanism wants in front of the payload. */
     ssize_t (*send)(struct ipcb_chan *c, const void *buf, size_t len);
     ssize_t (*recv)(struct ipcb_chan *c, void *buf, size_t len);
     void (*close)(struct ipcb_chan *c, enum ipcb_side side); /* in the child */
