@@ -21,7 +21,8 @@ struct ipcb_floor_effort {
     unsigned memcpy_repeats;    /* timed samples per size; the median is kept */
     size_t memcpy_sample_bytes; /* bytes one sample copies (one copy at least) */
 };
-/* about 0.1 s, most of it in touching 128 MiB: once per boot, for meta.json */
+/* for meta.json: the round trip in a few ms every run; memcpy in 0.05-0.4 s,
+ * most of it touching 128 MiB, once per boot */
 extern const struct ipcb_floor_effort ipcb_floor_quick;
 /* about 1 s: bench/floor */
 extern const struct ipcb_floor_effort ipcb_floor_thorough;
@@ -48,10 +49,12 @@ int ipcb_floor_memcpy_gib_s(double gib_s[IPCB_FLOOR_MEMCPY_SIZES],
 void ipcb_floor_measure(struct ipcb_floor *f, const int want[2],
                         const struct ipcb_floor_effort *e);
 
-/* The floor for this run: read from the cache of this boot
- * ($XDG_CACHE_HOME/ipcbench, else ~/.cache/ipcbench; one file per CPU pair,
- * keyed by /proc/sys/kernel/random/boot_id), else measured quickly now and
- * cached when every figure came out. */
+/* The floor for this run. The cache-line round trip is measured every time
+ * (a few ms: where a VM's vCPUs sit, which decides it, can change during a
+ * boot). memcpy bandwidth and the clock read, which cost up to 0.4 s, come
+ * from the cache of this boot ($XDG_CACHE_HOME/ipcbench/floor, else
+ * ~/.cache/ipcbench/floor, keyed by /proc/sys/kernel/random/boot_id and the
+ * version), else are measured now and cached when every figure came out. */
 void ipcb_floor_get(struct ipcb_floor *f, const int want[2]);
 
 #endif

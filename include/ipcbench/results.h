@@ -39,13 +39,14 @@ struct ipcb_result {
 
 /* The hardware floor under the figures (src/floor.c): a cache-line round
  * trip between two CPUs is the least any ping-pong can take, memcpy
- * bandwidth the most any copying mechanism can move. Measured once per boot
- * and cached; NAN where it could not be measured (the writers print null). */
+ * bandwidth the most any copying mechanism can move. The round trip is
+ * measured by every run; memcpy and the clock read once per boot, cached.
+ * NAN where it could not be measured (the writers print null). */
 #define IPCB_FLOOR_MEMCPY_SIZES 4  /* 4 KiB, 64 KiB, 1 MiB, 64 MiB */
 struct ipcb_floor {
     int measured;                   /* 0: no floor in this run */
-    int from_cache;                 /* 1: an earlier run of this boot measured it */
-    char measured_utc[32];          /* when */
+    int from_cache;                 /* memcpy and clock: an earlier run of this boot's */
+    char measured_utc[32];          /* when memcpy and clock were measured */
     int cpu[2];                     /* the cache-line round trip's CPUs, -1 if none */
     double cacheline_rtt_ns;        /* median round trip */
     double memcpy_gib_s[IPCB_FLOOR_MEMCPY_SIZES];
