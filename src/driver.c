@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "floor.h"
 #include "message.h"
 #include "side.h"
 
@@ -74,12 +75,17 @@ static int (*const side_fn[2][2])(struct ipcb_side_args *) = {
     {ipcb_stream_producer, ipcb_stream_consumer},
 };
 
+/* size bytes, 64-byte aligned, with the IPCB_MSG_HEADROOM the transports
+ * may use in front (transport.h); lives as long as the child */
 static unsigned char *message_buffer(uint64_t size)
 {
+    _Static_assert(IPCB_MSG_HEADROOM % 64 == 0, "the payload stays 64-byte aligned");
     size_t bytes = ((size_t)size + 63) & ~(size_t)63;
-    unsigned char *b = aligned_alloc(64, bytes ? bytes : 64);
-    if (b)
-        ipcb_msg_fill(b, (size_t)size);
+    unsigned char *b = aligned_alloc(64, IPCB_MSG_HEADROOM + (bytes ? bytes : 64));
+    if (!b)
+        return NULL;
+    b += IPCB_MSG_HEADROOM;
+    ipcb_msg_fill(b, (size_t)size);
     return b;
 }
 
@@ -573,6 +579,10 @@ int ipcb_run_plan(const struct ipcb_plan *p, struct ipcb_results *res,
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+
+    /* the hardware floor under this run's figures: from this boot's cache, or
+     * measured now (about 0.1 s), with the handlers above already in place */
+    ipcb_floor_get(&res->meta.floor, p->cpu);
 
     size_t n_patterns = (p->patterns & IPCB_PAT_PINGPONG ? 1 : 0) +
                         (p->patterns & IPCB_PAT_STREAM ? 1 : 0);

@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "floor.h"
 #include "ipcbench/results.h"
 
 void ipcb_json_string(FILE *f, const char *s)
@@ -34,6 +35,32 @@ static void json_number(FILE *f, double v)
         fputs("null", f);
 }
 
+/* the hardware floor (src/floor.c); null when the run has none */
+static void floor_object(FILE *f, const struct ipcb_floor *fl, const char *indent)
+{
+    if (!fl->measured) {
+        fputs("null", f);
+        return;
+    }
+    fprintf(f, "{\n%s  \"cacheline_rtt_ns\": ", indent);
+    json_number(f, fl->cacheline_rtt_ns);
+    if (fl->cpu[0] >= 0)
+        fprintf(f, ",\n%s  \"cacheline_cpus\": [%d, %d]", indent, fl->cpu[0], fl->cpu[1]);
+    else
+        fprintf(f, ",\n%s  \"cacheline_cpus\": null", indent);
+    fprintf(f, ",\n%s  \"memcpy_gib_s\": {", indent);
+    for (int s = 0; s < IPCB_FLOOR_MEMCPY_SIZES; s++) {
+        fprintf(f, "%s\"%s\": ", s ? ", " : "", ipcb_floor_memcpy_name[s]);
+        json_number(f, fl->memcpy_gib_s[s]);
+    }
+    fprintf(f, "},\n%s  \"clock_read_ns\": ", indent);
+    json_number(f, fl->clock_read_ns);
+    fprintf(f, ",\n%s  \"measured_utc\": ", indent);
+    ipcb_json_string(f, fl->measured_utc);
+    fprintf(f, ",\n%s  \"from_cache\": %s\n%s}", indent, fl->from_cache ? "true" : "false",
+            indent);
+}
+
 static void meta_body(FILE *f, const struct ipcb_meta *m, const char *indent)
 {
     fprintf(f, "%s\"version\": ", indent);
@@ -62,6 +89,8 @@ static void meta_body(FILE *f, const struct ipcb_meta *m, const char *indent)
     fprintf(f, ",\n%s\"count\": %llu", indent, (unsigned long long)m->count);
     fprintf(f, ",\n%s\"duration_s\": ", indent);
     json_number(f, (double)m->duration_ns / 1e9);
+    fprintf(f, ",\n%s\"floor\": ", indent);
+    floor_object(f, &m->floor, indent);
     fputc('\n', f);
 }
 

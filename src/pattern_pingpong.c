@@ -8,7 +8,7 @@
 #include "message.h"
 #include "side.h"
 
-int ipcb_pingpong_producer(struct ipcb_side_args *a)
+IPCB_HOT int ipcb_pingpong_producer(struct ipcb_side_args *a)
 {
     struct ipcb_chan *c = a->chan;
     ssize_t (*const send)(struct ipcb_chan *, const void *, size_t) = c->t->send;
@@ -72,7 +72,7 @@ int ipcb_pingpong_producer(struct ipcb_side_args *a)
     return 0;
 }
 
-int ipcb_pingpong_consumer(struct ipcb_side_args *a)
+IPCB_HOT int ipcb_pingpong_consumer(struct ipcb_side_args *a)
 {
     struct ipcb_chan *c = a->chan;
     ssize_t (*const send)(struct ipcb_chan *, const void *, size_t) = c->t->send;

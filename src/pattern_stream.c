@@ -9,7 +9,7 @@
 #include "message.h"
 #include "side.h"
 
-int ipcb_stream_producer(struct ipcb_side_args *a)
+IPCB_HOT int ipcb_stream_producer(struct ipcb_side_args *a)
 {
     struct ipcb_chan *c = a->chan;
     ssize_t (*const send)(struct ipcb_chan *, const void *, size_t) = c->t->send;
@@ -48,7 +48,7 @@ int ipcb_stream_producer(struct ipcb_side_args *a)
     return 0;
 }
 
-int ipcb_stream_consumer(struct ipcb_side_args *a)
+IPCB_HOT int ipcb_stream_consumer(struct ipcb_side_args *a)
 {
     struct ipcb_chan *c = a->chan;
     ssize_t (*const recv)(struct ipcb_chan *, void *, size_t) = c->t->recv;

@@ -50,10 +50,10 @@ struct ipcb_side_args {
     unsigned char *buf, *rbuf, *expect;
 };
 
-int ipcb_pingpong_producer(struct ipcb_side_args *a);
-int ipcb_pingpong_consumer(struct ipcb_side_args *a);
-int ipcb_stream_producer(struct ipcb_side_args *a);
-int ipcb_stream_consumer(struct ipcb_side_args *a);
+IPCB_HOT int ipcb_pingpong_producer(struct ipcb_side_args *a);
+IPCB_HOT int ipcb_pingpong_consumer(struct ipcb_side_args *a);
+IPCB_HOT int ipcb_stream_producer(struct ipcb_side_args *a);
+IPCB_HOT int ipcb_stream_consumer(struct ipcb_side_args *a);
 
 /* pattern_common.c */
 void ipcb_side_inject(struct ipcb_side_args *a);

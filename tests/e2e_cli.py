@@ -89,11 +89,40 @@ for key in ("version", "command_line", "date_utc", "kernel", "cpu_model", "cores
 check(meta.get("clock_read_ns", 0) > 0 and meta.get("cores", 0) >= 1, "meta figures are real")
 check("-t pipe" in meta.get("command_line", ""), "meta.json holds the command line")
 doc = json.load(open(os.path.join(work, "x.json")))
-check(len(doc["results"]) == len(rows), "--json has every row")
-for jrow, crow in zip(doc["results"], rows):
-    lat = jrow.get("latency_ns") or {}
-    check(str(lat.get("p50")) == crow["p50_ns"] and str(jrow["messages"]) == crow["messages"],
-          "--json figures equal summary.csv (%s %s)" % (crow["pattern"], crow["size_bytes"]))
+check(doc["meta"].get("floor") == meta.get("floor"), "--json carries the floor of meta.json")
+
+# --- the hardware floor in meta.json: the cache-line round trip measured by
+# every run, memcpy and the clock read by the first run of a boot and read
+# back from the cache by the next one (with a cache of the test's own)
+cache_env = {"XDG_CACHE_HOME": os.path.join(work, "cache")}
+floors = []
+for i in range(2):
+    o = os.path.join(work, "floor%d" % i)
+    r = run("-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "200", "-q", "-o", o, env=cache_env)
+    check(r.returncode == 0, "run %d with a fresh floor cache exits 0 (%s)" % (i, r.stderr))
+    m = json.load(open(os.path.join(o, "meta.json")))
+    floors.append(m.get("floor") or {})
+    if i == 0 and "driver_max_rss_kib" in m:
+        check(m["driver_max_rss_kib"] < 64 * 1024, "the floor's 2 x 64 MiB of memcpy buffers "
+              "are not in the driver's peak RSS (%d KiB)" % m["driver_max_rss_kib"])
+fl = floors[0]
+check(set(fl) >= {"cacheline_rtt_ns", "cacheline_cpus", "memcpy_gib_s", "clock_read_ns",
+                  "measured_utc", "from_cache"}, "meta.json floor has its fields (%s)" % fl)
+check(sorted((fl.get("memcpy_gib_s") or {}).keys()) == sorted(["4k", "64k", "1M", "64M"]),
+      "floor memcpy at 4k 64k 1M 64M (%s)" % fl.get("memcpy_gib_s"))
+check(all((v or 0) > 0 for v in (fl.get("memcpy_gib_s") or {}).values()) and
+      (fl.get("clock_read_ns") or 0) > 0, "floor figures are real (%s)" % fl)
+if len(os.sched_getaffinity(0)) >= 2:
+    check(all((f.get("cacheline_rtt_ns") or 0) > 0 for f in floors),
+          "every run measures the cache-line round trip (%s)" % floors)
+check(fl.get("from_cache") is False and floors[1].get("from_cache") is True,
+      "the first run measures memcpy, the second reads it from the cache")
+cached = ("memcpy_gib_s", "clock_read_ns", "measured_utc")
+check([floors[1].get(k) for k in cached] == [fl.get(k) for k in cached],
+      "the cached memcpy and clock figures are the first run's")
+check(os.listdir(os.path.join(work, "cache", "ipcbench")) == ["floor"],
+      "one cache file, no temporary left")
+
 hists = sorted(os.listdir(os.path.join(out, "hist")))
 check(hists == ["pipe-pingpong-4096.hgrm", "pipe-pingpong-64.hgrm", "pipe-stream-4096.hgrm",
                 "pipe-stream-64.hgrm"], "one .hgrm per measurement (%s)" % hists)

@@ -38,7 +38,11 @@ for i in range(RUNS):
         time.sleep(0.05 + (i % 7) * 0.03)  # land in different phases of a run
         p.send_signal(signal.SIGINT)
         _, err = p.communicate(timeout=60)
-        check(p.returncode == 130, "run %d (%s) interrupted exits 130 (got %d: %s)"
+        # a SIGINT that lands before main() installs its handler (a slow start
+        # under the sanitizers) ends the process by the signal itself: fine too,
+        # nothing exists yet then, and the census at the end still checks it
+        check(p.returncode in (130, -signal.SIGINT),
+              "run %d (%s) interrupted exits 130 (got %d: %s)"
               % (i, name, p.returncode, err.strip()))
         interrupted += 1
     else:

@@ -15,7 +15,7 @@
 
 #include "ipcbench/transport.h"
 
-ssize_t ipcb_write_full(int fd, const void *buf, size_t len)
+IPCB_HOT ssize_t ipcb_write_full(int fd, const void *buf, size_t len)
 {
     const char *p = buf;
     size_t done = 0;
@@ -31,7 +31,7 @@ ssize_t ipcb_write_full(int fd, const void *buf, size_t len)
     return (ssize_t)done;
 }
 
-ssize_t ipcb_read_full(int fd, void *buf, size_t len)
+IPCB_HOT ssize_t ipcb_read_full(int fd, void *buf, size_t len)
 {
     char *p = buf;
     size_t done = 0;

@@ -79,12 +79,12 @@ static int fifo_open(struct ipcb_chan *c, enum ipcb_side side)
     return f->wfd < 0 ? f->wfd : 0;
 }
 
-static ssize_t fifo_send(struct ipcb_chan *c, const void *buf, size_t len)
+static IPCB_HOT ssize_t fifo_send(struct ipcb_chan *c, const void *buf, size_t len)
 {
     return ipcb_write_full(((struct fifo_chan *)c->priv)->wfd, buf, len);
 }
 
-static ssize_t fifo_recv(struct ipcb_chan *c, void *buf, size_t len)
+static IPCB_HOT ssize_t fifo_recv(struct ipcb_chan *c, void *buf, size_t len)
 {
     return ipcb_read_full(((struct fifo_chan *)c->priv)->rfd, buf, len);
 }

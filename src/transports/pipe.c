@@ -54,12 +54,12 @@ static int pipe_open(struct ipcb_chan *c, enum ipcb_side side)
     return 0;
 }
 
-static ssize_t pipe_send(struct ipcb_chan *c, const void *buf, size_t len)
+static IPCB_HOT ssize_t pipe_send(struct ipcb_chan *c, const void *buf, size_t len)
 {
     return ipcb_write_full(((struct pipe_chan *)c->priv)->wfd, buf, len);
 }
 
-static ssize_t pipe_recv(struct ipcb_chan *c, void *buf, size_t len)
+static IPCB_HOT ssize_t pipe_recv(struct ipcb_chan *c, void *buf, size_t len)
 {
     return ipcb_read_full(((struct pipe_chan *)c->priv)->rfd, buf, len);
 }

@@ -130,7 +130,7 @@ static int posix_open(struct ipcb_chan *c, enum ipcb_side side)
     return 0;
 }
 
-static ssize_t posix_send(struct ipcb_chan *c, const void *buf, size_t len)
+static IPCB_HOT ssize_t posix_send(struct ipcb_chan *c, const void *buf, size_t len)
 {
     mqd_t q = ((struct posix_chan *)c->priv)->sendq;
     while (mq_send(q, buf, len, 0) != 0)
@@ -141,7 +141,7 @@ static ssize_t posix_send(struct ipcb_chan *c, const void *buf, size_t len)
 
 /* straight into the caller's buffer: it holds msg_max bytes, which is the
  * queue's mq_msgsize, the least mq_receive accepts */
-static ssize_t posix_recv(struct ipcb_chan *c, void *buf, size_t len)
+static IPCB_HOT ssize_t posix_recv(struct ipcb_chan *c, void *buf, size_t len)
 {
     mqd_t q = ((struct posix_chan *)c->priv)->recvq;
     ssize_t n;

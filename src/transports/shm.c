@@ -131,7 +131,7 @@ static int shm_open_side(struct ipcb_chan *c, enum ipcb_side side)
     return 0;
 }
 
-static ssize_t shm_send(struct ipcb_chan *c, const void *buf, size_t len)
+static IPCB_HOT ssize_t shm_send(struct ipcb_chan *c, const void *buf, size_t len)
 {
     ssize_t n = ipcb_shm_ring_put(((struct shm_chan *)c->priv)->tx, buf, len);
     if (n == -EMSGSIZE)
@@ -139,7 +139,7 @@ static ssize_t shm_send(struct ipcb_chan *c, const void *buf, size_t len)
     return n;
 }
 
-static ssize_t shm_recv(struct ipcb_chan *c, void *buf, size_t len)
+static IPCB_HOT ssize_t shm_recv(struct ipcb_chan *c, void *buf, size_t len)
 {
     return ipcb_shm_ring_get(((struct shm_chan *)c->priv)->rx, buf, len);
 }

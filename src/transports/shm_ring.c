@@ -121,12 +121,12 @@ static ssize_t get(struct ipcb_shm_ring *r, void *buf, size_t len, int block)
     return rc < 0 ? rc : get_taken(r, n, buf, len);
 }
 
-ssize_t ipcb_shm_ring_put(struct ipcb_shm_ring *r, const void *buf, size_t len)
+IPCB_HOT ssize_t ipcb_shm_ring_put(struct ipcb_shm_ring *r, const void *buf, size_t len)
 {
     return put(r, buf, len, 1);
 }
 
-ssize_t ipcb_shm_ring_get(struct ipcb_shm_ring *r, void *buf, size_t len)
+IPCB_HOT ssize_t ipcb_shm_ring_get(struct ipcb_shm_ring *r, void *buf, size_t len)
 {
     return get(r, buf, len, 1);
 }

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "ipcbench/transport.h"
+
 /* How the two sides wait for each other. */
 enum ipcb_shm_notify {
     IPCB_NOTIFY_SEM,      /* process-shared POSIX semaphores in the ring */
@@ -73,12 +75,12 @@ int ipcb_shm_ring_fini_at_open(const struct ipcb_shm_ring *r);
 
 /* Copy len bytes into the next slot, waiting while the ring is full.
  * Returns len, -EMSGSIZE if len > msg_max, or -errno from the wait or wake. */
-ssize_t ipcb_shm_ring_put(struct ipcb_shm_ring *r, const void *buf, size_t len);
+IPCB_HOT ssize_t ipcb_shm_ring_put(struct ipcb_shm_ring *r, const void *buf, size_t len);
 
 /* Take the oldest message, waiting while the ring is empty. Copies at most
  * len bytes and returns the length the message had (which may differ from
  * len), or -errno from the wait or wake. */
-ssize_t ipcb_shm_ring_get(struct ipcb_shm_ring *r, void *buf, size_t len);
+IPCB_HOT ssize_t ipcb_shm_ring_get(struct ipcb_shm_ring *r, void *buf, size_t len);
 
 /* As put and get, but return -EAGAIN at once instead of waiting. */
 ssize_t ipcb_shm_ring_try_put(struct ipcb_shm_ring *r, const void *buf, size_t len);

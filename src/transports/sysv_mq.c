@@ -5,6 +5,7 @@
  * other. A queue has no name, so it lives until destroy() removes it. */
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -23,13 +24,20 @@ struct sysv_msg {
     long mtype;
     char text[];
 };
+_Static_assert(offsetof(struct sysv_msg, text) <= IPCB_MSG_HEADROOM,
+               "mtype fits in the headroom in front of every message buffer");
 
 struct sysv_chan {
     int id;                   /* msqid, -1 once removed */
     long send_type, recv_type;
-    struct sysv_msg *sendbuf; /* this side's scratch, made in open() */
-    struct sysv_msg *recvbuf;
 };
+
+/* The header goes in the headroom right before the payload (transport.h),
+ * so msgsnd and msgrcv work on the caller's buffer: no copy in or out. */
+static struct sysv_msg *msg_around(const void *payload)
+{
+    return (struct sysv_msg *)((uintptr_t)payload - offsetof(struct sysv_msg, text));
+}
 
 /* A message must fit both kernel.msgmax (one message) and kernel.msgmnb (the
  * queue's bytes, or msgsnd blocks forever): the smaller one binds. */
@@ -73,50 +81,40 @@ static int sysv_open(struct ipcb_chan *c, enum ipcb_side side)
     c->side = side;
     q->send_type = side == IPCB_PRODUCER ? TYPE_TO_CONSUMER : TYPE_TO_PRODUCER;
     q->recv_type = side == IPCB_PRODUCER ? TYPE_TO_PRODUCER : TYPE_TO_CONSUMER;
-    size_t bytes = offsetof(struct sysv_msg, text) + c->msg_max;
-    q->sendbuf = malloc(bytes);
-    q->recvbuf = malloc(bytes);
-    if (!q->sendbuf || !q->recvbuf) {
-        ipcb_chan_error(c, "out of memory for two %zu-byte message buffers", bytes);
-        return -ENOMEM;
-    }
-    q->sendbuf->mtype = q->send_type;
     return 0;
 }
 
-static ssize_t sysv_send(struct ipcb_chan *c, const void *buf, size_t len)
+static IPCB_HOT ssize_t sysv_send(struct ipcb_chan *c, const void *buf, size_t len)
 {
     struct sysv_chan *q = c->priv;
+    struct sysv_msg *m = msg_around(buf);
     if (len > c->msg_max)
         return -EMSGSIZE;
-    memcpy(q->sendbuf->text, buf, len);
-    while (msgsnd(q->id, q->sendbuf, len, 0) != 0)
+    m->mtype = q->send_type;
+    while (msgsnd(q->id, m, len, 0) != 0)
         if (errno != EINTR)
             return -errno;
     return (ssize_t)len;
 }
 
-static ssize_t sysv_recv(struct ipcb_chan *c, void *buf, size_t len)
+static IPCB_HOT ssize_t sysv_recv(struct ipcb_chan *c, void *buf, size_t len)
 {
     struct sysv_chan *q = c->priv;
     if (len > c->msg_max)
         len = c->msg_max;
     ssize_t n;
     /* no MSG_NOERROR: a message longer than len fails with E2BIG, never truncates */
-    while ((n = msgrcv(q->id, q->recvbuf, len, q->recv_type, 0)) < 0)
+    while ((n = msgrcv(q->id, msg_around(buf), len, q->recv_type, 0)) < 0)
         if (errno != EINTR)
             return -errno;
-    memcpy(buf, q->recvbuf->text, (size_t)n);
     return n;
 }
 
+/* nothing of this side's own: the queue is the parent's to remove */
 static void sysv_close(struct ipcb_chan *c, enum ipcb_side side)
 {
-    struct sysv_chan *q = c->priv;
+    (void)c;
     (void)side;
-    free(q->sendbuf);
-    free(q->recvbuf);
-    q->sendbuf = q->recvbuf = NULL;
 }
 
 static void sysv_destroy(struct ipcb_chan *c)
@@ -127,8 +125,6 @@ static void sysv_destroy(struct ipcb_chan *c)
     if (q->id >= 0)
         msgctl(q->id, IPC_RMID, NULL); /* wakes a side still blocked with EIDRM */
     q->id = -1;
-    free(q->sendbuf);
-    free(q->recvbuf);
     free(q);
     c->priv = NULL;
 }

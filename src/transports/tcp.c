@@ -121,12 +121,12 @@ static int tcp_open(struct ipcb_chan *c, enum ipcb_side side)
     return set_nodelay(c, p->fd);
 }
 
-static ssize_t tcp_send(struct ipcb_chan *c, const void *buf, size_t len)
+static IPCB_HOT ssize_t tcp_send(struct ipcb_chan *c, const void *buf, size_t len)
 {
     return ipcb_write_full(((struct tcp_chan *)c->priv)->fd, buf, len);
 }
 
-static ssize_t tcp_recv(struct ipcb_chan *c, void *buf, size_t len)
+static IPCB_HOT ssize_t tcp_recv(struct ipcb_chan *c, void *buf, size_t len)
 {
     return ipcb_read_full(((struct tcp_chan *)c->priv)->fd, buf, len);
 }

@@ -103,7 +103,7 @@ static int udp_open(struct ipcb_chan *c, enum ipcb_side side)
     return 0;
 }
 
-static ssize_t udp_send(struct ipcb_chan *c, const void *buf, size_t len)
+static IPCB_HOT ssize_t udp_send(struct ipcb_chan *c, const void *buf, size_t len)
 {
     int fd = ((struct udp_chan *)c->priv)->fd;
     for (;;) {
@@ -115,7 +115,7 @@ static ssize_t udp_send(struct ipcb_chan *c, const void *buf, size_t len)
 
 /* MSG_TRUNC: a datagram longer than len comes back as its real length, so
  * the pattern sees a size mismatch instead of a quietly cut message */
-static ssize_t udp_recv(struct ipcb_chan *c, void *buf, size_t len)
+static IPCB_HOT ssize_t udp_recv(struct ipcb_chan *c, void *buf, size_t len)
 {
     int fd = ((struct udp_chan *)c->priv)->fd;
     for (;;) {

@@ -13,12 +13,12 @@ static int unix_create(struct ipcb_chan *c)
     return ipcb_sock_create(c, SOCK_STREAM, 0);
 }
 
-static ssize_t unix_send(struct ipcb_chan *c, const void *buf, size_t len)
+static IPCB_HOT ssize_t unix_send(struct ipcb_chan *c, const void *buf, size_t len)
 {
     return ipcb_write_full(((struct ipcb_sock *)c->priv)->fd, buf, len);
 }
 
-static ssize_t unix_recv(struct ipcb_chan *c, void *buf, size_t len)
+static IPCB_HOT ssize_t unix_recv(struct ipcb_chan *c, void *buf, size_t len)
 {
     return ipcb_read_full(((struct ipcb_sock *)c->priv)->fd, buf, len);
 }

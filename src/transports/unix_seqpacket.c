@@ -17,12 +17,12 @@ static int seqpacket_create(struct ipcb_chan *c)
     return ipcb_sock_create(c, SOCK_SEQPACKET, 1);
 }
 
-static ssize_t seqpacket_send(struct ipcb_chan *c, const void *buf, size_t len)
+static IPCB_HOT ssize_t seqpacket_send(struct ipcb_chan *c, const void *buf, size_t len)
 {
     return ipcb_sock_send_msg(((struct ipcb_sock *)c->priv)->fd, buf, len);
 }
 
-static ssize_t seqpacket_recv(struct ipcb_chan *c, void *buf, size_t len)
+static IPCB_HOT ssize_t seqpacket_recv(struct ipcb_chan *c, void *buf, size_t len)
 {
     return ipcb_sock_recv_msg(((struct ipcb_sock *)c->priv)->fd, buf, len);
 }

@@ -1,0 +1,62 @@
+/* bench/floor: the hardware floor under ipcbench's figures, measured with
+ * more repeats than the quick pass every run writes into meta.json (the
+ * same code: src/floor.c).
+ *
+ *   floor [--quick] [CPU_A CPU_B]
+ *
+ * CPU_A and CPU_B are the two CPUs of the cache-line round trip (default:
+ * the first two this process may run on); --quick uses the effort of a run. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "floor.h"
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: floor [--quick] [CPU_A CPU_B]\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    const struct ipcb_floor_effort *e = &ipcb_floor_thorough;
+    int want[2] = {-1, -1}, n = 0;
+    for (int i = 1; i < argc; i++) {
+        char *end;
+        if (strcmp(argv[i], "--quick") == 0) {
+            e = &ipcb_floor_quick;
+            continue;
+        }
+        long v = strtol(argv[i], &end, 10);
+        if (*end || end == argv[i] || v < 0 || v > 1 << 20 || n == 2)
+            return usage();
+        want[n++] = (int)v;
+    }
+    if (n == 1)
+        return usage();
+
+    struct ipcb_floor f;
+    uint64_t t0 = ipcb_now_ns();
+    ipcb_floor_measure(&f, want, e);
+    double took_s = (double)(ipcb_now_ns() - t0) / 1e9;
+
+    printf("hardware floor (%s: %.2f s)\n", e == &ipcb_floor_quick ? "quick" : "thorough",
+           took_s);
+    if (f.cpu[0] < 0)
+        printf("  cache-line round trip   n/a (fewer than two CPUs allowed)\n");
+    else
+        printf("  cache-line round trip   %8.1f ns   CPU %d <-> CPU %d, median of %u "
+               "batches of %u\n", f.cacheline_rtt_ns, f.cpu[0], f.cpu[1], e->rtt_batches,
+               e->rtt_per_batch);
+    for (int s = 0; s < IPCB_FLOOR_MEMCPY_SIZES; s++)
+        printf("  memcpy %-4s             %8.2f GiB/s, median of %u\n",
+               ipcb_floor_memcpy_name[s], f.memcpy_gib_s[s], e->memcpy_repeats);
+    printf("  clock read              %8.1f ns   clock_gettime(CLOCK_MONOTONIC)\n",
+           f.clock_read_ns);
+    if (want[0] >= 0 && (f.cpu[0] != want[0] || f.cpu[1] != want[1]))
+        fprintf(stderr, "floor: CPUs %d and %d are not two CPUs this process may use; "
+                "used %d and %d\n", want[0], want[1], f.cpu[0], f.cpu[1]);
+    return f.cacheline_rtt_ns == f.cacheline_rtt_ns || f.cpu[0] < 0 ? 0 : 1;
+}

@@ -1,0 +1,100 @@
+/* Raw ping-pong over an AF_UNIX SOCK_STREAM connection, made as the unix
+ * transport makes it: the parent binds and listens on a path in a private
+ * directory, the consumer accepts, the producer connects; read/write over
+ * partial transfers on the one connection. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "raw_common.h"
+
+static char dir[PATH_MAX];
+static struct sockaddr_un addr = {.sun_family = AF_UNIX};
+static int listen_fd = -1, fd = -1;
+
+static int setup(const struct raw_run *r)
+{
+    (void)r;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/raw_unix-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        dir[0] = '\0';
+        return raw_fail("mkdtemp");
+    }
+    if ((size_t)snprintf(addr.sun_path, sizeof addr.sun_path, "%s/sock", dir) >=
+        sizeof addr.sun_path) {
+        errno = ENAMETOOLONG;
+        return raw_fail("socket path");
+    }
+    listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (listen_fd < 0)
+        return raw_fail("socket");
+    if (bind(listen_fd, (struct sockaddr *)&addr, sizeof addr) != 0)
+        return raw_fail("bind");
+    if (listen(listen_fd, 1) != 0)
+        return raw_fail("listen");
+    return 0;
+}
+
+static int open_side(const struct raw_run *r, int side)
+{
+    (void)r;
+    if (side == RAW_CONSUMER) {
+        while ((fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC)) < 0 && errno == EINTR)
+            ;
+        close(listen_fd);
+        return fd < 0 ? raw_fail("accept") : 0;
+    }
+    close(listen_fd);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return raw_fail("socket");
+    while (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0)
+        if (errno != EINTR)
+            return raw_fail("connect");
+    return 0;
+}
+
+static void teardown(void)
+{
+    if (listen_fd >= 0)
+        close(listen_fd);
+    listen_fd = -1;
+    if (dir[0]) {
+        unlink(addr.sun_path);
+        rmdir(dir);
+        dir[0] = '\0';
+    }
+}
+
+static int producer(const struct raw_run *r)
+{
+    for (uint64_t i = 0; i < r->warmup + r->count; i++) {
+        uint64_t t0 = raw_now_ns();
+        if (raw_write_full(fd, r->sbuf, r->size) != 0 ||
+            raw_read_full(fd, r->rbuf, r->size) != 0)
+            return raw_fail("round trip");
+        raw_record(r, i, raw_now_ns() - t0);
+    }
+    return 0;
+}
+
+static int consumer(const struct raw_run *r)
+{
+    for (uint64_t i = 0; i < r->warmup + r->count; i++)
+        if (raw_read_full(fd, r->rbuf, r->size) != 0 ||
+            raw_write_full(fd, r->rbuf, r->size) != 0)
+            return raw_fail("echo");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct raw_mechanism unix_mech = {
+        .name = "unix", .setup = setup, .open = open_side, .opened = teardown,
+        .producer = producer, .consumer = consumer, .teardown = teardown,
+    };
+    return raw_main(argc, argv, &unix_mech);
+}

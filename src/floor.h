@@ -1,0 +1,60 @@
+/* The hardware floor under ipcbench's figures: how fast two CPUs can pass a
+ * cache line back and forth, how fast memory copies at four sizes, and what
+ * one clock read costs. The driver puts it in every run's meta.json (quick,
+ * cached per boot); bench/floor measures it with more repeats. */
+#ifndef IPCB_FLOOR_H
+#define IPCB_FLOOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ipcbench/results.h"
+
+/* bytes of each memcpy measurement, and its name in meta.json: 4k 64k 1M 64M */
+extern const size_t ipcb_floor_memcpy_bytes[IPCB_FLOOR_MEMCPY_SIZES];
+extern const char *const ipcb_floor_memcpy_name[IPCB_FLOOR_MEMCPY_SIZES];
+
+struct ipcb_floor_effort {
+    unsigned rtt_batches;       /* timed batches of cache-line round trips */
+    unsigned rtt_per_batch;     /* round trips per batch: one clock read pair each */
+    uint64_t rtt_deadline_ns;   /* give up (NAN) when a side is not scheduled */
+    unsigned memcpy_repeats;    /* timed samples per size; the median is kept */
+    size_t memcpy_sample_bytes; /* bytes one sample copies (one copy at least) */
+};
+/* for meta.json: the round trip in a few ms every run; memcpy in 0.05-0.4 s,
+ * most of it touching 128 MiB, once per boot */
+extern const struct ipcb_floor_effort ipcb_floor_quick;
+/* about 1 s: bench/floor */
+extern const struct ipcb_floor_effort ipcb_floor_thorough;
+
+/* The two CPUs of the cache-line round trip: want[0] and want[1] when both
+ * are set, differ and are allowed, else the first two this process may run
+ * on. Returns 0, or -1 (cpu[] = -1) when fewer than two CPUs are allowed. */
+int ipcb_floor_pick_cpus(const int want[2], int cpu[2]);
+
+/* Median round trip of a cache line between this process pinned to cpu_a
+ * and a child pinned to cpu_b (each spins until the other's increment shows,
+ * then answers), in ns; NAN if it could not run (fewer than two CPUs, fork
+ * refused, a side not scheduled before the deadline). This process's CPU
+ * affinity is as before when it returns. */
+double ipcb_floor_cacheline_rtt_ns(int cpu_a, int cpu_b, const struct ipcb_floor_effort *e);
+
+/* memcpy bandwidth in GiB/s at each ipcb_floor_memcpy_bytes size between
+ * pre-touched buffers, median of repeats; 0, or -ENOMEM (gib_s[] NAN). */
+int ipcb_floor_memcpy_gib_s(double gib_s[IPCB_FLOOR_MEMCPY_SIZES],
+                            const struct ipcb_floor_effort *e);
+
+/* all of it now, on the CPUs ipcb_floor_pick_cpus(want) chooses; the memcpy
+ * part in a child process, so the caller's peak RSS does not grow */
+void ipcb_floor_measure(struct ipcb_floor *f, const int want[2],
+                        const struct ipcb_floor_effort *e);
+
+/* The floor for this run. The cache-line round trip is measured every time
+ * (a few ms: where a VM's vCPUs sit, which decides it, can change during a
+ * boot). memcpy bandwidth and the clock read, which cost up to 0.4 s, come
+ * from the cache of this boot ($XDG_CACHE_HOME/ipcbench/floor, else
+ * ~/.cache/ipcbench/floor, keyed by /proc/sys/kernel/random/boot_id and the
+ * version), else are measured now and cached when every figure came out. */
+void ipcb_floor_get(struct ipcb_floor *f, const int want[2]);
+
+#endif
