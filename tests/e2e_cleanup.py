@@ -10,33 +10,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
+from testlib import alive, check, children, failures, finish  # noqa: E402,F401
 
 BIN = os.path.abspath(sys.argv[1])
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-def children(pid):
-    try:
-        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-            return [int(x) for x in f.read().split()]
-    except OSError:
-        return []
-
-
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-        return True
-    except ProcessLookupError:
-        return False
-
-
 census.ensure_mqueue()
 before = census.take()
 names = [l.split()[0] for l in subprocess.run([BIN, "list"], capture_output=True, text=True)
@@ -96,5 +72,4 @@ check(os.path.exists(foreign_shm), "a name of a live process is untouched")
 subprocess.run(["ipcrm", "-q", foreign_q])
 os.unlink(foreign_shm)
 subprocess.run(["rm", "-rf", work])
-print("cleanup: %d checks failed" % len(failures) if failures else "cleanup: ok")
-sys.exit(1 if failures else 0)
+finish("cleanup")

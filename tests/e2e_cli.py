@@ -13,17 +13,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
+from testlib import alive, check, children, failures, finish  # noqa: E402,F401
 
 BIN = os.path.abspath(sys.argv[1])
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
 def run(*args, env=None, cwd=None, timeout=300):
     e = dict(os.environ)
     e.update(env or {})
@@ -213,14 +205,6 @@ for args in bad:
 
 
 # --- a child that dies, a run that is interrupted
-def children(pid):
-    try:
-        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-            return [int(x) for x in f.read().split()]
-    except OSError:
-        return []
-
-
 def start_long(out):
     p = subprocess.Popen([BIN, "-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "100M",
                           "-q", "-o", out], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -296,5 +280,4 @@ check("[1/1]" not in r.stderr, "no progress when stderr is not a terminal")
 subprocess.run(["rm", "-rf", work])
 left = census.diff(before, census.take())
 check(not left, "nothing left behind (found %s)" % left)
-print("cli: %d checks failed" % len(failures) if failures else "cli: ok")
-sys.exit(1 if failures else 0)
+finish("cli")

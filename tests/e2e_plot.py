@@ -12,15 +12,11 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from testlib import check, failures, finish  # noqa: E402
+
 BIN = os.path.abspath(sys.argv[1])
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
 
 
 def run(*args, env=None):
@@ -128,5 +124,4 @@ try:
 finally:
     shutil.rmtree(work, ignore_errors=True)
 
-print("plot: %d checks failed" % len(failures) if failures else "plot: ok")
-sys.exit(1 if failures else 0)
+finish("plot")

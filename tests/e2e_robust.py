@@ -12,17 +12,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
+from testlib import alive, check, children, failures, finish  # noqa: E402,F401
 
 BIN = os.path.abspath(sys.argv[1])
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
 census.ensure_mqueue()
 before = census.take()
 names = [l.split()[0] for l in subprocess.run([BIN, "list"], capture_output=True, text=True)
@@ -121,5 +113,4 @@ if "shm" in names and os.geteuid() == 0 and subprocess.run(
 subprocess.run(["rm", "-rf", work])
 left = census.diff(before, census.take())
 check(not left, "nothing left behind (found %s)" % left)
-print("robust: %d checks failed" % len(failures) if failures else "robust: ok")
-sys.exit(1 if failures else 0)
+finish("robust")

@@ -11,18 +11,10 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
+from testlib import alive, check, children, failures, finish  # noqa: E402,F401
 
 BIN = os.path.abspath(sys.argv[1])
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 200
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
 census.ensure_mqueue()
 before = census.take()
 names = [l.split()[0] for l in subprocess.run([BIN, "list"], capture_output=True, text=True)
@@ -57,6 +49,4 @@ print("census before: %s" % {k: len(v) for k, v in before.items()})
 print("census after:  %s" % {k: len(v) for k, v in after.items()})
 check(not left, "after %d runs (%d interrupted) nothing left behind (found %s)"
       % (RUNS, interrupted, left))
-print("soak: %d checks failed" % len(failures) if failures else
-      "soak: ok, %d runs, %d interrupted" % (RUNS, interrupted))
-sys.exit(1 if failures else 0)
+finish("soak", "ok, %d runs, %d interrupted" % (RUNS, interrupted))

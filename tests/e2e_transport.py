@@ -16,18 +16,10 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
+from testlib import alive, check, children, failures, finish  # noqa: E402,F401
 
 BIN, NAME = sys.argv[1], sys.argv[2]
 COUNT = 1000
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
 def run(*args, **kw):
     return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=300, **kw)
 
@@ -91,13 +83,6 @@ with tempfile.TemporaryDirectory() as out:
               "over the limit in a sweep: skipped rows (got %r)" % [x["status"] for x in skipped])
 
     # a long run whose one side dies, or which is interrupted
-    def children(pid):
-        try:
-            with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-                return [int(x) for x in f.read().split()]
-        except OSError:
-            return []
-
     def start_long(pattern):
         p = subprocess.Popen([BIN, "-t", NAME, "-s", "64", "-p", pattern, "-n", "100M", "-q",
                               "-o", out], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -143,5 +128,4 @@ with tempfile.TemporaryDirectory() as out:
 
 left = census.diff(before, census.take())
 check(not left, "nothing left behind (found %s)" % left)
-print("%s: %d checks failed" % (NAME, len(failures)) if failures else "%s: ok" % NAME)
-sys.exit(1 if failures else 0)
+finish(NAME)

@@ -1,0 +1,40 @@
+"""What the end-to-end tests share: checks that count failures, and a look at
+the processes a run forked."""
+import os
+import sys
+
+failures = []
+
+
+def check(cond, what):
+    """Record a fact that must hold; print it when it does not."""
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+    return cond
+
+
+def finish(label, ok_text="ok"):
+    """Print the verdict and exit 1 when any check failed."""
+    if failures:
+        print("%s: %d checks failed" % (label, len(failures)))
+        sys.exit(1)
+    print("%s: %s" % (label, ok_text))
+    sys.exit(0)
+
+
+def children(pid):
+    """The PIDs a process forked, as the kernel lists them."""
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
