@@ -15,7 +15,7 @@
 #define IPCB_MAX_SIZE (64ull << 20)
 
 enum { OPT_WARMUP = 256, OPT_CPU, OPT_CSV, OPT_JSON, OPT_RING, OPT_TIMEOUT, OPT_VERIFY,
-       OPT_PAIRS, OPT_NOTIFY };
+       OPT_PAIRS, OPT_NOTIFY, OPT_CLOCK };
 
 static const struct option long_opts[] = {
     {"transport", required_argument, NULL, 't'},
@@ -32,6 +32,7 @@ static const struct option long_opts[] = {
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"verify", required_argument, NULL, OPT_VERIFY},
     {"pairs", required_argument, NULL, OPT_PAIRS},
+    {"clock", required_argument, NULL, OPT_CLOCK},
     {"notify", required_argument, NULL, OPT_NOTIFY},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -393,6 +394,11 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
                 FAIL("--timeout: %s", why);
             if (p->timeout_ns < 100000000ull)
                 FAIL("--timeout %s is too short (at least 100ms)", arg);
+            break;
+        case OPT_CLOCK:
+            if (strcmp(arg, "monotonic") == 0) p->clock_tsc = 0;
+            else if (strcmp(arg, "tsc") == 0) p->clock_tsc = 1;
+            else FAIL("--clock '%s': use monotonic or tsc", arg);
             break;
         case OPT_VERIFY:
             if (strcmp(arg, "full") == 0) p->verify_full = 1;

@@ -1,6 +1,11 @@
 #include "clock.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#ifdef IPCB_HAVE_TSC
+#include <cpuid.h>
+#endif
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -13,12 +18,51 @@ double ipcb_clock_read_cost_ns(void)
     enum { ROUNDS = 15, READS = 20000 };
     double per_read[ROUNDS];
     for (int r = 0; r < ROUNDS; r++) {
-        uint64_t t0 = ipcb_now_ns(), sink = 0;
+        uint64_t t0 = ipcb_now_ns();
+        volatile uint64_t sink = 0; /* keeps the reads */
         for (int i = 0; i < READS; i++)
             sink += ipcb_now_ns();
         uint64_t t1 = ipcb_now_ns();
-        per_read[r] = (double)(t1 - t0) / READS + (double)(sink & 0) ;
+        per_read[r] = (double)(t1 - t0) / READS;
     }
     qsort(per_read, ROUNDS, sizeof per_read[0], cmp_double);
     return per_read[ROUNDS / 2];
+}
+
+double ipcb_tsc_ns_per_tick;
+
+int ipcb_clock_use_tsc(char *err, size_t errlen)
+{
+#ifdef IPCB_HAVE_TSC
+    unsigned eax, ebx, ecx, edx;
+    /* invariant TSC: CPUID 0x80000007, EDX bit 8 -- same rate in every
+     * P-state and C-state, so ticks convert to time */
+    if (!__get_cpuid(0x80000007, &eax, &ebx, &ecx, &edx) || !(edx & (1u << 8))) {
+        snprintf(err, errlen, "--clock tsc: this CPU's TSC is not invariant "
+                              "(CPUID 0x80000007 EDX bit 8 is clear); use --clock monotonic");
+        return -ENOTSUP;
+    }
+    enum { ROUNDS = 3 };
+    double ratio[ROUNDS];
+    for (int r = 0; r < ROUNDS; r++) {
+        struct timespec t0, t1, pause = {0, 20000000};
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        uint64_t c0 = __rdtsc();
+        nanosleep(&pause, NULL);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        uint64_t c1 = __rdtsc();
+        double ns = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
+        ratio[r] = c1 > c0 ? ns / (double)(c1 - c0) : 0.0;
+    }
+    qsort(ratio, ROUNDS, sizeof ratio[0], cmp_double);
+    if (ratio[ROUNDS / 2] <= 0.0) {
+        snprintf(err, errlen, "--clock tsc: the TSC did not advance during calibration");
+        return -ENOTSUP;
+    }
+    ipcb_tsc_ns_per_tick = ratio[ROUNDS / 2];
+    return 0;
+#else
+    snprintf(err, errlen, "--clock tsc: no TSC on this architecture; use --clock monotonic");
+    return -ENOTSUP;
+#endif
 }

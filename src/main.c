@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/resource.h>
 
 #include "cleanup.h"
+#include "clock.h"
 #include "driver.h"
 #include "ipcbench/plan.h"
 #include "ipcbench/results.h"
@@ -40,6 +42,8 @@ static void usage(FILE *f)
 "      --notify LIST      how shm's two sides wait for each other, each strategy\n"
 "                         its own row shm/<strategy>: sem (default, row shm),\n"
 "                         sysv-sem, futex, eventfd, spin, or all\n"
+"      --clock CLOCK      monotonic (CLOCK_MONOTONIC, default) or tsc (the\n"
+"                         invariant TSC, calibrated against it at start)\n"
 "      --verify MODE      stream check per message: stamps (sequence, tail and\n"
 "                         page stamps; default) or full (every byte)\n"
 "      --timeout TIME     fail a measurement that makes no progress this long\n"
@@ -109,6 +113,11 @@ static int cmd_run(struct ipcb_plan *p)
     char outdir[4096], err[512];
     if (ipcb_prepare_outdir(p->outdir, outdir, sizeof outdir, err, sizeof err) != 0) {
         fprintf(stderr, "ipcbench: %s\n", err);
+        return 2;
+    }
+    if (p->clock_tsc && ipcb_clock_use_tsc(err, sizeof err) != 0) {
+        fprintf(stderr, "ipcbench: %s\n", err);
+        rmdir(outdir); /* made a moment ago, still empty */
         return 2;
     }
     struct ipcb_results res = {0};

@@ -80,6 +80,10 @@ static void meta_body(FILE *f, const struct ipcb_meta *m, const char *indent)
     ipcb_json_string(f, m->clock);
     fprintf(f, ",\n%s\"clock_read_ns\": ", indent);
     json_number(f, m->clock_read_ns);
+    if (m->tsc_ghz > 0) {
+        fprintf(f, ",\n%s\"tsc_ghz\": ", indent);
+        json_number(f, m->tsc_ghz);
+    }
     fprintf(f, ",\n%s\"pinning\": ", indent);
     ipcb_json_string(f, m->pinning);
     fprintf(f, ",\n%s\"warmup\": %llu", indent, (unsigned long long)m->warmup);

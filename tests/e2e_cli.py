@@ -148,6 +148,18 @@ r = run("-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "300", "-q", "-o", os.
 row = json.load(open(os.path.join(work, "cpu.json")))["results"][0]
 check(row["producer_cpu"] == -1 and row["consumer_cpu"] == -1, "unpinned by default")
 
+# --- the TSC clock, where the CPU has an invariant one
+flags = open("/proc/cpuinfo").read()
+if "constant_tsc" in flags and "nonstop_tsc" in flags:
+    o = os.path.join(work, "tsc")
+    r = run("-t", "pipe", "-s", "64", "-n", "300", "--clock", "tsc", "-q", "-o", o)
+    meta = json.load(open(os.path.join(o, "meta.json")))
+    rows = rows_of(os.path.join(o, "summary.csv"))
+    check(r.returncode == 0 and meta["clock"] == "TSC" and meta.get("tsc_ghz", 0) > 0.1,
+          "--clock tsc calibrates and is recorded (%s)" % r.stderr)
+    check(all(x["status"] == "ok" and int(x["p50_ns"]) > 0 for x in rows if x["p50_ns"]),
+          "--clock tsc times every message")
+
 # --- several pairs at once: per-pair figures and a correct aggregate
 o = os.path.join(work, "pairs")
 r = run("-t", "pipe", "-s", "64", "-n", "500", "--pairs", "3", "-q", "-o", o,
@@ -187,7 +199,7 @@ bad = [
     ["--cpu", "0"], ["--cpu", "0,99999"], ["--cpu", "a,b"], ["--cpu", "0,1,2"], ["-p", "nosuch"],
     ["-p", ""], ["--bogus"], ["-x"], ["-t"], ["foo"], ["frobnicate"], ["-o", "/dev/null/sub"],
     ["-o", ""], ["--timeout", "1ms"], ["--ring-slots", "1"], ["--ring-slots", "99999999"],
-    ["--pairs", "0"], ["--pairs", "65"], ["--pairs", "x"],
+    ["--clock", "sundial"], ["--clock", ""], ["--pairs", "0"], ["--pairs", "65"], ["--pairs", "x"],
     ["--verify", "maybe"], ["--csv", ""], ["plot"], ["plot", "a", "b"], ["list", "extra"],
     ["--notify", "nope"], ["--notify", ""], ["--notify", "futex,"], ["--notify", "futex,,spin"],
     ["--notify", "shm/futex"], ["-t", "pipe", "--notify", "futex"],

@@ -36,7 +36,8 @@ struct ipcb_plan {
     const char *cpu_mode;       /* "same", "cross", "pair" or NULL (not pinned) */
     unsigned ring_slots;
     size_t pairs;               /* producer/consumer pairs at once, each on its own channel */
-    int verify_full;            /* stream: check every payload byte, not only stamps */
+    int verify_full;
+    int clock_tsc;              /* time with the calibrated invariant TSC */            /* stream: check every payload byte, not only stamps */
     int quiet;
     const char *outdir;         /* NULL: results/<date>-<host>/ */
     const char *csv_path;
