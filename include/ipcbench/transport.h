@@ -94,6 +94,10 @@ void ipcb_unique_name(char *buf, size_t len, const char *prefix);
 int ipcb_private_dir(char *buf, size_t len);
 /* read a decimal number from a /proc/sys file; 0 when it cannot be read */
 size_t ipcb_read_sysctl(const char *path);
+/* close *fd if open and mark it closed */
+void ipcb_close_fd(int *fd);
+/* put "what: strerror(errno)" in c->err and return -errno */
+int ipcb_chan_errno(struct ipcb_chan *c, const char *what);
 void ipcb_chan_error(struct ipcb_chan *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -134,3 +134,18 @@ long ipcb_sysv_ctime(const char *kind, int id)
     }
     return -1;
 }
+
+void ipcb_close_fd(int *fd)
+{
+    if (*fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
+}
+
+int ipcb_chan_errno(struct ipcb_chan *c, const char *what)
+{
+    int err = errno;
+    ipcb_chan_error(c, "%s: %s", what, strerror(err));
+    return -err;
+}

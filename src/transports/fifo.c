@@ -89,20 +89,12 @@ static IPCB_HOT ssize_t fifo_recv(struct ipcb_chan *c, void *buf, size_t len)
     return ipcb_read_full(((struct fifo_chan *)c->priv)->rfd, buf, len);
 }
 
-static void close_fd(int *fd)
-{
-    if (*fd >= 0) {
-        close(*fd);
-        *fd = -1;
-    }
-}
-
 static void fifo_close(struct ipcb_chan *c, enum ipcb_side side)
 {
     struct fifo_chan *f = c->priv;
     (void)side;
-    close_fd(&f->rfd);
-    close_fd(&f->wfd);
+    ipcb_close_fd(&f->rfd);
+    ipcb_close_fd(&f->wfd);
 }
 
 /* parent: both sides have their ends open, the names can go */

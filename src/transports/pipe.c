@@ -13,14 +13,6 @@ struct pipe_chan {
     int rfd, wfd;        /* this side's ends, after open */
 };
 
-static void close_fd(int *fd)
-{
-    if (*fd >= 0) {
-        close(*fd);
-        *fd = -1;
-    }
-}
-
 static int pipe_create(struct ipcb_chan *c)
 {
     struct pipe_chan *p = malloc(sizeof *p);
@@ -43,13 +35,13 @@ static int pipe_open(struct ipcb_chan *c, enum ipcb_side side)
     if (side == IPCB_PRODUCER) {
         p->wfd = p->to_consumer[1];
         p->rfd = p->to_producer[0];
-        close_fd(&p->to_consumer[0]);
-        close_fd(&p->to_producer[1]);
+        ipcb_close_fd(&p->to_consumer[0]);
+        ipcb_close_fd(&p->to_producer[1]);
     } else {
         p->wfd = p->to_producer[1];
         p->rfd = p->to_consumer[0];
-        close_fd(&p->to_producer[0]);
-        close_fd(&p->to_consumer[1]);
+        ipcb_close_fd(&p->to_producer[0]);
+        ipcb_close_fd(&p->to_consumer[1]);
     }
     return 0;
 }
@@ -68,8 +60,8 @@ static void pipe_close(struct ipcb_chan *c, enum ipcb_side side)
 {
     struct pipe_chan *p = c->priv;
     (void)side;
-    close_fd(&p->rfd);
-    close_fd(&p->wfd);
+    ipcb_close_fd(&p->rfd);
+    ipcb_close_fd(&p->wfd);
 }
 
 /* parent: once both sides hold their ends, its copies would only keep a
@@ -78,8 +70,8 @@ static void pipe_opened(struct ipcb_chan *c)
 {
     struct pipe_chan *p = c->priv;
     for (int i = 0; i < 2; i++) {
-        close_fd(&p->to_consumer[i]);
-        close_fd(&p->to_producer[i]);
+        ipcb_close_fd(&p->to_consumer[i]);
+        ipcb_close_fd(&p->to_producer[i]);
     }
 }
 

@@ -31,14 +31,6 @@ void ipcb_dir_remove(char *dir, const char *const names[], size_t n)
     dir[0] = '\0';
 }
 
-static void close_fd(int *fd)
-{
-    if (*fd >= 0) {
-        close(*fd);
-        *fd = -1;
-    }
-}
-
 static int sock_addr(struct ipcb_chan *c, struct sockaddr_un *sa, const char *dir,
                      const char *name)
 {
@@ -159,14 +151,14 @@ int ipcb_sock_open(struct ipcb_chan *c, enum ipcb_side side)
     if (s->type == SOCK_DGRAM) {
         s->fd = s->side_fd[side];
         s->side_fd[side] = -1;
-        close_fd(&s->side_fd[!side]);
+        ipcb_close_fd(&s->side_fd[!side]);
         return 0;
     }
     if (side == IPCB_CONSUMER) {
         while ((s->fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC)) < 0 && errno == EINTR)
             ;
         int rc = s->fd < 0 ? -errno : 0;
-        close_fd(&s->listen_fd);
+        ipcb_close_fd(&s->listen_fd);
         if (rc < 0) {
             ipcb_chan_error(c, "accept: %s", strerror(-rc));
             return rc;
@@ -178,7 +170,7 @@ int ipcb_sock_open(struct ipcb_chan *c, enum ipcb_side side)
         }
         return 0;
     }
-    close_fd(&s->listen_fd);
+    ipcb_close_fd(&s->listen_fd);
     s->fd = new_socket(c, s);
     if (s->fd < 0)
         return s->fd;
@@ -190,9 +182,9 @@ int ipcb_sock_open(struct ipcb_chan *c, enum ipcb_side side)
 void ipcb_sock_opened(struct ipcb_chan *c)
 {
     struct ipcb_sock *s = c->priv;
-    close_fd(&s->listen_fd);
-    close_fd(&s->side_fd[0]);
-    close_fd(&s->side_fd[1]);
+    ipcb_close_fd(&s->listen_fd);
+    ipcb_close_fd(&s->side_fd[0]);
+    ipcb_close_fd(&s->side_fd[1]);
     if (s->type == SOCK_DGRAM)
         ipcb_dir_remove(s->dir, side_name, 2);
     else
@@ -203,7 +195,7 @@ void ipcb_sock_close(struct ipcb_chan *c, enum ipcb_side side)
 {
     struct ipcb_sock *s = c->priv;
     (void)side;
-    close_fd(&s->fd);
+    ipcb_close_fd(&s->fd);
 }
 
 void ipcb_sock_destroy(struct ipcb_chan *c)
@@ -212,7 +204,7 @@ void ipcb_sock_destroy(struct ipcb_chan *c)
     if (!s)
         return;
     ipcb_sock_opened(c);
-    close_fd(&s->fd);
+    ipcb_close_fd(&s->fd);
     free(s);
     c->priv = NULL;
 }

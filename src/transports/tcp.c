@@ -20,21 +20,6 @@ struct tcp_chan {
     int fd;                           /* this side's connected socket, after open */
 };
 
-static void close_fd(int *fd)
-{
-    if (*fd >= 0) {
-        close(*fd);
-        *fd = -1;
-    }
-}
-
-static int fail_errno(struct ipcb_chan *c, const char *what)
-{
-    int err = errno;
-    ipcb_chan_error(c, "%s: %s", what, strerror(err));
-    return -err;
-}
-
 /* bind to 127.0.0.1 port 0 and read back the port the kernel chose */
 static int bind_loopback(int fd, struct sockaddr_in *addr)
 {
@@ -57,18 +42,18 @@ static int tcp_create(struct ipcb_chan *c)
 
     p->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (p->listen_fd < 0)
-        return fail_errno(c, "socket(AF_INET, SOCK_STREAM)");
+        return ipcb_chan_errno(c, "socket(AF_INET, SOCK_STREAM)");
     if (bind_loopback(p->listen_fd, &p->listen_addr) != 0)
-        return fail_errno(c, "bind to 127.0.0.1");
+        return ipcb_chan_errno(c, "bind to 127.0.0.1");
     if (listen(p->listen_fd, 4) != 0)
-        return fail_errno(c, "listen on 127.0.0.1");
+        return ipcb_chan_errno(c, "listen on 127.0.0.1");
     /* binding the producer's socket now tells the consumer which connection
      * is ours: any process can connect to a loopback port */
     p->producer_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (p->producer_fd < 0)
-        return fail_errno(c, "socket(AF_INET, SOCK_STREAM)");
+        return ipcb_chan_errno(c, "socket(AF_INET, SOCK_STREAM)");
     if (bind_loopback(p->producer_fd, &p->producer_addr) != 0)
-        return fail_errno(c, "bind to 127.0.0.1");
+        return ipcb_chan_errno(c, "bind to 127.0.0.1");
     return 0;
 }
 
@@ -76,7 +61,7 @@ static int set_nodelay(struct ipcb_chan *c, int fd)
 {
     int one = 1;
     if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
-        return fail_errno(c, "setsockopt TCP_NODELAY");
+        return ipcb_chan_errno(c, "setsockopt TCP_NODELAY");
     return 0;
 }
 
@@ -89,7 +74,7 @@ static int accept_producer(struct ipcb_chan *c, struct tcp_chan *p)
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED)
                 continue;
-            return fail_errno(c, "accept on 127.0.0.1");
+            return ipcb_chan_errno(c, "accept on 127.0.0.1");
         }
         if (plen == sizeof peer && peer.sin_port == p->producer_addr.sin_port &&
             peer.sin_addr.s_addr == p->producer_addr.sin_addr.s_addr)
@@ -103,20 +88,20 @@ static int tcp_open(struct ipcb_chan *c, enum ipcb_side side)
     struct tcp_chan *p = c->priv;
     c->side = side;
     if (side == IPCB_PRODUCER) {
-        close_fd(&p->listen_fd);
+        ipcb_close_fd(&p->listen_fd);
         p->fd = p->producer_fd;
         p->producer_fd = -1;
         while (connect(p->fd, (struct sockaddr *)&p->listen_addr, sizeof p->listen_addr) != 0)
             if (errno != EINTR)
-                return fail_errno(c, "connect to 127.0.0.1");
+                return ipcb_chan_errno(c, "connect to 127.0.0.1");
     } else {
         /* our copy of the producer's socket would hide its death from us */
-        close_fd(&p->producer_fd);
+        ipcb_close_fd(&p->producer_fd);
         int fd = accept_producer(c, p);
         if (fd < 0)
             return fd;
         p->fd = fd;
-        close_fd(&p->listen_fd);
+        ipcb_close_fd(&p->listen_fd);
     }
     return set_nodelay(c, p->fd);
 }
@@ -135,9 +120,9 @@ static void tcp_close(struct ipcb_chan *c, enum ipcb_side side)
 {
     struct tcp_chan *p = c->priv;
     (void)side;
-    close_fd(&p->fd);
-    close_fd(&p->listen_fd);
-    close_fd(&p->producer_fd);
+    ipcb_close_fd(&p->fd);
+    ipcb_close_fd(&p->listen_fd);
+    ipcb_close_fd(&p->producer_fd);
 }
 
 /* parent: the connection is made; its copies would keep a dead side's
@@ -145,8 +130,8 @@ static void tcp_close(struct ipcb_chan *c, enum ipcb_side side)
 static void tcp_opened(struct ipcb_chan *c)
 {
     struct tcp_chan *p = c->priv;
-    close_fd(&p->listen_fd);
-    close_fd(&p->producer_fd);
+    ipcb_close_fd(&p->listen_fd);
+    ipcb_close_fd(&p->producer_fd);
 }
 
 static void tcp_destroy(struct ipcb_chan *c)
@@ -155,7 +140,7 @@ static void tcp_destroy(struct ipcb_chan *c)
     if (!p)
         return;
     tcp_opened(c);
-    close_fd(&p->fd);
+    ipcb_close_fd(&p->fd);
     free(p);
     c->priv = NULL;
 }

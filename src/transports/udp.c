@@ -24,21 +24,6 @@ struct udp_chan {
     int fd;                      /* this side's socket, after open */
 };
 
-static void close_fd(int *fd)
-{
-    if (*fd >= 0) {
-        close(*fd);
-        *fd = -1;
-    }
-}
-
-static int fail_errno(struct ipcb_chan *c, const char *what)
-{
-    int err = errno;
-    ipcb_chan_error(c, "%s: %s", what, strerror(err));
-    return -err;
-}
-
 /* Raise a socket buffer to the most an unprivileged process may ask for
  * (net.core.rmem_max / wmem_max): the bigger the receive queue, the fewer
  * datagrams a stream loses when the producer runs ahead. Never lowers it;
@@ -69,18 +54,18 @@ static int udp_create(struct ipcb_chan *c)
     for (int s = 0; s < 2; s++) {
         int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
-            return fail_errno(c, "socket(AF_INET, SOCK_DGRAM)");
+            return ipcb_chan_errno(c, "socket(AF_INET, SOCK_DGRAM)");
         p->sock[s] = fd;
         raise_buffer(fd, SO_SNDBUF, "/proc/sys/net/core/wmem_max");
         raise_buffer(fd, SO_RCVBUF, "/proc/sys/net/core/rmem_max");
         if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) != 0)
-            return fail_errno(c, "setsockopt SO_RCVTIMEO");
+            return ipcb_chan_errno(c, "setsockopt SO_RCVTIMEO");
         p->addr[s] = (struct sockaddr_in){.sin_family = AF_INET,
                                           .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
         socklen_t alen = sizeof p->addr[s];
         if (bind(fd, (struct sockaddr *)&p->addr[s], sizeof p->addr[s]) != 0 ||
             getsockname(fd, (struct sockaddr *)&p->addr[s], &alen) != 0)
-            return fail_errno(c, "bind to 127.0.0.1");
+            return ipcb_chan_errno(c, "bind to 127.0.0.1");
     }
     return 0;
 }
@@ -90,11 +75,11 @@ static int udp_open(struct ipcb_chan *c, enum ipcb_side side)
     struct udp_chan *p = c->priv;
     const int other = side == IPCB_PRODUCER ? IPCB_CONSUMER : IPCB_PRODUCER;
     c->side = side;
-    close_fd(&p->sock[other]);
+    ipcb_close_fd(&p->sock[other]);
     p->fd = p->sock[side];
     p->sock[side] = -1;
     if (connect(p->fd, (struct sockaddr *)&p->addr[other], sizeof p->addr[other]) != 0)
-        return fail_errno(c, "connect to 127.0.0.1");
+        return ipcb_chan_errno(c, "connect to 127.0.0.1");
     /* connect() filters what arrives from now on, not what another process
      * sent to our port before; our peer sends nothing before the barrier */
     char sink;
@@ -131,9 +116,9 @@ static void udp_close(struct ipcb_chan *c, enum ipcb_side side)
 {
     struct udp_chan *p = c->priv;
     (void)side;
-    close_fd(&p->fd);
-    close_fd(&p->sock[0]);
-    close_fd(&p->sock[1]);
+    ipcb_close_fd(&p->fd);
+    ipcb_close_fd(&p->sock[0]);
+    ipcb_close_fd(&p->sock[1]);
 }
 
 /* parent: each side holds its socket; the parent's copies would keep a dead
@@ -141,8 +126,8 @@ static void udp_close(struct ipcb_chan *c, enum ipcb_side side)
 static void udp_opened(struct ipcb_chan *c)
 {
     struct udp_chan *p = c->priv;
-    close_fd(&p->sock[0]);
-    close_fd(&p->sock[1]);
+    ipcb_close_fd(&p->sock[0]);
+    ipcb_close_fd(&p->sock[1]);
 }
 
 static void udp_destroy(struct ipcb_chan *c)
@@ -151,7 +136,7 @@ static void udp_destroy(struct ipcb_chan *c)
     if (!p)
         return;
     udp_opened(c);
-    close_fd(&p->fd);
+    ipcb_close_fd(&p->fd);
     free(p);
     c->priv = NULL;
 }
