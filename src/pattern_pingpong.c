@@ -16,7 +16,7 @@ IPCB_HOT int ipcb_pingpong_producer(struct ipcb_side_args *a)
     const size_t len = a->size;
     const int lossy = (c->t->flags & IPCB_LOSSY) != 0;
     struct ipcb_side_result *res = a->res;
-    uint64_t total = atomic_load(&a->sh->total), end_ns = 0;
+    uint64_t total = atomic_load(&a->sh->total), end_ns = 0, last_t1 = 0;
 
     for (uint64_t seq = 0; seq < total; seq++) {
         ipcb_msg_stamp(a->buf, len, seq);
@@ -26,13 +26,16 @@ IPCB_HOT int ipcb_pingpong_producer(struct ipcb_side_args *a)
             res->first_ns = ipcb_now_ns();
             if (a->duration_ns)
                 end_ns = res->first_ns + a->duration_ns;
+            last_t1 = res->first_ns;
         }
-        uint64_t t0 = ipcb_now_ns();
-        if (end_ns && t0 >= end_ns) {
-            /* this one is the last; the consumer must know before it arrives */
+        /* decided on the previous answer's time, so the timed span holds
+         * nothing but the transfer: this one is the last, and the consumer
+         * must know before it arrives */
+        if (end_ns && last_t1 >= end_ns) {
             total = seq + 1;
             atomic_store_explicit(&a->sh->total, total, memory_order_release);
         }
+        uint64_t t0 = ipcb_now_ns();
         ssize_t n = send(c, a->buf, len);
         if (n != (ssize_t)len)
             return ipcb_side_io_error(a, "send", seq, n);
@@ -54,6 +57,7 @@ IPCB_HOT int ipcb_pingpong_producer(struct ipcb_side_args *a)
             }
             return ipcb_side_io_error(a, "receive of the answer", seq, n);
         }
+        last_t1 = t1;
         if (seq >= a->warmup) {
             ipcb_hist_record(&res->hist, t1 - t0);
             res->messages++;

@@ -10,13 +10,12 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import alive, check, children, failures, finish  # noqa: E402,F401
+from testlib import alive, check, children, failures, finish, transports  # noqa: E402,F401
 
 BIN = os.path.abspath(sys.argv[1])
 census.ensure_mqueue()
 before = census.take()
-names = [l.split()[0] for l in subprocess.run([BIN, "list"], capture_output=True, text=True)
-         .stdout.splitlines()[1:]]
+names = transports(BIN)
 
 # another program's objects, which cleanup must leave alone
 foreign_q = subprocess.run(["ipcmk", "-Q"], capture_output=True, text=True).stdout.split()[-1]

@@ -11,14 +11,13 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import alive, check, children, failures, finish  # noqa: E402,F401
+from testlib import alive, check, children, failures, finish, transports  # noqa: E402,F401
 
 BIN = os.path.abspath(sys.argv[1])
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 200
 census.ensure_mqueue()
 before = census.take()
-names = [l.split()[0] for l in subprocess.run([BIN, "list"], capture_output=True, text=True)
-         .stdout.splitlines()[1:]]
+names = transports(BIN)
 work = tempfile.mkdtemp(prefix="e2e-soak-")
 interrupted = 0
 for i in range(RUNS):

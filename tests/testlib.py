@@ -1,6 +1,7 @@
 """What the end-to-end tests share: checks that count failures, and a look at
 the processes a run forked."""
 import os
+import subprocess
 import sys
 
 failures = []
@@ -38,3 +39,9 @@ def alive(pid):
         return True
     except ProcessLookupError:
         return False
+
+
+def transports(binary):
+    """The transport names `ipcbench list` shows, in its order."""
+    out = subprocess.run([binary, "list"], capture_output=True, text=True).stdout
+    return [line.split()[0] for line in out.splitlines()[1:]]

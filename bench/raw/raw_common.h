@@ -77,4 +77,28 @@ static inline int raw_read_full(int fd, void *buf, size_t len)
     return 0;
 }
 
+/* the ping-pong of the byte-stream mechanisms (pipe, unix, tcp): the
+ * producer writes and reads back SIZE bytes per round trip, timed */
+static inline int raw_fd_producer(const struct raw_run *r, int rfd, int wfd)
+{
+    for (uint64_t i = 0; i < r->warmup + r->count; i++) {
+        uint64_t t0 = raw_now_ns();
+        if (raw_write_full(wfd, r->sbuf, r->size) != 0 ||
+            raw_read_full(rfd, r->rbuf, r->size) != 0)
+            return raw_fail("round trip");
+        raw_record(r, i, raw_now_ns() - t0);
+    }
+    return 0;
+}
+
+/* ...and the consumer echoes each message back */
+static inline int raw_fd_consumer(const struct raw_run *r, int rfd, int wfd)
+{
+    for (uint64_t i = 0; i < r->warmup + r->count; i++)
+        if (raw_read_full(rfd, r->rbuf, r->size) != 0 ||
+            raw_write_full(wfd, r->rbuf, r->size) != 0)
+            return raw_fail("echo");
+    return 0;
+}
+
 #endif

@@ -69,26 +69,9 @@ static void teardown(void)
     }
 }
 
-static int producer(const struct raw_run *r)
-{
-    for (uint64_t i = 0; i < r->warmup + r->count; i++) {
-        uint64_t t0 = raw_now_ns();
-        if (raw_write_full(fd, r->sbuf, r->size) != 0 ||
-            raw_read_full(fd, r->rbuf, r->size) != 0)
-            return raw_fail("round trip");
-        raw_record(r, i, raw_now_ns() - t0);
-    }
-    return 0;
-}
+static int producer(const struct raw_run *r) { return raw_fd_producer(r, fd, fd); }
 
-static int consumer(const struct raw_run *r)
-{
-    for (uint64_t i = 0; i < r->warmup + r->count; i++)
-        if (raw_read_full(fd, r->rbuf, r->size) != 0 ||
-            raw_write_full(fd, r->rbuf, r->size) != 0)
-            return raw_fail("echo");
-    return 0;
-}
+static int consumer(const struct raw_run *r) { return raw_fd_consumer(r, fd, fd); }
 
 int main(int argc, char **argv)
 {
