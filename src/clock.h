@@ -28,6 +28,9 @@ static inline uint64_t ipcb_now_ns(void)
 
 /* median cost of one read of the clock in use, in ns, over a short loop */
 double ipcb_clock_read_cost_ns(void);
+/* the same for CLOCK_MONOTONIC whatever clock is in use: the machine's
+ * floor, which does not depend on --clock */
+double ipcb_monotonic_read_cost_ns(void);
 
 /* switch to the TSC: checks it is invariant, calibrates it against
  * CLOCK_MONOTONIC (about 60 ms); 0, or -ENOTSUP with the reason in err */

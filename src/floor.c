@@ -305,7 +305,7 @@ static void measure_memory_and_clock(struct ipcb_floor *f, const struct ipcb_flo
     gmtime_r(&now, &tm);
     strftime(f->measured_utc, sizeof f->measured_utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
     f->from_cache = 0;
-    f->clock_read_ns = ipcb_clock_read_cost_ns();
+    f->clock_read_ns = ipcb_monotonic_read_cost_ns();
     memcpy_in_child(f->memcpy_gib_s, e);
 }
 

@@ -50,8 +50,7 @@ struct ipcb_floor {
     int cpu[2];                     /* the cache-line round trip's CPUs, -1 if none */
     double cacheline_rtt_ns;        /* median round trip */
     double memcpy_gib_s[IPCB_FLOOR_MEMCPY_SIZES];
-    double clock_read_ns;
-    double tsc_ghz;             /* calibrated TSC rate, 0 with CLOCK_MONOTONIC */           /* one clock_gettime(CLOCK_MONOTONIC) */
+    double clock_read_ns;           /* one clock_gettime(CLOCK_MONOTONIC) */
 };
 
 struct ipcb_meta {
