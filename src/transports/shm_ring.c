@@ -1,4 +1,4 @@
-/* The ring of the shm transport: slots of a length field and msg_max bytes
+/* The ring of the shm transport: slots of a header (sequence, length) and msg_max bytes
  * of payload. Copy-in and copy-out are here, once for every strategy; the
  * strategy (shm_notify.c) only waits and wakes. */
 #include "transports/shm_ring.h"
@@ -7,20 +7,23 @@
 #include <limits.h>
 #include <string.h>
 
-/* a slot: the message length, then the payload */
-#define SLOT_LEN_BYTES sizeof(uint64_t)
+#define SLOT_LEN_BYTES sizeof(struct ipcb_shm_slot)
 
-static size_t round_up_64(size_t n)
+/* bytes from one slot to the next: a cache line, or a multiple of two
+ * (see the header's alignment) */
+static size_t slot_stride(size_t msg_max)
 {
-    return (n + 63) & ~(size_t)63;
+    size_t n = SLOT_LEN_BYTES + msg_max;
+    return n <= 64 ? 64 : (n + 127) & ~(size_t)127;
 }
 
 size_t ipcb_shm_ring_bytes(size_t msg_max, unsigned slots)
 {
     size_t stride, all;
-    if (slots == 0 || slots > SEM_VALUE_MAX || msg_max > SIZE_MAX - SLOT_LEN_BYTES - 63)
+    if (slots == 0 || slots > SEM_VALUE_MAX || msg_max > UINT32_MAX ||
+        msg_max > SIZE_MAX - SLOT_LEN_BYTES - 127)
         return 0;
-    stride = round_up_64(SLOT_LEN_BYTES + msg_max);
+    stride = slot_stride(msg_max);
     if (__builtin_mul_overflow(stride, (size_t)slots, &all) ||
         __builtin_add_overflow(all, sizeof(struct ipcb_shm_ring), &all))
         return 0;
@@ -50,7 +53,7 @@ int ipcb_shm_ring_init(void *mem, size_t msg_max, unsigned slots, enum ipcb_shm_
         return -ERANGE;
     memset(r, 0, sizeof *r);
     r->msg_max = msg_max;
-    r->stride = round_up_64(SLOT_LEN_BYTES + msg_max);
+    r->stride = slot_stride(msg_max);
     r->slots = slots;
     r->notify = (uint32_t)how;
     r->semid = -1;
@@ -68,24 +71,20 @@ int ipcb_shm_ring_fini_at_open(const struct ipcb_shm_ring *r)
     return ipcb_shm_notify_ops[r->notify]->fini_at_open;
 }
 
-static unsigned char *slot(struct ipcb_shm_ring *r, uint32_t index)
-{
-    return (unsigned char *)(r + 1) + (size_t)index * r->stride;
-}
-
 /* The slot at head_slot is ours (the strategy's wait said so): fill it,
- * publish head with release order, then let the strategy wake the consumer.
- * Only the producer writes head and head_slot, only the consumer tail. */
+ * publish it through its sequence number and head, both with release order,
+ * then let the strategy wake the consumer. Only the producer writes head,
+ * head_slot and the slots' headers, only the consumer tail. */
 static ssize_t put_taken(struct ipcb_shm_ring *r, const struct ipcb_shm_notify_ops *n,
                          const void *buf, size_t len)
 {
-    unsigned char *s = slot(r, r->head_slot);
-    uint64_t bytes = len;
-    memcpy(s + SLOT_LEN_BYTES, buf, len);
-    memcpy(s, &bytes, sizeof bytes);
+    struct ipcb_shm_slot *s = ipcb_shm_ring_slot(r, r->head_slot);
+    uint32_t head = atomic_load_explicit(&r->head, memory_order_relaxed) + 1;
+    memcpy(s + 1, buf, len);
+    s->len = (uint32_t)len; /* len <= msg_max <= UINT32_MAX */
+    atomic_store_explicit(&s->seq, head, memory_order_release);
     r->head_slot = r->head_slot + 1 == r->slots ? 0 : r->head_slot + 1; /* no divide */
-    atomic_store_explicit(&r->head, atomic_load_explicit(&r->head, memory_order_relaxed) + 1,
-                          memory_order_release);
+    atomic_store_explicit(&r->head, head, memory_order_release);
     int rc = n->post_filled(r);
     return rc < 0 ? rc : (ssize_t)len;
 }
@@ -93,11 +92,10 @@ static ssize_t put_taken(struct ipcb_shm_ring *r, const struct ipcb_shm_notify_o
 static ssize_t get_taken(struct ipcb_shm_ring *r, const struct ipcb_shm_notify_ops *n,
                          void *buf, size_t len)
 {
-    unsigned char *s = slot(r, r->tail_slot);
-    uint64_t bytes;
-    memcpy(&bytes, s, sizeof bytes);
+    const struct ipcb_shm_slot *s = ipcb_shm_ring_slot(r, r->tail_slot);
+    uint32_t bytes = s->len;
     size_t copy = bytes < len ? (size_t)bytes : len;
-    memcpy(buf, s + SLOT_LEN_BYTES, copy < r->msg_max ? copy : r->msg_max);
+    memcpy(buf, s + 1, copy < r->msg_max ? copy : r->msg_max);
     r->tail_slot = r->tail_slot + 1 == r->slots ? 0 : r->tail_slot + 1;
     atomic_store_explicit(&r->tail, atomic_load_explicit(&r->tail, memory_order_relaxed) + 1,
                           memory_order_release);

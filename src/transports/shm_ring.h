@@ -29,14 +29,17 @@ enum ipcb_shm_notify {
  * one side writes in the hot path has a cache line of its own (or shares it
  * only with what the same side writes). */
 struct ipcb_shm_ring {
-    /* sem: free slots; eventfd: the descriptor counting them */
-    _Alignas(64) union { sem_t sem; int fd; } room;
+    /* sem: free slots; eventfd: the descriptor counting them. The header is
+     * a multiple of 128 bytes, so that the first two lines of a slot are
+     * one of the pairs the CPU's adjacent-line prefetcher fetches together */
+    _Alignas(128) union { sem_t sem; int fd; } room;
     /* sem: filled slots; eventfd: the descriptor counting them */
     _Alignas(64) union { sem_t sem; int fd; } filled;
     /* the producer's line */
     _Alignas(64) _Atomic uint32_t head;     /* messages put, mod 2^32 */
     uint32_t head_slot;                     /* where the next one goes: head % slots */
     _Atomic uint32_t producer_waiting;      /* futex: the producer sleeps on tail */
+    uint32_t tail_seen;                     /* spin: tail as the producer last read it */
     /* the consumer's line */
     _Alignas(64) _Atomic uint32_t tail;     /* messages taken, mod 2^32 */
     uint32_t tail_slot;                     /* where the next one comes from */
@@ -49,8 +52,23 @@ struct ipcb_shm_ring {
     int semid;                  /* sysv-sem: the set, semaphore 0 = room, 1 = filled */
 };
 
+/* A slot starts with its header: the number the message has among all the
+ * ring has carried, plus one (mod 2^32), stored last and with release order,
+ * so a consumer that sees the number it waits for sees the whole message;
+ * then the length. The payload follows the header. */
+struct ipcb_shm_slot {
+    _Atomic uint32_t seq;
+    uint32_t len;
+};
+
+static inline struct ipcb_shm_slot *ipcb_shm_ring_slot(struct ipcb_shm_ring *r, uint32_t index)
+{
+    return (struct ipcb_shm_slot *)((unsigned char *)(r + 1) + (size_t)index * r->stride);
+}
+
 /* Bytes one ring takes (header and slots, a multiple of 64), or 0 when the
- * product does not fit in a size_t or slots is 0 or above SEM_VALUE_MAX. */
+ * product does not fit in a size_t, slots is 0 or above SEM_VALUE_MAX, or a
+ * message could be longer than a slot header can say (4 GiB). */
 size_t ipcb_shm_ring_bytes(size_t msg_max, unsigned slots);
 
 /* The strategy's name as --notify spells it ("sysv-sem"), and the most
