@@ -50,6 +50,10 @@ int main(int argc, char **argv)
         printf("  cache-line round trip   %8.1f ns   CPU %d <-> CPU %d, median of %u "
                "batches of %u\n", f.cacheline_rtt_ns, f.cpu[0], f.cpu[1], e->rtt_batches,
                e->rtt_per_batch);
+    if (f.cpu[0] >= 0)
+        printf("  copy across CPUs 64k    %8.2f GiB/s, CPU %d -> CPU %d through %u slots, "
+               "median of %u\n", f.xcpu_copy_gib_s, f.cpu[0], f.cpu[1], IPCB_FLOOR_XCPU_SLOTS,
+               e->xcpu_samples);
     for (int s = 0; s < IPCB_FLOOR_MEMCPY_SIZES; s++)
         printf("  memcpy %-4s             %8.2f GiB/s, median of %u\n",
                ipcb_floor_memcpy_name[s], f.memcpy_gib_s[s], e->memcpy_repeats);

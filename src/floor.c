@@ -31,10 +31,12 @@ const char *const ipcb_floor_memcpy_name[IPCB_FLOOR_MEMCPY_SIZES] = {"4k", "64k"
 const struct ipcb_floor_effort ipcb_floor_quick = {
     .rtt_batches = 200, .rtt_per_batch = 16, .rtt_deadline_ns = 250000000ull,
     .memcpy_repeats = 3, .memcpy_sample_bytes = 1024 * 1024,
+    .xcpu_samples = 5, .xcpu_blocks_per_sample = 128,
 };
 const struct ipcb_floor_effort ipcb_floor_thorough = {
     .rtt_batches = 20000, .rtt_per_batch = 16, .rtt_deadline_ns = 5000000000ull,
     .memcpy_repeats = 15, .memcpy_sample_bytes = 64 * 1024 * 1024,
+    .xcpu_samples = 15, .xcpu_blocks_per_sample = 1024,
 };
 
 #define RTT_WARMUP 1000u
@@ -94,16 +96,17 @@ static inline void cpu_relax(void)
 #endif
 }
 
-/* spin until *v holds want; -1 when the other side gave up or time ran out */
-static int spin_for(_Atomic uint64_t *v, uint64_t want, struct line_pair *lp,
+/* spin until *v reaches want (the counters only grow); -1 when the other
+ * side gave up or time ran out */
+static int spin_for(_Atomic uint64_t *v, uint64_t want, _Atomic int *gave_up,
                     uint64_t deadline_ns)
 {
-    for (unsigned n = 1; atomic_load_explicit(v, memory_order_acquire) != want; n++) {
+    for (unsigned n = 1; atomic_load_explicit(v, memory_order_acquire) < want; n++) {
         cpu_relax();
         if ((n & 0xfffu) == 0 &&
-            (atomic_load_explicit(&lp->gave_up, memory_order_relaxed) ||
+            (atomic_load_explicit(gave_up, memory_order_relaxed) ||
              ipcb_now_ns() > deadline_ns)) {
-            atomic_store(&lp->gave_up, 1);
+            atomic_store(gave_up, 1);
             return -1;
         }
     }
@@ -130,7 +133,7 @@ echo_side(struct line_pair *lp, int cpu, uint64_t total, uint64_t deadline_ns)
     }
     atomic_store(&lp->ready, 1);
     for (uint64_t i = 1; i <= total; i++) {
-        if (spin_for(&lp->ping, i, lp, deadline_ns) != 0)
+        if (spin_for(&lp->ping, i, &lp->gave_up, deadline_ns) != 0)
             _exit(1);
         atomic_store_explicit(&lp->pong, i, memory_order_release);
     }
@@ -141,19 +144,19 @@ echo_side(struct line_pair *lp, int cpu, uint64_t total, uint64_t deadline_ns)
 static int timing_side(struct line_pair *lp, const struct ipcb_floor_effort *e,
                        uint64_t deadline_ns, double *per_rtt)
 {
-    if (spin_for(&lp->ready, 1, lp, deadline_ns) != 0)
+    if (spin_for(&lp->ready, 1, &lp->gave_up, deadline_ns) != 0)
         return -1;
     uint64_t i = 0;
     while (i < RTT_WARMUP) {
         atomic_store_explicit(&lp->ping, ++i, memory_order_release);
-        if (spin_for(&lp->pong, i, lp, deadline_ns) != 0)
+        if (spin_for(&lp->pong, i, &lp->gave_up, deadline_ns) != 0)
             return -1;
     }
     for (unsigned b = 0; b < e->rtt_batches; b++) {
         uint64_t t0 = ipcb_now_ns();
         for (unsigned k = 0; k < e->rtt_per_batch; k++) {
             atomic_store_explicit(&lp->ping, ++i, memory_order_release);
-            if (spin_for(&lp->pong, i, lp, deadline_ns) != 0)
+            if (spin_for(&lp->pong, i, &lp->gave_up, deadline_ns) != 0)
                 return -1;
         }
         per_rtt[b] = (double)(ipcb_now_ns() - t0) / e->rtt_per_batch;
@@ -266,6 +269,116 @@ out:
     return rc;
 }
 
+/* ---- copy across two CPUs ----
+ * What a copy-in/copy-out ring at its best moves between two CPUs: one
+ * process pinned to cpu_a copies 64 KiB blocks from a private buffer into a
+ * shared ring of IPCB_FLOOR_XCPU_SLOTS blocks, one pinned to cpu_b copies
+ * each out to a private buffer; a counter each way and nothing else. Both
+ * are children, so the ring never counts in the caller's RSS. */
+
+struct xcpu_ring {
+    _Alignas(64) _Atomic uint64_t head;  /* blocks written */
+    _Alignas(64) _Atomic uint64_t tail;  /* blocks copied out */
+    _Alignas(64) _Atomic uint64_t ready; /* sides pinned and waiting: 2 to start */
+    _Atomic int gave_up;
+    double gib_s;                        /* the reading side's median */
+};
+#define XCPU_BLOCKS_AT 4096 /* the blocks start on a page of their own */
+
+static unsigned char *xcpu_block(struct xcpu_ring *x, uint64_t i)
+{
+    return (unsigned char *)x + XCPU_BLOCKS_AT +
+           (size_t)(i % IPCB_FLOOR_XCPU_SLOTS) * IPCB_FLOOR_XCPU_BYTES;
+}
+
+static void __attribute__((noreturn))
+xcpu_side(struct xcpu_ring *x, int cpu, int reader, const struct ipcb_floor_effort *e,
+          uint64_t deadline_ns)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    const uint64_t warm = IPCB_FLOOR_XCPU_SLOTS * 4ull, per = e->xcpu_blocks_per_sample;
+    const uint64_t total = warm + (uint64_t)e->xcpu_samples * per;
+    unsigned char *mine = touched_buffer(IPCB_FLOOR_XCPU_BYTES, reader ? 0 : 0x5a);
+    double *sample = malloc(e->xcpu_samples * sizeof *sample);
+    if (!mine || !sample || pin_to(cpu) != 0) {
+        atomic_store(&x->gave_up, 1);
+        _exit(1);
+    }
+    atomic_fetch_add(&x->ready, 1);
+    if (spin_for(&x->ready, 2, &x->gave_up, deadline_ns) != 0)
+        _exit(1);
+    uint64_t t0 = 0;
+    for (uint64_t i = 0; i < total; i++) {
+        if (reader) {
+            if ((i - warm) % per == 0 && i >= warm)
+                t0 = ipcb_now_ns();
+            if (spin_for(&x->head, i + 1, &x->gave_up, deadline_ns) != 0)
+                _exit(1);
+            memcpy(mine, xcpu_block(x, i), IPCB_FLOOR_XCPU_BYTES);
+            copied(mine);
+            atomic_store_explicit(&x->tail, i + 1, memory_order_release);
+            if (i >= warm && (i + 1 - warm) % per == 0) {
+                uint64_t ns = ipcb_now_ns() - t0;
+                sample[(i - warm) / per] = (double)(per * IPCB_FLOOR_XCPU_BYTES) /
+                                           (double)(ns ? ns : 1) * 1e9 /
+                                           (1024.0 * 1024.0 * 1024.0);
+            }
+        } else {
+            if (i >= IPCB_FLOOR_XCPU_SLOTS &&
+                spin_for(&x->tail, i + 1 - IPCB_FLOOR_XCPU_SLOTS, &x->gave_up, deadline_ns) != 0)
+                _exit(1);
+            memcpy(xcpu_block(x, i), mine, IPCB_FLOOR_XCPU_BYTES);
+            atomic_store_explicit(&x->head, i + 1, memory_order_release);
+        }
+    }
+    if (reader)
+        x->gib_s = median(sample, e->xcpu_samples);
+    _exit(0);
+}
+
+/* 1 when the child exited with status 0 */
+static int reaped_ok(pid_t pid)
+{
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return 0;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+double ipcb_floor_xcpu_copy_gib_s(int cpu_a, int cpu_b, const struct ipcb_floor_effort *e)
+{
+    if (cpu_a < 0 || cpu_b < 0 || cpu_a == cpu_b || e->xcpu_samples == 0 ||
+        e->xcpu_blocks_per_sample == 0)
+        return NAN;
+    const size_t bytes = XCPU_BLOCKS_AT + (size_t)IPCB_FLOOR_XCPU_SLOTS * IPCB_FLOOR_XCPU_BYTES;
+    struct xcpu_ring *x = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                               -1, 0);
+    if (x == MAP_FAILED)
+        return NAN;
+    x->gib_s = NAN;
+    const uint64_t deadline_ns = ipcb_now_ns() + e->rtt_deadline_ns;
+    int ok = 1;
+    pid_t side[2];
+    for (int reader = 0; reader < 2; reader++) {
+        side[reader] = fork();
+        if (side[reader] == 0)
+            xcpu_side(x, reader ? cpu_b : cpu_a, reader, e, deadline_ns);
+        if (side[reader] < 0) {
+            atomic_store(&x->gave_up, 1);
+            ok = 0;
+        }
+    }
+    for (int reader = 0; reader < 2; reader++)
+        if (side[reader] > 0)
+            ok = reaped_ok(side[reader]) && ok;
+    double result = ok ? x->gib_s : NAN;
+    munmap(x, bytes);
+    return result;
+}
+
 /* In a child of its own: the 128 MiB it touches must never count in the
  * caller's peak RSS, which the driver reports in meta.json as its own. */
 static void memcpy_in_child(double gib_s[IPCB_FLOOR_MEMCPY_SIZES],
@@ -314,6 +427,7 @@ static void measure_cacheline(struct ipcb_floor *f, const int want[2],
 {
     ipcb_floor_pick_cpus(want, f->cpu);
     f->cacheline_rtt_ns = ipcb_floor_cacheline_rtt_ns(f->cpu[0], f->cpu[1], e);
+    f->xcpu_copy_gib_s = ipcb_floor_xcpu_copy_gib_s(f->cpu[0], f->cpu[1], e);
 }
 
 void ipcb_floor_measure(struct ipcb_floor *f, const int want[2],

@@ -20,6 +20,8 @@ struct ipcb_floor_effort {
     uint64_t rtt_deadline_ns;   /* give up (NAN) when a side is not scheduled */
     unsigned memcpy_repeats;    /* timed samples per size; the median is kept */
     size_t memcpy_sample_bytes; /* bytes one sample copies (one copy at least) */
+    unsigned xcpu_samples;      /* timed samples of the copy across CPUs */
+    unsigned xcpu_blocks_per_sample; /* 64 KiB blocks each sample reads */
 };
 /* for meta.json: the round trip in a few ms every run; memcpy in 0.05-0.4 s,
  * most of it touching 128 MiB, once per boot */
@@ -39,6 +41,15 @@ int ipcb_floor_pick_cpus(const int want[2], int cpu[2]);
  * affinity is as before when it returns. */
 double ipcb_floor_cacheline_rtt_ns(int cpu_a, int cpu_b, const struct ipcb_floor_effort *e);
 
+/* The copy across two CPUs: blocks of IPCB_FLOOR_XCPU_BYTES written on
+ * cpu_a into a ring of IPCB_FLOOR_XCPU_SLOTS (the shm transport's default
+ * shape) and copied out on cpu_b, in GiB/s as cpu_b sees it, median of the
+ * samples; what a copy-in/copy-out ring can reach at 64 KiB, where memcpy on
+ * one CPU is no bound. NAN if it could not run. Takes a few ms (quick). */
+#define IPCB_FLOOR_XCPU_BYTES (64u * 1024u)
+#define IPCB_FLOOR_XCPU_SLOTS 16u
+double ipcb_floor_xcpu_copy_gib_s(int cpu_a, int cpu_b, const struct ipcb_floor_effort *e);
+
 /* memcpy bandwidth in GiB/s at each ipcb_floor_memcpy_bytes size between
  * pre-touched buffers, median of repeats; 0, or -ENOMEM (gib_s[] NAN). */
 int ipcb_floor_memcpy_gib_s(double gib_s[IPCB_FLOOR_MEMCPY_SIZES],
@@ -49,7 +60,8 @@ int ipcb_floor_memcpy_gib_s(double gib_s[IPCB_FLOOR_MEMCPY_SIZES],
 void ipcb_floor_measure(struct ipcb_floor *f, const int want[2],
                         const struct ipcb_floor_effort *e);
 
-/* The floor for this run. The cache-line round trip is measured every time
+/* The floor for this run. The cache-line round trip and the copy across
+ * CPUs are measured every time
  * (a few ms: where a VM's vCPUs sit, which decides it, can change during a
  * boot). memcpy bandwidth and the clock read, which cost up to 0.4 s, come
  * from the cache of this boot ($XDG_CACHE_HOME/ipcbench/floor, else

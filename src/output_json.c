@@ -48,6 +48,8 @@ static void floor_object(FILE *f, const struct ipcb_floor *fl, const char *inden
         fprintf(f, ",\n%s  \"cacheline_cpus\": [%d, %d]", indent, fl->cpu[0], fl->cpu[1]);
     else
         fprintf(f, ",\n%s  \"cacheline_cpus\": null", indent);
+    fprintf(f, ",\n%s  \"xcpu_copy_64k_gib_s\": ", indent);
+    json_number(f, fl->xcpu_copy_gib_s);
     fprintf(f, ",\n%s  \"memcpy_gib_s\": {", indent);
     for (int s = 0; s < IPCB_FLOOR_MEMCPY_SIZES; s++) {
         fprintf(f, "%s\"%s\": ", s ? ", " : "", ipcb_floor_memcpy_name[s]);

@@ -92,7 +92,15 @@ static void test_layout(void)
     CHECK(ipcb_shm_ring_bytes(1, 0) == 0, "0 slots must be refused");
     CHECK(ipcb_shm_ring_bytes(SIZE_MAX / 2, 4) == 0, "an overflowing size must be refused");
     CHECK(ipcb_shm_ring_bytes(SIZE_MAX, 1) == 0, "an overflowing size must be refused");
-    CHECK(sizeof(struct ipcb_shm_ring) % 64 == 0, "header of %zu bytes", sizeof(struct ipcb_shm_ring));
+    CHECK(sizeof(struct ipcb_shm_ring) % 128 == 0, "header of %zu bytes", sizeof(struct ipcb_shm_ring));
+    /* a slot of more than one line starts a 128-byte pair, so its first two
+     * lines are the pair the adjacent-line prefetcher fetches together */
+    b = ipcb_shm_ring_bytes(100, 2) - sizeof(struct ipcb_shm_ring);
+    CHECK(b == 2 * 128, "a 100-byte slot's stride is 128 (%zu bytes for 2)", b);
+    b = ipcb_shm_ring_bytes(4096, 2) - sizeof(struct ipcb_shm_ring);
+    CHECK(b % 256 == 0, "a 4 KiB slot's stride is a multiple of 128 (%zu bytes for 2)", b);
+    b = ipcb_shm_ring_bytes((size_t)UINT32_MAX + 1, 1);
+    CHECK(b == 0, "a slot longer than its header can say must be refused (%zu)", b);
     CHECK(offsetof(struct ipcb_shm_ring, head) / 64 != offsetof(struct ipcb_shm_ring, tail) / 64,
           "head and tail share a cache line");
 }

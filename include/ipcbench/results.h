@@ -49,6 +49,7 @@ struct ipcb_floor {
     char measured_utc[32];          /* when memcpy and clock were measured */
     int cpu[2];                     /* the cache-line round trip's CPUs, -1 if none */
     double cacheline_rtt_ns;        /* median round trip */
+    double xcpu_copy_gib_s;         /* 64 KiB blocks copied in on one CPU, out on the other */
     double memcpy_gib_s[IPCB_FLOOR_MEMCPY_SIZES];
     double clock_read_ns;           /* one clock_gettime(CLOCK_MONOTONIC) */
 };
