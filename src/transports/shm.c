@@ -224,7 +224,7 @@ const struct ipcb_transport ipcb_shm_eventfd = {
 
 const struct ipcb_transport ipcb_shm_spin = {
     .name = "shm/spin",
-    .summary = "shm rings, lock-free, busy-polling head and tail",
+    .summary = "shm rings, lock-free, busy-polling each slot's sequence number",
     .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT,
     .create = create_spin, SHM_OPS,
 };

@@ -21,7 +21,7 @@ enum ipcb_shm_notify {
     IPCB_NOTIFY_SYSV_SEM, /* a System V semaphore set of two, semop */
     IPCB_NOTIFY_FUTEX,    /* FUTEX_WAIT/FUTEX_WAKE on head and tail */
     IPCB_NOTIFY_EVENTFD,  /* two eventfds in semaphore mode */
-    IPCB_NOTIFY_SPIN,     /* busy-polling head and tail */
+    IPCB_NOTIFY_SPIN,     /* busy-polling the next slot's sequence number */
     IPCB_NOTIFY_COUNT
 };
 
