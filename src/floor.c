@@ -1,5 +1,5 @@
-/* The hardware floor: a cache line's round trip between two CPUs, memcpy
- * bandwidth, the cost of a clock read. One implementation for every run's
+/* The hardware floor: a cache line's round trip between two CPUs, the copy
+ * of 64 KiB blocks across them, memcpy bandwidth, the cost of a clock read. One implementation for every run's
  * meta.json (quick) and for bench/floor (thorough). */
 #include "floor.h"
 
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "ipcbench/plan.h"
 
 const size_t ipcb_floor_memcpy_bytes[IPCB_FLOOR_MEMCPY_SIZES] = {
     4096, 64 * 1024, 1024 * 1024, 64 * 1024 * 1024,
@@ -284,6 +285,9 @@ struct xcpu_ring {
     double gib_s;                        /* the reading side's median */
 };
 #define XCPU_BLOCKS_AT 4096 /* the blocks start on a page of their own */
+_Static_assert(sizeof(struct xcpu_ring) <= XCPU_BLOCKS_AT, "the counters fit before the blocks");
+_Static_assert(IPCB_FLOOR_XCPU_SLOTS == IPCB_DEFAULT_RING_SLOTS,
+               "the copy across CPUs has the shm transport's default ring");
 
 static unsigned char *xcpu_block(struct xcpu_ring *x, uint64_t i)
 {
@@ -301,8 +305,8 @@ xcpu_side(struct xcpu_ring *x, int cpu, int reader, const struct ipcb_floor_effo
     const uint64_t warm = IPCB_FLOOR_XCPU_SLOTS * 4ull, per = e->xcpu_blocks_per_sample;
     const uint64_t total = warm + (uint64_t)e->xcpu_samples * per;
     unsigned char *mine = touched_buffer(IPCB_FLOOR_XCPU_BYTES, reader ? 0 : 0x5a);
-    double *sample = malloc(e->xcpu_samples * sizeof *sample);
-    if (!mine || !sample || pin_to(cpu) != 0) {
+    double *sample = reader ? malloc(e->xcpu_samples * sizeof *sample) : NULL;
+    if (!mine || (reader && !sample) || pin_to(cpu) != 0) {
         atomic_store(&x->gave_up, 1);
         _exit(1);
     }
@@ -312,7 +316,7 @@ xcpu_side(struct xcpu_ring *x, int cpu, int reader, const struct ipcb_floor_effo
     uint64_t t0 = 0;
     for (uint64_t i = 0; i < total; i++) {
         if (reader) {
-            if ((i - warm) % per == 0 && i >= warm)
+            if (i >= warm && (i - warm) % per == 0)
                 t0 = ipcb_now_ns();
             if (spin_for(&x->head, i + 1, &x->gave_up, deadline_ns) != 0)
                 _exit(1);
@@ -363,11 +367,11 @@ double ipcb_floor_xcpu_copy_gib_s(int cpu_a, int cpu_b, const struct ipcb_floor_
     int ok = 1;
     pid_t side[2];
     for (int reader = 0; reader < 2; reader++) {
-        side[reader] = fork();
+        side[reader] = ok ? fork() : -1;
         if (side[reader] == 0)
             xcpu_side(x, reader ? cpu_b : cpu_a, reader, e, deadline_ns);
         if (side[reader] < 0) {
-            atomic_store(&x->gave_up, 1);
+            atomic_store(&x->gave_up, 1); /* a writer already started stops too */
             ok = 0;
         }
     }

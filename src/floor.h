@@ -17,7 +17,8 @@ extern const char *const ipcb_floor_memcpy_name[IPCB_FLOOR_MEMCPY_SIZES];
 struct ipcb_floor_effort {
     unsigned rtt_batches;       /* timed batches of cache-line round trips */
     unsigned rtt_per_batch;     /* round trips per batch: one clock read pair each */
-    uint64_t rtt_deadline_ns;   /* give up (NAN) when a side is not scheduled */
+    uint64_t rtt_deadline_ns;   /* give up (NAN) when a side of the round trip, or of
+                                   the copy across CPUs, is not scheduled by then */
     unsigned memcpy_repeats;    /* timed samples per size; the median is kept */
     size_t memcpy_sample_bytes; /* bytes one sample copies (one copy at least) */
     unsigned xcpu_samples;      /* timed samples of the copy across CPUs */

@@ -82,7 +82,7 @@ static void free_ring(struct ipcb_shm_ring *r, size_t bytes)
 static void test_layout(void)
 {
     size_t b = ipcb_shm_ring_bytes(1, 4);
-    CHECK(b > 0 && b % 64 == 0, "bytes(1, 4) = %zu", b);
+    CHECK(b > 0 && b % 128 == 0, "bytes(1, 4) = %zu", b);
     /* a 1-byte slot with its length field takes one cache line */
     CHECK(b == sizeof(struct ipcb_shm_ring) + 4 * 64, "bytes(1, 4) = %zu", b);
     b = ipcb_shm_ring_bytes(64, 3);
@@ -95,12 +95,18 @@ static void test_layout(void)
     CHECK(sizeof(struct ipcb_shm_ring) % 128 == 0, "header of %zu bytes", sizeof(struct ipcb_shm_ring));
     /* a slot of more than one line starts a 128-byte pair, so its first two
      * lines are the pair the adjacent-line prefetcher fetches together */
-    b = ipcb_shm_ring_bytes(100, 2) - sizeof(struct ipcb_shm_ring);
-    CHECK(b == 2 * 128, "a 100-byte slot's stride is 128 (%zu bytes for 2)", b);
+    b = ipcb_shm_ring_bytes(130, 2) - sizeof(struct ipcb_shm_ring);
+    CHECK(b == 2 * 256, "a 130-byte slot's stride is 256 (%zu bytes for 2)", b);
     b = ipcb_shm_ring_bytes(4096, 2) - sizeof(struct ipcb_shm_ring);
     CHECK(b % 256 == 0, "a 4 KiB slot's stride is a multiple of 128 (%zu bytes for 2)", b);
+    /* the second ring of a segment starts where the first one's bytes end */
+    b = ipcb_shm_ring_bytes(32, 3);
+    CHECK(b % 128 == 0 && b >= sizeof(struct ipcb_shm_ring) + 3 * 64,
+          "three one-line slots: %zu bytes, a multiple of 128", b);
+#if SIZE_MAX > UINT32_MAX
     b = ipcb_shm_ring_bytes((size_t)UINT32_MAX + 1, 1);
     CHECK(b == 0, "a slot longer than its header can say must be refused (%zu)", b);
+#endif
     CHECK(offsetof(struct ipcb_shm_ring, head) / 64 != offsetof(struct ipcb_shm_ring, tail) / 64,
           "head and tail share a cache line");
 }
@@ -197,6 +203,47 @@ static void test_wrap(void)
     CHECK(bad_len == 0, "%u messages came out with the wrong length", bad_len);
     CHECK(bad_content == 0, "%u messages came out with the wrong content", bad_content);
     CHECK(ipcb_shm_ring_try_get(r, buf, sizeof buf) == -EAGAIN, "empty at the end");
+    free_ring(r, bytes);
+}
+
+/* the counters and slot sequence numbers run past 2^32 in the middle of
+ * the test: a stale slot is never taken, a full ring never overwritten */
+static void test_counter_wrap(void)
+{
+    const unsigned slots = 3;
+    size_t bytes;
+    struct ipcb_shm_ring *r = new_ring(64, slots, &bytes);
+    /* as if 2^32 - 3 * slots messages had gone through; far enough below
+     * 2^32 that no slot's initial 0 is a number the consumer waits for */
+    const uint32_t start = UINT32_MAX - 3 * slots + 1;
+    atomic_store(&r->head, start);
+    atomic_store(&r->tail, start);
+    r->tail_seen = start;
+    unsigned char buf[64];
+    unsigned bad = 0, refused_full = 0;
+    uint64_t sent = 0, got = 0;
+    for (unsigned round = 0; round < 6 * slots; round++) {
+        for (unsigned i = 0; i < slots; i++, sent++) {
+            fill(buf, sizeof buf, sent);
+            if (ipcb_shm_ring_try_put(r, buf, sizeof buf) != (ssize_t)sizeof buf)
+                bad++;
+        }
+        fill(buf, sizeof buf, ~0ull);
+        if (ipcb_shm_ring_try_put(r, buf, sizeof buf) == -EAGAIN)
+            refused_full++;
+        for (unsigned i = 0; i < slots; i++, got++) {
+            memset(buf, 0xee, sizeof buf);
+            if (ipcb_shm_ring_try_get(r, buf, sizeof buf) != (ssize_t)sizeof buf ||
+                first_bad(buf, sizeof buf, got) != sizeof buf)
+                bad++;
+        }
+        if (ipcb_shm_ring_try_get(r, buf, sizeof buf) != -EAGAIN)
+            bad++;
+    }
+    CHECK(atomic_load(&r->head) < start, "head wrapped past 2^32 (%u)", atomic_load(&r->head));
+    CHECK(bad == 0, "%u puts or gets went wrong around the wrap", bad);
+    CHECK(refused_full == 6 * slots, "a full ring took a message (%u of %u refused)",
+          refused_full, 6 * slots);
     free_ring(r, bytes);
 }
 
@@ -393,6 +440,7 @@ int main(void)
         test_empty();
         test_full();
         test_wrap();
+        test_counter_wrap();
         test_lengths();
         test_fini();
         test_no_syscall();

@@ -20,14 +20,15 @@ static size_t slot_stride(size_t msg_max)
 size_t ipcb_shm_ring_bytes(size_t msg_max, unsigned slots)
 {
     size_t stride, all;
-    if (slots == 0 || slots > SEM_VALUE_MAX || msg_max > UINT32_MAX ||
+    if (slots == 0 || slots > SEM_VALUE_MAX || (uint64_t)msg_max > UINT32_MAX ||
         msg_max > SIZE_MAX - SLOT_LEN_BYTES - 127)
         return 0;
     stride = slot_stride(msg_max);
+    /* a multiple of 128, so the next ring in a segment starts a pair of lines */
     if (__builtin_mul_overflow(stride, (size_t)slots, &all) ||
-        __builtin_add_overflow(all, sizeof(struct ipcb_shm_ring), &all))
+        __builtin_add_overflow(all, sizeof(struct ipcb_shm_ring) + 127, &all))
         return 0;
-    return all;
+    return all & ~(size_t)127;
 }
 
 const char *ipcb_shm_notify_name(enum ipcb_shm_notify how)
@@ -45,7 +46,7 @@ int ipcb_shm_ring_init(void *mem, size_t msg_max, unsigned slots, enum ipcb_shm_
 {
     struct ipcb_shm_ring *r = mem;
     *what = "ring layout";
-    if (ipcb_shm_ring_bytes(msg_max, slots) == 0 || ((uintptr_t)mem & 63) != 0 ||
+    if (ipcb_shm_ring_bytes(msg_max, slots) == 0 || ((uintptr_t)mem & 127) != 0 ||
         (unsigned)how >= IPCB_NOTIFY_COUNT)
         return -EINVAL;
     const struct ipcb_shm_notify_ops *n = ipcb_shm_notify_ops[how];

@@ -26,27 +26,27 @@ enum ipcb_shm_notify {
 };
 
 /* The header at the start of a ring; the slots follow it. Each field that
- * one side writes in the hot path has a cache line of its own (or shares it
- * only with what the same side writes). */
+ * one side writes in the hot path has a 128-byte pair of lines of its own
+ * (or shares it only with what the same side writes): the CPU's
+ * adjacent-line prefetcher fetches such pairs together. The header and the
+ * ring are multiples of 128 bytes, so a slot's first two lines are a pair. */
 struct ipcb_shm_ring {
-    /* sem: free slots; eventfd: the descriptor counting them. The header is
-     * a multiple of 128 bytes, so that the first two lines of a slot are
-     * one of the pairs the CPU's adjacent-line prefetcher fetches together */
+    /* sem: free slots; eventfd: the descriptor counting them */
     _Alignas(128) union { sem_t sem; int fd; } room;
     /* sem: filled slots; eventfd: the descriptor counting them */
     _Alignas(64) union { sem_t sem; int fd; } filled;
     /* the producer's line */
-    _Alignas(64) _Atomic uint32_t head;     /* messages put, mod 2^32 */
-    uint32_t head_slot;                     /* where the next one goes: head % slots */
+    _Alignas(128) _Atomic uint32_t head;    /* messages put, mod 2^32 */
+    uint32_t head_slot;                     /* where the next one goes, 0..slots-1 */
     _Atomic uint32_t producer_waiting;      /* futex: the producer sleeps on tail */
     uint32_t tail_seen;                     /* spin: tail as the producer last read it */
     /* the consumer's line */
-    _Alignas(64) _Atomic uint32_t tail;     /* messages taken, mod 2^32 */
+    _Alignas(128) _Atomic uint32_t tail;    /* messages taken, mod 2^32 */
     uint32_t tail_slot;                     /* where the next one comes from */
     _Atomic uint32_t consumer_waiting;      /* futex: the consumer sleeps on head */
     /* constant after init */
     _Alignas(64) size_t msg_max;
-    size_t stride;              /* bytes from one slot to the next, a multiple of 64 */
+    size_t stride;              /* bytes from one slot to the next: 64, or a multiple of 128 */
     uint32_t slots;
     uint32_t notify;            /* enum ipcb_shm_notify */
     int semid;                  /* sysv-sem: the set, semaphore 0 = room, 1 = filled */
@@ -66,7 +66,7 @@ static inline struct ipcb_shm_slot *ipcb_shm_ring_slot(struct ipcb_shm_ring *r, 
     return (struct ipcb_shm_slot *)((unsigned char *)(r + 1) + (size_t)index * r->stride);
 }
 
-/* Bytes one ring takes (header and slots, a multiple of 64), or 0 when the
+/* Bytes one ring takes (header and slots, a multiple of 128), or 0 when the
  * product does not fit in a size_t, slots is 0 or above SEM_VALUE_MAX, or a
  * message could be longer than a slot header can say (4 GiB). */
 size_t ipcb_shm_ring_bytes(size_t msg_max, unsigned slots);
@@ -76,7 +76,7 @@ size_t ipcb_shm_ring_bytes(size_t msg_max, unsigned slots);
 const char *ipcb_shm_notify_name(enum ipcb_shm_notify how);
 unsigned ipcb_shm_notify_max_slots(enum ipcb_shm_notify how);
 
-/* Lay a ring out at mem (64-byte aligned, ipcb_shm_ring_bytes() long, shared
+/* Lay a ring out at mem (128-byte aligned, ipcb_shm_ring_bytes() long, shared
  * with the other process) and make what the strategy waits on. Returns 0 or
  * -errno; on failure nothing is left to release, and what failed is in
  * what (a call name such as "semget"). */
