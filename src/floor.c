@@ -1,6 +1,7 @@
 /* The hardware floor: a cache line's round trip between two CPUs, the copy
- * of 64 KiB blocks across them, memcpy bandwidth, the cost of a clock read. One implementation for every run's
- * meta.json (quick) and for bench/floor (thorough). */
+ * of 64 KiB blocks across them, memcpy bandwidth, the cost of a clock read.
+ * One implementation for every run's meta.json (quick) and for bench/floor
+ * (thorough). */
 #include "floor.h"
 
 #include <errno.h>
@@ -52,6 +53,30 @@ static double median(double *v, size_t n)
 {
     qsort(v, n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+static double gib_per_s(uint64_t bytes, uint64_t ns)
+{
+    return (double)bytes / (double)(ns ? ns : 1) * 1e9 / (1024.0 * 1024.0 * 1024.0);
+}
+
+/* a measuring child: dies with its parent, and takes SIGINT and SIGTERM as
+ * anything does, not as the driver's handlers would */
+static void child_prologue(void)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+}
+
+/* 1 when the child exited with status 0 */
+static int reaped_ok(pid_t pid)
+{
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return 0;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 int ipcb_floor_pick_cpus(const int want[2], int cpu[2])
@@ -125,9 +150,7 @@ static int pin_to(int cpu)
 static void __attribute__((noreturn))
 echo_side(struct line_pair *lp, int cpu, uint64_t total, uint64_t deadline_ns)
 {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
+    child_prologue();
     if (pin_to(cpu) != 0) {
         atomic_store(&lp->gave_up, 1);
         _exit(1);
@@ -187,13 +210,7 @@ double ipcb_floor_cacheline_rtt_ns(int cpu_a, int cpu_b, const struct ipcb_floor
         if (!ok)
             atomic_store(&lp->gave_up, 1); /* the echo side stops too */
         sched_setaffinity(0, sizeof before, &before);
-        int status;
-        while (waitpid(pid, &status, 0) < 0)
-            if (errno != EINTR) {
-                status = -1;
-                break;
-            }
-        if (ok && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        if (reaped_ok(pid) && ok)
             result = median(per_rtt, e->rtt_batches);
     }
     free(per_rtt);
@@ -255,9 +272,7 @@ int ipcb_floor_memcpy_gib_s(double gib_s[IPCB_FLOOR_MEMCPY_SIZES],
                 memcpy(dst, src, bytes);
                 copied(dst);
             }
-            uint64_t ns = ipcb_now_ns() - t0;
-            sample[r] = (double)(copies * bytes) / (double)(ns ? ns : 1) * 1e9 /
-                        (1024.0 * 1024.0 * 1024.0);
+            sample[r] = gib_per_s(copies * bytes, ipcb_now_ns() - t0);
         }
         gib_s[s] = median(sample, repeats);
     }
@@ -295,15 +310,40 @@ static unsigned char *xcpu_block(struct xcpu_ring *x, uint64_t i)
            (size_t)(i % IPCB_FLOOR_XCPU_SLOTS) * IPCB_FLOOR_XCPU_BYTES;
 }
 
+/* cpu_a's side: blocks [0, total) in, each as soon as the ring has room */
+static int xcpu_write(struct xcpu_ring *x, const unsigned char *mine, uint64_t total,
+                      uint64_t deadline_ns)
+{
+    for (uint64_t i = 0; i < total; i++) {
+        if (i >= IPCB_FLOOR_XCPU_SLOTS &&
+            spin_for(&x->tail, i + 1 - IPCB_FLOOR_XCPU_SLOTS, &x->gave_up, deadline_ns) != 0)
+            return -1;
+        memcpy(xcpu_block(x, i), mine, IPCB_FLOOR_XCPU_BYTES);
+        atomic_store_explicit(&x->head, i + 1, memory_order_release);
+    }
+    return 0;
+}
+
+/* cpu_b's side: blocks [first, last) out, each as soon as it is in */
+static int xcpu_read(struct xcpu_ring *x, unsigned char *mine, uint64_t first, uint64_t last,
+                     uint64_t deadline_ns)
+{
+    for (uint64_t i = first; i < last; i++) {
+        if (spin_for(&x->head, i + 1, &x->gave_up, deadline_ns) != 0)
+            return -1;
+        memcpy(mine, xcpu_block(x, i), IPCB_FLOOR_XCPU_BYTES);
+        copied(mine);
+        atomic_store_explicit(&x->tail, i + 1, memory_order_release);
+    }
+    return 0;
+}
+
 static void __attribute__((noreturn))
 xcpu_side(struct xcpu_ring *x, int cpu, int reader, const struct ipcb_floor_effort *e,
           uint64_t deadline_ns)
 {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
+    child_prologue();
     const uint64_t warm = IPCB_FLOOR_XCPU_SLOTS * 4ull, per = e->xcpu_blocks_per_sample;
-    const uint64_t total = warm + (uint64_t)e->xcpu_samples * per;
     unsigned char *mine = touched_buffer(IPCB_FLOOR_XCPU_BYTES, reader ? 0 : 0x5a);
     double *sample = reader ? malloc(e->xcpu_samples * sizeof *sample) : NULL;
     if (!mine || (reader && !sample) || pin_to(cpu) != 0) {
@@ -313,43 +353,18 @@ xcpu_side(struct xcpu_ring *x, int cpu, int reader, const struct ipcb_floor_effo
     atomic_fetch_add(&x->ready, 1);
     if (spin_for(&x->ready, 2, &x->gave_up, deadline_ns) != 0)
         _exit(1);
-    uint64_t t0 = 0;
-    for (uint64_t i = 0; i < total; i++) {
-        if (reader) {
-            if (i >= warm && (i - warm) % per == 0)
-                t0 = ipcb_now_ns();
-            if (spin_for(&x->head, i + 1, &x->gave_up, deadline_ns) != 0)
-                _exit(1);
-            memcpy(mine, xcpu_block(x, i), IPCB_FLOOR_XCPU_BYTES);
-            copied(mine);
-            atomic_store_explicit(&x->tail, i + 1, memory_order_release);
-            if (i >= warm && (i + 1 - warm) % per == 0) {
-                uint64_t ns = ipcb_now_ns() - t0;
-                sample[(i - warm) / per] = (double)(per * IPCB_FLOOR_XCPU_BYTES) /
-                                           (double)(ns ? ns : 1) * 1e9 /
-                                           (1024.0 * 1024.0 * 1024.0);
-            }
-        } else {
-            if (i >= IPCB_FLOOR_XCPU_SLOTS &&
-                spin_for(&x->tail, i + 1 - IPCB_FLOOR_XCPU_SLOTS, &x->gave_up, deadline_ns) != 0)
-                _exit(1);
-            memcpy(xcpu_block(x, i), mine, IPCB_FLOOR_XCPU_BYTES);
-            atomic_store_explicit(&x->head, i + 1, memory_order_release);
-        }
+    if (!reader)
+        _exit(xcpu_write(x, mine, warm + e->xcpu_samples * per, deadline_ns) == 0 ? 0 : 1);
+    if (xcpu_read(x, mine, 0, warm, deadline_ns) != 0)
+        _exit(1);
+    for (unsigned k = 0; k < e->xcpu_samples; k++) {
+        uint64_t t0 = ipcb_now_ns(), first = warm + k * per;
+        if (xcpu_read(x, mine, first, first + per, deadline_ns) != 0)
+            _exit(1);
+        sample[k] = gib_per_s(per * IPCB_FLOOR_XCPU_BYTES, ipcb_now_ns() - t0);
     }
-    if (reader)
-        x->gib_s = median(sample, e->xcpu_samples);
+    x->gib_s = median(sample, e->xcpu_samples);
     _exit(0);
-}
-
-/* 1 when the child exited with status 0 */
-static int reaped_ok(pid_t pid)
-{
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return 0;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 double ipcb_floor_xcpu_copy_gib_s(int cpu_a, int cpu_b, const struct ipcb_floor_effort *e)
@@ -397,19 +412,10 @@ static void memcpy_in_child(double gib_s[IPCB_FLOOR_MEMCPY_SIZES],
         return;
     pid_t pid = fork();
     if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
+        child_prologue();
         _exit(ipcb_floor_memcpy_gib_s(shared, e) == 0 ? 0 : 1);
     }
-    int status = -1;
-    if (pid > 0)
-        while (waitpid(pid, &status, 0) < 0)
-            if (errno != EINTR) {
-                status = -1;
-                break;
-            }
-    if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    if (pid > 0 && reaped_ok(pid))
         memcpy(gib_s, shared, bytes);
     munmap(shared, bytes);
 }

@@ -299,10 +299,25 @@ static int spin_has_room(struct ipcb_shm_ring *r)
     return head - r->tail_seen < r->slots;
 }
 
-static int spin_wait_room(struct ipcb_shm_ring *r, int block)
+/* the consumer's view: the slot it takes next carries the number it waits
+ * for. While it does not, fetch the slot's second line along with the
+ * first, so the two arrive together when the message does */
+static int spin_has_filled(struct ipcb_shm_ring *r)
+{
+    const struct ipcb_shm_slot *s = ipcb_shm_ring_slot(r, r->tail_slot);
+    const uint32_t want = atomic_load_explicit(&r->tail, memory_order_relaxed) + 1;
+    /* acquire: pairs with the producer's release of seq, after its copy-in */
+    if (atomic_load_explicit(&s->seq, memory_order_acquire) == want)
+        return 1;
+    if (r->stride > 64)
+        __builtin_prefetch((const char *)s + 64, 0, 3);
+    return 0;
+}
+
+static int spin_until(struct ipcb_shm_ring *r, int (*ready)(struct ipcb_shm_ring *), int block)
 {
     unsigned spins = 0;
-    while (!spin_has_room(r)) {
+    while (!ready(r)) {
         if (!block)
             return -EAGAIN;
         cpu_pause();
@@ -314,26 +329,8 @@ static int spin_wait_room(struct ipcb_shm_ring *r, int block)
     return 0;
 }
 
-static int spin_wait_filled(struct ipcb_shm_ring *r, int block)
-{
-    const struct ipcb_shm_slot *s = ipcb_shm_ring_slot(r, r->tail_slot);
-    const uint32_t want = atomic_load_explicit(&r->tail, memory_order_relaxed) + 1;
-    const char *second = r->stride > 64 ? (const char *)s + 64 : NULL;
-    unsigned spins = 0;
-    /* acquire: pairs with the producer's release of seq, after its copy-in */
-    while (atomic_load_explicit(&s->seq, memory_order_acquire) != want) {
-        if (!block)
-            return -EAGAIN;
-        if (second)
-            __builtin_prefetch(second, 0, 3);
-        cpu_pause();
-        if (++spins == SPINS_BEFORE_YIELD) {
-            spins = 0;
-            sched_yield();
-        }
-    }
-    return 0;
-}
+static int spin_wait_room(struct ipcb_shm_ring *r, int block) { return spin_until(r, spin_has_room, block); }
+static int spin_wait_filled(struct ipcb_shm_ring *r, int block) { return spin_until(r, spin_has_filled, block); }
 
 /* the release store of seq (and of tail) is the whole post */
 static int spin_post(struct ipcb_shm_ring *r) { (void)r; return 0; }
