@@ -1,6 +1,6 @@
 /* bench/floor: the hardware floor under ipcbench's figures, measured with
  * more repeats than the quick pass every run writes into meta.json (the
- * same code: src/floor.c).
+ * same code: src/measure/floor.c).
  *
  *   floor [--quick] [CPU_A CPU_B]
  *
@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "floor.h"
+#include "measure/clock.h"
+#include "measure/floor.h"
 
 static int usage(void)
 {

@@ -7,13 +7,13 @@
 #include <unistd.h>
 #include <sys/resource.h>
 
-#include "cleanup.h"
-#include "clock.h"
-#include "driver.h"
+#include "run/cleanup.h"
+#include "measure/clock.h"
+#include "run/driver.h"
 #include "ipcbench/plan.h"
 #include "ipcbench/results.h"
-#include "meta.h"
-#include "plot.h"
+#include "measure/machine.h"
+#include "plot/plot.h"
 
 static void usage(FILE *f)
 {

@@ -37,7 +37,7 @@ struct ipcb_result {
     char reason[512];           /* why skipped, failed or interrupted */
 };
 
-/* The hardware floor under the figures (src/floor.c): a cache-line round
+/* The hardware floor under the figures (src/measure/floor.c): a cache-line round
  * trip between two CPUs is the least any ping-pong can take, memcpy
  * bandwidth the most any copying mechanism can move. The round trip is
  * measured by every run; memcpy and the clock read once per boot, cached.

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "side.h"
+#include "run/side.h"
 
 int ipcb_side_fail(struct ipcb_side_args *a, const char *fmt, ...)
 {

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "ipcbench/results.h"
-#include "meta.h"
+#include "measure/machine.h"
 
 static int mkdir_p(const char *path)
 {

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "ipcbench/results.h"
-#include "plot.h"
+#include "plot/plot.h"
 #include "plot_config.h"
 
 extern char **environ;

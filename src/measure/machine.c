@@ -5,10 +5,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "measure/clock.h"
 #include "ipcbench/plan.h"
 #include "ipcbench/results.h"
-#include "meta.h"
+#include "measure/machine.h"
 
 static void cpu_model(char *buf, size_t len)
 {

@@ -1,4 +1,4 @@
-#include "message.h"
+#include "measure/message.h"
 
 #include <stdio.h>
 

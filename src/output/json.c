@@ -2,7 +2,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "floor.h"
+#include "measure/floor.h"
 #include "ipcbench/results.h"
 
 void ipcb_json_string(FILE *f, const char *s)
@@ -35,7 +35,7 @@ static void json_number(FILE *f, double v)
         fputs("null", f);
 }
 
-/* the hardware floor (src/floor.c); null when the run has none */
+/* the hardware floor (src/measure/floor.c); null when the run has none */
 static void floor_object(FILE *f, const struct ipcb_floor *fl, const char *indent)
 {
     if (!fl->measured) {

@@ -2,7 +2,7 @@
  * of 64 KiB blocks across them, memcpy bandwidth, the cost of a clock read.
  * One implementation for every run's meta.json (quick) and for bench/floor
  * (thorough). */
-#include "floor.h"
+#include "measure/floor.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "measure/clock.h"
 #include "ipcbench/plan.h"
 
 const size_t ipcb_floor_memcpy_bytes[IPCB_FLOOR_MEMCPY_SIZES] = {

@@ -19,7 +19,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
-#include "cleanup.h"
+#include "run/cleanup.h"
 #include "ipcbench/transport.h"
 
 /* "ipcbench-<pid>-..." names a process; 0 when the name is not ours */

@@ -4,9 +4,9 @@
 #include <errno.h>
 #include <stdatomic.h>
 
-#include "clock.h"
-#include "message.h"
-#include "side.h"
+#include "measure/clock.h"
+#include "measure/message.h"
+#include "run/side.h"
 
 IPCB_HOT int ipcb_pingpong_producer(struct ipcb_side_args *a)
 {

@@ -1,7 +1,7 @@
 /* The driver: for each measurement, create the channel, fork the two sides,
  * hold them at a start barrier, watch them with a deadline, collect what
  * they measured and destroy the channel. It never sits on the timed path. */
-#include "driver.h"
+#include "run/driver.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,10 +17,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "floor.h"
-#include "message.h"
-#include "side.h"
+#include "measure/clock.h"
+#include "measure/floor.h"
+#include "measure/message.h"
+#include "run/side.h"
 
 static volatile sig_atomic_t interrupted_by;
 
