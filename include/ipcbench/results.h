@@ -16,22 +16,33 @@ struct ipcb_pair_result {
     uint64_t p50_ns, p99_ns;
 };
 
+/* One role of the pattern ("producer", "consumer"): its processes' figures
+ * over the timed span, added up over the groups (--pairs). */
+#define IPCB_MAX_ROLES 8
+struct ipcb_role_result {
+    const char *role;
+    double cpu_user_s, cpu_sys_s;
+    uint64_t ctx_switches;      /* voluntary and involuntary */
+    long max_rss_kib;           /* the largest process of this role */
+    int cpu;                    /* where the first group's one was pinned, -1 when not */
+};
+
 struct ipcb_result {
     const char *transport;
-    const char *pattern;        /* "pingpong" or "stream" */
+    const char *pattern;        /* a pattern's name (patterns/registry.c) */
     uint64_t size_bytes;
     uint64_t messages;          /* timed messages (round trips for pingpong) */
     double seconds;
     double msgs_per_s, mib_per_s;
-    const char *latency_kind;   /* "rtt", "one-way" or "" */
+    const char *latency_kind;   /* the pattern's: "rtt", "one-way"; "" when nothing was timed */
     struct ipcb_hist *hist;     /* NULL when nothing was timed */
     struct ipcb_hist_stats stats;
-    double cpu_user_s, cpu_sys_s;   /* both sides */
-    uint64_t ctx_switches;          /* both sides */
+    double cpu_user_s, cpu_sys_s;   /* every side */
+    uint64_t ctx_switches;          /* every side */
     uint64_t errors;            /* lost or out-of-order messages (lossy only) */
-    int cpu[2];                 /* where each side was pinned, -1 when not */
-    long max_rss_kib[2];        /* peak resident memory of each side (largest pair) */
-    struct ipcb_pair_result *pairs; /* per pair, when more than one ran */
+    struct ipcb_role_result roles[IPCB_MAX_ROLES];
+    size_t n_roles;
+    struct ipcb_pair_result *pairs; /* per group, when more than one ran */
     size_t n_pairs;
     enum ipcb_status status;
     char reason[512];           /* why skipped, failed or interrupted */

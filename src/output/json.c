@@ -147,9 +147,11 @@ static void row(FILE *f, const struct ipcb_result *r)
         json_number(f, r->cpu_sys_s);
         fprintf(f, ", \"ctx_switches\": %llu, \"errors\": %llu",
                 (unsigned long long)r->ctx_switches, (unsigned long long)r->errors);
-        fprintf(f, ",\n     \"producer_cpu\": %d, \"consumer_cpu\": %d", r->cpu[0], r->cpu[1]);
-        fprintf(f, ", \"producer_max_rss_kib\": %ld, \"consumer_max_rss_kib\": %ld",
-                r->max_rss_kib[0], r->max_rss_kib[1]);
+        for (size_t k = 0; k < r->n_roles; k++) {
+            const struct ipcb_role_result *ro = &r->roles[k];
+            fprintf(f, ",\n     \"%s_cpu\": %d, \"%s_max_rss_kib\": %ld", ro->role, ro->cpu,
+                    ro->role, ro->max_rss_kib);
+        }
         if (r->n_pairs) {
             fputs(",\n     \"pairs\": [", f);
             for (size_t k = 0; k < r->n_pairs; k++) {

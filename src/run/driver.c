@@ -429,15 +429,21 @@ static void fill_result(unsigned pattern, const struct run *run, struct ipcb_res
             r->cpu_sys_s += sh->side[s].cpu_sys_s;
             r->ctx_switches += sh->side[s].ctx_switches;
             r->errors += sh->side[s].lost + sh->side[s].reordered;
-            if (sh->side[s].max_rss_kib > r->max_rss_kib[s])
-                r->max_rss_kib[s] = sh->side[s].max_rss_kib;
+            struct ipcb_role_result *ro = &r->roles[s];
+            ro->role = side_name[s];
+            ro->cpu_user_s += sh->side[s].cpu_user_s;
+            ro->cpu_sys_s += sh->side[s].cpu_sys_s;
+            ro->ctx_switches += sh->side[s].ctx_switches;
+            if (sh->side[s].max_rss_kib > ro->max_rss_kib)
+                ro->max_rss_kib = sh->side[s].max_rss_kib;
         }
     }
     r->seconds = last_ns > first_ns ? (double)(last_ns - first_ns) / 1e9 : 0.0;
     r->msgs_per_s = r->seconds > 0 ? (double)span_messages / r->seconds : 0.0;
     r->mib_per_s = r->msgs_per_s * (double)r->size_bytes / mib;
-    r->cpu[0] = run->sh[0].side[0].cpu;
-    r->cpu[1] = run->sh[0].side[1].cpu;
+    r->roles[0].cpu = run->sh[0].side[0].cpu;
+    r->roles[1].cpu = run->sh[0].side[1].cpu;
+    r->n_roles = 2;
     if (merged && merged->total) {
         r->hist = merged;
         ipcb_hist_stats(r->hist, &r->stats);
