@@ -103,6 +103,10 @@ void ipcb_write_table_row(FILE *f, const struct ipcb_result *r);
 /* a transport's name as part of a file name: letters, digits, - _ . kept,
  * anything else (the / of shm/futex) made _ */
 void ipcb_file_safe_name(const char *name, char *buf, size_t len);
+/* "shm_futex-pingpong-64.hgrm": the name of a row's histogram file in hist/,
+ * for the writer and for every reader */
+void ipcb_hgrm_name(const char *transport, const char *pattern, uint64_t size, char *buf,
+                    size_t len);
 /* the results directory of DESIGN.md: summary.csv, meta.json, hist/ */
 int ipcb_write_results_dir(const char *dir, const struct ipcb_results *res,
                            char *err, size_t errlen);

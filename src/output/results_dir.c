@@ -88,6 +88,14 @@ void ipcb_file_safe_name(const char *name, char *buf, size_t len)
     buf[n] = '\0';
 }
 
+void ipcb_hgrm_name(const char *transport, const char *pattern, uint64_t size, char *buf,
+                    size_t len)
+{
+    char safe[128];
+    ipcb_file_safe_name(transport, safe, sizeof safe);
+    snprintf(buf, len, "%s-%s-%llu.hgrm", safe, pattern, (unsigned long long)size);
+}
+
 static int csv_fn(FILE *f, const void *a) { return ipcb_write_csv(f, a); }
 static int meta_fn(FILE *f, const void *a) { return ipcb_write_meta_json(f, a); }
 static int hgrm_fn(FILE *f, const void *a) { return ipcb_write_hgrm(f, a, 1000.0); }
@@ -108,10 +116,8 @@ int ipcb_write_results_dir(const char *dir, const struct ipcb_results *res, char
         const struct ipcb_result *r = &res->rows[i];
         if (!r->hist)
             continue;
-        char name[256], safe[128];
-        ipcb_file_safe_name(r->transport, safe, sizeof safe);
-        snprintf(name, sizeof name, "%s-%s-%llu.hgrm", safe, r->pattern,
-                 (unsigned long long)r->size_bytes);
+        char name[256];
+        ipcb_hgrm_name(r->transport, r->pattern, r->size_bytes, name, sizeof name);
         if (write_file(hist_dir, name, hgrm_fn, r->hist, err, errlen))
             return -1;
     }

@@ -6,6 +6,7 @@
 
 #include "measure/clock.h"
 #include "measure/message.h"
+#include "ipcbench/pattern.h"
 #include "run/side.h"
 
 IPCB_HOT int ipcb_pingpong_producer(struct ipcb_side_args *a)
@@ -120,3 +121,17 @@ IPCB_HOT int ipcb_pingpong_consumer(struct ipcb_side_args *a)
     ipcb_side_usage_end(a);
     return 0;
 }
+
+const struct ipcb_pattern ipcb_pingpong = {
+    .name = "pingpong",
+    .summary = "one side sends SIZE bytes, the other answers: round-trip latency",
+    .latency_kind = "rtt",
+    .figure = IPCB_FIGURE_LATENCY,
+    .n_channels = 1,
+    .n_sides = 2,
+    .sides = {
+        {.role = "producer", .channel = 0, .end = IPCB_PRODUCER, .run = ipcb_pingpong_producer},
+        {.role = "consumer", .channel = 0, .end = IPCB_CONSUMER, .run = ipcb_pingpong_consumer},
+    },
+    .timed_side = 0,
+};

@@ -7,6 +7,7 @@
 
 #include "measure/clock.h"
 #include "measure/message.h"
+#include "ipcbench/pattern.h"
 #include "run/side.h"
 
 IPCB_HOT int ipcb_stream_producer(struct ipcb_side_args *a)
@@ -113,3 +114,17 @@ IPCB_HOT int ipcb_stream_consumer(struct ipcb_side_args *a)
     ipcb_side_usage_end(a);
     return 0;
 }
+
+const struct ipcb_pattern ipcb_stream = {
+    .name = "stream",
+    .summary = "the producer sends as fast as the mechanism takes: throughput at the consumer",
+    .latency_kind = "one-way",
+    .figure = IPCB_FIGURE_THROUGHPUT,
+    .n_channels = 1,
+    .n_sides = 2,
+    .sides = {
+        {.role = "producer", .channel = 0, .end = IPCB_PRODUCER, .run = ipcb_stream_producer},
+        {.role = "consumer", .channel = 0, .end = IPCB_CONSUMER, .run = ipcb_stream_consumer},
+    },
+    .timed_side = 1,
+};

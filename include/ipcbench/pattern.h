@@ -1,0 +1,52 @@
+/* The table every pattern fills, as every mechanism fills a transport table:
+ * which sides it runs, which end of which channel each side holds, what its
+ * row's latency means. The driver, the command line, the writers and the
+ * charts loop over the registry and never name a pattern. */
+#ifndef IPCBENCH_PATTERN_H
+#define IPCBENCH_PATTERN_H
+
+#include <stddef.h>
+
+#include "ipcbench/options.h"
+#include "ipcbench/transport.h"
+
+struct ipcb_side_args;   /* run/side.h: what a side's loop gets */
+
+#define IPCB_MAX_SIDES 8      /* processes in one group */
+#define IPCB_MAX_CHANNELS 4   /* channels in one group */
+
+/* what a pattern's rows answer, so charts know where to draw them */
+enum ipcb_figure {
+    IPCB_FIGURE_LATENCY,      /* a latency per message: latency_by_size, percentiles */
+    IPCB_FIGURE_THROUGHPUT,   /* a rate at saturation: throughput_by_size */
+};
+
+/* One process of a group. Sides that share a role name ("producer") are
+ * added up in the row's per-role figures. */
+struct ipcb_side_decl {
+    const char *role;
+    unsigned channel;          /* which of the group's channels it opens */
+    enum ipcb_side end;        /* and as which end */
+    /* the timed loop: 0, or -1 with the reason in a->res->error */
+    int (*run)(struct ipcb_side_args *a);
+};
+
+struct ipcb_pattern {
+    const char *name;          /* as on the command line: "pingpong" */
+    const char *summary;       /* one line for --help */
+    const char *latency_kind;  /* what its histogram holds: "rtt", "one-way" */
+    enum ipcb_figure figure;
+    unsigned n_channels;       /* channels per group, each made by the transport */
+    unsigned n_sides;
+    struct ipcb_side_decl sides[IPCB_MAX_SIDES];
+    /* the side whose span, count and histogram are the row's figures */
+    unsigned timed_side;
+    /* its own command-line options (NULL-terminated by a NULL name), or NULL */
+    const struct ipcb_option *options;
+};
+
+/* patterns/registry.c */
+const struct ipcb_pattern *ipcb_pattern_find(const char *name);
+const struct ipcb_pattern *const *ipcb_patterns(size_t *count);
+
+#endif
