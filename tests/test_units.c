@@ -26,9 +26,9 @@ static void size_bad(const char *s, const char *why)
 static void list_ok(const char *s, size_t n, const uint64_t *want)
 {
     char err[IPCB_UNITS_ERR] = "";
-    uint64_t got[IPCB_MAX_SIZES];
+    uint64_t got[IPCB_SIZE_LIST_MAX];
     size_t count = 0;
-    int rc = ipcb_parse_size_list(s, got, IPCB_MAX_SIZES, &count, err, sizeof err);
+    int rc = ipcb_parse_size_list(s, got, IPCB_SIZE_LIST_MAX, &count, err, sizeof err);
     int same = rc == 0 && count == n;
     for (size_t i = 0; same && i < n; i++)
         same = got[i] == want[i];
@@ -38,9 +38,9 @@ static void list_ok(const char *s, size_t n, const uint64_t *want)
 static void list_bad(const char *s, const char *why)
 {
     char err[IPCB_UNITS_ERR] = "";
-    uint64_t got[IPCB_MAX_SIZES];
+    uint64_t got[IPCB_SIZE_LIST_MAX];
     size_t count = 0;
-    int rc = ipcb_parse_size_list(s, got, IPCB_MAX_SIZES, &count, err, sizeof err);
+    int rc = ipcb_parse_size_list(s, got, IPCB_SIZE_LIST_MAX, &count, err, sizeof err);
     CHECK(rc < 0 && strstr(err, why), "list '%s' refused with '%s' (err '%s')", s, why, err);
 }
 

@@ -41,8 +41,8 @@ struct ipcb_pattern {
     struct ipcb_side_decl sides[IPCB_MAX_SIDES];
     /* the side whose span, count and histogram are the row's figures */
     unsigned timed_side;
-    /* its own command-line options (NULL-terminated by a NULL name), or NULL */
-    const struct ipcb_option *options;
+    /* its own command-line options, NULL-terminated, or NULL */
+    const struct ipcb_option *const *options;
 };
 
 /* patterns/registry.c */

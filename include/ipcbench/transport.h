@@ -4,7 +4,10 @@
 #define IPCBENCH_TRANSPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
+
+#include "ipcbench/options.h"
 
 enum ipcb_side { IPCB_PRODUCER = 0, IPCB_CONSUMER = 1 };
 
@@ -42,7 +45,7 @@ enum ipcb_side { IPCB_PRODUCER = 0, IPCB_CONSUMER = 1 };
 struct ipcb_chan {
     const struct ipcb_transport *t;
     size_t msg_max;        /* largest message this channel will carry */
-    unsigned ring_slots;   /* queue depth, for mechanisms that have one */
+    unsigned ring_slots;   /* queue depth, for mechanisms that have one; 0: --ring-slots */
     int recv_timeout_ms;   /* IPCB_LOSSY only: a receive gives up after this */
     enum ipcb_side side;   /* set by open() in the child */
     void *priv;            /* the transport's own state, made by create() */
@@ -77,6 +80,9 @@ struct ipcb_transport {
     ssize_t (*recv)(struct ipcb_chan *c, void *buf, size_t len);
     void (*close)(struct ipcb_chan *c, enum ipcb_side side); /* in the child */
     void (*destroy)(struct ipcb_chan *c);  /* parent, on every path; idempotent */
+    /* its own command-line options, NULL-terminated; shared ones (one
+     * --ring-slots for shm and posix-mq) are the same object, listed by each */
+    const struct ipcb_option *const *options;
 };
 
 /* registry.c */
@@ -84,6 +90,10 @@ struct ipcb_transport {
 void ipcb_transport_limit(const struct ipcb_transport *t, struct ipcb_limit *lim);
 const struct ipcb_transport *ipcb_transport_find(const char *name);
 const struct ipcb_transport *const *ipcb_transports(size_t *count);
+/* "4k exceeds sysv-mq's limit of 8192 bytes (kernel.msgmax)"; with_hint adds
+ * how to raise it. Returns 0 when size fits, else -EMSGSIZE. */
+int ipcb_check_limit(const struct ipcb_transport *t, uint64_t size, int with_hint,
+                     char *buf, size_t len);
 
 /* helpers shared by transports (src/transports/common.c) */
 IPCB_HOT ssize_t ipcb_write_full(int fd, const void *buf, size_t len);

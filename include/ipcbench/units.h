@@ -1,4 +1,4 @@
-/* Parsing of sizes, size lists and ranges, durations, counts and name lists.
+/* Parsing of sizes, size lists and ranges, durations and counts.
  * Every parser returns 0 or -EINVAL/-ERANGE and says why in err. */
 #ifndef IPCBENCH_UNITS_H
 #define IPCBENCH_UNITS_H
@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IPCB_MAX_SIZES 64
+#define IPCB_SIZE_LIST_MAX 64   /* sizes in one list */
 #define IPCB_UNITS_ERR 160
 
 /* "64", "4k", "64K", "1M", "1MiB", "2G": powers of 1024 */
@@ -19,6 +19,10 @@ int ipcb_parse_size_list(const char *s, uint64_t *out, size_t cap, size_t *n,
 int ipcb_parse_duration(const char *s, uint64_t *ns, char *err, size_t errlen);
 /* "5000", "10k", "2M" (powers of 1000), at least 1 */
 int ipcb_parse_count(const char *s, uint64_t *out, char *err, size_t errlen);
+/* an option's count between lo and hi ("0" alone allowed when lo is 0);
+ * the refusal names the option: "--pairs 99 is out of range (1 to 64)" */
+int ipcb_parse_count_range(const char *opt, const char *s, uint64_t lo, uint64_t hi,
+                           uint64_t *out, char *err, size_t errlen);
 /* format bytes for people: "64", "4k", "1M" (exact units only) */
 void ipcb_format_size(uint64_t bytes, char *buf, size_t len);
 

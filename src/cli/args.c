@@ -8,16 +8,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "run/driver.h"
+#include "cli/cli.h"
 #include "ipcbench/plan.h"
 
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
-#define IPCB_MAX_SIZE (64ull << 20)
+#define LARGEST_MESSAGE (64ull << 20)   /* the largest --size ipcbench sends */
 
-enum { OPT_WARMUP = 256, OPT_CPU, OPT_CSV, OPT_JSON, OPT_RING, OPT_TIMEOUT, OPT_VERIFY,
-       OPT_PAIRS, OPT_NOTIFY, OPT_CLOCK };
+enum { OPT_WARMUP = 256, OPT_CPU, OPT_CSV, OPT_JSON, OPT_TIMEOUT, OPT_VERIFY,
+       OPT_PAIRS, OPT_CLOCK, OPT_PLUGIN = 1024 };
 
-static const struct option long_opts[] = {
+/* the core's own options; the plugins' are added after them at parse time */
+static const struct option core_opts[] = {
     {"transport", required_argument, NULL, 't'},
     {"size", required_argument, NULL, 's'},
     {"pattern", required_argument, NULL, 'p'},
@@ -28,12 +29,10 @@ static const struct option long_opts[] = {
     {"output", required_argument, NULL, 'o'},
     {"csv", required_argument, NULL, OPT_CSV},
     {"json", required_argument, NULL, OPT_JSON},
-    {"ring-slots", required_argument, NULL, OPT_RING},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"verify", required_argument, NULL, OPT_VERIFY},
     {"pairs", required_argument, NULL, OPT_PAIRS},
     {"clock", required_argument, NULL, OPT_CLOCK},
-    {"notify", required_argument, NULL, OPT_NOTIFY},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -93,104 +92,39 @@ static int parse_transports(const char *s, struct ipcb_plan *p, char *err, size_
     return 0;
 }
 
-/* --notify: how the shm transport's sides wait for each other. "sem" is
- * shm's own way; every other strategy is the registry's variant
- * "shm/<strategy>", so the strategies are whatever variants shm has. */
-#define NOTIFY_BASE "shm"
-#define NOTIFY_DEFAULT "sem"
-
-struct notify_choice {
-    const char *arg;        /* as typed, for messages; NULL: no --notify */
-    const struct ipcb_transport *t[IPCB_MAX_TRANSPORTS];
-    size_t n;
-};
-
-static const struct ipcb_transport *notify_variant(const struct ipcb_transport *t)
-{
-    size_t base = strlen(NOTIFY_BASE);
-    return (t->flags & IPCB_VARIANT) && strncmp(t->name, NOTIFY_BASE "/", base + 1) == 0
-               ? t : NULL;
-}
-
-static int parse_notify(const char *s, struct notify_choice *nc, char *err, size_t errlen)
+/* pattern names from the registry, or all; repeats dropped, order kept */
+static int parse_patterns(const char *s, struct ipcb_plan *p, char *err, size_t errlen)
 {
     size_t n_all;
-    const struct ipcb_transport *const *all = ipcb_transports(&n_all);
-    char known[256] = NOTIFY_DEFAULT, buf[256], name[300];
+    const struct ipcb_pattern *const *all = ipcb_patterns(&n_all);
+    char buf[256], names[256] = "";
     for (size_t i = 0; i < n_all; i++)
-        if (notify_variant(all[i])) {
-            strncat(known, ", ", sizeof known - strlen(known) - 1);
-            strncat(known, all[i]->name + strlen(NOTIFY_BASE "/"),
-                    sizeof known - strlen(known) - 1);
-        }
-    if (strlen(s) >= sizeof buf)
-        FAIL("--notify list too long (use %s or all)", known);
-    if (!*s || s[0] == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,"))
-        FAIL("--notify list '%s' is empty or has an empty item (use %s or all)", s, known);
-    strcpy(buf, s);
-    nc->arg = s;
-    nc->n = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        const struct ipcb_transport *pick[IPCB_MAX_TRANSPORTS];
-        size_t n_pick = 0;
-        if (strcmp(tok, NOTIFY_DEFAULT) == 0 || strcmp(tok, "all") == 0)
-            pick[n_pick++] = ipcb_transport_find(NOTIFY_BASE);
-        if (strcmp(tok, "all") == 0) {
-            for (size_t i = 0; i < n_all && n_pick < IPCB_MAX_TRANSPORTS; i++)
-                if (notify_variant(all[i]))
-                    pick[n_pick++] = all[i];
-        } else if (n_pick == 0) {
-            snprintf(name, sizeof name, NOTIFY_BASE "/%s", tok);
-            const struct ipcb_transport *t = ipcb_transport_find(name);
-            if (!t || !notify_variant(t))
-                FAIL("unknown --notify strategy '%s' (use %s or all)", tok, known);
-            pick[n_pick++] = t;
-        }
-        if (nc->n + n_pick > IPCB_MAX_TRANSPORTS)
-            FAIL("--notify '%s' names too many strategies", s);
-        memcpy(&nc->t[nc->n], pick, n_pick * sizeof pick[0]);
-        nc->n += n_pick;
-    }
-    return 0;
-}
-
-/* put the chosen strategies where shm stands in the transport list */
-static int apply_notify(const struct notify_choice *nc, struct ipcb_plan *p, char *err,
-                        size_t errlen)
-{
-    const struct ipcb_transport *base = ipcb_transport_find(NOTIFY_BASE);
-    size_t at = 0;
-    while (at < p->n_transports && p->transports[at] != base)
-        at++;
-    if (at == p->n_transports)
-        FAIL("--notify %s applies to the " NOTIFY_BASE " transport, which -t does not "
-             "include (add -t " NOTIFY_BASE ")", nc->arg);
-    if (p->n_transports - 1 + nc->n > IPCB_MAX_TRANSPORTS)
-        FAIL("too many transports with --notify %s (at most %d)", nc->arg,
-             IPCB_MAX_TRANSPORTS);
-    memmove(&p->transports[at + nc->n], &p->transports[at + 1],
-            (p->n_transports - at - 1) * sizeof p->transports[0]);
-    memcpy(&p->transports[at], nc->t, nc->n * sizeof nc->t[0]);
-    p->n_transports += nc->n - 1;
-    drop_repeats(p);
-    return 0;
-}
-
-static int parse_patterns(const char *s, unsigned *out, char *err, size_t errlen)
-{
-    char buf[128];
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
+                 all[i]->name);
     if (!*s || strlen(s) >= sizeof buf || s[0] == ',' || s[strlen(s) - 1] == ',' ||
         strstr(s, ",,"))
-        FAIL("pattern list '%s' is empty or has an empty item (use pingpong, stream or all)", s);
+        FAIL("pattern list '%s' is empty or has an empty item (use %s or all)", s, names);
     strcpy(buf, s);
-    *out = 0;
+    p->n_patterns = 0;
     char *save = NULL;
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (strcmp(tok, "pingpong") == 0) *out |= IPCB_PAT_PINGPONG;
-        else if (strcmp(tok, "stream") == 0) *out |= IPCB_PAT_STREAM;
-        else if (strcmp(tok, "all") == 0) *out |= IPCB_PAT_PINGPONG | IPCB_PAT_STREAM;
-        else FAIL("unknown pattern '%s' (use pingpong, stream or all)", tok);
+        const struct ipcb_pattern *pick[IPCB_MAX_PATTERNS];
+        size_t n_pick = 0;
+        if (strcmp(tok, "all") == 0) {
+            for (size_t i = 0; i < n_all && n_pick < IPCB_MAX_PATTERNS; i++)
+                pick[n_pick++] = all[i];
+        } else if ((pick[0] = ipcb_pattern_find(tok)) != NULL) {
+            n_pick = 1;
+        } else {
+            FAIL("unknown pattern '%s' (use %s or all)", tok, names);
+        }
+        for (size_t i = 0; i < n_pick; i++) {
+            size_t j = 0;
+            while (j < p->n_patterns && p->patterns[j] != pick[i])
+                j++;
+            if (j == p->n_patterns && p->n_patterns < IPCB_MAX_PATTERNS)
+                p->patterns[p->n_patterns++] = pick[i];
+        }
     }
     return 0;
 }
@@ -245,29 +179,10 @@ static int parse_cpus(const char *s, int cpu[2], char *err, size_t errlen)
     return rc;
 }
 
-/* -n 0 and friends: numbers that must be at least lo */
-static int parse_count_opt(const char *opt, const char *s, uint64_t lo, uint64_t hi,
-                           uint64_t *out, char *err, size_t errlen)
-{
-    char why[IPCB_UNITS_ERR];
-    uint64_t v;
-    if (s[0] == '0' && s[1] == '\0' && lo == 0) {
-        *out = 0;
-        return 0;
-    }
-    if (ipcb_parse_count(s, &v, why, sizeof why) != 0)
-        FAIL("%s: %s", opt, why);
-    if (v < lo || v > hi)
-        FAIL("%s %s is out of range (%llu to %llu)", opt, s, (unsigned long long)lo,
-             (unsigned long long)hi);
-    *out = v;
-    return 0;
-}
-
 static int validate(struct ipcb_plan *p, int have_count, char *err, size_t errlen)
 {
     for (size_t i = 0; i < p->n_sizes; i++)
-        if (p->sizes[i] > IPCB_MAX_SIZE) {
+        if (p->sizes[i] > LARGEST_MESSAGE) {
             char sz[32];
             ipcb_format_size(p->sizes[i], sz, sizeof sz);
             FAIL("--size %s is larger than the largest message ipcbench sends (64M)", sz);
@@ -297,20 +212,39 @@ int ipcb_parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, size_
     return rc;
 }
 
+/* an option a plugin owns, as given, to apply once the lists are final */
+struct plugin_value {
+    const struct ipcb_option *opt;
+    const char *value;
+};
+
 static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, size_t errlen)
 {
     char why[IPCB_UNITS_ERR];
-    int have_count = 0, have_sizes = 0, have_transports = 0;
-    struct notify_choice notify = {0};
+    int have_count = 0, have_sizes = 0, have_transports = 0, have_patterns = 0;
+    const struct ipcb_option *plugin[IPCB_MAX_PLUGIN_OPTIONS];
+    size_t n_plugin = ipcb_plugin_options(plugin, IPCB_MAX_PLUGIN_OPTIONS);
+    struct plugin_value given[64];
+    size_t n_given = 0;
+    struct option long_opts[sizeof core_opts / sizeof core_opts[0] + IPCB_MAX_PLUGIN_OPTIONS];
+    size_t n_long = sizeof core_opts / sizeof core_opts[0] - 1;
+
+    memcpy(long_opts, core_opts, n_long * sizeof long_opts[0]);
+    for (size_t i = 0; i < n_plugin; i++) {
+        long_opts[n_long++] = (struct option){plugin[i]->name,
+            plugin[i]->metavar ? required_argument : no_argument, NULL, OPT_PLUGIN + (int)i};
+        if (plugin[i]->reset)
+            plugin[i]->reset();
+    }
+    long_opts[n_long] = (struct option){NULL, 0, NULL, 0};
+
     memset(p, 0, sizeof *p);
     p->command = IPCB_CMD_RUN;
-    p->patterns = IPCB_PAT_PINGPONG | IPCB_PAT_STREAM;
     p->count = IPCB_DEFAULT_COUNT;
     p->warmup = IPCB_DEFAULT_WARMUP;
     p->timeout_ns = IPCB_DEFAULT_TIMEOUT_NS;
     p->cpu[0] = p->cpu[1] = -1;
-    p->ring_slots = IPCB_DEFAULT_RING_SLOTS;
-    p->pairs = 1;
+    p->groups = 1;
     p->argc = argc;
     p->argv = argv;
 
@@ -333,21 +267,30 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
     int c;
     while ((c = getopt_long(sub_argc, sub_argv, ":t:s:p:n:d:o:qhV", long_opts, NULL)) != -1) {
         const char *arg = optarg;
+        if (c >= OPT_PLUGIN && c < OPT_PLUGIN + (int)n_plugin) {
+            if (n_given >= sizeof given / sizeof given[0])
+                FAIL("too many transport and pattern options");
+            given[n_given++] = (struct plugin_value){plugin[c - OPT_PLUGIN], arg ? arg : ""};
+            continue;
+        }
         switch (c) {
         case 't':
             if (parse_transports(arg, p, err, errlen)) return -EINVAL;
             have_transports = 1;
             break;
         case 's':
-            if (ipcb_parse_size_list(arg, p->sizes, IPCB_MAX_SIZES, &p->n_sizes, why, sizeof why))
+            if (ipcb_parse_size_list(arg, p->sizes, IPCB_SIZE_LIST_MAX, &p->n_sizes, why,
+                                     sizeof why))
                 FAIL("--size: %s", why);
             have_sizes = 1;
             break;
         case 'p':
-            if (parse_patterns(arg, &p->patterns, err, errlen)) return -EINVAL;
+            if (parse_patterns(arg, p, err, errlen)) return -EINVAL;
+            have_patterns = 1;
             break;
         case 'n':
-            if (parse_count_opt("--count", arg, 1, UINT64_MAX / 4, &p->count, err, errlen))
+            if (ipcb_parse_count_range("--count", arg, 1, UINT64_MAX / 4, &p->count, err,
+                                       errlen))
                 return -EINVAL;
             have_count = 1;
             break;
@@ -356,7 +299,8 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
                 FAIL("--duration: %s", why);
             break;
         case OPT_WARMUP:
-            if (parse_count_opt("--warmup", arg, 0, 1000000000ull, &p->warmup, err, errlen))
+            if (ipcb_parse_count_range("--warmup", arg, 0, 1000000000ull, &p->warmup, err,
+                                       errlen))
                 return -EINVAL;
             break;
         case OPT_CPU:
@@ -375,18 +319,11 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
             if (!*arg) FAIL("--json: empty file name");
             p->json_path = arg;
             break;
-        case OPT_RING: {
-            uint64_t v;
-            if (parse_count_opt("--ring-slots", arg, 2, 65536, &v, err, errlen))
-                return -EINVAL;
-            p->ring_slots = (unsigned)v;
-            break;
-        }
         case OPT_PAIRS: {
             uint64_t v;
-            if (parse_count_opt("--pairs", arg, 1, IPCB_MAX_PAIRS, &v, err, errlen))
+            if (ipcb_parse_count_range("--pairs", arg, 1, IPCB_MAX_GROUPS, &v, err, errlen))
                 return -EINVAL;
-            p->pairs = (size_t)v;
+            p->groups = (size_t)v;
             break;
         }
         case OPT_TIMEOUT:
@@ -404,9 +341,6 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
             if (strcmp(arg, "full") == 0) p->verify_full = 1;
             else if (strcmp(arg, "stamps") == 0) p->verify_full = 0;
             else FAIL("--verify '%s': use full or stamps", arg);
-            break;
-        case OPT_NOTIFY:
-            if (parse_notify(arg, &notify, err, errlen)) return -EINVAL;
             break;
         case 'q': p->quiet = 1; break;
         case 'h': p->command = IPCB_CMD_HELP; return 0;
@@ -432,8 +366,14 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
         return 0;
     if (!have_transports)
         parse_transports("all", p, err, errlen);
-    if (notify.arg && apply_notify(&notify, p, err, errlen))
-        return -EINVAL;
+    if (!have_patterns)
+        parse_patterns("all", p, err, errlen);
+    /* the plugins' options last, in the order given: --notify rewrites the
+     * transport list that -t made */
+    for (size_t i = 0; i < n_given; i++)
+        if (given[i].opt->apply(given[i].value, p, err, errlen) != 0)
+            return -EINVAL;
+    drop_repeats(p);
     if (!have_sizes) {
         static const uint64_t defaults[] = {64, 4096, 65536};
         memcpy(p->sizes, defaults, sizeof defaults);

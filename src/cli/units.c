@@ -208,3 +208,25 @@ void ipcb_format_size(uint64_t bytes, char *buf, size_t len)
     else
         snprintf(buf, len, "%llu%c", (unsigned long long)v, units[u - 1]);
 }
+
+int ipcb_parse_count_range(const char *opt, const char *s, uint64_t lo, uint64_t hi,
+                           uint64_t *out, char *err, size_t errlen)
+{
+    char why[IPCB_UNITS_ERR];
+    uint64_t v;
+    if (s[0] == '0' && s[1] == '\0' && lo == 0) {
+        *out = 0;
+        return 0;
+    }
+    if (ipcb_parse_count(s, &v, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s: %s", opt, why);
+        return -EINVAL;
+    }
+    if (v < lo || v > hi) {
+        snprintf(err, errlen, "%s %s is out of range (%llu to %llu)", opt, s,
+                 (unsigned long long)lo, (unsigned long long)hi);
+        return -EINVAL;
+    }
+    *out = v;
+    return 0;
+}

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "measure/clock.h"
-#include "ipcbench/plan.h"
+#include "transports/shm_options.h"
 
 const size_t ipcb_floor_memcpy_bytes[IPCB_FLOOR_MEMCPY_SIZES] = {
     4096, 64 * 1024, 1024 * 1024, 64 * 1024 * 1024,
@@ -301,7 +301,7 @@ struct xcpu_ring {
 };
 #define XCPU_BLOCKS_AT 4096 /* the blocks start on a page of their own */
 _Static_assert(sizeof(struct xcpu_ring) <= XCPU_BLOCKS_AT, "the counters fit before the blocks");
-_Static_assert(IPCB_FLOOR_XCPU_SLOTS == IPCB_DEFAULT_RING_SLOTS,
+_Static_assert(IPCB_FLOOR_XCPU_SLOTS == IPCB_SHM_DEFAULT_RING_SLOTS,
                "the copy across CPUs has the shm transport's default ring");
 
 static unsigned char *xcpu_block(struct xcpu_ring *x, uint64_t i)

@@ -64,7 +64,7 @@ void ipcb_collect_meta(const struct ipcb_plan *p, struct ipcb_meta *m)
     else
         snprintf(m->pinning, sizeof m->pinning, "none (scheduler places both sides)");
     m->warmup = p->warmup;
-    m->pairs = p->pairs;
+    m->pairs = p->groups;
     m->count = p->count;
     m->duration_ns = p->duration_ns;
 }

@@ -124,7 +124,7 @@ IPCB_HOT int ipcb_pingpong_consumer(struct ipcb_side_args *a)
 
 const struct ipcb_pattern ipcb_pingpong = {
     .name = "pingpong",
-    .summary = "one side sends SIZE bytes, the other answers: round-trip latency",
+    .summary = "one side sends SIZE bytes, the other answers:\nround-trip latency",
     .latency_kind = "rtt",
     .figure = IPCB_FIGURE_LATENCY,
     .n_channels = 1,

@@ -117,7 +117,7 @@ IPCB_HOT int ipcb_stream_consumer(struct ipcb_side_args *a)
 
 const struct ipcb_pattern ipcb_stream = {
     .name = "stream",
-    .summary = "the producer sends as fast as the mechanism takes: throughput at the consumer",
+    .summary = "the producer sends as fast as the mechanism\ntakes: throughput at the consumer",
     .latency_kind = "one-way",
     .figure = IPCB_FIGURE_THROUGHPUT,
     .n_channels = 1,

@@ -12,9 +12,4 @@ typedef void (*ipcb_row_fn)(const struct ipcb_result *r, void *arg);
 int ipcb_run_plan(const struct ipcb_plan *p, struct ipcb_results *res,
                   ipcb_row_fn on_row, void *arg);
 
-/* "4k exceeds sysv-mq's limit of 8192 bytes (kernel.msgmax)"; with_hint adds
- * how to raise it. Returns 0 when size fits. */
-int ipcb_check_limit(const struct ipcb_transport *t, uint64_t size, int with_hint,
-                     char *buf, size_t len);
-
 #endif

@@ -1,4 +1,6 @@
-/* What the two forked sides share with the driver, and the pattern loops. */
+/* What the forked sides of one group share with the driver, what each
+ * side's loop is handed, and the helpers the pattern loops share
+ * (implemented in run/side.c). */
 #ifndef IPCB_SIDE_H
 #define IPCB_SIDE_H
 
@@ -25,19 +27,23 @@ struct ipcb_side_result {
     _Alignas(64) struct ipcb_hist hist;
 };
 
-/* one anonymous shared mapping per measurement, made before fork */
+/* One group's part of the anonymous shared mapping the driver makes before
+ * fork: the group's counters, then one result per side of the pattern. */
 struct ipcb_shared {
     /* all messages, warm-up included; in duration mode the producer sets it
      * before it sends the last one, so the consumer knows where to stop */
     _Alignas(64) _Atomic uint64_t total;
     _Atomic int producer_done;
-    struct ipcb_side_result side[2];
+    unsigned n_sides;
+    struct ipcb_side_result side[];  /* n_sides of them */
 };
 
 struct ipcb_side_args {
-    struct ipcb_chan *chan;
+    struct ipcb_chan *chan;         /* the channel its declaration names, opened */
+    struct ipcb_chan *group_chans;  /* all of the group's channels (opened: chan only) */
+    unsigned side_index;            /* in the pattern's sides[] */
     struct ipcb_shared *sh;
-    struct ipcb_side_result *res;   /* &sh->side[this side] */
+    struct ipcb_side_result *res;   /* &sh->side[side_index] */
     uint64_t size;
     uint64_t warmup;
     uint64_t duration_ns;           /* 0: run sh->total messages */
@@ -55,7 +61,7 @@ IPCB_HOT int ipcb_pingpong_consumer(struct ipcb_side_args *a);
 IPCB_HOT int ipcb_stream_producer(struct ipcb_side_args *a);
 IPCB_HOT int ipcb_stream_consumer(struct ipcb_side_args *a);
 
-/* pattern_common.c */
+/* run/side.c */
 void ipcb_side_inject(struct ipcb_side_args *a);
 static inline void ipcb_side_maybe_inject(struct ipcb_side_args *a, uint64_t seq)
 {

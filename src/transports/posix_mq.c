@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 
 #include "ipcbench/transport.h"
+#include "transports/shm_options.h"
 
 #define NAME_LEN 64
 #define TO_CONSUMER 0
@@ -95,6 +96,8 @@ static int posix_create(struct ipcb_chan *c)
     size_t msg_max = ipcb_read_sysctl("/proc/sys/fs/mqueue/msg_max");
     if (msg_max == 0)
         msg_max = DEFAULT_MSG_MAX;
+    if (c->ring_slots == 0)
+        c->ring_slots = ipcb_ring_slots();
     size_t depth = c->ring_slots < msg_max ? c->ring_slots : msg_max;
     struct mq_attr attr = {
         .mq_maxmsg = (long)(depth ? depth : 1),
@@ -182,6 +185,8 @@ static void posix_destroy(struct ipcb_chan *c)
     c->priv = NULL;
 }
 
+static const struct ipcb_option *const posix_options[] = {&ipcb_opt_ring_slots, NULL};
+
 const struct ipcb_transport ipcb_posix_mq = {
     .name = "posix-mq",
     .summary = "POSIX message queues (mq_open), one per direction",
@@ -189,5 +194,5 @@ const struct ipcb_transport ipcb_posix_mq = {
     .limit = posix_limit,
     .create = posix_create, .open = posix_open, .opened = posix_opened,
     .send = posix_send, .recv = posix_recv, .close = posix_close,
-    .destroy = posix_destroy,
+    .destroy = posix_destroy, .options = posix_options,
 };

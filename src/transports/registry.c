@@ -1,7 +1,11 @@
-/* The only place that lists every transport. */
+/* The only place that lists every transport, and the questions asked of
+ * that list: find one by name, what limits its messages. */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ipcbench/transport.h"
+#include "ipcbench/units.h"
 
 extern const struct ipcb_transport ipcb_pipe;
 extern const struct ipcb_transport ipcb_fifo;
@@ -41,6 +45,31 @@ void ipcb_transport_limit(const struct ipcb_transport *t, struct ipcb_limit *lim
     *lim = (struct ipcb_limit){0};
     if (t->limit)
         t->limit(lim);
+}
+
+int ipcb_check_limit(const struct ipcb_transport *t, uint64_t size, int with_hint,
+                     char *buf, size_t len)
+{
+    struct ipcb_limit lim;
+    ipcb_transport_limit(t, &lim);
+    if (lim.max_message == 0 || size <= lim.max_message)
+        return 0;
+    char sz[32];
+    ipcb_format_size(size, sz, sizeof sz);
+    int n = snprintf(buf, len, "%s exceeds %s's limit of %zu bytes", sz, t->name,
+                     lim.max_message);
+    if (n < 0 || (size_t)n >= len)
+        return -EMSGSIZE;
+    if (lim.ceiling && size > lim.ceiling)
+        snprintf(buf + n, len - (size_t)n, " (a kernel ceiling no setting raises)");
+    else if (lim.setting && with_hint)
+        snprintf(buf + n, len - (size_t)n, " (%s); raise it with sysctl %s=%llu",
+                 lim.setting, lim.setting, (unsigned long long)size);
+    else if (lim.setting)
+        snprintf(buf + n, len - (size_t)n, " (%s)", lim.setting);
+    else if (lim.fixed)
+        snprintf(buf + n, len - (size_t)n, " (%s, which no setting raises)", lim.fixed);
+    return -EMSGSIZE;
 }
 
 const struct ipcb_transport *const *ipcb_transports(size_t *count)

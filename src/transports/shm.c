@@ -14,8 +14,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "ipcbench/plan.h"
 #include "ipcbench/transport.h"
+#include "transports/shm_options.h"
 #include "transports/shm_ring.h"
 
 struct shm_chan {
@@ -49,7 +49,7 @@ static int no_space(struct ipcb_chan *c, int fd, int err, const char *what)
 static int shm_create(struct ipcb_chan *c, enum ipcb_shm_notify notify)
 {
     if (c->ring_slots == 0)
-        c->ring_slots = IPCB_DEFAULT_RING_SLOTS;
+        c->ring_slots = ipcb_ring_slots();
     if (c->ring_slots > ipcb_shm_notify_max_slots(notify)) {
         ipcb_chan_error(c, "--ring-slots %u is more than %s's wait can count (at most %u); "
                         "lower --ring-slots", c->ring_slots, c->t->name,
@@ -190,8 +190,12 @@ static int create_eventfd(struct ipcb_chan *c) { return shm_create(c, IPCB_NOTIF
 static int create_spin(struct ipcb_chan *c) { return shm_create(c, IPCB_NOTIFY_SPIN); }
 
 /* no .limit: only memory bounds it, and create() says so when /dev/shm is too small */
+static const struct ipcb_option *const shm_options[] = {
+    &ipcb_opt_ring_slots, &ipcb_opt_notify, NULL,
+};
+
 #define SHM_OPS .open = shm_open_side, .opened = shm_opened, .send = shm_send, \
-    .recv = shm_recv, .close = shm_close, .destroy = shm_destroy
+    .recv = shm_recv, .close = shm_close, .destroy = shm_destroy, .options = shm_options
 
 const struct ipcb_transport ipcb_shm = {
     .name = "shm",

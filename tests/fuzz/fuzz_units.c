@@ -14,12 +14,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(text, data, size);
     text[size] = '\0';
 
-    uint64_t v, list[IPCB_MAX_SIZES];
+    uint64_t v, list[IPCB_SIZE_LIST_MAX];
     size_t n;
     if (ipcb_parse_size(text, &v, err, sizeof err) == 0 && v == 0)
         abort();
-    if (ipcb_parse_size_list(text, list, IPCB_MAX_SIZES, &n, err, sizeof err) == 0) {
-        if (n == 0 || n > IPCB_MAX_SIZES)
+    if (ipcb_parse_size_list(text, list, IPCB_SIZE_LIST_MAX, &n, err, sizeof err) == 0) {
+        if (n == 0 || n > IPCB_SIZE_LIST_MAX)
             abort();
         for (size_t i = 1; i < n; i++)
             if (list[i] <= list[i - 1]) /* sorted, no repeats */

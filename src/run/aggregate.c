@@ -1,0 +1,88 @@
+/* A measurement's row from its sides' results: each group's own figures,
+ * and the aggregate, where messages add up, histograms merge and the rate
+ * is taken over the span all groups cover together. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "run/measurement.h"
+
+/* the row's entry for a role, made on first sight: sides that share a role
+ * name ("producer" in several groups) add up */
+static struct ipcb_role_result *role_of(struct ipcb_result *r, const char *role)
+{
+    for (size_t i = 0; i < r->n_roles; i++)
+        if (strcmp(r->roles[i].role, role) == 0)
+            return &r->roles[i];
+    if (r->n_roles == IPCB_MAX_ROLES)
+        return NULL;
+    struct ipcb_role_result *ro = &r->roles[r->n_roles++];
+    *ro = (struct ipcb_role_result){.role = role, .cpu = -1};
+    return ro;
+}
+
+static void add_side(struct ipcb_result *r, const char *role, const struct ipcb_side_result *s,
+                     int first_group)
+{
+    r->cpu_user_s += s->cpu_user_s;
+    r->cpu_sys_s += s->cpu_sys_s;
+    r->ctx_switches += s->ctx_switches;
+    r->errors += s->lost + s->reordered;
+    struct ipcb_role_result *ro = role_of(r, role);
+    if (!ro)
+        return;
+    ro->cpu_user_s += s->cpu_user_s;
+    ro->cpu_sys_s += s->cpu_sys_s;
+    ro->ctx_switches += s->ctx_switches;
+    if (s->max_rss_kib > ro->max_rss_kib)
+        ro->max_rss_kib = s->max_rss_kib;
+    if (first_group && ro->cpu < 0)
+        ro->cpu = s->cpu;
+}
+
+void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r)
+{
+    const struct ipcb_pattern *pat = m->pat;
+    const double mib = 1024.0 * 1024.0;
+    uint64_t first_ns = UINT64_MAX, last_ns = 0, span_messages = 0;
+    struct ipcb_hist *merged = malloc(sizeof *merged);
+    if (merged)
+        ipcb_hist_init(merged);
+    if (m->groups > 1) {
+        r->pairs = calloc(m->groups, sizeof *r->pairs);
+        r->n_pairs = r->pairs ? m->groups : 0;
+    }
+    for (size_t g = 0; g < m->groups; g++) {
+        const struct ipcb_shared *sh = ipcb_group_shared(m, g);
+        const struct ipcb_side_result *timed = &sh->side[pat->timed_side];
+        double seconds = (double)(timed->last_ns - timed->first_ns) / 1e9;
+        double rate = seconds > 0 ? (double)timed->span_messages / seconds : 0.0;
+        r->messages += timed->messages;
+        span_messages += timed->span_messages;
+        if (timed->first_ns < first_ns) first_ns = timed->first_ns;
+        if (timed->last_ns > last_ns) last_ns = timed->last_ns;
+        if (merged)
+            ipcb_hist_merge(merged, &timed->hist);
+        if (g < r->n_pairs) {
+            struct ipcb_hist_stats st;
+            ipcb_hist_stats(&timed->hist, &st);
+            r->pairs[g] = (struct ipcb_pair_result){
+                .messages = timed->messages, .seconds = seconds, .msgs_per_s = rate,
+                .mib_per_s = rate * (double)r->size_bytes / mib,
+                .p50_ns = st.p50, .p99_ns = st.p99};
+        }
+        for (unsigned s = 0; s < pat->n_sides; s++)
+            add_side(r, pat->sides[s].role, &sh->side[s], g == 0);
+    }
+    r->seconds = last_ns > first_ns ? (double)(last_ns - first_ns) / 1e9 : 0.0;
+    r->msgs_per_s = r->seconds > 0 ? (double)span_messages / r->seconds : 0.0;
+    r->mib_per_s = r->msgs_per_s * (double)r->size_bytes / mib;
+    if (merged && merged->total) {
+        r->hist = merged;
+        ipcb_hist_stats(r->hist, &r->stats);
+        r->latency_kind = pat->latency_kind;
+    } else {
+        free(merged);
+        r->latency_kind = "";
+    }
+    r->status = IPCB_OK;
+}

@@ -1,0 +1,53 @@
+/* One measurement in the parent: the groups of sides a pattern runs, their
+ * channels and processes, and the shared area the sides write their results
+ * into. Shared by the driver and the aggregation of results. */
+#ifndef IPCB_MEASUREMENT_H
+#define IPCB_MEASUREMENT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "ipcbench/pattern.h"
+#include "ipcbench/plan.h"
+#include "ipcbench/results.h"
+#include "run/side.h"
+
+struct ipcb_child {
+    pid_t pid;
+    int pidfd;
+    int done;           /* reaped */
+    int status;         /* from waitpid */
+    int killed_by_us;
+};
+
+struct ipcb_measurement {
+    const struct ipcb_pattern *pat;
+    size_t groups;                  /* --pairs */
+    size_t n_chans;                 /* groups x pat->n_channels */
+    size_t n_procs;                 /* groups x pat->n_sides */
+    size_t created;                 /* channels made so far */
+    struct ipcb_chan chan[IPCB_MAX_GROUPS * IPCB_MAX_CHANNELS];
+    /* process i is side i % n_sides of group i / n_sides */
+    struct ipcb_child proc[IPCB_MAX_GROUPS * IPCB_MAX_SIDES];
+    unsigned char *shared;          /* groups x group_bytes, one anonymous mapping */
+    size_t group_bytes;
+    int ready;                      /* sides past open() */
+};
+
+static inline struct ipcb_shared *ipcb_group_shared(const struct ipcb_measurement *m, size_t g)
+{
+    return (struct ipcb_shared *)(void *)(m->shared + g * m->group_bytes);
+}
+
+/* the result area of process i */
+static inline struct ipcb_side_result *ipcb_proc_result(const struct ipcb_measurement *m,
+                                                        size_t i)
+{
+    return &ipcb_group_shared(m, i / m->pat->n_sides)->side[i % m->pat->n_sides];
+}
+
+/* run/aggregate.c: each group's figures and the row's, from the sides'
+ * results: the timed side's span, count and histogram, every side's CPU */
+void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r);
+
+#endif
