@@ -1,0 +1,106 @@
+/* The tables the driver and the command line trust: every pattern's sides
+ * and channels make sense, every plugin option can be parsed, and the
+ * parser puts plugin options, patterns and --notify where they belong. */
+#include <string.h>
+
+#include "check.h"
+#include "cli/cli.h"
+#include "ipcbench/pattern.h"
+#include "ipcbench/plan.h"
+
+static void check_patterns(void)
+{
+    size_t n;
+    const struct ipcb_pattern *const *all = ipcb_patterns(&n);
+    CHECK(n >= 2, "at least pingpong and stream are registered (%zu)", n);
+    for (size_t i = 0; i < n; i++) {
+        const struct ipcb_pattern *p = all[i];
+        CHECK(p->name && *p->name && p->summary && p->latency_kind, "pattern %zu is named", i);
+        CHECK(ipcb_pattern_find(p->name) == p, "%s is found by its name", p->name);
+        CHECK(p->n_sides >= 1 && p->n_sides <= IPCB_MAX_SIDES, "%s: %u sides", p->name,
+              p->n_sides);
+        CHECK(p->n_channels >= 1 && p->n_channels <= IPCB_MAX_CHANNELS, "%s: %u channels",
+              p->name, p->n_channels);
+        CHECK(p->timed_side < p->n_sides, "%s: the timed side is one of its sides", p->name);
+        for (unsigned s = 0; s < p->n_sides && s < IPCB_MAX_SIDES; s++) {
+            const struct ipcb_side_decl *d = &p->sides[s];
+            CHECK(d->role && *d->role && d->run, "%s side %u has a role and a loop", p->name, s);
+            CHECK(d->channel < p->n_channels, "%s side %u opens one of its channels", p->name, s);
+        }
+        /* every channel has both ends held by some side */
+        for (unsigned c = 0; c < p->n_channels; c++) {
+            int ends = 0;
+            for (unsigned s = 0; s < p->n_sides; s++)
+                if (p->sides[s].channel == c)
+                    ends |= 1 << p->sides[s].end;
+            CHECK(ends == 3, "%s channel %u has a producer and a consumer end", p->name, c);
+        }
+    }
+    CHECK(ipcb_pattern_find("nope") == NULL, "an unknown pattern is not found");
+}
+
+static void check_options(void)
+{
+    const struct ipcb_option *opts[IPCB_MAX_PLUGIN_OPTIONS];
+    size_t n = ipcb_plugin_options(opts, IPCB_MAX_PLUGIN_OPTIONS);
+    CHECK(n >= 2, "shm's --ring-slots and --notify are gathered (%zu)", n);
+    static const char *const core[] = {"transport", "size", "pattern", "count", "duration",
+        "warmup", "cpu", "output", "csv", "json", "timeout", "verify", "pairs", "clock",
+        "quiet", "help", "version"};
+    for (size_t i = 0; i < n; i++) {
+        CHECK(opts[i]->name && opts[i]->help && opts[i]->apply, "option %zu is complete", i);
+        for (size_t j = 0; j < i; j++)
+            CHECK(strcmp(opts[i]->name, opts[j]->name) != 0, "--%s is declared once",
+                  opts[i]->name);
+        for (size_t j = 0; j < sizeof core / sizeof core[0]; j++)
+            CHECK(strcmp(opts[i]->name, core[j]) != 0, "--%s does not shadow a core option",
+                  opts[i]->name);
+    }
+}
+
+static int parse(struct ipcb_plan *p, char *err, size_t errlen, char **argv)
+{
+    int argc = 0;
+    while (argv[argc])
+        argc++;
+    return ipcb_parse_args(argc, argv, p, err, errlen);
+}
+
+static void check_parsing(void)
+{
+    struct ipcb_plan p;
+    char err[512];
+    char *a1[] = {"ipcbench", "-p", "stream,pingpong,stream", "-t", "pipe", NULL};
+    CHECK(parse(&p, err, sizeof err, a1) == 0 && p.n_patterns == 2 &&
+          p.patterns[0] == ipcb_pattern_find("stream") &&
+          p.patterns[1] == ipcb_pattern_find("pingpong"),
+          "-p keeps the order given and drops repeats");
+    char *a2[] = {"ipcbench", "-t", "pipe", NULL};
+    size_t n_all;
+    ipcb_patterns(&n_all);
+    CHECK(parse(&p, err, sizeof err, a2) == 0 && p.n_patterns == n_all,
+          "every pattern runs by default");
+    char *a3[] = {"ipcbench", "--notify", "spin", "-t", "pipe,shm,tcp", NULL};
+    CHECK(parse(&p, err, sizeof err, a3) == 0 && p.n_transports == 3 &&
+          strcmp(p.transports[1]->name, "shm/spin") == 0,
+          "--notify, given before -t, still replaces shm where it stands (%s)", err);
+    char *a4[] = {"ipcbench", "-t", "pipe", "--notify", "spin", NULL};
+    CHECK(parse(&p, err, sizeof err, a4) != 0 && strstr(err, "add -t shm"),
+          "--notify without shm is refused (%s)", err);
+    char *a5[] = {"ipcbench", "-t", "shm", "--ring-slots", "1", NULL};
+    CHECK(parse(&p, err, sizeof err, a5) != 0 &&
+          strcmp(err, "--ring-slots 1 is out of range (2 to 65536)") == 0,
+          "a plugin option's refusal names it (%s)", err);
+    char *a6[] = {"ipcbench", "-p", "pingpong,nope", NULL};
+    CHECK(parse(&p, err, sizeof err, a6) != 0 &&
+          strcmp(err, "unknown pattern 'nope' (use pingpong, stream or all)") == 0,
+          "an unknown pattern is refused with the registry's names (%s)", err);
+}
+
+int main(void)
+{
+    check_patterns();
+    check_options();
+    check_parsing();
+    return checks_done();
+}
