@@ -122,7 +122,7 @@ IPCB_HOT int ipcb_pingpong_consumer(struct ipcb_side_args *a)
     return 0;
 }
 
-const struct ipcb_pattern ipcb_pingpong = {
+const struct ipcb_pattern ipcb_pattern_pingpong = {
     .name = "pingpong",
     .summary = "one side sends SIZE bytes, the other answers:\nround-trip latency",
     .latency_kind = "rtt",

@@ -1,14 +1,19 @@
-/* The only place that lists every pattern: adding one is a file in this
- * folder and a line here. The order is the order of the rows. */
+/* Every pattern, in the order of src/patterns/meson.build's list, which
+ * generates pattern_list.h: adding a pattern is its file and its name
+ * there. */
 #include <string.h>
 
 #include "ipcbench/pattern.h"
+#include "patterns/pattern_list.h"
 
-extern const struct ipcb_pattern ipcb_pingpong, ipcb_stream;
+#define X(name) extern const struct ipcb_pattern ipcb_pattern_##name;
+IPCB_PATTERN_LIST
+#undef X
 
 static const struct ipcb_pattern *const all[] = {
-    &ipcb_pingpong,
-    &ipcb_stream,
+#define X(name) &ipcb_pattern_##name,
+    IPCB_PATTERN_LIST
+#undef X
 };
 
 const struct ipcb_pattern *const *ipcb_patterns(size_t *count)

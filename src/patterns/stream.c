@@ -115,7 +115,7 @@ IPCB_HOT int ipcb_stream_consumer(struct ipcb_side_args *a)
     return 0;
 }
 
-const struct ipcb_pattern ipcb_stream = {
+const struct ipcb_pattern ipcb_pattern_stream = {
     .name = "stream",
     .summary = "the producer sends as fast as the mechanism\ntakes: throughput at the consumer",
     .latency_kind = "one-way",
