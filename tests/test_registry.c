@@ -17,24 +17,29 @@ static void check_patterns(void)
         const struct ipcb_pattern *p = all[i];
         CHECK(p->name && *p->name && p->summary && p->latency_kind, "pattern %zu is named", i);
         CHECK(ipcb_pattern_find(p->name) == p, "%s is found by its name", p->name);
-        CHECK(p->n_sides >= 1 && p->n_sides <= IPCB_MAX_SIDES, "%s: %u sides", p->name,
-              p->n_sides);
-        CHECK(p->n_channels >= 1 && p->n_channels <= IPCB_MAX_CHANNELS, "%s: %u channels",
-              p->name, p->n_channels);
-        CHECK(p->timed_side < p->n_sides, "%s: the timed side is one of its sides", p->name);
-        for (unsigned s = 0; s < p->n_sides && s < IPCB_MAX_SIDES; s++) {
-            const struct ipcb_side_decl *d = &p->sides[s];
+        struct ipcb_layout lay;
+        ipcb_pattern_layout(p, &lay);
+        CHECK(lay.n_sides >= 1 && lay.n_sides <= IPCB_MAX_SIDES, "%s: %u sides", p->name,
+              lay.n_sides);
+        CHECK(lay.n_channels >= 1 && lay.n_channels <= IPCB_MAX_CHANNELS, "%s: %u channels",
+              p->name, lay.n_channels);
+        CHECK(lay.timed_side < lay.n_sides, "%s: the timed side is one of its sides", p->name);
+        /* every channel has both of its ends held by some side */
+        unsigned ends[IPCB_MAX_CHANNELS] = {0};
+        for (unsigned s = 0; s < lay.n_sides && s < IPCB_MAX_SIDES; s++) {
+            const struct ipcb_side_decl *d = &lay.sides[s];
             CHECK(d->role && *d->role && d->run, "%s side %u has a role and a loop", p->name, s);
-            CHECK(d->channel < p->n_channels, "%s side %u opens one of its channels", p->name, s);
+            CHECK(d->n_ends >= 1 && d->n_ends <= IPCB_MAX_ENDS, "%s side %u holds 1 or 2 ends",
+                  p->name, s);
+            for (unsigned e = 0; e < d->n_ends && e < IPCB_MAX_ENDS; e++) {
+                CHECK(d->ends[e].channel < lay.n_channels, "%s side %u opens one of its channels",
+                      p->name, s);
+                if (d->ends[e].channel < IPCB_MAX_CHANNELS)
+                    ends[d->ends[e].channel] |= 1u << d->ends[e].end;
+            }
         }
-        /* every channel has both ends held by some side */
-        for (unsigned c = 0; c < p->n_channels; c++) {
-            int ends = 0;
-            for (unsigned s = 0; s < p->n_sides; s++)
-                if (p->sides[s].channel == c)
-                    ends |= 1 << p->sides[s].end;
-            CHECK(ends == 3, "%s channel %u has a producer and a consumer end", p->name, c);
-        }
+        for (unsigned c = 0; c < lay.n_channels && c < IPCB_MAX_CHANNELS; c++)
+            CHECK(ends[c] == 3, "%s channel %u has a producer and a consumer end", p->name, c);
     }
     CHECK(ipcb_pattern_find("nope") == NULL, "an unknown pattern is not found");
 }

@@ -12,8 +12,9 @@
 
 struct ipcb_side_args;   /* run/side.h: what a side's loop gets */
 
-#define IPCB_MAX_SIDES 8      /* processes in one group */
-#define IPCB_MAX_CHANNELS 4   /* channels in one group */
+#define IPCB_MAX_SIDES 16     /* processes in one group */
+#define IPCB_MAX_CHANNELS 16  /* channels in one group */
+#define IPCB_MAX_ENDS 2       /* channel ends one side holds (a pipeline stage: in and out) */
 
 /* what a pattern's rows answer, so charts know where to draw them */
 enum ipcb_figure {
@@ -21,14 +22,31 @@ enum ipcb_figure {
     IPCB_FIGURE_THROUGHPUT,   /* a rate at saturation: throughput_by_size */
 };
 
+/* One end of one of the group's channels. */
+struct ipcb_chan_end {
+    unsigned channel;
+    enum ipcb_side end;
+};
+
 /* One process of a group. Sides that share a role name ("producer") are
  * added up in the row's per-role figures. */
 struct ipcb_side_decl {
     const char *role;
-    unsigned channel;          /* which of the group's channels it opens */
-    enum ipcb_side end;        /* and as which end */
+    /* the channel ends it opens, in this order; its loop gets them as
+     * a->chans[0..n_ends), and a->chan is the first */
+    unsigned n_ends;
+    struct ipcb_chan_end ends[IPCB_MAX_ENDS];
     /* the timed loop: 0, or -1 with the reason in a->res->error */
     int (*run)(struct ipcb_side_args *a);
+};
+
+/* Who runs in one group, on which channels. */
+struct ipcb_layout {
+    unsigned n_channels;       /* channels per group, each made by the transport */
+    unsigned n_sides;
+    struct ipcb_side_decl sides[IPCB_MAX_SIDES];
+    /* the side whose span, count and histogram are the row's figures */
+    unsigned timed_side;
 };
 
 struct ipcb_pattern {
@@ -36,14 +54,17 @@ struct ipcb_pattern {
     const char *summary;       /* one line for --help */
     const char *latency_kind;  /* what its histogram holds: "rtt", "one-way" */
     enum ipcb_figure figure;
-    unsigned n_channels;       /* channels per group, each made by the transport */
-    unsigned n_sides;
-    struct ipcb_side_decl sides[IPCB_MAX_SIDES];
-    /* the side whose span, count and histogram are the row's figures */
-    unsigned timed_side;
+    struct ipcb_layout layout; /* its sides, when they are always the same */
+    /* optional: the layout for this run, when an option of the pattern's
+     * decides how many sides there are (N producers, K stages); it starts
+     * from a copy of .layout */
+    void (*make_layout)(struct ipcb_layout *layout);
     /* its own command-line options, NULL-terminated, or NULL */
     const struct ipcb_option *const *options;
 };
+
+/* the layout a run of pat uses: pat->layout, or what make_layout makes of it */
+void ipcb_pattern_layout(const struct ipcb_pattern *pat, struct ipcb_layout *out);
 
 /* patterns/registry.c */
 const struct ipcb_pattern *ipcb_pattern_find(const char *name);

@@ -127,11 +127,15 @@ const struct ipcb_pattern ipcb_pattern_pingpong = {
     .summary = "one side sends SIZE bytes, the other answers:\nround-trip latency",
     .latency_kind = "rtt",
     .figure = IPCB_FIGURE_LATENCY,
-    .n_channels = 1,
-    .n_sides = 2,
-    .sides = {
-        {.role = "producer", .channel = 0, .end = IPCB_PRODUCER, .run = ipcb_pingpong_producer},
-        {.role = "consumer", .channel = 0, .end = IPCB_CONSUMER, .run = ipcb_pingpong_consumer},
+    .layout = {
+        .n_channels = 1,
+        .n_sides = 2,
+        .sides = {
+            {.role = "producer", .n_ends = 1, .ends = {{0, IPCB_PRODUCER}},
+             .run = ipcb_pingpong_producer},
+            {.role = "consumer", .n_ends = 1, .ends = {{0, IPCB_CONSUMER}},
+             .run = ipcb_pingpong_consumer},
+        },
+        .timed_side = 0,
     },
-    .timed_side = 0,
 };

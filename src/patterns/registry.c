@@ -22,6 +22,13 @@ const struct ipcb_pattern *const *ipcb_patterns(size_t *count)
     return all;
 }
 
+void ipcb_pattern_layout(const struct ipcb_pattern *pat, struct ipcb_layout *out)
+{
+    *out = pat->layout;
+    if (pat->make_layout)
+        pat->make_layout(out);
+}
+
 const struct ipcb_pattern *ipcb_pattern_find(const char *name)
 {
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)

@@ -41,7 +41,7 @@ static void add_side(struct ipcb_result *r, const char *role, const struct ipcb_
 
 void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r)
 {
-    const struct ipcb_pattern *pat = m->pat;
+    const struct ipcb_layout *lay = &m->lay;
     const double mib = 1024.0 * 1024.0;
     uint64_t first_ns = UINT64_MAX, last_ns = 0, span_messages = 0;
     struct ipcb_hist *merged = malloc(sizeof *merged);
@@ -53,7 +53,7 @@ void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r)
     }
     for (size_t g = 0; g < m->groups; g++) {
         const struct ipcb_shared *sh = ipcb_group_shared(m, g);
-        const struct ipcb_side_result *timed = &sh->side[pat->timed_side];
+        const struct ipcb_side_result *timed = &sh->side[lay->timed_side];
         double seconds = (double)(timed->last_ns - timed->first_ns) / 1e9;
         double rate = seconds > 0 ? (double)timed->span_messages / seconds : 0.0;
         r->messages += timed->messages;
@@ -70,8 +70,8 @@ void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r)
                 .mib_per_s = rate * (double)r->size_bytes / mib,
                 .p50_ns = st.p50, .p99_ns = st.p99};
         }
-        for (unsigned s = 0; s < pat->n_sides; s++)
-            add_side(r, pat->sides[s].role, &sh->side[s], g == 0);
+        for (unsigned s = 0; s < lay->n_sides; s++)
+            add_side(r, lay->sides[s].role, &sh->side[s], g == 0);
     }
     r->seconds = last_ns > first_ns ? (double)(last_ns - first_ns) / 1e9 : 0.0;
     r->msgs_per_s = r->seconds > 0 ? (double)span_messages / r->seconds : 0.0;
@@ -79,7 +79,7 @@ void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r)
     if (merged && merged->total) {
         r->hist = merged;
         ipcb_hist_stats(r->hist, &r->stats);
-        r->latency_kind = pat->latency_kind;
+        r->latency_kind = m->pat->latency_kind;
     } else {
         free(merged);
         r->latency_kind = "";

@@ -65,11 +65,10 @@ static void __attribute__((noreturn))
 child_main(const struct ipcb_plan *p, struct ipcb_measurement *m, size_t proc, uint64_t size,
            pid_t parent, int ready_fd, int go_fd)
 {
-    const struct ipcb_pattern *pat = m->pat;
-    const unsigned index = (unsigned)(proc % pat->n_sides);
-    const struct ipcb_side_decl *decl = &pat->sides[index];
-    struct ipcb_chan *group_chans = &m->chan[proc / pat->n_sides * pat->n_channels];
-    struct ipcb_chan *chan = &group_chans[decl->channel];
+    const struct ipcb_layout *lay = &m->lay;
+    const unsigned index = (unsigned)(proc % lay->n_sides);
+    const struct ipcb_side_decl *decl = &lay->sides[index];
+    struct ipcb_chan *group_chans = &m->chan[proc / lay->n_sides * lay->n_channels];
     struct ipcb_side_result *res = ipcb_proc_result(m, proc);
     const int cpu = p->cpu[index == 0 ? 0 : 1];
     /* die with the driver, and let a signal from the terminal stop us too */
@@ -92,8 +91,8 @@ child_main(const struct ipcb_plan *p, struct ipcb_measurement *m, size_t proc, u
         }
     }
     struct ipcb_side_args a = {
-        .chan = chan, .group_chans = group_chans, .side_index = index,
-        .sh = ipcb_group_shared(m, proc / pat->n_sides), .res = res, .size = size,
+        .chan = &group_chans[decl->ends[0].channel], .side_index = index,
+        .sh = ipcb_group_shared(m, proc / lay->n_sides), .res = res, .size = size,
         .warmup = p->warmup, .duration_ns = p->duration_ns, .verify_full = p->verify_full,
         .buf = message_buffer(size), .rbuf = message_buffer(size),
         .expect = message_buffer(size), .inject_seq = UINT64_MAX,
@@ -114,12 +113,15 @@ child_main(const struct ipcb_plan *p, struct ipcb_measurement *m, size_t proc, u
         res->failed = 1;
         _exit(1);
     }
-    int rc = chan->t->open(chan, decl->end);
-    if (rc < 0) {
-        snprintf(res->error, sizeof res->error, "open: %.300s%s",
-                 chan->err[0] ? chan->err : strerror(-rc), limit_hint(-rc));
-        res->failed = 1;
-        _exit(1);
+    for (unsigned e = 0; e < decl->n_ends; e++) {
+        struct ipcb_chan *chan = a.chans[e] = &group_chans[decl->ends[e].channel];
+        int rc = chan->t->open(chan, decl->ends[e].end);
+        if (rc < 0) {
+            snprintf(res->error, sizeof res->error, "open: %.300s%s",
+                     chan->err[0] ? chan->err : strerror(-rc), limit_hint(-rc));
+            res->failed = 1;
+            _exit(1);
+        }
     }
     /* the start barrier: say we are ready, then wait for the driver to close go */
     char byte = 'r', sink;
@@ -130,10 +132,11 @@ child_main(const struct ipcb_plan *p, struct ipcb_measurement *m, size_t proc, u
         ;
     close(go_fd);
 
-    rc = decl->run(&a);
+    int rc = decl->run(&a);
     if (rc != 0)
         res->failed_ns = ipcb_now_ns();
-    chan->t->close(chan, decl->end);
+    for (unsigned e = 0; e < decl->n_ends; e++)
+        a.chans[e]->t->close(a.chans[e], decl->ends[e].end);
     cpu_set_t mine;
     res->cpu = sched_getaffinity(0, sizeof mine, &mine) == 0 && CPU_COUNT(&mine) == 1
                    ? sched_getcpu() : -1;
@@ -189,11 +192,11 @@ static int all_done(const struct ipcb_measurement *m)
 /* "producer" or "pair 3 producer" */
 static const char *who(const struct ipcb_measurement *m, size_t i, char *buf, size_t len)
 {
-    const char *role = m->pat->sides[i % m->pat->n_sides].role;
+    const char *role = m->lay.sides[i % m->lay.n_sides].role;
     if (m->groups == 1)
         snprintf(buf, len, "%s", role);
     else
-        snprintf(buf, len, "pair %zu %s", i / m->pat->n_sides + 1, role);
+        snprintf(buf, len, "pair %zu %s", i / m->lay.n_sides + 1, role);
     return buf;
 }
 
@@ -244,7 +247,7 @@ static void progress_of(const struct ipcb_measurement *m, uint64_t *first, uint6
     for (size_t g = 0; g < m->groups; g++) {
         struct ipcb_shared *sh = ipcb_group_shared(m, g);
         *first += atomic_load_explicit(&sh->side[0].progress, memory_order_relaxed);
-        *timed += atomic_load_explicit(&sh->side[m->pat->timed_side].progress,
+        *timed += atomic_load_explicit(&sh->side[m->lay.timed_side].progress,
                                        memory_order_relaxed);
     }
 }
@@ -322,8 +325,8 @@ static void supervise(const struct ipcb_plan *p, struct ipcb_measurement *m, int
                      "no progress for %.0f s (%s; %s at message %llu, %s at %llu)",
                      (double)p->timeout_ns / 1e9,
                      m->ready < sides ? "still opening the channel" : "stuck in transfer",
-                     m->pat->sides[0].role, (unsigned long long)done_first,
-                     m->pat->sides[m->pat->timed_side ? m->pat->timed_side : 1].role,
+                     m->lay.sides[0].role, (unsigned long long)done_first,
+                     m->lay.sides[m->lay.timed_side ? m->lay.timed_side : 1].role,
                      (unsigned long long)done_timed);
             break;
         }
@@ -338,7 +341,7 @@ static void supervise(const struct ipcb_plan *p, struct ipcb_measurement *m, int
 static int map_shared(const struct ipcb_plan *p, struct ipcb_measurement *m)
 {
     size_t bytes = sizeof(struct ipcb_shared) +
-                   m->pat->n_sides * sizeof(struct ipcb_side_result);
+                   m->lay.n_sides * sizeof(struct ipcb_side_result);
     m->group_bytes = (bytes + 63) & ~(size_t)63;
     void *area = mmap(NULL, m->groups * m->group_bytes, PROT_READ | PROT_WRITE,
                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -347,8 +350,8 @@ static int map_shared(const struct ipcb_plan *p, struct ipcb_measurement *m)
     m->shared = area;
     for (size_t g = 0; g < m->groups; g++) {
         struct ipcb_shared *sh = ipcb_group_shared(m, g);
-        sh->n_sides = m->pat->n_sides;
-        for (unsigned s = 0; s < m->pat->n_sides; s++)
+        sh->n_sides = m->lay.n_sides;
+        for (unsigned s = 0; s < m->lay.n_sides; s++)
             ipcb_hist_init(&sh->side[s].hist);
         atomic_store(&sh->total, p->count ? p->warmup + p->count : UINT64_MAX);
     }
@@ -367,9 +370,11 @@ static void measure(const struct ipcb_plan *p, const struct ipcb_transport *t,
         return;
     }
     m->pat = pat;
+    ipcb_pattern_layout(pat, &m->lay);
+    const struct ipcb_layout *lay = &m->lay;
     m->groups = p->groups ? p->groups : 1;
-    m->n_chans = m->groups * pat->n_channels;
-    m->n_procs = m->groups * pat->n_sides;
+    m->n_chans = m->groups * lay->n_channels;
+    m->n_procs = m->groups * lay->n_sides;
     for (size_t i = 0; i < m->n_procs; i++)
         m->proc[i] = (struct ipcb_child){.pid = -1, .pidfd = -1};
     int rc = map_shared(p, m);

@@ -22,12 +22,13 @@ struct ipcb_child {
 
 struct ipcb_measurement {
     const struct ipcb_pattern *pat;
+    struct ipcb_layout lay;         /* the pattern's sides for this run */
     size_t groups;                  /* --pairs */
-    size_t n_chans;                 /* groups x pat->n_channels */
-    size_t n_procs;                 /* groups x pat->n_sides */
+    size_t n_chans;                 /* groups x lay.n_channels */
+    size_t n_procs;                 /* groups x lay.n_sides */
     size_t created;                 /* channels made so far */
     struct ipcb_chan chan[IPCB_MAX_GROUPS * IPCB_MAX_CHANNELS];
-    /* process i is side i % n_sides of group i / n_sides */
+    /* process i is side i % lay.n_sides of group i / lay.n_sides */
     struct ipcb_child proc[IPCB_MAX_GROUPS * IPCB_MAX_SIDES];
     unsigned char *shared;          /* groups x group_bytes, one anonymous mapping */
     size_t group_bytes;
@@ -43,7 +44,7 @@ static inline struct ipcb_shared *ipcb_group_shared(const struct ipcb_measuremen
 static inline struct ipcb_side_result *ipcb_proc_result(const struct ipcb_measurement *m,
                                                         size_t i)
 {
-    return &ipcb_group_shared(m, i / m->pat->n_sides)->side[i % m->pat->n_sides];
+    return &ipcb_group_shared(m, i / m->lay.n_sides)->side[i % m->lay.n_sides];
 }
 
 /* run/aggregate.c: each group's figures and the row's, from the sides'

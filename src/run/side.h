@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "ipcbench/histogram.h"
+#include "ipcbench/pattern.h"
 #include "ipcbench/transport.h"
 
 struct ipcb_side_result {
@@ -39,9 +40,10 @@ struct ipcb_shared {
 };
 
 struct ipcb_side_args {
-    struct ipcb_chan *chan;         /* the channel its declaration names, opened */
-    struct ipcb_chan *group_chans;  /* all of the group's channels (opened: chan only) */
-    unsigned side_index;            /* in the pattern's sides[] */
+    struct ipcb_chan *chan;         /* chans[0] */
+    /* the channel ends its declaration names, opened, in that order */
+    struct ipcb_chan *chans[IPCB_MAX_ENDS];
+    unsigned side_index;            /* in the layout's sides[] */
     struct ipcb_shared *sh;
     struct ipcb_side_result *res;   /* &sh->side[side_index] */
     uint64_t size;
