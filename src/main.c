@@ -13,6 +13,7 @@
 #include "ipcbench/plan.h"
 #include "ipcbench/results.h"
 #include "measure/machine.h"
+#include "output/results_dir.h"
 #include "plot/plot.h"
 
 static void usage(FILE *f)

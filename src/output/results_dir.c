@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "ipcbench/results.h"
-#include "measure/machine.h"
+#include "output/results_dir.h"
 
 static int mkdir_p(const char *path)
 {
