@@ -14,6 +14,7 @@
 #include "ipcbench/plan.h"
 #include "ipcbench/results.h"
 #include "measure/machine.h"
+#include "output/results_dir.h"
 #include "plot/plot.h"
 
 static void print_row(const struct ipcb_result *r, void *arg)

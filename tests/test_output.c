@@ -1,15 +1,21 @@
-/* The writers: CSV columns and quoting, JSON escapes, .hgrm structure. */
+/* The writers: CSV columns and quoting, JSON through jansson, the table,
+ * .hgrm structure, and docs/outputs.md against the column table. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "check.h"
+#include "ipcbench/columns.h"
 #include "ipcbench/results.h"
 
-static char *capture_csv(const struct ipcb_results *res)
+/* what a writer puts in a file, as one string */
+static char *capture(int (*writer)(FILE *, const void *), const void *arg)
 {
     /* through a real file: open_memstream's buffer confuses gcc's dangling check */
     FILE *f = tmpfile();
-    ipcb_write_csv(f, res);
+    writer(f, arg);
     long len = ftell(f);
     char *text = calloc(1, (size_t)len + 1);
     rewind(f);
@@ -17,6 +23,15 @@ static char *capture_csv(const struct ipcb_results *res)
         text[0] = '\0';
     fclose(f);
     return text;
+}
+
+static int csv_writer(FILE *f, const void *res) { return ipcb_write_csv(f, res); }
+static int json_writer(FILE *f, const void *res) { return ipcb_write_json(f, res); }
+static int meta_writer(FILE *f, const void *meta) { return ipcb_write_meta_json(f, meta); }
+
+static char *capture_csv(const struct ipcb_results *res)
+{
+    return capture(csv_writer, res);
 }
 
 /* number of fields in one CSV record, honouring quotes */
@@ -30,6 +45,32 @@ static int csv_fields(const char *line)
             n++;
     }
     return n;
+}
+
+/* the fields of one CSV record, quotes taken off; how many */
+static size_t csv_split(const char *line, char fields[][600], size_t cap)
+{
+    size_t n = 0, len = 0;
+    int quoted = 0;
+    for (const char *p = line;; p++) {
+        if (*p == '"' && quoted && p[1] == '"') {
+            p++;
+        } else if (*p == '"') {
+            quoted = !quoted;
+            continue;
+        } else if (*p == '\0' || (!quoted && (*p == ',' || *p == '\n'))) {
+            if (n < cap)
+                fields[n][len < 599 ? len : 599] = '\0';
+            n++;
+            len = 0;
+            if (*p != ',')
+                return n;
+            continue;
+        }
+        if (n < cap && len < 599)
+            fields[n][len] = *p;
+        len++;
+    }
 }
 
 static void csv(void)
@@ -53,7 +94,7 @@ static void csv(void)
     const char *header = "transport,pattern,size_bytes,messages,seconds,msgs_per_s,mib_per_s,"
                          "latency_kind,min_ns,mean_ns,stddev_ns,p50_ns,p90_ns,p99_ns,p999_ns,"
                          "p9999_ns,max_ns,cpu_user_s,cpu_sys_s,ctx_switches,errors,status\n";
-    CHECK(strncmp(text, header, strlen(header)) == 0, "header row as DESIGN.md lists it");
+    CHECK(strncmp(text, header, strlen(header)) == 0, "header row as docs/outputs.md lists it");
     char *row1 = strchr(text, '\n') + 1;
     char *row2 = strchr(row1, '\n') + 1;
     CHECK(csv_fields(text) == 22 && csv_fields(row1) == 22 && csv_fields(row2) == 22,
@@ -66,19 +107,243 @@ static void csv(void)
     CHECK(strstr(row2, ",\"skipped: 1M exceeds sysv-mq's limit of 8192 bytes, "
                        "\"\"msgmax\"\"\"\n") != NULL,
           "a reason with a comma and quotes is quoted and doubled: %s", row2);
+
+    /* the header is the column table's names, in its order */
+    size_t n;
+    const struct ipcb_column *cols = ipcb_columns(&n);
+    char names[1024] = "";
+    for (size_t c = 0; c < n; c++)
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", c ? "," : "",
+                 cols[c].name);
+    CHECK(strncmp(text, names, strlen(names)) == 0 && text[strlen(names)] == '\n',
+          "header == the column names in order: %s", names);
+    /* the skipped row: only the columns every row has are filled */
+    char fields[32][600];
+    size_t got = csv_split(row2, fields, 32);
+    CHECK(got == n, "skipped row has a field per column (%zu of %zu)", got, n);
+    for (size_t c = 0; c < n && c < got; c++)
+        CHECK((fields[c][0] == '\0') == (cols[c].when != IPCB_WHEN_ALWAYS),
+              "skipped row, column %s: '%s'", cols[c].name, fields[c]);
     free(text);
     free(h);
 }
 
+/* A run of two rows: one ok, timed, with two pairs and both roles (its
+ * transport full of characters JSON must escape), one skipped; the meta with
+ * a host that is not UTF-8 and a floor whose round trip failed (NaN). */
+static struct ipcb_pair_result sample_pairs[2] = {
+    {.messages = 600, .seconds = 0.3, .msgs_per_s = 2000, .mib_per_s = 0.12, .p50_ns = 1500,
+     .p99_ns = 1990},
+    {.messages = 401, .seconds = 0.2, .msgs_per_s = 2005, .mib_per_s = 0.12}, /* timed none */
+};
+
+struct sample {
+    struct ipcb_hist hist;
+    struct ipcb_result rows[2];
+    struct ipcb_results res;
+};
+
+/* on the heap: the histogram is a few hundred KiB */
+static struct sample *sample_new(void)
+{
+    struct sample *s = calloc(1, sizeof *s);
+    struct ipcb_hist *h = &s->hist;
+    struct ipcb_result *rows = s->rows;
+    ipcb_hist_init(h);
+    for (uint64_t v = 1000; v <= 2000; v++)
+        ipcb_hist_record(h, v);
+    rows[0] = (struct ipcb_result){
+        .transport = "a\"b\\c\nd\te\x01", .pattern = "pingpong", .size_bytes = 64,
+        .messages = 1001, .seconds = 0.5, .msgs_per_s = 2002, .mib_per_s = 0.12,
+        .latency_kind = "rtt", .hist = h, .cpu_user_s = 0.25, .cpu_sys_s = 0.125,
+        .ctx_switches = 2002, .errors = 2, .status = IPCB_OK,
+        .roles = {{.role = "producer", .cpu = 0, .max_rss_kib = 1200, .cpu_user_s = 0.25},
+                  {.role = "consumer", .cpu = 1, .max_rss_kib = 1100, .cpu_sys_s = 0.125}},
+        .n_roles = 2, .pairs = sample_pairs, .n_pairs = 2};
+    ipcb_hist_stats(h, &rows[0].stats);
+    rows[1] = (struct ipcb_result){.transport = "sysv-mq", .pattern = "stream",
+                                   .size_bytes = 1048576, .latency_kind = "",
+                                   .status = IPCB_SKIPPED, .reason = "too large"};
+    s->res = (struct ipcb_results){
+        .meta = {.version = "0.1.0", .pairs = 2, .command_line = "ipcbench -t pipe",
+                 .date_utc = "2024-01-02T03:04:05Z", .host = "h\xff", .kernel = "Linux 6.1",
+                 .cpu_model = "a CPU", .cores = 4, .clock = "CLOCK_MONOTONIC",
+                 .clock_read_ns = 20.5, .pinning = "none", .warmup = 500, .count = 1001,
+                 .floor = {.measured = 1, .cpu = {0, 1}, .cacheline_rtt_ns = NAN,
+                           .xcpu_copy_gib_s = 30, .memcpy_gib_s = {1, 2, 3, 4},
+                           .clock_read_ns = 20.4, .measured_utc = "2024-01-02T03:00:00Z"}},
+        .rows = rows, .n_rows = 2};
+    return s;
+}
+
 static void json_escapes(void)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    ipcb_json_string(f, "a\"b\\c\nd\te\x01");
-    fclose(f);
-    CHECK(strcmp(text, "\"a\\\"b\\\\c\\nd\\te\\u0001\"") == 0, "escaped: %s", text);
+    struct sample *sm = sample_new();
+    char *text = capture(json_writer, &sm->res);
+    CHECK(strstr(text, "\"a\\\"b\\\\c\\nd\\te\\u0001\"") != NULL, "escaped: %s", text);
+    CHECK(strstr(text, "\"h?\"") != NULL, "a byte that is not UTF-8 becomes '?'");
     free(text);
+    free(sm);
+}
+
+/* key exists in o with the JSON kind the column's type asks for */
+static int has_column(json_t *o, const struct ipcb_column *c)
+{
+    json_t *v = json_object_get(o, c->name);
+    switch (c->type) {
+    case IPCB_COLUMN_INTEGER: return json_is_integer(v);
+    case IPCB_COLUMN_REAL: return json_is_number(v);
+    case IPCB_COLUMN_TEXT: return json_is_string(v);
+    }
+    return 0;
+}
+
+static void json_meta(json_t *meta)
+{
+    static const char *const keys[] = {"version", "command_line", "date_utc", "host", "kernel",
+                                       "cpu_model", "cores", "clock", "clock_read_ns",
+                                       "pinning", "warmup", "pairs", "count", "duration_s",
+                                       "floor"};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        CHECK(json_object_get(meta, keys[k]) != NULL, "meta has %s", keys[k]);
+    CHECK(!json_object_get(meta, "tsc_ghz") && !json_object_get(meta, "driver_max_rss_kib"),
+          "tsc_ghz and driver_max_rss_kib only when known");
+    json_t *fl = json_object_get(meta, "floor");
+    static const char *const floor_keys[] = {"cacheline_rtt_ns", "cacheline_cpus",
+                                             "xcpu_copy_64k_gib_s", "memcpy_gib_s",
+                                             "clock_read_ns", "measured_utc", "from_cache"};
+    for (size_t k = 0; k < sizeof floor_keys / sizeof floor_keys[0]; k++)
+        CHECK(json_object_get(fl, floor_keys[k]) != NULL, "floor has %s", floor_keys[k]);
+    CHECK(json_is_null(json_object_get(fl, "cacheline_rtt_ns")), "NaN is written as null");
+    CHECK(json_integer_value(json_array_get(json_object_get(fl, "cacheline_cpus"), 1)) == 1,
+          "cacheline_cpus [0, 1]");
+    CHECK(json_real_value(json_object_get(json_object_get(fl, "memcpy_gib_s"), "64M")) == 4.0,
+          "memcpy_gib_s by size name");
+    CHECK(json_is_false(json_object_get(fl, "from_cache")), "from_cache false");
+}
+
+static void json_round_trip(void)
+{
+    struct sample *sm = sample_new();
+    const struct ipcb_result *rows = sm->rows;
+    char *text = capture(json_writer, &sm->res);
+    json_error_t err;
+    json_t *doc = json_loads(text, 0, &err);
+    CHECK(doc != NULL, "the --json document parses: %s, line %d", err.text, err.line);
+    json_t *meta = json_object_get(doc, "meta"), *results = json_object_get(doc, "results");
+    CHECK(json_is_object(meta) && json_array_size(results) == 2, "meta and two results");
+    json_meta(meta);
+
+    json_t *ok = json_array_get(results, 0), *skipped = json_array_get(results, 1);
+    size_t n;
+    const struct ipcb_column *cols = ipcb_columns(&n);
+    for (size_t c = 0; c < n; c++) {
+        CHECK(has_column(ok, &cols[c]), "the ok row has %s, of its type", cols[c].name);
+        CHECK(has_column(skipped, &cols[c]) == (cols[c].when == IPCB_WHEN_ALWAYS),
+              "the skipped row has %s only if every row has it", cols[c].name);
+    }
+    CHECK(json_integer_value(json_object_get(ok, "p99_ns")) == (json_int_t)rows[0].stats.p99,
+          "p99_ns as measured");
+    json_t *lat = json_object_get(ok, "latency_ns");
+    CHECK(json_integer_value(json_object_get(lat, "count")) == 1001 &&
+              json_integer_value(json_object_get(lat, "max")) == 2000 &&
+              json_object_get(lat, "p9999") && json_object_get(lat, "stddev"),
+          "latency_ns holds count, max, p9999, stddev");
+    CHECK(json_integer_value(json_object_get(ok, "producer_cpu")) == 0 &&
+              json_integer_value(json_object_get(ok, "consumer_cpu")) == 1 &&
+              json_integer_value(json_object_get(ok, "consumer_max_rss_kib")) == 1100,
+          "per role: producer_cpu, consumer_cpu, consumer_max_rss_kib");
+    json_t *pairs = json_object_get(ok, "pairs");
+    json_t *p0 = json_array_get(pairs, 0), *p1 = json_array_get(pairs, 1);
+    CHECK(json_array_size(pairs) == 2 && json_integer_value(json_object_get(p0, "messages")) == 600
+              && json_integer_value(json_object_get(p0, "p50_ns")) == 1500
+              && json_object_get(p0, "mib_per_s") && json_object_get(p0, "seconds"),
+          "pairs: messages, p50_ns, mib_per_s, seconds");
+    CHECK(json_object_get(p1, "msgs_per_s") && !json_object_get(p1, "p50_ns"),
+          "a pair that timed nothing has no p50_ns");
+    CHECK(!json_object_get(skipped, "latency_ns") && !json_object_get(skipped, "pairs") &&
+              strcmp(json_string_value(json_object_get(skipped, "status")),
+                     "skipped: too large") == 0,
+          "the skipped row: its status, no figures");
+
+    /* meta.json is the same object as the document's meta */
+    char *meta_text = capture(meta_writer, &sm->res.meta);
+    json_t *meta_doc = json_loads(meta_text, 0, &err);
+    CHECK(meta_doc && json_equal(meta_doc, meta), "meta.json == the --json meta");
+    json_decref(meta_doc);
+    json_decref(doc);
+    free(meta_text);
+    free(text);
+    free(sm);
+}
+
+static int header_writer(FILE *f, const void *unused)
+{
+    (void)unused;
+    ipcb_write_table_header(f);
+    return 0;
+}
+
+static int row_writer(FILE *f, const void *r)
+{
+    ipcb_write_table_row(f, r);
+    return 0;
+}
+
+/* the table keeps its layout: fixed columns, "-" where a value is absent */
+static void table(void)
+{
+    const char *line = "%-15s %-8s %6s %10s %10s %10s %10s %10s";
+    char want[1024];
+    char *text = capture(header_writer, NULL);
+    snprintf(want, sizeof want, "%-15s %-8s %6s %10s %10s %10s %10s %10s  %s\n", "transport",
+             "pattern", "size", "p50", "p99", "max", "msgs/s", "MiB/s", "status");
+    CHECK(strcmp(text, want) == 0, "table header:\n%s", text);
+    free(text);
+
+    struct sample *sm = sample_new();
+    struct ipcb_result *rows = sm->rows;
+    rows[0].transport = "pipe";
+    text = capture(row_writer, &rows[0]);
+    size_t at = (size_t)snprintf(want, sizeof want, line, "pipe", "pingpong", "64", "1.5 us",
+                                 "2.0 us", "2.0 us", "2.0k", "0.1");
+    at += (size_t)snprintf(want + at, sizeof want - at,
+                           "  ok, 2 lost or reordered, 2 pairs together\n");
+    at += (size_t)snprintf(want + at, sizeof want - at, line, "  pair 1", "", "", "1.5 us",
+                           "2.0 us", "", "2.0k", "0.1");
+    at += (size_t)snprintf(want + at, sizeof want - at, "\n");
+    at += (size_t)snprintf(want + at, sizeof want - at, line, "  pair 2", "", "", "-", "-", "",
+                           "2.0k", "0.1");
+    snprintf(want + at, sizeof want - at, "\n");
+    CHECK(strcmp(text, want) == 0, "ok row with notes and pair lines:\n%s\nwanted:\n%s", text,
+          want);
+    free(text);
+
+    text = capture(row_writer, &rows[1]);
+    at = (size_t)snprintf(want, sizeof want, line, "sysv-mq", "stream", "1M", "-", "-", "-", "-",
+                          "-");
+    snprintf(want + at, sizeof want - at, "  skipped: too large\n");
+    CHECK(strcmp(text, want) == 0, "skipped row:\n%s", text);
+    free(text);
+    free(sm);
+}
+
+/* the lookup, and a table order without two columns in one place */
+static void columns(void)
+{
+    size_t n;
+    const struct ipcb_column *cols = ipcb_columns(&n);
+    CHECK(n == 22, "22 columns (%zu)", n);
+    CHECK(ipcb_column_find("p9999_ns") == &cols[15] && ipcb_column_find("nosuch") == NULL,
+          "ipcb_column_find by name");
+    const struct ipcb_column *shown[64];
+    size_t k = ipcb_table_columns(shown, 64);
+    CHECK(k == 9 && strcmp(shown[0]->name, "transport") == 0 &&
+              strcmp(shown[3]->name, "p50_ns") == 0 && strcmp(shown[8]->name, "status") == 0,
+          "table columns: transport first, p50 fourth, status last (%zu)", k);
+    for (size_t i = 1; i < k; i++)
+        CHECK(shown[i - 1]->table.place < shown[i]->table.place, "table places differ: %s, %s",
+              shown[i - 1]->name, shown[i]->name);
 }
 
 static void hgrm(void)
@@ -117,10 +382,46 @@ static void hgrm(void)
     free(h);
 }
 
-int main(void)
+/* The reference names every column as the column table describes it, so
+ * the two cannot drift: a failure prints the line docs/outputs.md needs. */
+static void docs(const char *path)
+{
+    FILE *f = path ? fopen(path, "r") : NULL;
+    CHECK(f != NULL, "docs/outputs.md opens (%s)", path ? path : "no path given");
+    if (!f)
+        return;
+    static char doc[64 * 1024];
+    size_t len = fread(doc, 1, sizeof doc - 1, f);
+    doc[len] = '\0';
+    fclose(f);
+    size_t n;
+    const struct ipcb_column *cols = ipcb_columns(&n);
+    for (size_t c = 0; c < n; c++) {
+        char type[32], title[32], line[512];
+        if (cols[c].type == IPCB_COLUMN_REAL)
+            snprintf(type, sizeof type, "real, `%%.%df`", cols[c].decimals);
+        else
+            snprintf(type, sizeof type, "%s",
+                     cols[c].type == IPCB_COLUMN_INTEGER ? "integer" : "text");
+        if (cols[c].table.place)
+            snprintf(title, sizeof title, "`%s`", cols[c].table.title);
+        else
+            snprintf(title, sizeof title, "-");
+        snprintf(line, sizeof line, "| `%s` | %s | %s | %s | %s | %s |", cols[c].name,
+                 cols[c].unit, type, ipcb_column_when_text(&cols[c]), title,
+                 cols[c].description);
+        CHECK(strstr(doc, line) != NULL, "docs/outputs.md lacks this line:\n%s", line);
+    }
+}
+
+int main(int argc, char **argv)
 {
     csv();
     json_escapes();
+    json_round_trip();
+    table();
+    columns();
     hgrm();
+    docs(argc > 1 ? argv[1] : NULL);
     return checks_done();
 }

@@ -93,7 +93,7 @@ struct ipcb_results {
 
 const char *ipcb_status_text(const struct ipcb_result *r, char *buf, size_t len);
 
-/* writers: 0 or -errno */
+/* writers: 0 or -errno; the columns they share are in ipcbench/columns.h */
 int ipcb_write_csv(FILE *f, const struct ipcb_results *res);
 int ipcb_write_meta_json(FILE *f, const struct ipcb_meta *m);
 int ipcb_write_json(FILE *f, const struct ipcb_results *res);
@@ -107,10 +107,8 @@ void ipcb_file_safe_name(const char *name, char *buf, size_t len);
  * for the writer and for every reader */
 void ipcb_hgrm_name(const char *transport, const char *pattern, uint64_t size, char *buf,
                     size_t len);
-/* the results directory of DESIGN.md: summary.csv, meta.json, hist/ */
+/* a run's results directory: summary.csv, meta.json and hist/ (docs/outputs.md) */
 int ipcb_write_results_dir(const char *dir, const struct ipcb_results *res,
                            char *err, size_t errlen);
-/* JSON string with escapes, quotes included */
-void ipcb_json_string(FILE *f, const char *s);
 
 #endif

@@ -1,7 +1,10 @@
-/* summary.csv: one row per (transport, pattern, size), RFC 4180 quoting. */
+/* summary.csv: one row per (transport, pattern, size), one field per output
+ * column (ipcbench/columns.h), RFC 4180 quoting. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "ipcbench/columns.h"
 #include "ipcbench/results.h"
 
 static void csv_field(FILE *f, const char *s)
@@ -21,35 +24,28 @@ static void csv_field(FILE *f, const char *s)
 
 int ipcb_write_csv(FILE *f, const struct ipcb_results *res)
 {
-    fputs("transport,pattern,size_bytes,messages,seconds,msgs_per_s,mib_per_s,latency_kind,"
-          "min_ns,mean_ns,stddev_ns,p50_ns,p90_ns,p99_ns,p999_ns,p9999_ns,max_ns,"
-          "cpu_user_s,cpu_sys_s,ctx_switches,errors,status\n", f);
+    size_t n;
+    const struct ipcb_column *cols = ipcb_columns(&n);
+    for (size_t c = 0; c < n; c++) {
+        if (c)
+            fputc(',', f);
+        csv_field(f, cols[c].name);
+    }
+    fputc('\n', f);
     for (size_t i = 0; i < res->n_rows; i++) {
-        const struct ipcb_result *r = &res->rows[i];
-        char st[600];
-        csv_field(f, r->transport);
-        fputc(',', f);
-        csv_field(f, r->pattern);
-        fprintf(f, ",%llu,", (unsigned long long)r->size_bytes);
-        if (r->status == IPCB_OK) {
-            fprintf(f, "%llu,%.6f,%.1f,%.3f,%s,", (unsigned long long)r->messages,
-                    r->seconds, r->msgs_per_s, r->mib_per_s, r->latency_kind);
-            const struct ipcb_hist_stats *s = &r->stats;
-            if (s->count)
-                fprintf(f, "%llu,%.1f,%.1f,%llu,%llu,%llu,%llu,%llu,%llu,",
-                        (unsigned long long)s->min, s->mean, s->stddev,
-                        (unsigned long long)s->p50, (unsigned long long)s->p90,
-                        (unsigned long long)s->p99, (unsigned long long)s->p999,
-                        (unsigned long long)s->p9999, (unsigned long long)s->max);
-            else
-                fputs(",,,,,,,,,", f);
-            fprintf(f, "%.6f,%.6f,%llu,%llu,", r->cpu_user_s, r->cpu_sys_s,
-                    (unsigned long long)r->ctx_switches, (unsigned long long)r->errors);
-        } else {
-            fputs(",,,,,,,,,,,,,,,,,,", f);
+        for (size_t c = 0; c < n; c++) {
+            struct ipcb_value v;
+            if (c)
+                fputc(',', f);
+            if (!ipcb_column_get(&cols[c], &res->rows[i], &v))
+                continue; /* an empty field */
+            switch (cols[c].type) {
+            case IPCB_COLUMN_INTEGER: fprintf(f, "%llu", (unsigned long long)v.integer); break;
+            case IPCB_COLUMN_REAL: fprintf(f, "%.*f", cols[c].decimals, v.real); break;
+            case IPCB_COLUMN_TEXT: csv_field(f, v.text); break;
+            }
         }
-        csv_field(f, ipcb_status_text(r, st, sizeof st));
         fputc('\n', f);
     }
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? -EIO : 0;
 }

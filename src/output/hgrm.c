@@ -1,5 +1,6 @@
 /* HdrHistogram's percentile-distribution text, so its plotters read ours.
  * Values are written in microseconds. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -44,5 +45,5 @@ int ipcb_write_hgrm(FILE *f, const struct ipcb_hist *h, double unit_ns)
             (unsigned long long)s.count);
     fprintf(f, "#[Buckets = %12d, SubBuckets     = %12u]\n", IPCB_HIST_BUCKETS,
             IPCB_HIST_SUB_COUNT);
-    return ferror(f) ? -1 : 0;
+    return ferror(f) ? -EIO : 0;
 }

@@ -1,186 +1,234 @@
-/* meta.json and the --json document, written by hand with proper escapes. */
+/* meta.json and the --json document, built as jansson values and dumped,
+ * so escaping and number syntax are the library's job. A result row holds
+ * every output column (ipcbench/columns.h) that has a value in that row,
+ * under the column's name; an empty column is left out of the object. */
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include "measure/floor.h"
+#include <jansson.h>
+
+#include "ipcbench/columns.h"
 #include "ipcbench/results.h"
+#include "measure/floor.h"
 
-void ipcb_json_string(FILE *f, const char *s)
+/* Every builder below returns a new value, or NULL when any part of it could
+ * not be made; json_object_set_new and json_array_append_new take a NULL
+ * value as a failure (-1), so one flag per object carries it upwards. */
+
+/* JSON has no NaN or infinity; a figure that could not be measured is null */
+static json_t *number(double v)
 {
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        case '\b': fputs("\\b", f); break;
-        case '\f': fputs("\\f", f); break;
-        default:
-            if (*p < 0x20 || *p == 0x7f)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
-        }
-    }
-    fputc('"', f);
+    return isfinite(v) ? json_real(v) : json_null();
 }
 
-static void json_number(FILE *f, double v)
+static json_t *integer(uint64_t v)
 {
-    if (isfinite(v))
-        fprintf(f, "%.10g", v);
-    else
-        fputs("null", f);
+    return json_integer(v > LLONG_MAX ? LLONG_MAX : (json_int_t)v);
+}
+
+/* json_string refuses bytes that are not UTF-8, and a host name, a command
+ * line or a kernel string may hold some: those become '?' */
+static json_t *text(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    char *copy = strdup(s);
+    if (!copy)
+        return NULL;
+    for (unsigned char *p = (unsigned char *)copy; *p; p++)
+        if (*p >= 0x80)
+            *p = '?';
+    j = json_string(copy);
+    free(copy);
+    return j;
+}
+
+/* the object, or NULL (and the object freed) when a member failed */
+static json_t *done(json_t *o, int bad)
+{
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *column_value(const struct ipcb_column *c, const struct ipcb_value *v)
+{
+    switch (c->type) {
+    case IPCB_COLUMN_INTEGER: return integer(v->integer);
+    case IPCB_COLUMN_REAL: return number(v->real);
+    case IPCB_COLUMN_TEXT: return text(v->text);
+    }
+    return NULL;
 }
 
 /* the hardware floor (src/measure/floor.c); null when the run has none */
-static void floor_object(FILE *f, const struct ipcb_floor *fl, const char *indent)
+static json_t *floor_object(const struct ipcb_floor *fl)
 {
-    if (!fl->measured) {
-        fputs("null", f);
-        return;
-    }
-    fprintf(f, "{\n%s  \"cacheline_rtt_ns\": ", indent);
-    json_number(f, fl->cacheline_rtt_ns);
-    if (fl->cpu[0] >= 0)
-        fprintf(f, ",\n%s  \"cacheline_cpus\": [%d, %d]", indent, fl->cpu[0], fl->cpu[1]);
-    else
-        fprintf(f, ",\n%s  \"cacheline_cpus\": null", indent);
-    fprintf(f, ",\n%s  \"xcpu_copy_64k_gib_s\": ", indent);
-    json_number(f, fl->xcpu_copy_gib_s);
-    fprintf(f, ",\n%s  \"memcpy_gib_s\": {", indent);
-    for (int s = 0; s < IPCB_FLOOR_MEMCPY_SIZES; s++) {
-        fprintf(f, "%s\"%s\": ", s ? ", " : "", ipcb_floor_memcpy_name[s]);
-        json_number(f, fl->memcpy_gib_s[s]);
-    }
-    fprintf(f, "},\n%s  \"clock_read_ns\": ", indent);
-    json_number(f, fl->clock_read_ns);
-    fprintf(f, ",\n%s  \"measured_utc\": ", indent);
-    ipcb_json_string(f, fl->measured_utc);
-    fprintf(f, ",\n%s  \"from_cache\": %s\n%s}", indent, fl->from_cache ? "true" : "false",
-            indent);
+    if (!fl->measured)
+        return json_null();
+    json_t *memcpy_gib_s = json_object();
+    int bad = 0;
+    for (int s = 0; s < IPCB_FLOOR_MEMCPY_SIZES; s++)
+        bad |= json_object_set_new(memcpy_gib_s, ipcb_floor_memcpy_name[s],
+                                   number(fl->memcpy_gib_s[s]));
+    memcpy_gib_s = done(memcpy_gib_s, bad);
+    json_t *o = json_object();
+    bad = json_object_set_new(o, "cacheline_rtt_ns", number(fl->cacheline_rtt_ns));
+    bad |= json_object_set_new(o, "cacheline_cpus", fl->cpu[0] >= 0
+                                   ? json_pack("[ii]", fl->cpu[0], fl->cpu[1])
+                                   : json_null());
+    bad |= json_object_set_new(o, "xcpu_copy_64k_gib_s", number(fl->xcpu_copy_gib_s));
+    bad |= json_object_set_new(o, "memcpy_gib_s", memcpy_gib_s);
+    bad |= json_object_set_new(o, "clock_read_ns", number(fl->clock_read_ns));
+    bad |= json_object_set_new(o, "measured_utc", text(fl->measured_utc));
+    bad |= json_object_set_new(o, "from_cache", json_boolean(fl->from_cache));
+    return done(o, bad);
 }
 
-static void meta_body(FILE *f, const struct ipcb_meta *m, const char *indent)
+static json_t *meta_object(const struct ipcb_meta *m)
 {
-    fprintf(f, "%s\"version\": ", indent);
-    ipcb_json_string(f, m->version);
-    fprintf(f, ",\n%s\"command_line\": ", indent);
-    ipcb_json_string(f, m->command_line);
-    fprintf(f, ",\n%s\"date_utc\": ", indent);
-    ipcb_json_string(f, m->date_utc);
-    fprintf(f, ",\n%s\"host\": ", indent);
-    ipcb_json_string(f, m->host);
-    fprintf(f, ",\n%s\"kernel\": ", indent);
-    ipcb_json_string(f, m->kernel);
-    fprintf(f, ",\n%s\"cpu_model\": ", indent);
-    ipcb_json_string(f, m->cpu_model);
-    fprintf(f, ",\n%s\"cores\": %d", indent, m->cores);
-    fprintf(f, ",\n%s\"clock\": ", indent);
-    ipcb_json_string(f, m->clock);
-    fprintf(f, ",\n%s\"clock_read_ns\": ", indent);
-    json_number(f, m->clock_read_ns);
-    if (m->tsc_ghz > 0) {
-        fprintf(f, ",\n%s\"tsc_ghz\": ", indent);
-        json_number(f, m->tsc_ghz);
-    }
-    fprintf(f, ",\n%s\"pinning\": ", indent);
-    ipcb_json_string(f, m->pinning);
-    fprintf(f, ",\n%s\"warmup\": %llu", indent, (unsigned long long)m->warmup);
-    fprintf(f, ",\n%s\"pairs\": %zu", indent, m->pairs);
+    json_t *o = json_object();
+    int bad = 0;
+    bad |= json_object_set_new(o, "version", text(m->version));
+    bad |= json_object_set_new(o, "command_line", text(m->command_line));
+    bad |= json_object_set_new(o, "date_utc", text(m->date_utc));
+    bad |= json_object_set_new(o, "host", text(m->host));
+    bad |= json_object_set_new(o, "kernel", text(m->kernel));
+    bad |= json_object_set_new(o, "cpu_model", text(m->cpu_model));
+    bad |= json_object_set_new(o, "cores", json_integer(m->cores));
+    bad |= json_object_set_new(o, "clock", text(m->clock));
+    bad |= json_object_set_new(o, "clock_read_ns", number(m->clock_read_ns));
+    if (m->tsc_ghz > 0)
+        bad |= json_object_set_new(o, "tsc_ghz", number(m->tsc_ghz));
+    bad |= json_object_set_new(o, "pinning", text(m->pinning));
+    bad |= json_object_set_new(o, "warmup", integer(m->warmup));
+    bad |= json_object_set_new(o, "pairs", integer(m->pairs));
     if (m->driver_max_rss_kib)
-        fprintf(f, ",\n%s\"driver_max_rss_kib\": %ld", indent, m->driver_max_rss_kib);
-    fprintf(f, ",\n%s\"count\": %llu", indent, (unsigned long long)m->count);
-    fprintf(f, ",\n%s\"duration_s\": ", indent);
-    json_number(f, (double)m->duration_ns / 1e9);
-    fprintf(f, ",\n%s\"floor\": ", indent);
-    floor_object(f, &m->floor, indent);
-    fputc('\n', f);
+        bad |= json_object_set_new(o, "driver_max_rss_kib", json_integer(m->driver_max_rss_kib));
+    bad |= json_object_set_new(o, "count", integer(m->count));
+    bad |= json_object_set_new(o, "duration_s", number((double)m->duration_ns / 1e9));
+    bad |= json_object_set_new(o, "floor", floor_object(&m->floor));
+    return done(o, bad);
+}
+
+/* The latency columns again as one object, keyed without the _ns suffix
+ * ("p99"), with the number of timed messages; null when nothing was timed. */
+static json_t *latency_object(const struct ipcb_result *r)
+{
+    if (r->stats.count == 0)
+        return json_null();
+    json_t *o = json_object();
+    int bad = json_object_set_new(o, "count", integer(r->stats.count));
+    size_t n;
+    const struct ipcb_column *cols = ipcb_columns(&n);
+    for (size_t c = 0; c < n; c++) {
+        struct ipcb_value v;
+        if (cols[c].when != IPCB_WHEN_TIMED || !ipcb_column_get(&cols[c], r, &v))
+            continue;
+        char key[64];
+        snprintf(key, sizeof key, "%s", cols[c].name);
+        size_t len = strlen(key);
+        if (len > 3 && strcmp(key + len - 3, "_ns") == 0)
+            key[len - 3] = '\0';
+        bad |= json_object_set_new(o, key, column_value(&cols[c], &v));
+    }
+    return done(o, bad);
+}
+
+/* each role's own figures: "producer_cpu", "consumer_max_rss_kib" ... */
+static int put_roles(json_t *o, const struct ipcb_result *r)
+{
+    int bad = 0;
+    for (size_t k = 0; k < r->n_roles; k++) {
+        const struct ipcb_role_result *ro = &r->roles[k];
+        char key[96];
+        snprintf(key, sizeof key, "%s_cpu", ro->role);
+        bad |= json_object_set_new(o, key, json_integer(ro->cpu));
+        snprintf(key, sizeof key, "%s_max_rss_kib", ro->role);
+        bad |= json_object_set_new(o, key, json_integer(ro->max_rss_kib));
+        snprintf(key, sizeof key, "%s_cpu_user_s", ro->role);
+        bad |= json_object_set_new(o, key, number(ro->cpu_user_s));
+        snprintf(key, sizeof key, "%s_cpu_sys_s", ro->role);
+        bad |= json_object_set_new(o, key, number(ro->cpu_sys_s));
+        snprintf(key, sizeof key, "%s_ctx_switches", ro->role);
+        bad |= json_object_set_new(o, key, integer(ro->ctx_switches));
+    }
+    return bad;
+}
+
+/* one object per pair of a --pairs run, with the columns a pair has */
+static json_t *pairs_array(const struct ipcb_result *r)
+{
+    size_t n;
+    const struct ipcb_column *cols = ipcb_columns(&n);
+    json_t *a = json_array();
+    int bad = 0;
+    for (size_t k = 0; k < r->n_pairs; k++) {
+        json_t *o = json_object();
+        int bad_pair = 0;
+        for (size_t c = 0; c < n; c++) {
+            struct ipcb_value v;
+            if (ipcb_column_get_pair(&cols[c], &r->pairs[k], &v))
+                bad_pair |= json_object_set_new(o, cols[c].name, column_value(&cols[c], &v));
+        }
+        bad |= json_array_append_new(a, done(o, bad_pair));
+    }
+    return done(a, bad);
+}
+
+static json_t *row_object(const struct ipcb_result *r)
+{
+    size_t n;
+    const struct ipcb_column *cols = ipcb_columns(&n);
+    json_t *o = json_object();
+    int bad = 0;
+    for (size_t c = 0; c < n; c++) {
+        struct ipcb_value v;
+        if (ipcb_column_get(&cols[c], r, &v))
+            bad |= json_object_set_new(o, cols[c].name, column_value(&cols[c], &v));
+    }
+    if (r->status == IPCB_OK) {
+        bad |= json_object_set_new(o, "latency_ns", latency_object(r));
+        bad |= put_roles(o, r);
+        if (r->n_pairs)
+            bad |= json_object_set_new(o, "pairs", pairs_array(r));
+    }
+    return done(o, bad);
+}
+
+/* writes the document (NULL: it could not be built) and lets it go */
+static int dump(FILE *f, json_t *doc)
+{
+    if (!doc)
+        return -ENOMEM;
+    int rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+    json_decref(doc);
+    if (rc != 0 || fputc('\n', f) == EOF || ferror(f))
+        return -EIO;
+    return 0;
 }
 
 int ipcb_write_meta_json(FILE *f, const struct ipcb_meta *m)
 {
-    fputs("{\n", f);
-    meta_body(f, m, "  ");
-    fputs("}\n", f);
-    return ferror(f) ? -1 : 0;
-}
-
-static void row(FILE *f, const struct ipcb_result *r)
-{
-    char st[600];
-    fputs("    {\"transport\": ", f);
-    ipcb_json_string(f, r->transport);
-    fputs(", \"pattern\": ", f);
-    ipcb_json_string(f, r->pattern);
-    fprintf(f, ", \"size_bytes\": %llu, \"status\": ", (unsigned long long)r->size_bytes);
-    ipcb_json_string(f, ipcb_status_text(r, st, sizeof st));
-    if (r->status == IPCB_OK) {
-        fprintf(f, ",\n     \"messages\": %llu, \"seconds\": ", (unsigned long long)r->messages);
-        json_number(f, r->seconds);
-        fputs(", \"msgs_per_s\": ", f);
-        json_number(f, r->msgs_per_s);
-        fputs(", \"mib_per_s\": ", f);
-        json_number(f, r->mib_per_s);
-        fputs(", \"latency_kind\": ", f);
-        ipcb_json_string(f, r->latency_kind);
-        const struct ipcb_hist_stats *s = &r->stats;
-        if (s->count) {
-            fprintf(f, ",\n     \"latency_ns\": {\"count\": %llu, \"min\": %llu, \"mean\": ",
-                    (unsigned long long)s->count, (unsigned long long)s->min);
-            json_number(f, s->mean);
-            fputs(", \"stddev\": ", f);
-            json_number(f, s->stddev);
-            fprintf(f, ", \"p50\": %llu, \"p90\": %llu, \"p99\": %llu, \"p999\": %llu, "
-                       "\"p9999\": %llu, \"max\": %llu}",
-                    (unsigned long long)s->p50, (unsigned long long)s->p90,
-                    (unsigned long long)s->p99, (unsigned long long)s->p999,
-                    (unsigned long long)s->p9999, (unsigned long long)s->max);
-        } else {
-            fputs(",\n     \"latency_ns\": null", f);
-        }
-        fputs(",\n     \"cpu_user_s\": ", f);
-        json_number(f, r->cpu_user_s);
-        fputs(", \"cpu_sys_s\": ", f);
-        json_number(f, r->cpu_sys_s);
-        fprintf(f, ", \"ctx_switches\": %llu, \"errors\": %llu",
-                (unsigned long long)r->ctx_switches, (unsigned long long)r->errors);
-        for (size_t k = 0; k < r->n_roles; k++) {
-            const struct ipcb_role_result *ro = &r->roles[k];
-            fprintf(f, ",\n     \"%s_cpu\": %d, \"%s_max_rss_kib\": %ld", ro->role, ro->cpu,
-                    ro->role, ro->max_rss_kib);
-        }
-        if (r->n_pairs) {
-            fputs(",\n     \"pairs\": [", f);
-            for (size_t k = 0; k < r->n_pairs; k++) {
-                const struct ipcb_pair_result *pr = &r->pairs[k];
-                fprintf(f, "%s{\"messages\": %llu, \"seconds\": ", k ? ", " : "",
-                        (unsigned long long)pr->messages);
-                json_number(f, pr->seconds);
-                fputs(", \"msgs_per_s\": ", f);
-                json_number(f, pr->msgs_per_s);
-                fputs(", \"mib_per_s\": ", f);
-                json_number(f, pr->mib_per_s);
-                fprintf(f, ", \"p50_ns\": %llu, \"p99_ns\": %llu}",
-                        (unsigned long long)pr->p50_ns, (unsigned long long)pr->p99_ns);
-            }
-            fputc(']', f);
-        }
-    }
-    fputc('}', f);
+    return dump(f, meta_object(m));
 }
 
 int ipcb_write_json(FILE *f, const struct ipcb_results *res)
 {
-    fputs("{\n  \"meta\": {\n", f);
-    meta_body(f, &res->meta, "    ");
-    fputs("  },\n  \"results\": [\n", f);
-    for (size_t i = 0; i < res->n_rows; i++) {
-        row(f, &res->rows[i]);
-        fputs(i + 1 < res->n_rows ? ",\n" : "\n", f);
-    }
-    fputs("  ]\n}\n", f);
-    return ferror(f) ? -1 : 0;
+    json_t *rows = json_array();
+    int bad = 0;
+    for (size_t i = 0; i < res->n_rows; i++)
+        bad |= json_array_append_new(rows, row_object(&res->rows[i]));
+    rows = done(rows, bad);
+    json_t *doc = json_object();
+    bad = json_object_set_new(doc, "meta", meta_object(&res->meta));
+    bad |= json_object_set_new(doc, "results", rows);
+    return dump(f, done(doc, bad));
 }

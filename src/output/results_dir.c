@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "ipcbench/results.h"
-#include "measure/machine.h"
+#include "output/results_dir.h"
 
 static int mkdir_p(const char *path)
 {
@@ -72,8 +72,11 @@ static int write_file(const char *dir, const char *name, int (*fn)(FILE *, const
         return -1;
     }
     int rc = fn(f, arg);
-    if (fclose(f) != 0 || rc != 0) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+    if (fclose(f) != 0 && rc == 0)
+        rc = -errno;
+    if (rc != 0) {
+        /* the writers say why (-ENOMEM, -EIO); fclose's errno for a full disk */
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(-rc));
         return -1;
     }
     return 0;

@@ -1,7 +1,9 @@
-/* The table on stdout, one row per measurement as it finishes. */
+/* The table on stdout, one row per measurement as it finishes: the output
+ * columns (ipcbench/columns.h) that have a table title, in their order. */
 #include <stdio.h>
 #include <string.h>
 
+#include "ipcbench/columns.h"
 #include "ipcbench/results.h"
 #include "ipcbench/units.h"
 
@@ -16,7 +18,7 @@ const char *ipcb_status_text(const struct ipcb_result *r, char *buf, size_t len)
     return buf;
 }
 
-static const char *human_ns(uint64_t ns, char *buf, size_t len)
+static void human_ns(uint64_t ns, char *buf, size_t len)
 {
     if (ns < 1000)
         snprintf(buf, len, "%llu ns", (unsigned long long)ns);
@@ -26,10 +28,9 @@ static const char *human_ns(uint64_t ns, char *buf, size_t len)
         snprintf(buf, len, "%.2f ms", (double)ns / 1e6);
     else
         snprintf(buf, len, "%.1f s", (double)ns / 1e9);
-    return buf;
 }
 
-static const char *human_rate(double v, char *buf, size_t len)
+static void human_rate(double v, char *buf, size_t len)
 {
     if (v >= 1e6)
         snprintf(buf, len, "%.2fM", v / 1e6);
@@ -37,45 +38,100 @@ static const char *human_rate(double v, char *buf, size_t len)
         snprintf(buf, len, "%.1fk", v / 1e3);
     else
         snprintf(buf, len, "%.0f", v);
-    return buf;
+}
+
+/* the table's status: in an ok row, what else a reader should know at a glance */
+static void status_notes(const struct ipcb_result *r, const char *status, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", status);
+    if (r->status != IPCB_OK)
+        return;
+    if (r->errors)
+        snprintf(buf, len, "ok, %llu lost or reordered", (unsigned long long)r->errors);
+    if (r->n_pairs)
+        snprintf(buf + strlen(buf), len - strlen(buf), ", %zu pairs together", r->n_pairs);
+}
+
+/* a present value as the column shows it; r is NULL on a pair's line */
+static void show(const struct ipcb_column *c, const struct ipcb_value *v,
+                 const struct ipcb_result *r, char *buf, size_t len)
+{
+    switch (c->table.show) {
+    case IPCB_SHOW_PLAIN:
+        if (c->type == IPCB_COLUMN_TEXT)
+            snprintf(buf, len, "%s", v->text);
+        else if (c->type == IPCB_COLUMN_INTEGER)
+            snprintf(buf, len, "%llu", (unsigned long long)v->integer);
+        else
+            snprintf(buf, len, "%g", v->real);
+        break;
+    case IPCB_SHOW_SIZE: ipcb_format_size(v->integer, buf, len); break;
+    case IPCB_SHOW_NS: human_ns(v->integer, buf, len); break;
+    case IPCB_SHOW_RATE: human_rate(v->real, buf, len); break;
+    case IPCB_SHOW_FIXED: snprintf(buf, len, "%.*f", c->table.decimals, v->real); break;
+    case IPCB_SHOW_STATUS:
+        if (r)
+            status_notes(r, v->text, buf, len);
+        else
+            snprintf(buf, len, "%s", v->text);
+        break;
+    }
+}
+
+/* One cell. An unpadded column (the status, free text) stands two spaces
+ * from the right-aligned figures before it, the others one. */
+static void cell(FILE *f, const struct ipcb_column *c, size_t i, const char *text)
+{
+    if (i)
+        fputs(c->table.width ? " " : "  ", f);
+    fprintf(f, "%*s", c->table.width, text);
 }
 
 void ipcb_write_table_header(FILE *f)
 {
-    fprintf(f, "%-15s %-8s %6s %10s %10s %10s %10s %10s  %s\n", "transport", "pattern",
-            "size", "p50", "p99", "max", "msgs/s", "MiB/s", "status");
+    const struct ipcb_column *cols[64];
+    size_t n = ipcb_table_columns(cols, sizeof cols / sizeof cols[0]);
+    for (size_t i = 0; i < n; i++)
+        cell(f, cols[i], i, cols[i]->table.title);
+    fputc('\n', f);
+}
+
+/* Under a --pairs row, one line per pair: its label in the first column, its
+ * own figures in the columns a pair has, blank elsewhere and nothing after
+ * the last of them. */
+static void pair_line(FILE *f, const struct ipcb_column *const *cols, size_t n, size_t k,
+                      const struct ipcb_pair_result *pr)
+{
+    while (n > 1 && !cols[n - 1]->in_pairs)
+        n--;
+    for (size_t i = 0; i < n; i++) {
+        char text[64] = "";
+        struct ipcb_value v;
+        if (i == 0)
+            snprintf(text, sizeof text, "  pair %zu", k + 1);
+        else if (ipcb_column_get_pair(cols[i], pr, &v))
+            show(cols[i], &v, NULL, text, sizeof text);
+        else if (cols[i]->in_pairs)
+            snprintf(text, sizeof text, "-");
+        cell(f, cols[i], i, text);
+    }
+    fputc('\n', f);
 }
 
 void ipcb_write_table_row(FILE *f, const struct ipcb_result *r)
 {
-    char sz[32], st[600], a[32], b[32], c[32], d[32];
-    ipcb_format_size(r->size_bytes, sz, sizeof sz);
-    ipcb_status_text(r, st, sizeof st);
-    if (r->status != IPCB_OK) {
-        fprintf(f, "%-15s %-8s %6s %10s %10s %10s %10s %10s  %s\n", r->transport, r->pattern,
-                sz, "-", "-", "-", "-", "-", st);
-        return;
+    const struct ipcb_column *cols[64];
+    size_t n = ipcb_table_columns(cols, sizeof cols / sizeof cols[0]);
+    for (size_t i = 0; i < n; i++) {
+        char text[640];
+        struct ipcb_value v;
+        if (ipcb_column_get(cols[i], r, &v))
+            show(cols[i], &v, r, text, sizeof text);
+        else
+            snprintf(text, sizeof text, "-");
+        cell(f, cols[i], i, text);
     }
-    const int timed = r->stats.count > 0;
-    char mib[32];
-    snprintf(mib, sizeof mib, "%.1f", r->mib_per_s);
-    if (r->errors)
-        snprintf(st, sizeof st, "ok, %llu lost or reordered", (unsigned long long)r->errors);
-    if (r->n_pairs)
-        snprintf(st + strlen(st), sizeof st - strlen(st), ", %zu pairs together", r->n_pairs);
-    fprintf(f, "%-15s %-8s %6s %10s %10s %10s %10s %10s  %s\n", r->transport, r->pattern, sz,
-            timed ? human_ns(r->stats.p50, a, sizeof a) : "-",
-            timed ? human_ns(r->stats.p99, b, sizeof b) : "-",
-            timed ? human_ns(r->stats.max, c, sizeof c) : "-",
-            human_rate(r->msgs_per_s, d, sizeof d), mib, st);
-    for (size_t k = 0; k < r->n_pairs; k++) {
-        const struct ipcb_pair_result *pr = &r->pairs[k];
-        char label[32];
-        snprintf(label, sizeof label, "  pair %zu", k + 1);
-        snprintf(mib, sizeof mib, "%.1f", pr->mib_per_s);
-        fprintf(f, "%-15s %-8s %6s %10s %10s %10s %10s %10s\n", label, "", "",
-                pr->p50_ns ? human_ns(pr->p50_ns, a, sizeof a) : "-",
-                pr->p99_ns ? human_ns(pr->p99_ns, b, sizeof b) : "-", "",
-                human_rate(pr->msgs_per_s, d, sizeof d), mib);
-    }
+    fputc('\n', f);
+    for (size_t k = 0; k < r->n_pairs; k++)
+        pair_line(f, cols, n, k, &r->pairs[k]);
 }

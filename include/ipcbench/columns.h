@@ -1,0 +1,87 @@
+/* The output columns, each described once: summary.csv's header and rows,
+ * the --json rows, the table on stdout and docs/outputs.md all follow this
+ * list, so a new figure is one entry in src/output/columns.c. */
+#ifndef IPCBENCH_COLUMNS_H
+#define IPCBENCH_COLUMNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ipcbench/results.h"
+
+enum ipcb_column_type {
+    IPCB_COLUMN_INTEGER,        /* uint64_t, written plain */
+    IPCB_COLUMN_REAL,           /* double, with the column's decimals in the CSV */
+    IPCB_COLUMN_TEXT,
+};
+
+/* which rows have a value in the column; the others leave it empty */
+enum ipcb_column_when {
+    IPCB_WHEN_ALWAYS,           /* every row, whatever its status */
+    IPCB_WHEN_OK,               /* rows whose status is ok */
+    IPCB_WHEN_TIMED,            /* ok rows that timed messages (a latency histogram) */
+};
+
+/* how a value reads in the table on stdout */
+enum ipcb_column_show {
+    IPCB_SHOW_PLAIN,            /* text or integer as it is */
+    IPCB_SHOW_SIZE,             /* bytes in binary units: 64, 4k, 1M */
+    IPCB_SHOW_NS,               /* nanoseconds in a readable unit: 850 ns, 13.3 us, 1.25 ms */
+    IPCB_SHOW_RATE,             /* per second in thousands or millions: 950, 69.1k, 4.20M */
+    IPCB_SHOW_FIXED,            /* a real with table.decimals digits */
+    IPCB_SHOW_STATUS,           /* the status, with what else the row says: losses, pairs */
+};
+
+/* one row's value in one column */
+struct ipcb_value {
+    uint64_t integer;
+    double real;
+    const char *text;           /* into the row, or into buf */
+    char buf[600];              /* for a text the getter composes ("skipped: " and a reason) */
+};
+
+struct ipcb_column {
+    const char *name;           /* CSV header and JSON key */
+    const char *unit;           /* ns, s, bytes, 1/s, MiB/s, count, text */
+    const char *description;    /* one line for docs/outputs.md */
+    enum ipcb_column_type type;
+    int decimals;               /* reals: digits after the point in the CSV */
+    enum ipcb_column_when when;
+    /* the value: a field of struct ipcb_result at offset, or get where no
+     * field holds it; get sees only rows that pass when */
+    size_t offset;
+    void (*get)(const struct ipcb_result *r, struct ipcb_value *v);
+    /* a figure every pair of a --pairs run has too, at pair_offset in
+     * struct ipcb_pair_result (same type as the row's) */
+    bool in_pairs;
+    size_t pair_offset;
+    /* the table on stdout puts latency before rates, unlike the CSV, so
+     * its columns have their own order */
+    struct {
+        int place;              /* left to right from 1; 0: not in the table */
+        const char *title;
+        int width;              /* printf's: negative aligns left, 0 leaves it unpadded */
+        enum ipcb_column_show show;
+        int decimals;           /* IPCB_SHOW_FIXED */
+    } table;
+};
+
+/* the columns in their CSV order; *n gets how many */
+const struct ipcb_column *ipcb_columns(size_t *n);
+/* the column of that name, NULL when none */
+const struct ipcb_column *ipcb_column_find(const char *name);
+/* the table's columns, left to right, into out (room for cap); returns how many */
+size_t ipcb_table_columns(const struct ipcb_column **out, size_t cap);
+/* true and the value in *v when row r has one in column c, false when the
+ * field is empty for that row */
+bool ipcb_column_get(const struct ipcb_column *c, const struct ipcb_result *r,
+                     struct ipcb_value *v);
+/* the same for one pair's figures; false for a column that is not per pair,
+ * and for a latency a pair did not time */
+bool ipcb_column_get_pair(const struct ipcb_column *c, const struct ipcb_pair_result *p,
+                          struct ipcb_value *v);
+/* "never", "status not ok", ...: when the column is empty, in words */
+const char *ipcb_column_when_text(const struct ipcb_column *c);
+
+#endif

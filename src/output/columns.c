@@ -1,0 +1,163 @@
+/* The output columns, in summary.csv's order. Each writer loops over this
+ * list; a new figure is one entry here (and a getter when no field of
+ * struct ipcb_result holds it), then a line in docs/outputs.md, which
+ * tests/test_output.c insists on. */
+#include <string.h>
+
+#include "ipcbench/columns.h"
+
+/* A field of struct ipcb_result, its column type taken from the field's C
+ * type, so an entry cannot read a double as an integer. */
+#define FIELD(member)                                                               \
+    .offset = offsetof(struct ipcb_result, member),                                  \
+    .type = _Generic(((const struct ipcb_result *)0)->member,                         \
+                     uint64_t: IPCB_COLUMN_INTEGER, double: IPCB_COLUMN_REAL,         \
+                     const char *: IPCB_COLUMN_TEXT)
+#define PAIR(member) .in_pairs = true, .pair_offset = offsetof(struct ipcb_pair_result, member)
+/* the latency columns: nanoseconds from the row's histogram, empty without one */
+#define LATENCY(column, member) .name = column, .unit = "ns", FIELD(stats.member), \
+                                .when = IPCB_WHEN_TIMED
+
+static void status_get(const struct ipcb_result *r, struct ipcb_value *v)
+{
+    v->text = ipcb_status_text(r, v->buf, sizeof v->buf);
+}
+
+static const struct ipcb_column columns[] = {
+    {.name = "transport", .unit = "text", FIELD(transport), .when = IPCB_WHEN_ALWAYS,
+     .description = "the mechanism, as named on the command line (shm/futex for a variant)",
+     .table = {1, "transport", -15, IPCB_SHOW_PLAIN}},
+    {.name = "pattern", .unit = "text", FIELD(pattern), .when = IPCB_WHEN_ALWAYS,
+     .description = "pingpong (send, wait for the echo) or stream (send back to back)",
+     .table = {2, "pattern", -8, IPCB_SHOW_PLAIN}},
+    {.name = "size_bytes", .unit = "bytes", FIELD(size_bytes), .when = IPCB_WHEN_ALWAYS,
+     .description = "payload of each message",
+     .table = {3, "size", 6, IPCB_SHOW_SIZE}},
+    {.name = "messages", .unit = "count", FIELD(messages), .when = IPCB_WHEN_OK,
+     PAIR(messages),
+     .description = "messages in the timed span (round trips for pingpong), warm-up left out"},
+    {.name = "seconds", .unit = "s", FIELD(seconds), .decimals = 6, .when = IPCB_WHEN_OK,
+     PAIR(seconds),
+     .description = "from the first timed message to the last; over all pairs with --pairs"},
+    {.name = "msgs_per_s", .unit = "1/s", FIELD(msgs_per_s), .decimals = 1,
+     .when = IPCB_WHEN_OK, PAIR(msgs_per_s),
+     .description = "messages per second over the timed span",
+     .table = {7, "msgs/s", 10, IPCB_SHOW_RATE}},
+    {.name = "mib_per_s", .unit = "MiB/s", FIELD(mib_per_s), .decimals = 3,
+     .when = IPCB_WHEN_OK, PAIR(mib_per_s),
+     .description = "payload per second, msgs_per_s times size_bytes over 1048576",
+     .table = {8, "MiB/s", 10, IPCB_SHOW_FIXED, 1}},
+    {.name = "latency_kind", .unit = "text", FIELD(latency_kind), .when = IPCB_WHEN_OK,
+     .description = "what the latency (_ns) columns time: rtt (round trip) or one-way; "
+                    "empty when nothing was timed"},
+    {LATENCY("min_ns", min), .description = "shortest latency, exact"},
+    {LATENCY("mean_ns", mean), .decimals = 1,
+     .description = "mean latency, from the exact sum rather than the buckets"},
+    {LATENCY("stddev_ns", stddev), .decimals = 1,
+     .description = "standard deviation of the latency, exact"},
+    {LATENCY("p50_ns", p50), PAIR(p50_ns),
+     .description = "median latency, to 3 significant digits (histogram bucket)",
+     .table = {4, "p50", 10, IPCB_SHOW_NS}},
+    {LATENCY("p90_ns", p90), .description = "90th percentile of latency"},
+    {LATENCY("p99_ns", p99), PAIR(p99_ns),
+     .description = "99th percentile of latency",
+     .table = {5, "p99", 10, IPCB_SHOW_NS}},
+    {LATENCY("p999_ns", p999), .description = "99.9th percentile of latency"},
+    {LATENCY("p9999_ns", p9999), .description = "99.99th percentile of latency"},
+    {LATENCY("max_ns", max),
+     .description = "longest latency, exact",
+     .table = {6, "max", 10, IPCB_SHOW_NS}},
+    {.name = "cpu_user_s", .unit = "s", FIELD(cpu_user_s), .decimals = 6,
+     .when = IPCB_WHEN_OK,
+     .description = "user CPU time of every side over the timed span (getrusage)"},
+    {.name = "cpu_sys_s", .unit = "s", FIELD(cpu_sys_s), .decimals = 6,
+     .when = IPCB_WHEN_OK,
+     .description = "kernel CPU time of every side over the timed span (getrusage)"},
+    {.name = "ctx_switches", .unit = "count", FIELD(ctx_switches), .when = IPCB_WHEN_OK,
+     .description = "voluntary and involuntary context switches of every side "
+                    "over the timed span"},
+    {.name = "errors", .unit = "count", FIELD(errors), .when = IPCB_WHEN_OK,
+     .description = "messages lost or out of order, counted by lossy transports (udp); "
+                    "0 for the others"},
+    {.name = "status", .unit = "text", .type = IPCB_COLUMN_TEXT, .get = status_get,
+     .when = IPCB_WHEN_ALWAYS,
+     .description = "ok, or skipped:, failed: or interrupted: followed by the reason",
+     .table = {9, "status", 0, IPCB_SHOW_STATUS}},
+};
+
+const struct ipcb_column *ipcb_columns(size_t *n)
+{
+    *n = sizeof columns / sizeof columns[0];
+    return columns;
+}
+
+const struct ipcb_column *ipcb_column_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++)
+        if (strcmp(columns[i].name, name) == 0)
+            return &columns[i];
+    return NULL;
+}
+
+size_t ipcb_table_columns(const struct ipcb_column **out, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < sizeof columns / sizeof columns[0] && k < cap; i++) {
+        if (columns[i].table.place == 0)
+            continue;
+        /* insertion by place: a handful of columns */
+        size_t at = k++;
+        for (; at > 0 && out[at - 1]->table.place > columns[i].table.place; at--)
+            out[at] = out[at - 1];
+        out[at] = &columns[i];
+    }
+    return k;
+}
+
+/* the value of the column's type at base + offset */
+static void read_field(const struct ipcb_column *c, const void *base, size_t offset,
+                       struct ipcb_value *v)
+{
+    const char *at = (const char *)base + offset;
+    switch (c->type) {
+    case IPCB_COLUMN_INTEGER: memcpy(&v->integer, at, sizeof v->integer); break;
+    case IPCB_COLUMN_REAL: memcpy(&v->real, at, sizeof v->real); break;
+    case IPCB_COLUMN_TEXT: memcpy(&v->text, at, sizeof v->text); break;
+    }
+}
+
+bool ipcb_column_get(const struct ipcb_column *c, const struct ipcb_result *r,
+                     struct ipcb_value *v)
+{
+    if (c->when != IPCB_WHEN_ALWAYS && r->status != IPCB_OK)
+        return false;
+    if (c->when == IPCB_WHEN_TIMED && r->stats.count == 0)
+        return false;
+    if (c->get)
+        c->get(r, v);
+    else
+        read_field(c, r, c->offset, v);
+    return true;
+}
+
+bool ipcb_column_get_pair(const struct ipcb_column *c, const struct ipcb_pair_result *p,
+                          struct ipcb_value *v)
+{
+    if (!c->in_pairs)
+        return false;
+    read_field(c, p, c->pair_offset, v);
+    if (c->when != IPCB_WHEN_TIMED)
+        return true;
+    /* a pair keeps no count of timed messages: its latencies are 0 when it timed none */
+    return c->type == IPCB_COLUMN_REAL ? v->real != 0.0 : v->integer != 0;
+}
+
+const char *ipcb_column_when_text(const struct ipcb_column *c)
+{
+    switch (c->when) {
+    case IPCB_WHEN_ALWAYS: return "never";
+    case IPCB_WHEN_OK: return "status not ok";
+    case IPCB_WHEN_TIMED: return "status not ok, or nothing timed";
+    }
+    return "";
+}
