@@ -1,0 +1,426 @@
+/* The charts of `ipcbench plot`: for each, a few whitespace-separated data
+ * files in DIR/plots/data/ (kept, so a chart can be redrawn or restyled by
+ * hand) and one gnuplot script run with the paths and titles it needs. A
+ * row's pattern says, by its figure, which charts it belongs in. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ipcbench/pattern.h"
+#include "ipcbench/results.h"
+#include "plot/charts.h"
+#include "plot/gnuplot.h"
+#include "plot/reader.h"
+#include "plot/sbuf.h"
+
+/* a path into buf; -ENAMETOOLONG (and an empty buf) when it does not fit */
+__attribute__((format(printf, 3, 4)))
+static int pathf(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, len, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= len) {
+        buf[0] = '\0';
+        return -ENAMETOOLONG;
+    }
+    return 0;
+}
+
+struct chart_run {
+    const struct ipcb_chart_input *in;
+    const char *scripts;
+    char plots_dir[PATH_MAX];
+    char data_dir[PATH_MAX];
+    char **written;             /* chart paths without extension */
+    size_t n_written;
+    int quiet;
+};
+
+/* one chart by its script: drawn, and remembered for the list on stdout */
+static int draw(struct chart_run *cr, const char *script, const struct ipcb_sbuf *vars,
+                const char *out, char *err, size_t errlen)
+{
+    if (ipcb_sbuf_error(vars))
+        return -ENOMEM;
+    int rc = ipcb_gnuplot_run(cr->scripts, script, vars->s, out, err, errlen);
+    if (rc == 0) {
+        char **w = realloc(cr->written, (cr->n_written + 1) * sizeof *w);
+        if (w) {
+            cr->written = w;
+            if ((w[cr->n_written] = strdup(out)) != NULL)
+                cr->n_written++;
+        }
+    }
+    return rc;
+}
+
+
+static FILE *open_data(struct chart_run *cr, char *path, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static FILE *open_data(struct chart_run *cr, char *path, size_t len, const char *fmt, ...)
+{
+    char name[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(name, sizeof name, fmt, ap);
+    va_end(ap);
+    if (pathf(path, len, "%s/%s", cr->data_dir, name) != 0) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    return fopen(path, "w");
+}
+
+static int close_data(FILE *f, const char *path, char *err, size_t errlen)
+{
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        snprintf(err, errlen, "cannot write %s", path);
+        return -EIO;
+    }
+    return 0;
+}
+
+/* the variables every script takes: out, machine, and sizes when asked */
+static void common_vars(struct ipcb_sbuf *v, const struct chart_run *cr, const char *out, int sizes)
+{
+    ipcb_sbuf_printf(v, "out=");
+    ipcb_gnuplot_string(v, out);
+    ipcb_sbuf_printf(v, "; machine=");
+    ipcb_gnuplot_string(v, cr->in->machine);
+    if (sizes) {
+        ipcb_sbuf_printf(v, "; sizes='");
+        for (size_t i = 0; i < cr->in->n_sizes; i++)
+            ipcb_sbuf_printf(v, "%s%llu", i ? " " : "", (unsigned long long)cr->in->sizes[i]);
+        ipcb_sbuf_printf(v, "'");
+    }
+}
+
+/* names[], files[] and ids[] (the colour of each transport) for n of them */
+static void array_vars(struct ipcb_sbuf *v, const struct chart_run *cr, const size_t *ids,
+                       char (*files)[PATH_MAX], size_t n)
+{
+    ipcb_sbuf_printf(v, "; array names[%zu] = [", n);
+    for (size_t i = 0; i < n; i++) {
+        ipcb_sbuf_printf(v, "%s", i ? ", " : "");
+        ipcb_gnuplot_string(v, cr->in->transports[ids[i]]);
+    }
+    ipcb_sbuf_printf(v, "]; array files[%zu] = [", n);
+    for (size_t i = 0; i < n; i++) {
+        ipcb_sbuf_printf(v, "%s", i ? ", " : "");
+        ipcb_gnuplot_string(v, files[i]);
+    }
+    ipcb_sbuf_printf(v, "]; array ids[%zu] = [", n);
+    for (size_t i = 0; i < n; i++)
+        ipcb_sbuf_printf(v, "%s%zu", i ? ", " : "", ids[i] + 1);
+    ipcb_sbuf_printf(v, "]");
+}
+
+/* latency_by_size (p50 and p99 of the latency rows) or throughput_by_size
+ * (MiB/s of the throughput rows): one data file per transport that has such
+ * rows */
+static int chart_by_size(struct chart_run *cr, enum ipcb_figure figure, char *err,
+                         size_t errlen)
+{
+    const struct ipcb_chart_input *in = cr->in;
+    int latency = figure == IPCB_FIGURE_LATENCY;
+    const char *kind = latency ? "latency_by_size" : "throughput_by_size";
+    char (*files)[PATH_MAX] = calloc(in->n_transports, sizeof *files);
+    size_t *ids = calloc(in->n_transports, sizeof *ids), n = 0;
+    struct ipcb_sbuf vars = {0};
+    double ymin = INFINITY, ymax = 0;
+    int rc = 0;
+    if (!files || !ids) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    for (size_t t = 0; t < in->n_transports && rc == 0; t++) {
+        FILE *f = NULL;
+        char safe[128];
+        ipcb_file_safe_name(in->transports[t], safe, sizeof safe);
+        /* rows in size order, as the lines join them */
+        for (size_t s = 0; s < in->n_sizes && rc == 0; s++)
+            for (size_t i = 0; i < in->n_rows; i++) {
+                const struct ipcb_chart_row *r = &in->rows[i];
+                if (r->transport != t || r->size != in->sizes[s] ||
+                    r->pattern->figure != figure || (latency && !r->timed))
+                    continue;
+                if (!f && !(f = open_data(cr, files[n], PATH_MAX, "%s-%zu-%s.dat", kind,
+                                          t + 1, safe))) {
+                    snprintf(err, errlen, "cannot write %s: %s", files[n], strerror(errno));
+                    rc = -EIO;
+                    break;
+                }
+                double lo = latency ? fmin(r->p50_us, r->p99_us) : r->mib_per_s;
+                double hi = latency ? fmax(r->p50_us, r->p99_us) : r->mib_per_s;
+                if (!(lo > 0))
+                    break;          /* nothing a log axis can show */
+                ymin = fmin(ymin, lo);
+                ymax = fmax(ymax, hi);
+                if (latency)
+                    fprintf(f, "%llu %.6g %.6g\n", (unsigned long long)r->size, r->p50_us,
+                            r->p99_us);
+                else
+                    fprintf(f, "%llu %.6g\n", (unsigned long long)r->size, r->mib_per_s);
+                break;
+            }
+        if (f) {
+            if (rc == 0)
+                rc = close_data(f, files[n], err, errlen);
+            else
+                fclose(f);
+            ids[n++] = t;
+        }
+    }
+    if (rc || n == 0 || ymax <= 0)
+        goto out;
+    char out[PATH_MAX], script[64];
+    pathf(out, sizeof out, "%s/%s", cr->plots_dir, kind);
+    snprintf(script, sizeof script, "%s.gp", kind);
+    common_vars(&vars, cr, out, 1);
+    ipcb_sbuf_printf(&vars, "; ymin=%.6g; ymax=%.6g", ymin, ymax);
+    array_vars(&vars, cr, ids, files, n);
+    rc = draw(cr, script, &vars, out, err, errlen);
+out:
+    if (rc == -ENOMEM)
+        snprintf(err, errlen, "out of memory drawing %s", kind);
+    ipcb_sbuf_free(&vars);
+    free(files);
+    free(ids);
+    return rc;
+}
+
+/* an .hgrm file's percentile lines into "one_over_1_minus_p value_us" lines;
+ * the closing 100% line has no finite x and is left out, like HdrHistogram's
+ * own plotter does. Returns the points written, or the reader's -errno. */
+static long hgrm_to_data(const char *hgrm, FILE *out, double *xmax, double *ymin,
+                         double *ymax)
+{
+    struct ipcb_hgrm h;
+    int rc = ipcb_hgrm_read(hgrm, &h);
+    if (rc)
+        return rc;
+    long points = 0;
+    for (size_t i = 0; i < h.n_points; i++) {
+        double x = h.points[i].one_over_1_minus_p, value = h.points[i].value;
+        if (!isfinite(x) || x < 1 || !(value > 0))
+            continue;
+        fprintf(out, "%.6g %.6g\n", x, value);
+        *xmax = fmax(*xmax, x);
+        *ymin = fmin(*ymin, value);
+        *ymax = fmax(*ymax, value);
+        points++;
+    }
+    ipcb_hgrm_free(&h);
+    return points;
+}
+
+static int chart_percentiles(struct chart_run *cr, uint64_t size, char *err, size_t errlen)
+{
+    const struct ipcb_chart_input *in = cr->in;
+    char (*files)[PATH_MAX] = calloc(in->n_transports, sizeof *files);
+    size_t *ids = calloc(in->n_transports, sizeof *ids), n = 0;
+    struct ipcb_sbuf vars = {0};
+    double xmax = 1, ymin = INFINITY, ymax = 0;
+    int rc = 0;
+    if (!files || !ids) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < in->n_rows && rc == 0; i++) {
+        const struct ipcb_chart_row *r = &in->rows[i];
+        const char *name = in->transports[r->transport];
+        if (r->pattern->figure != IPCB_FIGURE_LATENCY || !r->timed || r->size != size)
+            continue;
+        char hgrm[PATH_MAX], safe[128];
+        ipcb_file_safe_name(name, safe, sizeof safe);
+        int named = ipcb_hgrm_path(in->dir, name, r->pattern->name, size, hgrm, sizeof hgrm);
+        FILE *f = open_data(cr, files[n], PATH_MAX, "percentiles-%llu-%zu-%s.dat",
+                            (unsigned long long)size, r->transport + 1, safe);
+        if (!f) {
+            snprintf(err, errlen, "cannot write %s: %s", files[n], strerror(errno));
+            rc = -EIO;
+            break;
+        }
+        long points = named ? named : hgrm_to_data(hgrm, f, &xmax, &ymin, &ymax);
+        rc = close_data(f, files[n], err, errlen);
+        if (rc == 0 && points == -ENOMEM)
+            rc = -ENOMEM;
+        if (rc == 0 && points <= 0) {
+            char why[128] = "has no percentile lines";
+            if (points == -ENOENT)
+                snprintf(why, sizeof why, "is missing");
+            else if (points < 0)
+                snprintf(why, sizeof why, "cannot be read (%s)", strerror((int)-points));
+            if (!cr->quiet)
+                fprintf(stderr, "ipcbench: %s %s; %s left out of the percentile chart\n",
+                        hgrm, why, name);
+            unlink(files[n]);
+            continue;
+        }
+        ids[n++] = r->transport;
+    }
+    if (rc || n == 0)
+        goto out;
+    char out[PATH_MAX];
+    pathf(out, sizeof out, "%s/percentiles-%llu", cr->plots_dir, (unsigned long long)size);
+    common_vars(&vars, cr, out, 0);
+    ipcb_sbuf_printf(&vars, "; size=%llu; xmax=%.6g; ymin=%.6g; ymax=%.6g",
+                     (unsigned long long)size, xmax, ymin, ymax);
+    array_vars(&vars, cr, ids, files, n);
+    rc = draw(cr, "percentiles.gp", &vars, out, err, errlen);
+out:
+    if (rc == -ENOMEM)
+        snprintf(err, errlen, "out of memory drawing the percentile chart");
+    ipcb_sbuf_free(&vars);
+    free(files);
+    free(ids);
+    return rc;
+}
+
+/* one row per transport measured at this size, "name" p50_us p99_us
+ * latency_msgs_per_s throughput_msgs_per_s, ? for missing: the figures of
+ * its latency row and of its throughput row */
+static int chart_bars(struct chart_run *cr, uint64_t size, char *err, size_t errlen)
+{
+    const struct ipcb_chart_input *in = cr->in;
+    char path[PATH_MAX];
+    FILE *f = open_data(cr, path, sizeof path, "bars-%llu.dat", (unsigned long long)size);
+    if (!f) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return -EIO;
+    }
+    size_t n = 0;
+    double latency_min = INFINITY, latency_max = 0, rate_min = INFINITY, rate_max = 0;
+    for (size_t t = 0; t < in->n_transports; t++) {
+        const struct ipcb_chart_row *lat = NULL, *thr = NULL;
+        for (size_t i = 0; i < in->n_rows; i++) {
+            const struct ipcb_chart_row *r = &in->rows[i];
+            if (r->transport == t && r->size == size)
+                *(r->pattern->figure == IPCB_FIGURE_LATENCY ? &lat : &thr) = r;
+        }
+        if (!lat && !thr)
+            continue;
+        fputc('"', f);
+        for (const char *c = in->transports[t]; *c; c++)
+            fputc(*c == '"' ? '\'' : (unsigned char)*c < 0x20 ? ' ' : *c, f);
+        fputc('"', f);
+        if (lat && lat->timed) {
+            fprintf(f, " %.6g %.6g", lat->p50_us, lat->p99_us);
+            latency_min = fmin(latency_min, fmin(lat->p50_us, lat->p99_us));
+            latency_max = fmax(latency_max, fmax(lat->p50_us, lat->p99_us));
+        } else {
+            fputs(" ? ?", f);
+        }
+        const struct ipcb_chart_row *rates[2] = {lat, thr};
+        for (int k = 0; k < 2; k++) {
+            if (rates[k] && rates[k]->msgs_per_s > 0) {
+                fprintf(f, " %.6g", rates[k]->msgs_per_s);
+                rate_min = fmin(rate_min, rates[k]->msgs_per_s);
+                rate_max = fmax(rate_max, rates[k]->msgs_per_s);
+            } else {
+                fputs(" ?", f);
+            }
+        }
+        fputc('\n', f);
+        n++;
+    }
+    int rc = close_data(f, path, err, errlen);
+    if (rc || n == 0 || rate_max <= 0)
+        return rc;
+    if (latency_max <= 0)
+        latency_min = 0;            /* no latency here: the script leaves out that panel */
+    char out[PATH_MAX];
+    pathf(out, sizeof out, "%s/bars-%llu", cr->plots_dir, (unsigned long long)size);
+    struct ipcb_sbuf vars = {0};
+    common_vars(&vars, cr, out, 0);
+    ipcb_sbuf_printf(&vars, "; size=%llu; ntransports=%zu; latency_min=%.6g; "
+                     "latency_max=%.6g; rate_min=%.6g; rate_max=%.6g; file=",
+                     (unsigned long long)size, n, latency_min, latency_max, rate_min, rate_max);
+    ipcb_gnuplot_string(&vars, path);
+    rc = draw(cr, "bars.gp", &vars, out, err, errlen);
+    if (rc == -ENOMEM)
+        snprintf(err, errlen, "out of memory drawing the bar chart");
+    ipcb_sbuf_free(&vars);
+    return rc;
+}
+
+/* charts and data files of an earlier `plot` of this directory go first, so
+ * none is left over from a size or transport no longer in summary.csv */
+static void remove_old(const char *dir, const char *const *prefixes, const char *const *exts)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *dot = strrchr(e->d_name, '.');
+        int ours = 0;
+        for (size_t i = 0; prefixes[i] && dot; i++)
+            if (strncmp(e->d_name, prefixes[i], strlen(prefixes[i])) == 0)
+                for (size_t j = 0; exts[j]; j++)
+                    ours |= strcmp(dot, exts[j]) == 0;
+        if (ours)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    closedir(d);
+}
+
+static int make_dir(const char *path, char *err, size_t errlen)
+{
+    if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+        int rc = -errno;
+        snprintf(err, errlen, "cannot make %s: %s", path, strerror(-rc));
+        return rc;
+    }
+    return 0;
+}
+
+int ipcb_charts_draw(const struct ipcb_chart_input *in, const char *scripts_dir, int quiet,
+                     char *err, size_t errlen)
+{
+    struct chart_run cr = {.in = in, .scripts = scripts_dir, .quiet = quiet};
+    int rc;
+    if (pathf(cr.plots_dir, sizeof cr.plots_dir, "%s/plots", in->dir) != 0 ||
+        pathf(cr.data_dir, sizeof cr.data_dir, "%s/plots/data", in->dir) != 0) {
+        snprintf(err, errlen, "results directory name is too long");
+        return -ENAMETOOLONG;
+    }
+    if ((rc = make_dir(cr.plots_dir, err, errlen)) != 0 ||
+        (rc = make_dir(cr.data_dir, err, errlen)) != 0)
+        return rc;
+    static const char *const charts[] = {"latency_by_size.", "throughput_by_size.",
+                                         "percentiles-", "bars-", NULL};
+    static const char *const images[] = {".png", ".svg", NULL};
+    static const char *const all[] = {"", NULL};
+    static const char *const dat[] = {".dat", NULL};
+    remove_old(cr.plots_dir, charts, images);
+    remove_old(cr.data_dir, all, dat);
+
+    if ((rc = chart_by_size(&cr, IPCB_FIGURE_LATENCY, err, errlen)) == 0)
+        rc = chart_by_size(&cr, IPCB_FIGURE_THROUGHPUT, err, errlen);
+    for (size_t s = 0; s < in->n_sizes && rc == 0; s++)
+        rc = chart_percentiles(&cr, in->sizes[s], err, errlen);
+    for (size_t s = 0; s < in->n_sizes && rc == 0; s++)
+        rc = chart_bars(&cr, in->sizes[s], err, errlen);
+    if (rc == 0 && !quiet) {
+        for (size_t i = 0; i < cr.n_written; i++)
+            printf("%s.png\n%s.svg\n", cr.written[i], cr.written[i]);
+        printf("(chart data in %s/)\n", cr.data_dir);
+    }
+    for (size_t i = 0; i < cr.n_written; i++)
+        free(cr.written[i]);
+    free(cr.written);
+    /* out of memory half way through is a failed plot, not bad input */
+    return rc == -ENOMEM ? -EIO : rc;
+}

@@ -1,0 +1,440 @@
+/* The results reader of reader.h: summary.csv, meta.json, the .hgrm files. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "ipcbench/results.h"
+#include "plot/reader.h"
+#include "plot/sbuf.h"
+
+/* the whole file into text (NUL-terminated, so "" for an empty file) */
+static int read_text(const char *path, struct ipcb_sbuf *text)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -errno;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (ipcb_sbuf_append(text, chunk, n) != 0)
+            break;
+    int rc = ferror(f) ? -EIO : ipcb_sbuf_error(text);
+    fclose(f);
+    if (rc == 0)
+        rc = ipcb_sbuf_reserve(text, 0);    /* so an empty file has a string too */
+    if (rc)
+        ipcb_sbuf_free(text);
+    return rc;
+}
+
+/* ---- summary.csv ---- */
+
+struct csv_fields {
+    char **v;
+    size_t n, cap;
+};
+
+static void csv_clear(struct csv_fields *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        free(f->v[i]);
+    f->n = 0;
+}
+
+static int csv_push(struct csv_fields *f, struct ipcb_sbuf *field)
+{
+    if (ipcb_sbuf_error(field))
+        return -ENOMEM;
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 32;
+        char **v = realloc(f->v, cap * sizeof *v);
+        if (!v)
+            return -ENOMEM;
+        f->v = v;
+        f->cap = cap;
+    }
+    /* strdup stops at a NUL byte inside a field: the field is cut there */
+    if (!(f->v[f->n] = strdup(ipcb_sbuf_str(field))))
+        return -ENOMEM;
+    f->n++;
+    ipcb_sbuf_reset(field);
+    return 0;
+}
+
+/* One RFC 4180 record from *pos into f: fields end at commas outside quotes,
+ * "" inside quotes is one quote, the record ends at a newline (or CRLF)
+ * outside quotes. Returns 1 for a record, 0 at the end, -EINVAL for a quote
+ * left open, -ENOMEM. */
+static int csv_record(const char **pos, const char *end, struct csv_fields *f)
+{
+    const char *p = *pos;
+    csv_clear(f);
+    if (p >= end)
+        return 0;
+    struct ipcb_sbuf field = {0};
+    int quoted = 0, rc = 0;
+    for (;;) {
+        if (p >= end) {
+            if (quoted)
+                rc = -EINVAL;
+            break;
+        }
+        char c = *p++;
+        if (quoted) {
+            if (c == '"' && p < end && *p == '"') {
+                ipcb_sbuf_putc(&field, '"');
+                p++;
+            } else if (c == '"') {
+                quoted = 0;
+            } else {
+                ipcb_sbuf_putc(&field, c);
+            }
+        } else if (c == '"') {
+            quoted = 1;
+        } else if (c == ',') {
+            if ((rc = csv_push(f, &field)) != 0)
+                break;
+        } else if (c == '\n') {
+            break;
+        } else if (c != '\r') {
+            ipcb_sbuf_putc(&field, c);
+        }
+    }
+    if (rc == 0)
+        rc = csv_push(f, &field);
+    ipcb_sbuf_free(&field);
+    *pos = p;
+    return rc ? rc : 1;
+}
+
+static void free_fields(char **v, size_t n)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void ipcb_summary_free(struct ipcb_summary *s)
+{
+    for (size_t i = 0; i < s->n_rows; i++)
+        free_fields(s->rows[i].fields, s->n_columns);
+    free(s->rows);
+    free_fields(s->columns, s->n_columns);
+    free(s->source);
+    *s = (struct ipcb_summary){0};
+}
+
+int ipcb_summary_column(const struct ipcb_summary *s, const char *name)
+{
+    for (size_t i = 0; i < s->n_columns && i < INT_MAX; i++)
+        if (strcmp(s->columns[i], name) == 0)
+            return (int)i;
+    return -ENOENT;
+}
+
+static int require_column(const struct ipcb_summary *s, const char *name, char *err,
+                          size_t errlen)
+{
+    if (ipcb_summary_column(s, name) >= 0)
+        return 0;
+    snprintf(err, errlen, "%s has no '%s' column in its header", s->source, name);
+    return -EINVAL;
+}
+
+const char *ipcb_summary_field(const struct ipcb_summary *s, size_t row, const char *column)
+{
+    int c = ipcb_summary_column(s, column);
+    return c < 0 || row >= s->n_rows ? NULL : s->rows[row].fields[c];
+}
+
+int ipcb_summary_number(const struct ipcb_summary *s, size_t row, const char *column,
+                        double *out, char *err, size_t errlen)
+{
+    const char *text = ipcb_summary_field(s, row, column);
+    if (!text) {
+        if (require_column(s, column, err, errlen) == 0)
+            snprintf(err, errlen, "%s has no row %zu", s->source, row);
+        return -ENOENT;
+    }
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end || errno || !isfinite(v) || v < 0) {
+        snprintf(err, errlen, "%s, row %zu: %s '%s' is not a number", s->source,
+                 s->rows[row].record, column, text);
+        return -EINVAL;
+    }
+    *out = v;
+    return 0;
+}
+
+/* the caller's columns, and status, which decides the rows kept */
+static int check_header(const struct ipcb_summary *s, const char *const *required, char *err,
+                        size_t errlen)
+{
+    int rc = 0;
+    for (size_t i = 0; required && required[i] && rc == 0; i++)
+        rc = require_column(s, required[i], err, errlen);
+    return rc ? rc : require_column(s, IPCB_COL_STATUS, err, errlen);
+}
+
+/* f's fields become the row's, leaving f empty for the next record */
+static int keep_row(struct ipcb_summary *s, struct csv_fields *f, size_t record)
+{
+    struct ipcb_summary_row *rows = realloc(s->rows, (s->n_rows + 1) * sizeof *rows);
+    if (!rows)
+        return -ENOMEM;
+    s->rows = rows;
+    rows[s->n_rows++] = (struct ipcb_summary_row){.record = record, .fields = f->v};
+    *f = (struct csv_fields){0};
+    return 0;
+}
+
+int ipcb_summary_parse(const char *text, size_t len, const char *source,
+                       const char *const *required, struct ipcb_summary *s, char *err,
+                       size_t errlen)
+{
+    *s = (struct ipcb_summary){0};
+    *err = '\0';
+    if (!(s->source = strdup(source))) {
+        snprintf(err, errlen, "out of memory reading %s", source);
+        return -ENOMEM;
+    }
+    if (!text)
+        text = "", len = 0;     /* NULL + 0 is not a pointer C allows */
+    const char *pos = text, *end = text + len;
+    struct csv_fields f = {0};
+    size_t record = 0;          /* records so far, the header included */
+    int status = -1, rc;
+    while ((rc = csv_record(&pos, end, &f)) == 1) {
+        if (f.n == 1 && !*f.v[0])
+            continue;           /* a blank line */
+        if (record++ == 0) {
+            s->columns = f.v;
+            s->n_columns = f.n;
+            f = (struct csv_fields){0};
+            if ((rc = check_header(s, required, err, errlen)) != 0)
+                break;
+            status = ipcb_summary_column(s, IPCB_COL_STATUS);
+            continue;
+        }
+        if (f.n != s->n_columns) {
+            snprintf(err, errlen, "%s, row %zu: %zu fields where the header has %zu", source,
+                     record - 1, f.n, s->n_columns);
+            rc = -EINVAL;
+            break;
+        }
+        if (strcmp(f.v[status], "ok") == 0 && (rc = keep_row(s, &f, record - 1)) != 0)
+            break;
+    }
+    if (rc == -EINVAL && !*err) {
+        if (record == 0)
+            snprintf(err, errlen, "%s: a quoted field is never closed", source);
+        else
+            snprintf(err, errlen, "%s, row %zu: a quoted field is never closed", source,
+                     record);
+    } else if (rc == -ENOMEM) {
+        snprintf(err, errlen, "out of memory reading %s", source);
+    }
+    csv_clear(&f);
+    free(f.v);
+    if (rc < 0) {
+        ipcb_summary_free(s);
+        return rc;
+    }
+    return 0;
+}
+
+/* DIR/name into text, its path into path; err says why not, except for
+ * -ENOENT, which each caller words its own way */
+static int read_results_file(const char *dir, const char *name, char *path, size_t pathlen,
+                             struct ipcb_sbuf *text, char *err, size_t errlen)
+{
+    if ((size_t)snprintf(path, pathlen, "%s/%s", dir, name) >= pathlen) {
+        snprintf(err, errlen, "results directory name is too long");
+        return -ENAMETOOLONG;
+    }
+    int rc = read_text(path, text);
+    if (rc && rc != -ENOENT)
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(-rc));
+    return rc;
+}
+
+int ipcb_summary_read(const char *dir, const char *const *required, struct ipcb_summary *s,
+                      char *err, size_t errlen)
+{
+    char path[PATH_MAX];
+    struct ipcb_sbuf text = {0};
+    *s = (struct ipcb_summary){0};
+    int rc = read_results_file(dir, "summary.csv", path, sizeof path, &text, err, errlen);
+    if (rc == -ENOENT)
+        snprintf(err, errlen, "no summary.csv in '%s'; is it an ipcbench results directory?",
+                 dir);
+    if (rc)
+        return rc;
+    rc = ipcb_summary_parse(text.s, text.len, path, required, s, err, errlen);
+    ipcb_sbuf_free(&text);
+    return rc;
+}
+
+/* ---- meta.json ---- */
+
+/* key's string into out, cut at a character boundary when it does not fit */
+static void copy_string(json_t *object, const char *key, char *out, size_t len)
+{
+    json_t *value = json_object_get(object, key);
+    if (!json_is_string(value))
+        return;
+    const char *s = json_string_value(value);
+    size_t n = json_string_length(value);
+    if (n >= len) {
+        n = len - 1;
+        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+            n--;                /* s[n] continues a UTF-8 character: drop all of it */
+    }
+    memcpy(out, s, n);
+    out[n] = '\0';
+}
+
+int ipcb_meta_parse(const char *text, size_t len, const char *source,
+                    struct ipcb_meta_fields *m, char *err, size_t errlen)
+{
+    *m = (struct ipcb_meta_fields){0};
+    json_error_t error;
+    json_t *root = json_loadb(text, len, 0, &error);
+    if (!root) {
+        if (json_error_code(&error) == json_error_out_of_memory) {
+            snprintf(err, errlen, "out of memory reading %s", source);
+            return -ENOMEM;
+        }
+        snprintf(err, errlen, "%s, line %d: %s", source, error.line, error.text);
+        return -EINVAL;
+    }
+    if (!json_is_object(root)) {
+        snprintf(err, errlen, "%s is not a JSON object", source);
+        json_decref(root);
+        return -EINVAL;
+    }
+    copy_string(root, "cpu_model", m->cpu_model, sizeof m->cpu_model);
+    copy_string(root, "kernel", m->kernel, sizeof m->kernel);
+    copy_string(root, "date_utc", m->date_utc, sizeof m->date_utc);
+    json_t *cores = json_object_get(root, "cores");
+    if (json_is_integer(cores) && json_integer_value(cores) > 0 &&
+        json_integer_value(cores) <= INT_MAX)
+        m->cores = (int)json_integer_value(cores);
+    json_decref(root);
+    return 0;
+}
+
+int ipcb_meta_read(const char *dir, struct ipcb_meta_fields *m, char *err, size_t errlen)
+{
+    char path[PATH_MAX];
+    struct ipcb_sbuf text = {0};
+    *m = (struct ipcb_meta_fields){0};
+    int rc = read_results_file(dir, "meta.json", path, sizeof path, &text, err, errlen);
+    if (rc == -ENOENT)
+        snprintf(err, errlen, "no meta.json in '%s'", dir);
+    if (rc)
+        return rc;
+    rc = ipcb_meta_parse(text.s, text.len, path, m, err, errlen);
+    ipcb_sbuf_free(&text);
+    return rc;
+}
+
+/* ---- the .hgrm files in hist/ ---- */
+
+/* "value percentile count [1/(1-p)]" and nothing more, every number finite */
+static int hgrm_line(const char *line, struct ipcb_hgrm_point *pt)
+{
+    double v[4];
+    int n = 0;
+    const char *p = line;
+    for (;;) {
+        p += strspn(p, " \t\r");
+        if (!*p || n == 4)
+            break;
+        char *end;
+        v[n] = strtod(p, &end);
+        if (end == p || !isfinite(v[n]) || !strchr(" \t\r", *end))
+            return 0;
+        n++;
+        p = end;
+    }
+    if (*p || n < 3)
+        return 0;
+    *pt = (struct ipcb_hgrm_point){.value = v[0], .percentile = v[1], .count = v[2],
+                                   .one_over_1_minus_p = n == 4 ? v[3] : INFINITY};
+    return 1;
+}
+
+int ipcb_hgrm_parse(const char *text, size_t len, struct ipcb_hgrm *h)
+{
+    *h = (struct ipcb_hgrm){0};
+    size_t cap = 0;
+    if (!text)
+        return 0;
+    for (const char *p = text, *end = text + len; p < end;) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        size_t n = (size_t)((eol ? eol : end) - p);
+        char line[256];         /* a percentile line is under 60 bytes */
+        int ok = n < sizeof line;
+        if (ok) {
+            memcpy(line, p, n);
+            line[n] = '\0';
+            /* a NUL inside the line would hide the rest of it from strtod */
+            ok = strlen(line) == n && line[strspn(line, " \t")] != '#';
+        }
+        p = eol ? eol + 1 : end;
+        struct ipcb_hgrm_point pt;
+        if (!ok || !hgrm_line(line, &pt))
+            continue;
+        if (h->n_points == cap) {
+            size_t more = cap ? cap * 2 : 64;
+            struct ipcb_hgrm_point *points = realloc(h->points, more * sizeof *points);
+            if (!points) {
+                ipcb_hgrm_free(h);
+                return -ENOMEM;
+            }
+            h->points = points;
+            cap = more;
+        }
+        h->points[h->n_points++] = pt;
+    }
+    return 0;
+}
+
+int ipcb_hgrm_path(const char *dir, const char *transport, const char *pattern,
+                   uint64_t size, char *path, size_t len)
+{
+    char name[384];
+    ipcb_hgrm_name(transport, pattern, size, name, sizeof name);
+    if ((size_t)snprintf(path, len, "%s/hist/%s", dir, name) >= len) {
+        path[0] = '\0';
+        return -ENAMETOOLONG;
+    }
+    return 0;
+}
+
+int ipcb_hgrm_read(const char *path, struct ipcb_hgrm *h)
+{
+    struct ipcb_sbuf text = {0};
+    *h = (struct ipcb_hgrm){0};
+    int rc = read_text(path, &text);
+    if (rc == 0)
+        rc = ipcb_hgrm_parse(text.s, text.len, h);
+    ipcb_sbuf_free(&text);
+    return rc;
+}
+
+void ipcb_hgrm_free(struct ipcb_hgrm *h)
+{
+    free(h->points);
+    *h = (struct ipcb_hgrm){0};
+}

@@ -1,0 +1,101 @@
+/* Reading a results directory back: the inverse of the writers in output/.
+ *
+ * Each file has a function that parses bytes in memory (what the fuzzer
+ * feeds) and one that reads the file and hands its bytes to the first. None
+ * trusts its input: any bytes give a result or an error, never a crash.
+ * Errors are one line without the "ipcbench: " prefix, naming the file. */
+#ifndef IPCB_READER_H
+#define IPCB_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* summary.csv's column names, as output/csv.c writes them */
+#define IPCB_COL_TRANSPORT  "transport"
+#define IPCB_COL_PATTERN    "pattern"
+#define IPCB_COL_SIZE       "size_bytes"
+#define IPCB_COL_MSGS_PER_S "msgs_per_s"
+#define IPCB_COL_MIB_PER_S  "mib_per_s"
+#define IPCB_COL_P50_NS     "p50_ns"
+#define IPCB_COL_P99_NS     "p99_ns"
+#define IPCB_COL_STATUS     "status"
+
+/* one kept row of summary.csv */
+struct ipcb_summary_row {
+    size_t record;              /* its number in the file: 1 is the first after the header */
+    char **fields;              /* n_columns of them, in the header's order */
+};
+
+/* summary.csv's rows whose status is "ok"; a field is found by its column's
+ * name, so the order of the columns is the header's business */
+struct ipcb_summary {
+    char *source;               /* the file's path (or the name given), for messages */
+    char **columns;             /* the header; none when the file is empty */
+    size_t n_columns;
+    struct ipcb_summary_row *rows;
+    size_t n_rows;
+};
+
+/* Parses RFC 4180 text (quoted fields may hold commas, "" and newlines;
+ * blank lines are passed over). The header must name every column in
+ * required (NULL-terminated; NULL for none) and IPCB_COL_STATUS; every
+ * record must have as many fields as the header. Returns 0 (an empty text
+ * gives no columns), -EINVAL for bad text, -ENOMEM. *s is freed on error. */
+int ipcb_summary_parse(const char *text, size_t len, const char *source,
+                       const char *const *required, struct ipcb_summary *s, char *err,
+                       size_t errlen);
+/* DIR/summary.csv through ipcb_summary_parse; -ENOENT when there is none */
+int ipcb_summary_read(const char *dir, const char *const *required, struct ipcb_summary *s,
+                      char *err, size_t errlen);
+/* the column's index, or -ENOENT; with two of one name, the first */
+int ipcb_summary_column(const struct ipcb_summary *s, const char *name);
+/* row's field in that column, or NULL when the header has no such column */
+const char *ipcb_summary_field(const struct ipcb_summary *s, size_t row, const char *column);
+/* the field as a finite number >= 0; -EINVAL when it is not one (err says
+ * "FILE, row N: COLUMN 'TEXT' is not a number"), -ENOENT for no such
+ * column or row */
+int ipcb_summary_number(const struct ipcb_summary *s, size_t row, const char *column,
+                        double *out, char *err, size_t errlen);
+void ipcb_summary_free(struct ipcb_summary *s);
+
+/* meta.json's fields that say where and when the run was made */
+struct ipcb_meta_fields {
+    char cpu_model[256];        /* "" for each one the file does not have */
+    char kernel[256];
+    char date_utc[64];          /* as written: 2026-11-24T19:48:15Z */
+    int cores;                  /* 0 when not recorded */
+};
+
+/* Parses meta.json's text with jansson: escapes undone, text longer than a
+ * field cut short, a field of the wrong type taken as absent. 0, or -EINVAL
+ * when the text is not a JSON object (err says where), -ENOMEM. */
+int ipcb_meta_parse(const char *text, size_t len, const char *source,
+                    struct ipcb_meta_fields *m, char *err, size_t errlen);
+/* DIR/meta.json through ipcb_meta_parse; -ENOENT when there is none */
+int ipcb_meta_read(const char *dir, struct ipcb_meta_fields *m, char *err, size_t errlen);
+
+/* one percentile line of an .hgrm file (output/hgrm.c) */
+struct ipcb_hgrm_point {
+    double value;               /* in the file's unit: microseconds for ipcbench's */
+    double percentile;          /* a fraction: 0.99 */
+    double count;               /* values at or below value */
+    double one_over_1_minus_p;  /* INFINITY on the closing line, which has no such column */
+};
+
+struct ipcb_hgrm {
+    struct ipcb_hgrm_point *points;
+    size_t n_points;
+};
+
+/* The percentile lines of an .hgrm text, in order: three or four numbers
+ * and nothing else. The header, blank lines and #[...] lines are passed
+ * over, as is any other line. 0 or -ENOMEM. */
+int ipcb_hgrm_parse(const char *text, size_t len, struct ipcb_hgrm *h);
+/* DIR/hist/<name>, named by ipcb_hgrm_name; 0 or -ENAMETOOLONG */
+int ipcb_hgrm_path(const char *dir, const char *transport, const char *pattern,
+                   uint64_t size, char *path, size_t len);
+/* the file at path through ipcb_hgrm_parse; -ENOENT when there is none */
+int ipcb_hgrm_read(const char *path, struct ipcb_hgrm *h);
+void ipcb_hgrm_free(struct ipcb_hgrm *h);
+
+#endif

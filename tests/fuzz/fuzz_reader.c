@@ -1,0 +1,77 @@
+/* libFuzzer target: the results reader's parsers (summary.csv, meta.json,
+ * .hgrm) take any bytes. Each must return 0 or an error with a message, and
+ * what it accepts must keep the promises of reader.h. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plot/reader.h"
+
+static void summary(const char *text, size_t len)
+{
+    static const char *const need[] = {IPCB_COL_TRANSPORT, IPCB_COL_SIZE, NULL};
+    struct ipcb_summary s;
+    char err[512] = "";
+    int rc = ipcb_summary_parse(text, len, "summary.csv", need, &s, err, sizeof err);
+    if (rc != 0) {
+        if ((rc != -EINVAL && rc != -ENOMEM) || !*err || strchr(err, '\n') ||
+            s.rows || s.columns || s.source)
+            abort();
+        return;
+    }
+    if (s.n_columns && (ipcb_summary_column(&s, IPCB_COL_TRANSPORT) < 0 ||
+                        ipcb_summary_column(&s, IPCB_COL_STATUS) < 0))
+        abort();
+    size_t last = 0;
+    for (size_t i = 0; i < s.n_rows; i++) {
+        const char *status = ipcb_summary_field(&s, i, IPCB_COL_STATUS);
+        if (!status || strcmp(status, "ok") != 0 || s.rows[i].record <= last)
+            abort();
+        last = s.rows[i].record;
+        for (size_t c = 0; c < s.n_columns; c++)
+            if (!s.rows[i].fields[c])
+                abort();
+        double size;
+        if (ipcb_summary_number(&s, i, IPCB_COL_SIZE, &size, err, sizeof err) == 0 &&
+            !(size >= 0))
+            abort();
+    }
+    ipcb_summary_free(&s);
+}
+
+static void meta(const char *text, size_t len)
+{
+    struct ipcb_meta_fields m;
+    char err[512] = "";
+    int rc = ipcb_meta_parse(text, len, "meta.json", &m, err, sizeof err);
+    if (rc != 0 && (!*err || (rc != -EINVAL && rc != -ENOMEM)))
+        abort();
+    if (m.cores < 0 || strlen(m.cpu_model) >= sizeof m.cpu_model)
+        abort();
+}
+
+static void hgrm(const char *text, size_t len)
+{
+    struct ipcb_hgrm h;
+    if (ipcb_hgrm_parse(text, len, &h) != 0)
+        return;
+    for (size_t i = 0; i < h.n_points; i++)
+        if (h.points[i].value != h.points[i].value)    /* NaN never gets through */
+            abort();
+    ipcb_hgrm_free(&h);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    /* a copy of exactly size bytes, so reading past the input is caught */
+    char *text = malloc(size ? size : 1);
+    if (!text)
+        return 0;
+    memcpy(text, data, size);
+    summary(text, size);
+    meta(text, size);
+    hgrm(text, size);
+    free(text);
+    return 0;
+}

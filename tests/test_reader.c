@@ -1,0 +1,308 @@
+/* The results reader against small results directories written by hand (and
+ * an .hgrm by the writer): what it returns, and the line it says on bad input. */
+#include <errno.h>
+#include <ftw.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "check.h"
+#include "ipcbench/results.h"
+#include "plot/reader.h"
+
+static char top[] = "/tmp/test_reader-XXXXXX";
+
+/* a fresh results directory TOP/name holding summary.csv and meta.json when
+ * they are not NULL; returns its path (static, good until the next call) */
+static const char *results_dir(const char *name, const char *summary, const char *meta)
+{
+    static char dir[512];
+    char path[600];
+    snprintf(dir, sizeof dir, "%s/%s", top, name);
+    mkdir(dir, 0755);
+    const char *files[2] = {"summary.csv", "meta.json"}, *texts[2] = {summary, meta};
+    for (int i = 0; i < 2; i++) {
+        if (!texts[i])
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        FILE *f = fopen(path, "w");
+        fputs(texts[i], f);
+        fclose(f);
+    }
+    return dir;
+}
+
+static const char *field(const struct ipcb_summary *s, size_t row, const char *column)
+{
+    const char *v = ipcb_summary_field(s, row, column);
+    return v ? v : "(no such column)";
+}
+
+/* summary.csv of text in a fresh directory TOP/name, read back: 0 or the
+ * reader's -errno, checked to be 0 */
+static int read_summary(const char *name, const char *text, const char *const *required,
+                        struct ipcb_summary *s)
+{
+    char err[512] = "";
+    int rc = ipcb_summary_read(results_dir(name, text, NULL), required, s, err, sizeof err);
+    CHECK(rc == 0, "%s: summary.csv read (%d: %s)", name, rc, err);
+    return rc;
+}
+
+static void columns_by_name(void)
+{
+    /* the reader's columns in another order than the writer's, and one it
+     * does not know */
+    static const char *const need[] = {IPCB_COL_TRANSPORT, IPCB_COL_SIZE, NULL};
+    struct ipcb_summary s;
+    char err[512] = "";
+    if (read_summary("order",
+                     "status,extra,size_bytes,pattern,transport\n"
+                     "ok,x,64,pingpong,pipe\n"
+                     "ok,y,4096,stream,unix\n", need, &s) != 0)
+        return;
+    CHECK(s.n_columns == 5 && s.n_rows == 2, "5 columns, 2 rows (%zu, %zu)", s.n_columns,
+          s.n_rows);
+    CHECK(ipcb_summary_column(&s, "transport") == 4, "transport is column 4 (%d)",
+          ipcb_summary_column(&s, "transport"));
+    CHECK(ipcb_summary_column(&s, "p50_ns") == -ENOENT, "no p50_ns column");
+    CHECK(strcmp(field(&s, 0, "transport"), "pipe") == 0 &&
+          strcmp(field(&s, 1, "transport"), "unix") == 0, "transports by name");
+    CHECK(strcmp(field(&s, 1, "size_bytes"), "4096") == 0 &&
+          strcmp(field(&s, 0, "extra"), "x") == 0, "size and an unknown column by name");
+    CHECK(ipcb_summary_field(&s, 0, "p50_ns") == NULL, "a column not there is NULL");
+    double size = 0;
+    CHECK(ipcb_summary_number(&s, 1, IPCB_COL_SIZE, &size, err, sizeof err) == 0 &&
+          size == 4096, "size as a number (%g)", size);
+    CHECK(ipcb_summary_number(&s, 0, "pattern", &size, err, sizeof err) == -EINVAL &&
+          strstr(err, "summary.csv, row 1: pattern 'pingpong' is not a number"),
+          "a field that is not a number: %s", err);
+    CHECK(strstr(s.source, "/order/summary.csv") != NULL, "source is the path (%s)", s.source);
+    ipcb_summary_free(&s);
+}
+
+static void quoting(void)
+{
+    struct ipcb_summary s;
+    if (read_summary("quoted",
+                     "transport,pattern,status\r\n"
+                     "\"odd \"\"name\"\", too\",stream,ok\r\n"
+                     "\"two\nlines\",pingpong,\"ok\"\r\n"
+                     "\r\n"
+                     "\"\",,ok\r\n", NULL, &s) != 0)
+        return;
+    CHECK(s.n_rows == 3, "3 rows, the blank line passed over (%zu)", s.n_rows);
+    CHECK(strcmp(field(&s, 0, "transport"), "odd \"name\", too") == 0,
+          "comma and doubled quotes inside quotes (%s)", field(&s, 0, "transport"));
+    CHECK(strcmp(field(&s, 1, "transport"), "two\nlines") == 0,
+          "a newline inside quotes (%s)", field(&s, 1, "transport"));
+    CHECK(strcmp(field(&s, 0, "pattern"), "stream") == 0, "CRLF ends a record");
+    CHECK(s.n_rows == 3 && strcmp(field(&s, 2, "transport"), "") == 0 &&
+          strcmp(field(&s, 2, "pattern"), "") == 0, "empty fields, quoted or not");
+    CHECK(s.n_rows == 3 && s.rows[2].record == 3, "rows numbered without blank lines (%zu)",
+          s.n_rows == 3 ? s.rows[2].record : 0);
+    ipcb_summary_free(&s);
+}
+
+/* ipcb_summary_parse of text: its return, and err */
+static int parse(const char *text, const char *const *required, struct ipcb_summary *s,
+                 char *err, size_t errlen)
+{
+    err[0] = '\0';
+    return ipcb_summary_parse(text, strlen(text), "x.csv", required, s, err, errlen);
+}
+
+static void bad_csv(void)
+{
+    static const char *const need[] = {IPCB_COL_TRANSPORT, IPCB_COL_P99_NS, NULL};
+    static const struct {
+        const char *what, *text;
+        const char *const *required;
+        const char *err;
+    } cases[] = {
+        {"a quote left open in a row", "transport,status\npipe,ok\n\"pipe,ok\n", NULL,
+         "x.csv, row 2: a quoted field is never closed"},
+        {"a quote left open in the header", "\"transport,status\npipe,ok\n", NULL,
+         "x.csv: a quoted field is never closed"},
+        {"a short row", "transport,pattern,status\npipe,stream,ok\npipe,ok\n", NULL,
+         "x.csv, row 2: 2 fields where the header has 3"},
+        {"a long row", "transport,pattern,status\npipe,stream,ok,more\n", NULL,
+         "x.csv, row 1: 4 fields where the header has 3"},
+        {"a required column missing", "transport,status\npipe,ok\n", need,
+         "x.csv has no 'p99_ns' column in its header"},
+        {"no status column", "transport,pattern\npipe,stream\n", NULL,
+         "x.csv has no 'status' column in its header"},
+    };
+    struct ipcb_summary s;
+    char err[512];
+    int rc;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        rc = parse(cases[i].text, cases[i].required, &s, err, sizeof err);
+        CHECK(rc == -EINVAL && strcmp(err, cases[i].err) == 0, "%s: -EINVAL, '%s' (%d: %s)",
+              cases[i].what, cases[i].err, rc, err);
+        CHECK(s.rows == NULL && s.columns == NULL && s.source == NULL,
+              "%s: nothing kept", cases[i].what);
+    }
+    rc = parse("", NULL, &s, err, sizeof err);
+    CHECK(rc == 0 && s.n_columns == 0 && s.n_rows == 0, "an empty text: no columns (%d)", rc);
+    ipcb_summary_free(&s);
+
+    char where[600];
+    const char *dir = results_dir("no-summary", NULL, NULL);
+    rc = ipcb_summary_read(dir, NULL, &s, err, sizeof err);
+    snprintf(where, sizeof where, "no summary.csv in '%s'; is it an ipcbench results "
+             "directory?", dir);
+    CHECK(rc == -ENOENT && strcmp(err, where) == 0, "no summary.csv (%d: %s)", rc, err);
+}
+
+static void only_ok_rows(void)
+{
+    struct ipcb_summary s;
+    char err[512];
+    int rc = parse("transport,status\n"
+                   "pipe,ok\n"
+                   "fifo,\"skipped: too big, \"\"really\"\"\"\n"
+                   "tcp,failed: refused\n"
+                   "unix,ok\n", NULL, &s, err, sizeof err);
+    CHECK(rc == 0 && s.n_rows == 2, "two ok rows of four (%d, %zu)", rc, s.n_rows);
+    if (rc == 0 && s.n_rows == 2) {
+        CHECK(strcmp(field(&s, 1, "transport"), "unix") == 0, "the second ok row is unix");
+        CHECK(s.rows[0].record == 1 && s.rows[1].record == 4,
+              "kept rows keep their numbers in the file (%zu, %zu)", s.rows[0].record,
+              s.rows[1].record);
+    }
+    ipcb_summary_free(&s);
+}
+
+static void meta(void)
+{
+    const char *dir = results_dir("meta", NULL,
+        "{\n  \"version\": \"0.1.0\",\n"
+        "  \"cpu_model\": \"Intel\\u00ae \\\"Xeon\\\" \\\\ 8\\/9\\tend\",\n"
+        "  \"kernel\": \"Linux 6.1.0 x86_64\",\n"
+        "  \"date_utc\": \"2026-11-24T19:48:15Z\",\n"
+        "  \"cores\": 16,\n  \"floor\": {\"cpu\": [0, 1]}\n}\n");
+    struct ipcb_meta_fields m;
+    char err[512] = "";
+    int rc = ipcb_meta_read(dir, &m, err, sizeof err);
+    CHECK(rc == 0, "meta.json read (%d: %s)", rc, err);
+    CHECK(strcmp(m.cpu_model, "Intel\xc2\xae \"Xeon\" \\ 8/9\tend") == 0,
+          "escapes undone, \\u00ae as UTF-8 (%s)", m.cpu_model);
+    CHECK(strcmp(m.kernel, "Linux 6.1.0 x86_64") == 0, "kernel (%s)", m.kernel);
+    CHECK(strcmp(m.date_utc, "2026-11-24T19:48:15Z") == 0, "date_utc (%s)", m.date_utc);
+    CHECK(m.cores == 16, "cores (%d)", m.cores);
+
+    const char *wrong = "{\"cpu_model\": 7, \"kernel\": null, \"cores\": \"16\"}";
+    rc = ipcb_meta_parse(wrong, strlen(wrong), "m.json", &m, err, sizeof err);
+    CHECK(rc == 0 && !*m.cpu_model && !*m.kernel && !*m.date_utc && m.cores == 0,
+          "fields of the wrong type are absent (%d: %s)", rc, err);
+
+    /* one 2-byte character across the end of the field: left out whole */
+    char long_cpu[400] = "{\"cpu_model\": \"";
+    size_t n = strlen(long_cpu);
+    memset(long_cpu + n, 'a', 254);
+    snprintf(long_cpu + n + 254, sizeof long_cpu - n - 254, "\xc3\xa9\"}");
+    rc = ipcb_meta_parse(long_cpu, strlen(long_cpu), "m.json", &m, err, sizeof err);
+    CHECK(rc == 0 && strlen(m.cpu_model) == 254, "a long field cut at a character (%zu)",
+          strlen(m.cpu_model));
+
+    rc = ipcb_meta_parse("{\"cpu_model\": \"x\",", 18, "m.json", &m, err, sizeof err);
+    CHECK(rc == -EINVAL && strncmp(err, "m.json, line 1: ", 16) == 0,
+          "broken JSON says where (%d: %s)", rc, err);
+    rc = ipcb_meta_parse("[1, 2]", 6, "m.json", &m, err, sizeof err);
+    CHECK(rc == -EINVAL && strcmp(err, "m.json is not a JSON object") == 0,
+          "an array is not meta.json (%d: %s)", rc, err);
+
+    dir = results_dir("no-meta", "transport,status\n", NULL);
+    rc = ipcb_meta_read(dir, &m, err, sizeof err);
+    CHECK(rc == -ENOENT && strstr(err, "no meta.json in '") == err && !*m.cpu_model,
+          "a missing meta.json (%d: %s)", rc, err);
+}
+
+static void hgrm(void)
+{
+    const char *text =
+        "       Value     Percentile TotalCount 1/(1-Percentile)\n"
+        "\n"
+        "       1.500 0.000000000000          3           1.00\n"
+        "   \t  2.250 0.990000000000         99         100.00\r\n"
+        "# a comment 1 2 3 4\n"
+        "  #[Mean    =        1.800, StdDeviation   =        0.200]\n"
+        "       9.000 0.5 1 2 extra\n"
+        "       nan 0.5 1 2\n"
+        "       4.000 1.000000000000        100\n";
+    struct ipcb_hgrm h;
+    int rc = ipcb_hgrm_parse(text, strlen(text), &h);
+    CHECK(rc == 0 && h.n_points == 3, "three percentile lines (%d, %zu)", rc, h.n_points);
+    if (rc == 0 && h.n_points == 3) {
+        const struct ipcb_hgrm_point *p = h.points;
+        CHECK(p[0].value == 1.5 && p[0].percentile == 0 && p[0].count == 3 &&
+              p[0].one_over_1_minus_p == 1, "first line (%g %g %g %g)", p[0].value,
+              p[0].percentile, p[0].count, p[0].one_over_1_minus_p);
+        CHECK(p[1].value == 2.25 && p[1].percentile == 0.99 && p[1].count == 99 &&
+              p[1].one_over_1_minus_p == 100, "indented, CRLF (%g %g %g %g)", p[1].value,
+              p[1].percentile, p[1].count, p[1].one_over_1_minus_p);
+        CHECK(p[2].value == 4 && p[2].percentile == 1 && p[2].count == 100 &&
+              isinf(p[2].one_over_1_minus_p), "the closing line has 1/(1-p) infinite");
+    }
+    ipcb_hgrm_free(&h);
+
+    /* the writer's own file, found by the name the writer gives it */
+    struct ipcb_hist *hist = malloc(sizeof *hist);
+    ipcb_hist_init(hist);
+    for (uint64_t v = 1000; v <= 2000; v++)
+        ipcb_hist_record(hist, v);
+    char hist_dir[600], path[1024];
+    const char *dir = results_dir("hist", NULL, NULL);
+    snprintf(hist_dir, sizeof hist_dir, "%s/hist", dir);
+    mkdir(hist_dir, 0755);
+    rc = ipcb_hgrm_path(dir, "shm/futex", "pingpong", 64, path, sizeof path);
+    CHECK(rc == 0 && strstr(path, "/hist/shm_futex-pingpong-64.hgrm") != NULL,
+          "the path by ipcb_hgrm_name (%s)", path);
+    FILE *f = fopen(path, "w");
+    ipcb_write_hgrm(f, hist, 1000.0);
+    fclose(f);
+    free(hist);
+    rc = ipcb_hgrm_read(path, &h);
+    CHECK(rc == 0 && h.n_points > 10, "the writer's lines read (%d, %zu)", rc, h.n_points);
+    if (rc == 0 && h.n_points > 10) {
+        const struct ipcb_hgrm_point *last = &h.points[h.n_points - 1];
+        CHECK(last->percentile == 1 && last->count == 1001 && isinf(last->one_over_1_minus_p),
+              "its closing line: all 1001 values (%g %g)", last->percentile, last->count);
+        CHECK(fabs(h.points[0].value - 1.0) < 0.01 && fabs(last->value - 2.0) < 0.01,
+              "values in microseconds (%g .. %g)", h.points[0].value, last->value);
+        int ordered = 1;
+        for (size_t i = 1; i < h.n_points; i++)
+            ordered &= h.points[i].percentile >= h.points[i - 1].percentile;
+        CHECK(ordered, "percentiles in order");
+    }
+    ipcb_hgrm_free(&h);
+    rc = ipcb_hgrm_path(dir, "pipe", "stream", 64, path, sizeof path);
+    CHECK(rc == 0 && ipcb_hgrm_read(path, &h) == -ENOENT, "a missing .hgrm is -ENOENT");
+    CHECK(ipcb_hgrm_path(dir, "pipe", "stream", 64, path, 16) == -ENAMETOOLONG,
+          "a path that does not fit");
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+int main(void)
+{
+    if (!mkdtemp(top)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    columns_by_name();
+    quoting();
+    bad_csv();
+    only_ok_rows();
+    meta();
+    hgrm();
+    CHECK(nftw(top, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0, "temp directory removed");
+    return checks_done();
+}
