@@ -93,12 +93,15 @@ static void csv(void)
 
     const char *header = "transport,pattern,size_bytes,messages,seconds,msgs_per_s,mib_per_s,"
                          "latency_kind,min_ns,mean_ns,stddev_ns,p50_ns,p90_ns,p99_ns,p999_ns,"
-                         "p9999_ns,max_ns,cpu_user_s,cpu_sys_s,ctx_switches,errors,status\n";
+                         "p9999_ns,max_ns,cpu_user_s,cpu_sys_s,ctx_switches,"
+                         "producer_cpu_user_s,producer_cpu_sys_s,consumer_cpu_user_s,"
+                         "consumer_cpu_sys_s,producer_ctx_switches,consumer_ctx_switches,"
+                         "cpu_ns_per_msg,errors,status\n";
     CHECK(strncmp(text, header, strlen(header)) == 0, "header row as docs/outputs.md lists it");
     char *row1 = strchr(text, '\n') + 1;
     char *row2 = strchr(row1, '\n') + 1;
-    CHECK(csv_fields(text) == 22 && csv_fields(row1) == 22 && csv_fields(row2) == 22,
-          "22 fields in every record (%d, %d, %d)", csv_fields(text), csv_fields(row1),
+    CHECK(csv_fields(text) == 29 && csv_fields(row1) == 29 && csv_fields(row2) == 29,
+          "29 fields in every record (%d, %d, %d)", csv_fields(text), csv_fields(row1),
           csv_fields(row2));
     CHECK(strncmp(row1, "pipe,pingpong,64,1001,0.500000,2002.0,0.120,rtt,1000,1500.0,", 59) == 0,
           "ok row starts with its figures: %.70s", row1);
@@ -133,8 +136,9 @@ static void csv(void)
  * a host that is not UTF-8 and a floor whose round trip failed (NaN). */
 static struct ipcb_pair_result sample_pairs[2] = {
     {.messages = 600, .seconds = 0.3, .msgs_per_s = 2000, .mib_per_s = 0.12, .p50_ns = 1500,
-     .p99_ns = 1990},
-    {.messages = 401, .seconds = 0.2, .msgs_per_s = 2005, .mib_per_s = 0.12}, /* timed none */
+     .p99_ns = 1990, .cpu_ns_per_msg = 2400},
+    {.messages = 401, .seconds = 0.2, .msgs_per_s = 2005, .mib_per_s = 0.12,
+     .cpu_ns_per_msg = 2600}, /* timed none */
 };
 
 struct sample {
@@ -156,7 +160,7 @@ static struct sample *sample_new(void)
         .transport = "a\"b\\c\nd\te\x01", .pattern = "pingpong", .size_bytes = 64,
         .messages = 1001, .seconds = 0.5, .msgs_per_s = 2002, .mib_per_s = 0.12,
         .latency_kind = "rtt", .hist = h, .cpu_user_s = 0.25, .cpu_sys_s = 0.125,
-        .ctx_switches = 2002, .errors = 2, .status = IPCB_OK,
+        .ctx_switches = 2002, .cpu_ns_per_msg = 2480.4, .errors = 2, .status = IPCB_OK,
         .roles = {{.role = "producer", .cpu = 0, .max_rss_kib = 1200, .cpu_user_s = 0.25},
                   {.role = "consumer", .cpu = 1, .max_rss_kib = 1100, .cpu_sys_s = 0.125}},
         .n_roles = 2, .pairs = sample_pairs, .n_pairs = 2};
@@ -293,11 +297,12 @@ static int row_writer(FILE *f, const void *r)
 /* the table keeps its layout: fixed columns, "-" where a value is absent */
 static void table(void)
 {
-    const char *line = "%-15s %-8s %6s %10s %10s %10s %10s %10s";
+    const char *line = "%-15s %-8s %6s %10s %10s %10s %10s %10s %10s";
     char want[1024];
     char *text = capture(header_writer, NULL);
-    snprintf(want, sizeof want, "%-15s %-8s %6s %10s %10s %10s %10s %10s  %s\n", "transport",
-             "pattern", "size", "p50", "p99", "max", "msgs/s", "MiB/s", "status");
+    snprintf(want, sizeof want, "%-15s %-8s %6s %10s %10s %10s %10s %10s %10s  %s\n",
+             "transport", "pattern", "size", "p50", "p99", "max", "msgs/s", "MiB/s", "CPU/msg",
+             "status");
     CHECK(strcmp(text, want) == 0, "table header:\n%s", text);
     free(text);
 
@@ -306,14 +311,14 @@ static void table(void)
     rows[0].transport = "pipe";
     text = capture(row_writer, &rows[0]);
     size_t at = (size_t)snprintf(want, sizeof want, line, "pipe", "pingpong", "64", "1.5 us",
-                                 "2.0 us", "2.0 us", "2.0k", "0.1");
+                                 "2.0 us", "2.0 us", "2.0k", "0.1", "2.5 us");
     at += (size_t)snprintf(want + at, sizeof want - at,
                            "  ok, 2 lost or reordered, 2 pairs together\n");
     at += (size_t)snprintf(want + at, sizeof want - at, line, "  pair 1", "", "", "1.5 us",
-                           "2.0 us", "", "2.0k", "0.1");
+                           "2.0 us", "", "2.0k", "0.1", "2.4 us");
     at += (size_t)snprintf(want + at, sizeof want - at, "\n");
     at += (size_t)snprintf(want + at, sizeof want - at, line, "  pair 2", "", "", "-", "-", "",
-                           "2.0k", "0.1");
+                           "2.0k", "0.1", "2.6 us");
     snprintf(want + at, sizeof want - at, "\n");
     CHECK(strcmp(text, want) == 0, "ok row with notes and pair lines:\n%s\nwanted:\n%s", text,
           want);
@@ -321,7 +326,7 @@ static void table(void)
 
     text = capture(row_writer, &rows[1]);
     at = (size_t)snprintf(want, sizeof want, line, "sysv-mq", "stream", "1M", "-", "-", "-", "-",
-                          "-");
+                          "-", "-");
     snprintf(want + at, sizeof want - at, "  skipped: too large\n");
     CHECK(strcmp(text, want) == 0, "skipped row:\n%s", text);
     free(text);
@@ -333,13 +338,13 @@ static void columns(void)
 {
     size_t n;
     const struct ipcb_column *cols = ipcb_columns(&n);
-    CHECK(n == 22, "22 columns (%zu)", n);
+    CHECK(n == 29, "29 columns (%zu)", n);
     CHECK(ipcb_column_find("p9999_ns") == &cols[15] && ipcb_column_find("nosuch") == NULL,
           "ipcb_column_find by name");
     const struct ipcb_column *shown[64];
     size_t k = ipcb_table_columns(shown, 64);
-    CHECK(k == 9 && strcmp(shown[0]->name, "transport") == 0 &&
-              strcmp(shown[3]->name, "p50_ns") == 0 && strcmp(shown[8]->name, "status") == 0,
+    CHECK(k == 10 && strcmp(shown[0]->name, "transport") == 0 &&
+              strcmp(shown[3]->name, "p50_ns") == 0 && strcmp(shown[9]->name, "status") == 0,
           "table columns: transport first, p50 fourth, status last (%zu)", k);
     for (size_t i = 1; i < k; i++)
         CHECK(shown[i - 1]->table.place < shown[i]->table.place, "table places differ: %s, %s",

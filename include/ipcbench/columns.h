@@ -49,9 +49,10 @@ struct ipcb_column {
     int decimals;               /* reals: digits after the point in the CSV */
     enum ipcb_column_when when;
     /* the value: a field of struct ipcb_result at offset, or get where no
-     * field holds it; get sees only rows that pass when */
+     * field holds it; get sees only rows that pass when, and returns false
+     * when the row has no value all the same */
     size_t offset;
-    void (*get)(const struct ipcb_result *r, struct ipcb_value *v);
+    bool (*get)(const struct ipcb_result *r, struct ipcb_value *v);
     /* a figure every pair of a --pairs run has too, at pair_offset in
      * struct ipcb_pair_result (same type as the row's) */
     bool in_pairs;

@@ -14,6 +14,7 @@ struct ipcb_pair_result {
     uint64_t messages;
     double seconds, msgs_per_s, mib_per_s;
     uint64_t p50_ns, p99_ns;
+    double cpu_ns_per_msg;      /* the pair's sides' CPU over its timed messages */
 };
 
 /* One role of the pattern ("producer", "consumer"): its processes' figures
@@ -39,6 +40,9 @@ struct ipcb_result {
     struct ipcb_hist_stats stats;
     double cpu_user_s, cpu_sys_s;   /* every side */
     uint64_t ctx_switches;          /* every side */
+    /* every side's CPU time over its timed span (the process CPU clock),
+     * over the timed messages: per round trip for pingpong */
+    double cpu_ns_per_msg;
     uint64_t errors;            /* lost or out-of-order messages (lossy only) */
     struct ipcb_role_result roles[IPCB_MAX_ROLES];
     size_t n_roles;

@@ -18,10 +18,42 @@
 #define LATENCY(column, member) .name = column, .unit = "ns", FIELD(stats.member), \
                                 .when = IPCB_WHEN_TIMED
 
-static void status_get(const struct ipcb_result *r, struct ipcb_value *v)
+static bool status_get(const struct ipcb_result *r, struct ipcb_value *v)
 {
     v->text = ipcb_status_text(r, v->buf, sizeof v->buf);
+    return true;
 }
+
+/* the row's figures for one role of its pattern; false when it has none */
+static const struct ipcb_role_result *role_of(const struct ipcb_result *r, const char *role)
+{
+    for (size_t i = 0; i < r->n_roles; i++)
+        if (strcmp(r->roles[i].role, role) == 0)
+            return &r->roles[i];
+    return NULL;
+}
+
+/* ROLE_GETTER(producer, cpu_user_s, real) makes producer_cpu_user_s_get */
+#define ROLE_GETTER(role, member, kind)                                          \
+    static bool role##_##member##_get(const struct ipcb_result *r,             \
+                                      struct ipcb_value *v)                     \
+    {                                                                          \
+        const struct ipcb_role_result *ro = role_of(r, #role);                 \
+        if (ro)                                                                \
+            v->kind = ro->member;                                              \
+        return ro != NULL;                                                     \
+    }
+ROLE_GETTER(producer, cpu_user_s, real)
+ROLE_GETTER(producer, cpu_sys_s, real)
+ROLE_GETTER(producer, ctx_switches, integer)
+ROLE_GETTER(consumer, cpu_user_s, real)
+ROLE_GETTER(consumer, cpu_sys_s, real)
+ROLE_GETTER(consumer, ctx_switches, integer)
+
+/* a column of one role's figures, empty for a pattern without that role */
+#define ROLE(role, member, column_type, digits)                                   \
+    .name = #role "_" #member, .get = role##_##member##_get, .type = column_type,   \
+    .decimals = digits, .when = IPCB_WHEN_OK
 
 static const struct ipcb_column columns[] = {
     {.name = "transport", .unit = "text", FIELD(transport), .when = IPCB_WHEN_ALWAYS,
@@ -76,13 +108,32 @@ static const struct ipcb_column columns[] = {
     {.name = "ctx_switches", .unit = "count", FIELD(ctx_switches), .when = IPCB_WHEN_OK,
      .description = "voluntary and involuntary context switches of every side "
                     "over the timed span"},
+    {ROLE(producer, cpu_user_s, IPCB_COLUMN_REAL, 6), .unit = "s",
+     .description = "user CPU time of the producer side(s) over the timed span (getrusage)"},
+    {ROLE(producer, cpu_sys_s, IPCB_COLUMN_REAL, 6), .unit = "s",
+     .description = "kernel CPU time of the producer side(s) over the timed span (getrusage)"},
+    {ROLE(consumer, cpu_user_s, IPCB_COLUMN_REAL, 6), .unit = "s",
+     .description = "user CPU time of the consumer side(s) over the timed span (getrusage)"},
+    {ROLE(consumer, cpu_sys_s, IPCB_COLUMN_REAL, 6), .unit = "s",
+     .description = "kernel CPU time of the consumer side(s) over the timed span (getrusage)"},
+    {ROLE(producer, ctx_switches, IPCB_COLUMN_INTEGER, 0), .unit = "count",
+     .description = "voluntary and involuntary context switches of the producer side(s) "
+                    "over the timed span"},
+    {ROLE(consumer, ctx_switches, IPCB_COLUMN_INTEGER, 0), .unit = "count",
+     .description = "voluntary and involuntary context switches of the consumer side(s) "
+                    "over the timed span"},
+    {.name = "cpu_ns_per_msg", .unit = "ns", FIELD(cpu_ns_per_msg), .decimals = 1,
+     .when = IPCB_WHEN_OK, PAIR(cpu_ns_per_msg),
+     .description = "CPU time of every side over the timed span (process CPU clock) per "
+                    "timed message: per round trip for pingpong",
+     .table = {9, "CPU/msg", 10, IPCB_SHOW_NS}},
     {.name = "errors", .unit = "count", FIELD(errors), .when = IPCB_WHEN_OK,
      .description = "messages lost or out of order, counted by lossy transports (udp); "
                     "0 for the others"},
     {.name = "status", .unit = "text", .type = IPCB_COLUMN_TEXT, .get = status_get,
      .when = IPCB_WHEN_ALWAYS,
      .description = "ok, or skipped:, failed: or interrupted: followed by the reason",
-     .table = {9, "status", 0, IPCB_SHOW_STATUS}},
+     .table = {10, "status", 0, IPCB_SHOW_STATUS}},
 };
 
 const struct ipcb_column *ipcb_columns(size_t *n)
@@ -134,9 +185,8 @@ bool ipcb_column_get(const struct ipcb_column *c, const struct ipcb_result *r,
     if (c->when == IPCB_WHEN_TIMED && r->stats.count == 0)
         return false;
     if (c->get)
-        c->get(r, v);
-    else
-        read_field(c, r, c->offset, v);
+        return c->get(r, v);
+    read_field(c, r, c->offset, v);
     return true;
 }
 

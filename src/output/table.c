@@ -66,7 +66,9 @@ static void show(const struct ipcb_column *c, const struct ipcb_value *v,
             snprintf(buf, len, "%g", v->real);
         break;
     case IPCB_SHOW_SIZE: ipcb_format_size(v->integer, buf, len); break;
-    case IPCB_SHOW_NS: human_ns(v->integer, buf, len); break;
+    case IPCB_SHOW_NS:
+        human_ns(c->type == IPCB_COLUMN_REAL ? (uint64_t)(v->real + 0.5) : v->integer, buf, len);
+        break;
     case IPCB_SHOW_RATE: human_rate(v->real, buf, len); break;
     case IPCB_SHOW_FIXED: snprintf(buf, len, "%.*f", c->table.decimals, v->real); break;
     case IPCB_SHOW_STATUS:

@@ -39,11 +39,16 @@ static void add_side(struct ipcb_result *r, const char *role, const struct ipcb_
         ro->cpu = s->cpu;
 }
 
+static double per_message(uint64_t ns, uint64_t messages)
+{
+    return messages ? (double)ns / (double)messages : 0.0;
+}
+
 void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r)
 {
     const struct ipcb_layout *lay = &m->lay;
     const double mib = 1024.0 * 1024.0;
-    uint64_t first_ns = UINT64_MAX, last_ns = 0, span_messages = 0;
+    uint64_t first_ns = UINT64_MAX, last_ns = 0, span_messages = 0, cpu_ns = 0;
     struct ipcb_hist *merged = malloc(sizeof *merged);
     if (merged)
         ipcb_hist_init(merged);
@@ -62,17 +67,23 @@ void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r)
         if (timed->last_ns > last_ns) last_ns = timed->last_ns;
         if (merged)
             ipcb_hist_merge(merged, &timed->hist);
+        uint64_t group_cpu_ns = 0;
+        for (unsigned s = 0; s < lay->n_sides; s++) {
+            add_side(r, lay->sides[s].role, &sh->side[s], g == 0);
+            group_cpu_ns += sh->side[s].cpu_ns;
+        }
+        cpu_ns += group_cpu_ns;
         if (g < r->n_pairs) {
             struct ipcb_hist_stats st;
             ipcb_hist_stats(&timed->hist, &st);
             r->pairs[g] = (struct ipcb_pair_result){
                 .messages = timed->messages, .seconds = seconds, .msgs_per_s = rate,
                 .mib_per_s = rate * (double)r->size_bytes / mib,
-                .p50_ns = st.p50, .p99_ns = st.p99};
+                .p50_ns = st.p50, .p99_ns = st.p99,
+                .cpu_ns_per_msg = per_message(group_cpu_ns, timed->messages)};
         }
-        for (unsigned s = 0; s < lay->n_sides; s++)
-            add_side(r, lay->sides[s].role, &sh->side[s], g == 0);
     }
+    r->cpu_ns_per_msg = per_message(cpu_ns, r->messages);
     r->seconds = last_ns > first_ns ? (double)(last_ns - first_ns) / 1e9 : 0.0;
     r->msgs_per_s = r->seconds > 0 ? (double)span_messages / r->seconds : 0.0;
     r->mib_per_s = r->msgs_per_s * (double)r->size_bytes / mib;

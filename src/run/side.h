@@ -19,7 +19,8 @@ struct ipcb_side_result {
     uint64_t first_ns, last_ns; /* timed span */
     uint64_t span_messages;     /* messages that arrived inside the span */
     uint64_t lost, reordered;   /* IPCB_LOSSY only */
-    double cpu_user_s, cpu_sys_s;
+    double cpu_user_s, cpu_sys_s;   /* getrusage over the timed span */
+    uint64_t cpu_ns;                /* CLOCK_PROCESS_CPUTIME_ID over the same span */
     uint64_t ctx_switches;
     long max_rss_kib;           /* peak resident memory of this side */
     int cpu;                    /* the one CPU its affinity allows, -1 if several */
