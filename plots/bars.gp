@@ -1,17 +1,27 @@
 # Every transport at one message size: ping-pong p50 and p99 round-trip time
-# as grouped bars (top panel), messages per second of both patterns (bottom).
+# as grouped bars (top panel), the CPU time both sides spend per message of
+# each pattern (middle), messages per second of both patterns (bottom).
 #
 #   out, machine   see common.gp
 #   size           the message size in bytes
 #   file           one row per transport: "name" p50_us p99_us pingpong_msgs_per_s
-#                  stream_msgs_per_s; ? where that measurement is missing
+#                  stream_msgs_per_s pingpong_cpu_us stream_cpu_us; ? where that
+#                  measurement is missing
 #   ntransports    rows in file
 #   latency_min, latency_max   the range of the latencies (µs) in file; both 0
 #                  when there is no ping-pong latency: then only the rate panel
 #   rate_min, rate_max         the range of the rates in file
+#   cpu_min, cpu_max           the range of the CPU times (µs per message); both
+#                  0 when the results have none: then no CPU panel
 _d = ARG0; _i = strlen(_d); while (_i > 0 && _d[_i:_i] ne "/") { _i = _i - 1 }
 load (_i > 1 ? _d[1:_i - 1] : _i == 1 ? "" : ".") . "/common.gp"
 if (!exists("ntransports")) ntransports = 1
+if (!exists("cpu_max")) { cpu_min = 0; cpu_max = 0 }
+# the panels top to bottom, each its share of the page between 0.89 and 0.08
+npanels = 1 + (latency_max > 0) + (cpu_max > 0)
+panel_h = 0.81 / npanels
+panel_top(k) = 0.89 - k * panel_h
+panel_bottom(k) = 0.89 - (k + 1) * panel_h + 0.1 * (k + 1 < npanels) + (ntransports > 6 ? 0.03 : 0)
 
 # values over the bars: 3 significant digits, k and M for rates
 us_label(v) = v >= 100 ? sprintf("%.0f", v) : v >= 10 ? sprintf("%.1f", v) : sprintf("%.2f", v)
@@ -40,16 +50,17 @@ eval heading
 unset tmargin
 
 do for [fmt in "png svg"] {
-    eval term_cmd(fmt, 1000, 860)
+    eval term_cmd(fmt, 1000, 560 + 300 * (npanels - 1))
     set output out . "." . fmt
     set multiplot
     # top panel: latency, when there was a timed ping-pong at this size
     set lmargin at screen 0.1
     set rmargin at screen 0.74
+    k = 0
     if (latency_max > 0) {
-        set tmargin at screen 0.89
-        set bmargin at screen 0.55 + (ntransports > 6 ? 0.03 : 0)
-        set key at screen 0.76, screen 0.89 left top vertical Left reverse
+        set tmargin at screen panel_top(k)
+        set bmargin at screen panel_bottom(k)
+        set key at screen 0.76, screen panel_top(k) left top vertical Left reverse
         set ylabel "round-trip time (µs)"
         set format y "%g"
         y_lo = latency_min
@@ -60,11 +71,29 @@ do for [fmt in "png svg"] {
              '' using (left($0)):2:(us_label($2)) with labels offset 0,0.6 font value_font notitle, \
              '' using (right($0)):3:(us_label($3)) with labels offset 0,0.6 font value_font notitle
         unset label         # the heading is drawn once
+        k = k + 1
+    }
+    # CPU per message: what the figure above cost both processes
+    if (cpu_max > 0) {
+        set tmargin at screen panel_top(k)
+        set bmargin at screen panel_bottom(k)
+        set key at screen 0.76, screen panel_top(k) left top vertical Left reverse
+        set ylabel "CPU per message (µs)"
+        set format y "%g"
+        y_lo = cpu_min
+        y_hi = cpu_max
+        eval bar_axis
+        plot file using 6:xtic(1) lc rgb "#CC79A7" title "per round trip", \
+             '' using 7 lc rgb "#E8B9D4" title "per stream message", \
+             '' using (left($0)):6:(us_label($6)) with labels offset 0,0.6 font value_font notitle, \
+             '' using (right($0)):7:(us_label($7)) with labels offset 0,0.6 font value_font notitle
+        unset label
+        k = k + 1
     }
     # bottom panel: rate
-    set tmargin at screen (latency_max > 0 ? 0.45 : 0.89)
+    set tmargin at screen panel_top(k)
     set bmargin at screen 0.08 + (ntransports > 6 ? 0.03 : 0)
-    set key at screen 0.76, screen (latency_max > 0 ? 0.45 : 0.89) left top vertical Left reverse
+    set key at screen 0.76, screen panel_top(k) left top vertical Left reverse
     set ylabel "messages per second"
     set format y "%.0s%c"
     y_lo = rate_min

@@ -289,8 +289,8 @@ out:
 }
 
 /* one row per transport measured at this size, "name" p50_us p99_us
- * latency_msgs_per_s throughput_msgs_per_s, ? for missing: the figures of
- * its latency row and of its throughput row */
+ * latency_msgs_per_s throughput_msgs_per_s latency_cpu_us throughput_cpu_us,
+ * ? for missing: the figures of its latency row and of its throughput row */
 static int chart_bars(struct chart_run *cr, uint64_t size, char *err, size_t errlen)
 {
     const struct ipcb_chart_input *in = cr->in;
@@ -302,6 +302,7 @@ static int chart_bars(struct chart_run *cr, uint64_t size, char *err, size_t err
     }
     size_t n = 0;
     double latency_min = INFINITY, latency_max = 0, rate_min = INFINITY, rate_max = 0;
+    double cpu_min = INFINITY, cpu_max = 0;
     for (size_t t = 0; t < in->n_transports; t++) {
         const struct ipcb_chart_row *lat = NULL, *thr = NULL;
         for (size_t i = 0; i < in->n_rows; i++) {
@@ -332,6 +333,16 @@ static int chart_bars(struct chart_run *cr, uint64_t size, char *err, size_t err
                 fputs(" ?", f);
             }
         }
+        /* what each message cost in CPU, beside what it took in time */
+        for (int k = 0; k < 2; k++) {
+            if (rates[k] && rates[k]->cpu_us_per_msg > 0) {
+                fprintf(f, " %.6g", rates[k]->cpu_us_per_msg);
+                cpu_min = fmin(cpu_min, rates[k]->cpu_us_per_msg);
+                cpu_max = fmax(cpu_max, rates[k]->cpu_us_per_msg);
+            } else {
+                fputs(" ?", f);
+            }
+        }
         fputc('\n', f);
         n++;
     }
@@ -340,13 +351,16 @@ static int chart_bars(struct chart_run *cr, uint64_t size, char *err, size_t err
         return rc;
     if (latency_max <= 0)
         latency_min = 0;            /* no latency here: the script leaves out that panel */
+    if (cpu_max <= 0)
+        cpu_min = 0;                /* no CPU figures (an older run): nor that one */
     char out[PATH_MAX];
     pathf(out, sizeof out, "%s/bars-%llu", cr->plots_dir, (unsigned long long)size);
     struct ipcb_sbuf vars = {0};
     common_vars(&vars, cr, out, 0);
     ipcb_sbuf_printf(&vars, "; size=%llu; ntransports=%zu; latency_min=%.6g; "
-                     "latency_max=%.6g; rate_min=%.6g; rate_max=%.6g; file=",
-                     (unsigned long long)size, n, latency_min, latency_max, rate_min, rate_max);
+                     "latency_max=%.6g; rate_min=%.6g; rate_max=%.6g; cpu_min=%.6g; "
+                     "cpu_max=%.6g; file=", (unsigned long long)size, n, latency_min,
+                     latency_max, rate_min, rate_max, cpu_min, cpu_max);
     ipcb_gnuplot_string(&vars, path);
     rc = draw(cr, "bars.gp", &vars, out, err, errlen);
     if (rc == -ENOMEM)

@@ -16,6 +16,7 @@ struct ipcb_chart_row {
     double msgs_per_s, mib_per_s;
     int timed;                          /* p50_us, p99_us present */
     double p50_us, p99_us;
+    double cpu_us_per_msg;              /* 0 when the results have no such column */
 };
 
 struct ipcb_chart_input {

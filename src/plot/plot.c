@@ -90,6 +90,10 @@ static int take_row(struct ipcb_chart_input *in, const struct ipcb_summary *sum,
         r.p50_us = p50_ns / 1e3;
         r.p99_us = p99_ns / 1e3;
     }
+    double cpu_ns;
+    if (ipcb_summary_number(sum, i, IPCB_COL_CPU_NS_PER_MSG, &cpu_ns, ignored,
+                            sizeof ignored) == 0)
+        r.cpu_us_per_msg = cpu_ns / 1e3;
     if (!*transport) {
         snprintf(err, errlen, "%s, row %zu: empty transport name", sum->source, record);
         return -EINVAL;

@@ -19,6 +19,7 @@
 #define IPCB_COL_P50_NS     "p50_ns"
 #define IPCB_COL_P99_NS     "p99_ns"
 #define IPCB_COL_STATUS     "status"
+#define IPCB_COL_CPU_NS_PER_MSG "cpu_ns_per_msg"  /* optional: runs before it lack it */
 
 /* one kept row of summary.csv */
 struct ipcb_summary_row {
