@@ -101,11 +101,8 @@ int ipcb_chan_errno(struct ipcb_chan *c, const char *what);
 void ipcb_chan_error(struct ipcb_chan *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* System V objects have no names: write each one a run makes into the run's
- * ledger (kind "msg", "shm" or "sem") so `ipcbench cleanup` can find it */
-void ipcb_ledger_set(const char *path);
-void ipcb_ledger_sysv(const char *kind, int id);
-/* creation time of an object of ours, -1 if gone or not ours */
-long ipcb_sysv_ctime(const char *kind, int id);
+/* The System V ledger has a header of its own; shm_notify.c still reaches it
+ * through this include until it includes transports/ledger.h itself. */
+#include "transports/ledger.h"
 
 #endif

@@ -21,6 +21,7 @@
 #include "measure/floor.h"
 #include "measure/message.h"
 #include "run/side.h"
+#include "transports/ledger.h"
 
 static volatile sig_atomic_t interrupted_by;
 

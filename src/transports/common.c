@@ -6,11 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ipc.h>
-#include <sys/msg.h>
 #include <sys/random.h>
-#include <sys/sem.h>
-#include <sys/shm.h>
 #include <unistd.h>
 
 #include "ipcbench/transport.h"
@@ -90,49 +86,6 @@ void ipcb_chan_error(struct ipcb_chan *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(c->err, sizeof c->err, fmt, ap);
     va_end(ap);
-}
-
-/* The run's ledger: System V objects have no names, so each one a run makes
- * is written down in the run's private directory, where `ipcbench cleanup`
- * finds it if the run was killed before it could remove them. */
-static char ledger_path[4096];
-
-void ipcb_ledger_set(const char *path)
-{
-    snprintf(ledger_path, sizeof ledger_path, "%s", path ? path : "");
-}
-
-void ipcb_ledger_sysv(const char *kind, int id)
-{
-    if (!ledger_path[0])
-        return;
-    long ctime_s = ipcb_sysv_ctime(kind, id);
-    FILE *f = fopen(ledger_path, "a");
-    if (!f)
-        return;
-    fprintf(f, "%s %d %ld\n", kind, id, ctime_s);
-    fclose(f);
-}
-
-long ipcb_sysv_ctime(const char *kind, int id)
-{
-    if (strcmp(kind, "msg") == 0) {
-        struct msqid_ds ds;
-        return msgctl(id, IPC_STAT, &ds) == 0 && ds.msg_perm.cuid == geteuid()
-                   ? (long)ds.msg_ctime : -1;
-    }
-    if (strcmp(kind, "shm") == 0) {
-        struct shmid_ds ds;
-        return shmctl(id, IPC_STAT, &ds) == 0 && ds.shm_perm.cuid == geteuid()
-                   ? (long)ds.shm_ctime : -1;
-    }
-    if (strcmp(kind, "sem") == 0) {
-        struct semid_ds ds;
-        union { int val; struct semid_ds *buf; } arg = {.buf = &ds};
-        return semctl(id, 0, IPC_STAT, arg) == 0 && ds.sem_perm.cuid == geteuid()
-                   ? (long)ds.sem_ctime : -1;
-    }
-    return -1;
 }
 
 void ipcb_close_fd(int *fd)
