@@ -6,7 +6,6 @@
 #include <limits.h>
 #include <mqueue.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,22 +56,18 @@ static int stale(const char *dir, const char *name, pid_t *pid)
 }
 
 /* count one object removed, and say which unless quiet */
-static void __attribute__((format(printf, 2, 3))) said(struct sweep *s, const char *fmt, ...)
+static void said(struct sweep *s, const char *what)
 {
     s->removed++;
-    if (s->quiet)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    printf("removed ");
-    vprintf(fmt, ap);
-    printf(" (run %ld is gone)\n", (long)s->pid);
-    va_end(ap);
+    if (!s->quiet)
+        printf("removed %s (run %ld is gone)\n", what, (long)s->pid);
 }
 
 static void sysv_removed(const char *kind, int id, void *arg)
 {
-    said(arg, "System V %s id %d", kind, id);
+    char what[64];
+    snprintf(what, sizeof what, "System V %s id %d", kind, id);
+    said(arg, what);
 }
 
 /* A run's private directory: first the System V objects its ledger names,
@@ -114,8 +109,11 @@ static void sweep(const char *dir, const char *what, int (*unlink_fn)(const char
         char slashed[NAME_MAX + 2];
         snprintf(slashed, sizeof slashed, "/%s", e->d_name);
         int rc = unlink_fn ? unlink_fn(slashed) : remove_private_dir(dir, e->d_name, s);
-        if (rc == 0)
-            said(s, "%s %s/%s", what, dir, e->d_name);
+        if (rc != 0)
+            continue;
+        char label[PATH_MAX + 64];
+        snprintf(label, sizeof label, "%s %s/%s", what, dir, e->d_name);
+        said(s, label);
     }
     closedir(d);
 }
