@@ -22,6 +22,7 @@
 #include "measure/message.h"
 #include "run/side.h"
 #include "transports/ledger.h"
+#include "transports/private_dir.h"
 
 static volatile sig_atomic_t interrupted_by;
 

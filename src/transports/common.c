@@ -1,5 +1,6 @@
-/* What the transports share: full reads and writes over byte streams,
- * unique names, private directories, live limits. */
+/* What the transports share: full reads and writes over byte streams, the
+ * send, recv, close and destroy of every transport built on descriptors,
+ * unique names, live limits, error messages. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -55,19 +56,6 @@ void ipcb_unique_name(char *buf, size_t len, const char *prefix)
              atomic_fetch_add(&counter, 1), rnd);
 }
 
-int ipcb_private_dir(char *buf, size_t len)
-{
-    const char *tmp = getenv("TMPDIR");
-    if (!tmp || !*tmp)
-        tmp = "/tmp";
-    int n = snprintf(buf, len, "%s/ipcbench-%ld-XXXXXX", tmp, (long)getpid());
-    if (n < 0 || (size_t)n >= len)
-        return -ENAMETOOLONG;
-    if (!mkdtemp(buf)) /* mkdtemp makes it 0700 */
-        return -errno;
-    return 0;
-}
-
 size_t ipcb_read_sysctl(const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -101,4 +89,35 @@ int ipcb_chan_errno(struct ipcb_chan *c, const char *what)
     int err = errno;
     ipcb_chan_error(c, "%s: %s", what, strerror(err));
     return -err;
+}
+
+IPCB_HOT ssize_t ipcb_fds_write(struct ipcb_chan *c, const void *buf, size_t len)
+{
+    return ipcb_write_full(((const struct ipcb_fds *)c->priv)->wfd, buf, len);
+}
+
+IPCB_HOT ssize_t ipcb_fds_read(struct ipcb_chan *c, void *buf, size_t len)
+{
+    return ipcb_read_full(((const struct ipcb_fds *)c->priv)->rfd, buf, len);
+}
+
+void ipcb_fds_close(struct ipcb_chan *c, enum ipcb_side side)
+{
+    struct ipcb_fds *io = c->priv;
+    (void)side;
+    if (io->wfd == io->rfd)
+        io->wfd = -1; /* one socket: closed once */
+    ipcb_close_fd(&io->rfd);
+    ipcb_close_fd(&io->wfd);
+}
+
+void ipcb_fds_destroy(struct ipcb_chan *c)
+{
+    if (!c->priv)
+        return;
+    if (c->t->opened)
+        c->t->opened(c);
+    ipcb_fds_close(c, c->side);
+    free(c->priv);
+    c->priv = NULL;
 }
