@@ -20,13 +20,25 @@ static struct ipcb_hist *fresh(void)
     return h;
 }
 
+static void record_times(struct ipcb_hist *h, uint64_t v, unsigned times)
+{
+    for (unsigned i = 0; i < times; i++)
+        ipcb_hist_record(h, v);
+}
+
+static struct ipcb_hist_stats stats_of(const struct ipcb_hist *h)
+{
+    struct ipcb_hist_stats s;
+    ipcb_hist_stats(h, &s);
+    return s;
+}
+
 static void uniform(void)
 {
     struct ipcb_hist *h = fresh();
     for (uint64_t v = 1; v <= 100000; v++)
         ipcb_hist_record(h, v);
-    struct ipcb_hist_stats s;
-    ipcb_hist_stats(h, &s);
+    struct ipcb_hist_stats s = stats_of(h);
     CHECK(s.count == 100000, "count %llu", (unsigned long long)s.count);
     CHECK(s.min == 1 && s.max == 100000, "min %llu max %llu", (unsigned long long)s.min,
           (unsigned long long)s.max);
@@ -45,26 +57,25 @@ static void uniform(void)
 
 static void small_values_exact(void)
 {
-    /* below 2048 ns every value has a bucket of its own */
+    /* below 2048 ns every value has a bucket of its own; of 90 x 700 and
+     * 10 x 1500, ranks 1 to 90 are 700 and 91 to 100 are 1500 */
+    static const struct { double p; uint64_t want; } at[] = {
+        {50, 700}, {90, 700}, {90.5, 1500}, {99, 1500},
+    };
     struct ipcb_hist *h = fresh();
-    for (int i = 0; i < 90; i++)
-        ipcb_hist_record(h, 700);
-    for (int i = 0; i < 10; i++)
-        ipcb_hist_record(h, 1500);
-    CHECK(ipcb_hist_percentile(h, 50) == 700, "p50 of 90x700 + 10x1500 is 700");
-    CHECK(ipcb_hist_percentile(h, 90) == 700, "p90 is 700 (rank 90)");
-    CHECK(ipcb_hist_percentile(h, 90.5) == 1500, "p90.5 is 1500 (rank 91)");
-    CHECK(ipcb_hist_percentile(h, 99) == 1500, "p99 is 1500");
+    record_times(h, 700, 90);
+    record_times(h, 1500, 10);
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++)
+        CHECK(ipcb_hist_percentile(h, at[i].p) == at[i].want,
+              "p%g of 90x700 + 10x1500 is %llu", at[i].p, (unsigned long long)at[i].want);
     free(h);
 }
 
 static void constant(void)
 {
     struct ipcb_hist *h = fresh();
-    for (int i = 0; i < 1000; i++)
-        ipcb_hist_record(h, 123456789);
-    struct ipcb_hist_stats s;
-    ipcb_hist_stats(h, &s);
+    record_times(h, 123456789, 1000);
+    struct ipcb_hist_stats s = stats_of(h);
     CHECK(s.p50 == 123456789 && s.p9999 == 123456789 && s.min == 123456789,
           "a constant: every percentile is the value (p50 %llu)", (unsigned long long)s.p50);
     CHECK(s.stddev < 1e-3, "a constant has no spread (%f)", s.stddev);
@@ -122,8 +133,7 @@ static void merge(void)
 static void empty(void)
 {
     struct ipcb_hist *h = fresh();
-    struct ipcb_hist_stats s;
-    ipcb_hist_stats(h, &s);
+    struct ipcb_hist_stats s = stats_of(h);
     CHECK(s.count == 0 && s.p50 == 0 && s.max == 0, "an empty histogram reports zeros");
     free(h);
 }

@@ -38,27 +38,32 @@ static enum ipcb_shm_notify how; /* the strategy under test */
         }                                                                 \
     } while (0)
 
-/* the payload of message seq: every byte depends on seq and its position */
+/* byte i of message seq: every byte depends on seq and its position */
+static unsigned char payload_byte(uint64_t seq, size_t i)
+{
+    return (unsigned char)(seq * 131u + i * 7u + 1u);
+}
+
 static void fill(unsigned char *b, size_t len, uint64_t seq)
 {
     for (size_t i = 0; i < len; i++)
-        b[i] = (unsigned char)(seq * 131u + i * 7u + 1u);
+        b[i] = payload_byte(seq, i);
 }
 
 /* index of the first wrong byte, or len when all are right */
 static size_t first_bad(const unsigned char *b, size_t len, uint64_t seq)
 {
     for (size_t i = 0; i < len; i++)
-        if (b[i] != (unsigned char)(seq * 131u + i * 7u + 1u))
+        if (b[i] != payload_byte(seq, i))
             return i;
     return len;
 }
 
 /* a ring in memory that a fork shares, as the transport's segment is */
-static struct ipcb_shm_ring *new_ring(size_t msg_max, unsigned slots, size_t *bytes)
+static struct ipcb_shm_ring *new_ring(size_t msg_max, unsigned slots)
 {
-    *bytes = ipcb_shm_ring_bytes(msg_max, slots);
-    void *mem = mmap(NULL, *bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    void *mem = mmap(NULL, ipcb_shm_ring_bytes(msg_max, slots), PROT_READ | PROT_WRITE,
+                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED) {
         perror("mmap");
         exit(1);
@@ -73,8 +78,12 @@ static struct ipcb_shm_ring *new_ring(size_t msg_max, unsigned slots, size_t *by
     return mem;
 }
 
-static void free_ring(struct ipcb_shm_ring *r, size_t bytes)
+/* every test leaves its ring empty: a check of that, then the ring goes */
+static void free_ring(struct ipcb_shm_ring *r)
 {
+    unsigned char byte;
+    size_t bytes = ipcb_shm_ring_bytes(r->msg_max, r->slots);
+    CHECK(ipcb_shm_ring_try_get(r, &byte, 1) == -EAGAIN, "a message left in the ring");
     ipcb_shm_ring_fini(r);
     munmap(r, bytes);
 }
@@ -113,8 +122,7 @@ static void test_layout(void)
 
 static void test_empty(void)
 {
-    size_t bytes;
-    struct ipcb_shm_ring *r = new_ring(32, 4, &bytes);
+    struct ipcb_shm_ring *r = new_ring(32, 4);
     unsigned char buf[32];
     CHECK(ipcb_shm_ring_try_get(r, buf, sizeof buf) == -EAGAIN, "a new ring is not empty");
     fill(buf, 10, 1);
@@ -123,14 +131,13 @@ static void test_empty(void)
     CHECK(ipcb_shm_ring_try_get(r, buf, 10) == 10, "get of the one message");
     CHECK(first_bad(buf, 10, 1) == 10, "content of the one message");
     CHECK(ipcb_shm_ring_try_get(r, buf, sizeof buf) == -EAGAIN, "a drained ring is not empty");
-    free_ring(r, bytes);
+    free_ring(r);
 }
 
 static void test_full(void)
 {
     const unsigned slots = 6;
-    size_t bytes;
-    struct ipcb_shm_ring *r = new_ring(48, slots, &bytes);
+    struct ipcb_shm_ring *r = new_ring(48, slots);
     unsigned char buf[48];
     int v = -1;
     for (unsigned i = 0; i < slots; i++) {
@@ -165,7 +172,7 @@ static void test_full(void)
     CHECK(r->head == r->tail, "head %u, tail %u when drained", r->head, r->tail);
     if (how == IPCB_NOTIFY_SEM)
         CHECK(sem_getvalue(&r->room.sem, &v) == 0 && v == (int)slots, "room = %d when drained", v);
-    free_ring(r, bytes);
+    free_ring(r);
 }
 
 /* many more messages than slots, in bursts of every depth, with lengths
@@ -174,8 +181,7 @@ static void test_wrap(void)
 {
     const unsigned slots = 5;
     const size_t msg_max = 200;
-    size_t bytes;
-    struct ipcb_shm_ring *r = new_ring(msg_max, slots, &bytes);
+    struct ipcb_shm_ring *r = new_ring(msg_max, slots);
     unsigned char buf[200];
     uint64_t sent = 0, got = 0;
     unsigned bad_len = 0, bad_content = 0, bad_rc = 0;
@@ -202,8 +208,7 @@ static void test_wrap(void)
     CHECK(bad_rc == 0, "%u puts failed", bad_rc);
     CHECK(bad_len == 0, "%u messages came out with the wrong length", bad_len);
     CHECK(bad_content == 0, "%u messages came out with the wrong content", bad_content);
-    CHECK(ipcb_shm_ring_try_get(r, buf, sizeof buf) == -EAGAIN, "empty at the end");
-    free_ring(r, bytes);
+    free_ring(r);
 }
 
 /* the counters and slot sequence numbers run past 2^32 in the middle of
@@ -211,8 +216,7 @@ static void test_wrap(void)
 static void test_counter_wrap(void)
 {
     const unsigned slots = 3;
-    size_t bytes;
-    struct ipcb_shm_ring *r = new_ring(64, slots, &bytes);
+    struct ipcb_shm_ring *r = new_ring(64, slots);
     /* as if 2^32 - 3 * slots messages had gone through; far enough below
      * 2^32 that no slot's initial 0 is a number the consumer waits for */
     const uint32_t start = UINT32_MAX - 3 * slots + 1;
@@ -244,13 +248,12 @@ static void test_counter_wrap(void)
     CHECK(bad == 0, "%u puts or gets went wrong around the wrap", bad);
     CHECK(refused_full == 6 * slots, "a full ring took a message (%u of %u refused)",
           refused_full, 6 * slots);
-    free_ring(r, bytes);
+    free_ring(r);
 }
 
 static void test_lengths(void)
 {
-    size_t bytes;
-    struct ipcb_shm_ring *r = new_ring(100, 8, &bytes);
+    struct ipcb_shm_ring *r = new_ring(100, 8);
     unsigned char buf[128];
     static const size_t lens[] = {0, 1, 7, 8, 63, 64, 99, 100};
     for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
@@ -281,7 +284,7 @@ static void test_lengths(void)
     memset(buf, 0xee, sizeof buf);
     CHECK(ipcb_shm_ring_get(r, buf, 100) == 10, "get of up to 100 bytes says 10");
     CHECK(first_bad(buf, 10, 78) == 10 && buf[10] == 0xee, "10 bytes copied, no more");
-    free_ring(r, bytes);
+    free_ring(r);
 }
 
 /* two processes, 100000 messages each way through 4 slots of up to 256
@@ -290,9 +293,8 @@ static void test_lengths(void)
 static void test_two_processes(void)
 {
     enum { MESSAGES = 100000, SLOTS = 4, MSG_MAX = 256 };
-    size_t bytes[2];
-    struct ipcb_shm_ring *to_child = new_ring(MSG_MAX, SLOTS, &bytes[0]);
-    struct ipcb_shm_ring *to_parent = new_ring(MSG_MAX, SLOTS, &bytes[1]);
+    struct ipcb_shm_ring *to_child = new_ring(MSG_MAX, SLOTS);
+    struct ipcb_shm_ring *to_parent = new_ring(MSG_MAX, SLOTS);
     unsigned char buf[MSG_MAX];
 
     pid_t pid = fork();
@@ -352,17 +354,15 @@ static void test_two_processes(void)
     CHECK(bad_rc == 0, "%u sends failed", bad_rc);
     CHECK(answers == MESSAGES / 64 && bad_answer == 0, "%llu answers, %u out of order",
           (unsigned long long)answers, bad_answer);
-    CHECK(ipcb_shm_ring_try_get(to_child, buf, sizeof buf) == -EAGAIN, "to_child drained");
-    CHECK(ipcb_shm_ring_try_get(to_parent, buf, sizeof buf) == -EAGAIN, "to_parent drained");
-    free_ring(to_child, bytes[0]);
-    free_ring(to_parent, bytes[1]);
+    free_ring(to_child);
+    free_ring(to_parent);
 }
 
 /* what init made is gone after fini: no System V set, no descriptors */
 static void test_fini(void)
 {
     size_t bytes = ipcb_shm_ring_bytes(64, 4);
-    struct ipcb_shm_ring *r = new_ring(64, 4, &bytes);
+    struct ipcb_shm_ring *r = new_ring(64, 4);
     int semid = r->semid, fds[2] = {r->room.fd, r->filled.fd};
     ipcb_shm_ring_fini(r);
     if (how == IPCB_NOTIFY_SYSV_SEM) {
@@ -396,8 +396,7 @@ static void test_no_syscall(void)
 {
     if (how != IPCB_NOTIFY_FUTEX && how != IPCB_NOTIFY_SPIN)
         return;
-    size_t bytes;
-    struct ipcb_shm_ring *r = new_ring(64, 4, &bytes);
+    struct ipcb_shm_ring *r = new_ring(64, 4);
     pid_t pid = fork();
     if (pid == 0) {
         struct sock_filter filter[] = {
@@ -430,7 +429,7 @@ static void test_no_syscall(void)
     else
         CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
               "an uncontended put or get made a system call (child status 0x%x)", status);
-    free_ring(r, bytes);
+    free_ring(r);
 }
 
 int main(void)

@@ -19,6 +19,39 @@ int raw_fail(const char *what)
     return -1;
 }
 
+int raw_stream_listen(int domain, struct sockaddr *addr, socklen_t len)
+{
+    int fd = socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return raw_fail("socket");
+    if (bind(fd, addr, len) != 0 || getsockname(fd, addr, &len) != 0 || listen(fd, 4) != 0) {
+        raw_fail("bind and listen");
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int raw_stream_open(int side, int listen_fd, int domain, const struct sockaddr *addr,
+                    socklen_t len)
+{
+    int fd;
+    if (side == RAW_CONSUMER) {
+        while ((fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC)) < 0 && errno == EINTR)
+            ;
+        close(listen_fd);
+        return fd < 0 ? raw_fail("accept") : fd;
+    }
+    close(listen_fd);
+    fd = socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return raw_fail("socket");
+    while (connect(fd, addr, len) != 0)
+        if (errno != EINTR)
+            return raw_fail("connect");
+    return fd;
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: raw_%s [-s SIZE] [-n COUNT] [-w WARMUP] "
@@ -60,6 +93,59 @@ static uint64_t percentile(const uint64_t *sorted, uint64_t n, double q)
     return sorted[rank ? rank - 1 : 0];
 }
 
+/* byte streams: all len bytes, over partial transfers, again after EINTR */
+static int write_full(int fd, const void *buf, size_t len)
+{
+    for (size_t done = 0; done < len;) {
+        ssize_t n = write(fd, (const char *)buf + done, len - done);
+        if (n < 0 && errno != EINTR)
+            return -1;
+        if (n > 0)
+            done += (size_t)n;
+    }
+    return 0;
+}
+
+static int read_full(int fd, void *buf, size_t len)
+{
+    for (size_t done = 0; done < len;) {
+        ssize_t n = read(fd, (char *)buf + done, len - done);
+        if (n == 0 || (n < 0 && errno != EINTR))
+            return -1;
+        if (n > 0)
+            done += (size_t)n;
+    }
+    return 0;
+}
+
+static int fd_producer(const struct raw_run *r, int rfd, int wfd)
+{
+    for (uint64_t i = 0; i < r->warmup + r->count; i++) {
+        uint64_t t0 = raw_now_ns();
+        if (write_full(wfd, r->sbuf, r->size) != 0 || read_full(rfd, r->rbuf, r->size) != 0)
+            return raw_fail("round trip");
+        raw_record(r, i, raw_now_ns() - t0);
+    }
+    return 0;
+}
+
+static int fd_consumer(const struct raw_run *r, int rfd, int wfd)
+{
+    for (uint64_t i = 0; i < r->warmup + r->count; i++)
+        if (read_full(rfd, r->rbuf, r->size) != 0 || write_full(wfd, r->rbuf, r->size) != 0)
+            return raw_fail("echo");
+    return 0;
+}
+
+/* this side's loop: the mechanism's own, or the byte streams' */
+static int run_side(const struct raw_mechanism *m, const struct raw_run *r, int side)
+{
+    if (!m->producer)
+        return side == RAW_PRODUCER ? fd_producer(r, *m->rfd, *m->wfd)
+                                    : fd_consumer(r, *m->rfd, *m->wfd);
+    return side == RAW_PRODUCER ? m->producer(r) : m->consumer(r);
+}
+
 static unsigned char *touched(size_t bytes)
 {
     unsigned char *p = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
@@ -99,10 +185,10 @@ child(const struct raw_mechanism *m, struct raw_run *r, int side, const int cpu[
         ;
     close(go_fd);
 
-    if (side == RAW_CONSUMER)
-        _exit(m->consumer(r) == 0 ? 0 : 1);
-    if (m->producer(r) != 0)
+    if (run_side(m, r, side) != 0)
         _exit(1);
+    if (side == RAW_CONSUMER)
+        _exit(0);
     qsort(r->rtt_ns, r->count, sizeof *r->rtt_ns, cmp_u64);
     if (cpu[0] >= 0)
         printf("raw %s size=%zu count=%llu cpu=%d,%d", m->name, r->size,

@@ -2,13 +2,15 @@
  * fork, pinning, a start barrier, the array of round-trip times and the
  * printed line. Each raw_<mechanism>.c keeps only its set-up and its two
  * loops, written with the same system calls as the ipcbench transport and
- * nothing else, so bench/overhead can compare ipcbench against them. */
+ * nothing else, so bench/overhead can compare ipcbench against them; the
+ * byte streams (pipe, unix, tcp) share one pair of read/write loops. */
 #ifndef RAW_COMMON_H
 #define RAW_COMMON_H
 
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +32,10 @@ struct raw_mechanism {
     int (*producer)(const struct raw_run *r);/* the timed loop; 0 or -1 */
     int (*consumer)(const struct raw_run *r);
     void (*teardown)(void);                  /* parent, at the end; may be NULL */
+    /* byte streams: no producer or consumer, but the descriptors open()
+     * sets, for the shared loops: the producer writes and reads back size
+     * bytes per round trip, the consumer echoes them */
+    const int *rfd, *wfd;
 };
 
 /* usage: raw_<name> [-s SIZE] [-n COUNT] [-w WARMUP] [PRODUCER_CPU CONSUMER_CPU]
@@ -38,6 +44,15 @@ int raw_main(int argc, char **argv, const struct raw_mechanism *m);
 
 /* perror-style message naming the mechanism; returns -1 */
 int raw_fail(const char *what);
+
+/* The byte-stream sockets (unix, tcp), made as the transports make them. In
+ * the parent: a socket of domain bound to *addr and listening, *addr then
+ * the address it got (tcp's ephemeral port); the descriptor, or -1. */
+int raw_stream_listen(int domain, struct sockaddr *addr, socklen_t len);
+/* In a child: the consumer accepts, the producer connects to addr; either
+ * closes its copy of listen_fd. The connected descriptor, or -1. */
+int raw_stream_open(int side, int listen_fd, int domain, const struct sockaddr *addr,
+                    socklen_t len);
 
 static inline uint64_t raw_now_ns(void)
 {
@@ -50,55 +65,6 @@ static inline void raw_record(const struct raw_run *r, uint64_t i, uint64_t rtt_
 {
     if (i >= r->warmup)
         r->rtt_ns[i - r->warmup] = rtt_ns;
-}
-
-/* byte streams: all len bytes, over partial transfers, again after EINTR */
-static inline int raw_write_full(int fd, const void *buf, size_t len)
-{
-    for (size_t done = 0; done < len;) {
-        ssize_t n = write(fd, (const char *)buf + done, len - done);
-        if (n < 0 && errno != EINTR)
-            return -1;
-        if (n > 0)
-            done += (size_t)n;
-    }
-    return 0;
-}
-
-static inline int raw_read_full(int fd, void *buf, size_t len)
-{
-    for (size_t done = 0; done < len;) {
-        ssize_t n = read(fd, (char *)buf + done, len - done);
-        if (n == 0 || (n < 0 && errno != EINTR))
-            return -1;
-        if (n > 0)
-            done += (size_t)n;
-    }
-    return 0;
-}
-
-/* the ping-pong of the byte-stream mechanisms (pipe, unix, tcp): the
- * producer writes and reads back SIZE bytes per round trip, timed */
-static inline int raw_fd_producer(const struct raw_run *r, int rfd, int wfd)
-{
-    for (uint64_t i = 0; i < r->warmup + r->count; i++) {
-        uint64_t t0 = raw_now_ns();
-        if (raw_write_full(wfd, r->sbuf, r->size) != 0 ||
-            raw_read_full(rfd, r->rbuf, r->size) != 0)
-            return raw_fail("round trip");
-        raw_record(r, i, raw_now_ns() - t0);
-    }
-    return 0;
-}
-
-/* ...and the consumer echoes each message back */
-static inline int raw_fd_consumer(const struct raw_run *r, int rfd, int wfd)
-{
-    for (uint64_t i = 0; i < r->warmup + r->count; i++)
-        if (raw_read_full(rfd, r->rbuf, r->size) != 0 ||
-            raw_write_full(wfd, r->rbuf, r->size) != 0)
-            return raw_fail("echo");
-    return 0;
 }
 
 #endif

@@ -33,15 +33,11 @@ static void opened(void)
     }
 }
 
-static int producer(const struct raw_run *r) { return raw_fd_producer(r, rfd, wfd); }
-
-static int consumer(const struct raw_run *r) { return raw_fd_consumer(r, rfd, wfd); }
-
 int main(int argc, char **argv)
 {
     static const struct raw_mechanism pipe_mech = {
         .name = "pipe", .setup = setup, .open = open_side, .opened = opened,
-        .producer = producer, .consumer = consumer,
+        .rfd = &rfd, .wfd = &wfd,
     };
     return raw_main(argc, argv, &pipe_mech);
 }

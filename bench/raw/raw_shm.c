@@ -1,7 +1,8 @@
 /* Raw ping-pong over the shm transport's mechanism: one shm_open segment
- * holding two of ipcbench's rings (src/transports/shm_ring.c, linked as is:
- * the ring and its semaphores are the mechanism), 16 slots of SIZE bytes,
- * put and get called directly instead of through the transport table. */
+ * holding two of ipcbench's rings (src/transports/shm_ring.c and
+ * shm_notify.c, linked as they are: the ring and its POSIX semaphores, the
+ * plain "shm" transport's way to wait, are the mechanism), 16 slots of SIZE
+ * bytes, put and get called directly instead of through the transport table. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/mman.h>

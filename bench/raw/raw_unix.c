@@ -28,35 +28,18 @@ static int setup(const struct raw_run *r)
         errno = ENAMETOOLONG;
         return raw_fail("socket path");
     }
-    listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (listen_fd < 0)
-        return raw_fail("socket");
-    if (bind(listen_fd, (struct sockaddr *)&addr, sizeof addr) != 0)
-        return raw_fail("bind");
-    if (listen(listen_fd, 1) != 0)
-        return raw_fail("listen");
-    return 0;
+    listen_fd = raw_stream_listen(AF_UNIX, (struct sockaddr *)&addr, sizeof addr);
+    return listen_fd < 0 ? -1 : 0;
 }
 
 static int open_side(const struct raw_run *r, int side)
 {
     (void)r;
-    if (side == RAW_CONSUMER) {
-        while ((fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC)) < 0 && errno == EINTR)
-            ;
-        close(listen_fd);
-        return fd < 0 ? raw_fail("accept") : 0;
-    }
-    close(listen_fd);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return raw_fail("socket");
-    while (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0)
-        if (errno != EINTR)
-            return raw_fail("connect");
-    return 0;
+    fd = raw_stream_open(side, listen_fd, AF_UNIX, (struct sockaddr *)&addr, sizeof addr);
+    return fd < 0 ? -1 : 0;
 }
 
+/* the parent's listening socket, and the path and its directory */
 static void teardown(void)
 {
     if (listen_fd >= 0)
@@ -69,15 +52,11 @@ static void teardown(void)
     }
 }
 
-static int producer(const struct raw_run *r) { return raw_fd_producer(r, fd, fd); }
-
-static int consumer(const struct raw_run *r) { return raw_fd_consumer(r, fd, fd); }
-
 int main(int argc, char **argv)
 {
     static const struct raw_mechanism unix_mech = {
         .name = "unix", .setup = setup, .open = open_side, .opened = teardown,
-        .producer = producer, .consumer = consumer, .teardown = teardown,
+        .teardown = teardown, .rfd = &fd, .wfd = &fd,
     };
     return raw_main(argc, argv, &unix_mech);
 }

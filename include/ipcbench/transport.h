@@ -100,8 +100,6 @@ IPCB_HOT ssize_t ipcb_write_full(int fd, const void *buf, size_t len);
 IPCB_HOT ssize_t ipcb_read_full(int fd, void *buf, size_t len);
 /* "ipcbench-<pid>-<n>-<random>", unique to this process and call */
 void ipcb_unique_name(char *buf, size_t len, const char *prefix);
-/* a fresh 0700 directory under $TMPDIR (or /tmp) named ipcbench-XXXXXX */
-int ipcb_private_dir(char *buf, size_t len);
 /* read a decimal number from a /proc/sys file; 0 when it cannot be read */
 size_t ipcb_read_sysctl(const char *path);
 /* close *fd if open and mark it closed */
@@ -111,11 +109,20 @@ int ipcb_chan_errno(struct ipcb_chan *c, const char *what);
 void ipcb_chan_error(struct ipcb_chan *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* System V objects have no names: write each one a run makes into the run's
- * ledger (kind "msg", "shm" or "sem") so `ipcbench cleanup` can find it */
-void ipcb_ledger_set(const char *path);
-void ipcb_ledger_sysv(const char *kind, int id);
-/* creation time of an object of ours, -1 if gone or not ours */
-long ipcb_sysv_ctime(const char *kind, int id);
+/* The descriptors one side reads and writes, after open (-1 before; one
+ * socket both ways has rfd == wfd). Every transport built on descriptors
+ * (pipe, fifo, the sockets) puts this first in its c->priv, so that one
+ * send, recv, close and destroy serve them all. */
+struct ipcb_fds {
+    int rfd, wfd;
+};
+/* byte streams: all of len over wfd, all of len from rfd (ipcb_*_full) */
+IPCB_HOT ssize_t ipcb_fds_write(struct ipcb_chan *c, const void *buf, size_t len);
+IPCB_HOT ssize_t ipcb_fds_read(struct ipcb_chan *c, void *buf, size_t len);
+/* in the child: rfd and wfd */
+void ipcb_fds_close(struct ipcb_chan *c, enum ipcb_side side);
+/* in the parent: what the table's opened() releases, then rfd and wfd, then
+ * c->priv itself */
+void ipcb_fds_destroy(struct ipcb_chan *c);
 
 #endif

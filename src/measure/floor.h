@@ -62,12 +62,10 @@ void ipcb_floor_measure(struct ipcb_floor *f, const int want[2],
                         const struct ipcb_floor_effort *e);
 
 /* The floor for this run. The cache-line round trip and the copy across
- * CPUs are measured every time
- * (a few ms: where a VM's vCPUs sit, which decides it, can change during a
- * boot). memcpy bandwidth and the clock read, which cost up to 0.4 s, come
- * from the cache of this boot ($XDG_CACHE_HOME/ipcbench/floor, else
- * ~/.cache/ipcbench/floor, keyed by /proc/sys/kernel/random/boot_id and the
- * version), else are measured now and cached when every figure came out. */
+ * CPUs are measured every time (a few ms: where a VM's vCPUs sit, which
+ * decides them, can change during a boot). memcpy bandwidth and the clock
+ * read, which cost up to 0.4 s, come from this boot's cache (floor_cache.h),
+ * else are measured now and cached when every figure came out. */
 void ipcb_floor_get(struct ipcb_floor *f, const int want[2]);
 
 #endif

@@ -3,24 +3,25 @@
  * by this user, whose creating process no longer exists. */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <mqueue.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ipc.h>
 #include <sys/mman.h>
-#include <sys/msg.h>
-#include <sys/sem.h>
-#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
 #include "run/cleanup.h"
-#include "ipcbench/transport.h"
+#include "transports/ledger.h"
+
+struct sweep {
+    int quiet;
+    int removed;
+    pid_t pid; /* the dead run whose leftovers are being removed */
+};
 
 /* "ipcbench-<pid>-..." names a process; 0 when the name is not ours */
 static pid_t owner_pid(const char *name)
@@ -54,90 +55,65 @@ static int stale(const char *dir, const char *name, pid_t *pid)
     return process_gone(*pid);
 }
 
-static void scan_names(const char *dir, const char *what, int (*unlink_fn)(const char *),
-                       int quiet, int *removed)
+/* count one object removed, and say which unless quiet */
+static void said(struct sweep *s, const char *what)
+{
+    s->removed++;
+    if (!s->quiet)
+        printf("removed %s (run %ld is gone)\n", what, (long)s->pid);
+}
+
+static void sysv_removed(const char *kind, int id, void *arg)
+{
+    char what[64];
+    snprintf(what, sizeof what, "System V %s id %d", kind, id);
+    said(arg, what);
+}
+
+/* A run's private directory: first the System V objects its ledger names,
+ * then the FIFOs, sockets and the ledger itself (one level: nothing else is
+ * made there), then the directory. */
+static int remove_private_dir(const char *dir, const char *name, struct sweep *s)
+{
+    char path[PATH_MAX], ledger[PATH_MAX + 8];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return -1;
+    snprintf(ledger, sizeof ledger, "%s/ledger", path);
+    ipcb_ledger_drain(ledger, sysv_removed, s);
+    DIR *sub = opendir(path);
+    if (sub) {
+        struct dirent *e;
+        while ((e = readdir(sub)))
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+                unlinkat(dirfd(sub), e->d_name, 0);
+        closedir(sub);
+    }
+    return rmdir(path);
+}
+
+/* Every entry of dir that a dead run of ours left: removed with unlink_fn,
+ * which takes "/<name>" (shm_unlink, mq_unlink), or when that is NULL as a
+ * run's private directory. */
+static void sweep(const char *dir, const char *what, int (*unlink_fn)(const char *),
+                  struct sweep *s)
 {
     DIR *d = opendir(dir);
     if (!d)
         return;
     struct dirent *e;
     while ((e = readdir(d))) {
-        pid_t pid;
-        if (!stale(dir, e->d_name, &pid))
+        if (!stale(dir, e->d_name, &s->pid))
             continue;
-        char name[NAME_MAX + 2];
-        snprintf(name, sizeof name, "/%s", e->d_name);
-        if (unlink_fn(name) == 0) {
-            (*removed)++;
-            if (!quiet)
-                printf("removed %s %s/%s (run %ld is gone)\n", what, dir, e->d_name, (long)pid);
-        }
-    }
-    closedir(d);
-}
-
-static int sysv_remove(const char *kind, int id)
-{
-    if (strcmp(kind, "msg") == 0) return msgctl(id, IPC_RMID, NULL);
-    if (strcmp(kind, "shm") == 0) return shmctl(id, IPC_RMID, NULL);
-    if (strcmp(kind, "sem") == 0) return semctl(id, 0, IPC_RMID);
-    return -1;
-}
-
-/* the System V objects a dead run wrote into its ledger, if they are still
- * the same objects (same creation time, same owner) */
-static void drain_ledger(const char *path, pid_t pid, int quiet, int *removed)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    char kind[8];
-    int id;
-    long ctime_s;
-    while (fscanf(f, "%7s %d %ld", kind, &id, &ctime_s) == 3) {
-        if (ctime_s < 0 || ipcb_sysv_ctime(kind, id) != ctime_s)
-            continue; /* gone already, or the id now belongs to someone else */
-        if (sysv_remove(kind, id) == 0) {
-            (*removed)++;
-            if (!quiet)
-                printf("removed System V %s id %d (run %ld is gone)\n", kind, id, (long)pid);
-        }
-    }
-    fclose(f);
-}
-
-static void scan_private_dirs(const char *tmp, int quiet, int *removed)
-{
-    DIR *d = opendir(tmp);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        pid_t pid;
-        if (!stale(tmp, e->d_name, &pid))
+        char slashed[NAME_MAX + 2];
+        snprintf(slashed, sizeof slashed, "/%s", e->d_name);
+        int rc = unlink_fn ? unlink_fn(slashed) : remove_private_dir(dir, e->d_name, s);
+        if (rc != 0)
             continue;
-        char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/%s", tmp, e->d_name);
-        struct stat st;
-        if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-            continue;
-        char ledger[PATH_MAX + 8];
-        snprintf(ledger, sizeof ledger, "%s/ledger", path);
-        drain_ledger(ledger, pid, quiet, removed);
-        /* FIFOs, sockets and the ledger: one level, nothing else is made there */
-        DIR *sub = opendir(path);
-        if (sub) {
-            struct dirent *f;
-            while ((f = readdir(sub)))
-                if (strcmp(f->d_name, ".") && strcmp(f->d_name, ".."))
-                    unlinkat(dirfd(sub), f->d_name, 0);
-            closedir(sub);
-        }
-        if (rmdir(path) == 0) {
-            (*removed)++;
-            if (!quiet)
-                printf("removed directory %s (run %ld is gone)\n", path, (long)pid);
-        }
+        char label[PATH_MAX + 64];
+        snprintf(label, sizeof label, "%s %s/%s", what, dir, e->d_name);
+        said(s, label);
     }
     closedir(d);
 }
@@ -150,19 +126,19 @@ static int is_mqueue_mounted(void)
 
 int ipcb_cleanup(int quiet)
 {
-    int removed = 0;
-    scan_names("/dev/shm", "shared memory", shm_unlink, quiet, &removed);
+    struct sweep s = {.quiet = quiet};
+    sweep("/dev/shm", "shared memory", shm_unlink, &s);
     if (is_mqueue_mounted())
-        scan_names("/dev/mqueue", "message queue", mq_unlink, quiet, &removed);
+        sweep("/dev/mqueue", "message queue", mq_unlink, &s);
     else if (!quiet)
         printf("note: /dev/mqueue is not mounted, so POSIX message queues cannot be listed "
                "(mount -t mqueue none /dev/mqueue)\n");
     const char *tmp = getenv("TMPDIR");
     if (tmp && *tmp && strcmp(tmp, "/tmp") != 0)
-        scan_private_dirs(tmp, quiet, &removed);
-    scan_private_dirs("/tmp", quiet, &removed);
+        sweep(tmp, "directory", NULL, &s);
+    sweep("/tmp", "directory", NULL, &s);
     if (!quiet)
-        printf(removed ? "removed %d object(s)\n" : "nothing left behind by ipcbench\n",
-               removed);
+        printf(s.removed ? "removed %d object(s)\n" : "nothing left behind by ipcbench\n",
+               s.removed);
     return 0;
 }

@@ -25,6 +25,8 @@
 #include "run/measurement.h"
 #include "run/progress.h"
 #include "run/side.h"
+#include "transports/ledger.h"
+#include "transports/private_dir.h"
 
 static volatile sig_atomic_t interrupted_by;
 

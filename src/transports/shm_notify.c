@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ipcbench/transport.h"
+#include "transports/ledger.h"
 #include "transports/shm_ring.h"
 
 /* ---- sem: process-shared POSIX semaphores counting free and filled slots ---- */

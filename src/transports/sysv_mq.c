@@ -12,6 +12,7 @@
 #include <sys/msg.h>
 
 #include "ipcbench/transport.h"
+#include "transports/ledger.h"
 
 #define TYPE_TO_CONSUMER 1L
 #define TYPE_TO_PRODUCER 2L

@@ -5,27 +5,17 @@
 #include <sys/socket.h>
 
 #include "ipcbench/transport.h"
-#include "sock_common.h"
+#include "transports/sockets.h"
+#include "transports/unix_sock.h"
 
 static void dgram_limit(struct ipcb_limit *lim)
 {
-    ipcb_sock_limit(SOCK_DGRAM, lim);
+    ipcb_unix_sock_limit(SOCK_DGRAM, lim);
 }
 
-/* buffers as large as net.core.wmem_max allows: SO_SNDBUF bounds a datagram */
 static int dgram_create(struct ipcb_chan *c)
 {
-    return ipcb_sock_create(c, SOCK_DGRAM, 1);
-}
-
-static IPCB_HOT ssize_t dgram_send(struct ipcb_chan *c, const void *buf, size_t len)
-{
-    return ipcb_sock_send_msg(((struct ipcb_sock *)c->priv)->fd, buf, len);
-}
-
-static IPCB_HOT ssize_t dgram_recv(struct ipcb_chan *c, void *buf, size_t len)
-{
-    return ipcb_sock_recv_msg(((struct ipcb_sock *)c->priv)->fd, buf, len);
+    return ipcb_unix_sock_create(c, SOCK_DGRAM);
 }
 
 const struct ipcb_transport ipcb_unix_dgram = {
@@ -33,7 +23,7 @@ const struct ipcb_transport ipcb_unix_dgram = {
     .summary = "AF_UNIX datagram sockets, one bound path per side",
     .flags = IPCB_MESSAGE,
     .limit = dgram_limit,
-    .create = dgram_create, .open = ipcb_sock_open, .opened = ipcb_sock_opened,
-    .send = dgram_send, .recv = dgram_recv, .close = ipcb_sock_close,
-    .destroy = ipcb_sock_destroy,
+    .create = dgram_create, .open = ipcb_unix_sock_open, .opened = ipcb_unix_sock_opened,
+    .send = ipcb_sock_send_msg, .recv = ipcb_sock_recv_msg, .close = ipcb_fds_close,
+    .destroy = ipcb_fds_destroy,
 };

@@ -4,27 +4,17 @@
 #include <sys/socket.h>
 
 #include "ipcbench/transport.h"
-#include "sock_common.h"
+#include "transports/sockets.h"
+#include "transports/unix_sock.h"
 
 static void seqpacket_limit(struct ipcb_limit *lim)
 {
-    ipcb_sock_limit(SOCK_SEQPACKET, lim);
+    ipcb_unix_sock_limit(SOCK_SEQPACKET, lim);
 }
 
-/* buffers as large as net.core.wmem_max allows: SO_SNDBUF bounds a message */
 static int seqpacket_create(struct ipcb_chan *c)
 {
-    return ipcb_sock_create(c, SOCK_SEQPACKET, 1);
-}
-
-static IPCB_HOT ssize_t seqpacket_send(struct ipcb_chan *c, const void *buf, size_t len)
-{
-    return ipcb_sock_send_msg(((struct ipcb_sock *)c->priv)->fd, buf, len);
-}
-
-static IPCB_HOT ssize_t seqpacket_recv(struct ipcb_chan *c, void *buf, size_t len)
-{
-    return ipcb_sock_recv_msg(((struct ipcb_sock *)c->priv)->fd, buf, len);
+    return ipcb_unix_sock_create(c, SOCK_SEQPACKET);
 }
 
 const struct ipcb_transport ipcb_unix_seqpacket = {
@@ -32,7 +22,7 @@ const struct ipcb_transport ipcb_unix_seqpacket = {
     .summary = "AF_UNIX seqpacket socket on a path in a private directory",
     .flags = IPCB_MESSAGE | IPCB_DUPLEX,
     .limit = seqpacket_limit,
-    .create = seqpacket_create, .open = ipcb_sock_open, .opened = ipcb_sock_opened,
-    .send = seqpacket_send, .recv = seqpacket_recv, .close = ipcb_sock_close,
-    .destroy = ipcb_sock_destroy,
+    .create = seqpacket_create, .open = ipcb_unix_sock_open, .opened = ipcb_unix_sock_opened,
+    .send = ipcb_sock_send_msg, .recv = ipcb_sock_recv_msg, .close = ipcb_fds_close,
+    .destroy = ipcb_fds_destroy,
 };

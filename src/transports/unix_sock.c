@@ -1,7 +1,8 @@
-/* Paths in a private directory, the AF_UNIX socket lifecycle and the live
- * message limit, shared by fifo, unix, unix-dgram and unix-seqpacket. */
-#include "sock_common.h"
+/* The AF_UNIX channel (unix_sock.h) and the live limit on one message. */
+#include "transports/unix_sock.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,27 +10,20 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "transports/private_dir.h"
+#include "transports/sockets.h"
+
+struct unix_sock {
+    struct ipcb_fds io;   /* this side's socket, both ways, after open */
+    int listen_fd;        /* stream, seqpacket */
+    int side_fd[2];       /* dgram: the producer's and the consumer's socket */
+    int type;
+    char dir[PATH_MAX];   /* the private directory, "" once removed */
+};
+
 /* stream and seqpacket listen on one path; dgram binds one per side */
 static const char *const listen_name[] = {"sock"};
 static const char *const side_name[] = {"producer", "consumer"};
-
-int ipcb_dir_path(char *buf, size_t len, const char *dir, const char *name)
-{
-    int n = snprintf(buf, len, "%s/%s", dir, name);
-    return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-void ipcb_dir_remove(char *dir, const char *const names[], size_t n)
-{
-    char path[PATH_MAX];
-    if (!dir[0])
-        return;
-    for (size_t i = 0; i < n; i++)
-        if (ipcb_dir_path(path, sizeof path, dir, names[i]) == 0)
-            unlink(path);
-    rmdir(dir);
-    dir[0] = '\0';
-}
 
 static int sock_addr(struct ipcb_chan *c, struct sockaddr_un *sa, const char *dir,
                      const char *name)
@@ -44,34 +38,31 @@ static int sock_addr(struct ipcb_chan *c, struct sockaddr_un *sa, const char *di
 }
 
 /* SO_SNDBUF bounds one datagram or seqpacket message (the kernel clamps the
- * request to net.core.wmem_max and doubles it), so ask for as much as allowed. */
-static int size_buffers(int fd)
+ * request to net.core.wmem_max and doubles it), so those ask for as much as
+ * allowed. A byte stream has no message limit to lift: it keeps the default
+ * buffers, which are what a program that does not tune them gets. */
+static int size_buffers(struct ipcb_chan *c, const struct unix_sock *s, int fd)
 {
-    int big = INT_MAX;
-    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof big) != 0 ||
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big) != 0)
-        return -errno;
-    return 0;
+    int rc = s->type == SOCK_STREAM ? 0 : ipcb_sock_buffers_max(fd);
+    if (rc < 0)
+        ipcb_chan_error(c, "setsockopt SO_SNDBUF/SO_RCVBUF: %s", strerror(-rc));
+    return rc;
 }
 
-static int new_socket(struct ipcb_chan *c, const struct ipcb_sock *s)
+static int new_socket(struct ipcb_chan *c, const struct unix_sock *s)
 {
-    int fd = socket(AF_UNIX, s->type | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        int err = errno;
-        ipcb_chan_error(c, "socket: %s", strerror(err));
-        return -err;
-    }
-    int rc = s->big_buffers ? size_buffers(fd) : 0;
+    int fd = ipcb_sock_new(c, AF_UNIX, s->type);
+    if (fd < 0)
+        return fd;
+    int rc = size_buffers(c, s, fd);
     if (rc < 0) {
-        ipcb_chan_error(c, "setsockopt SO_SNDBUF/SO_RCVBUF: %s", strerror(-rc));
         close(fd);
         return rc;
     }
     return fd;
 }
 
-static int bound_socket(struct ipcb_chan *c, const struct ipcb_sock *s, const char *name)
+static int bound_socket(struct ipcb_chan *c, const struct unix_sock *s, const char *name)
 {
     struct sockaddr_un sa;
     int rc = sock_addr(c, &sa, s->dir, name);
@@ -93,32 +84,19 @@ static int connect_to(struct ipcb_chan *c, int fd, const char *dir, const char *
 {
     struct sockaddr_un sa;
     int rc = sock_addr(c, &sa, dir, name);
-    if (rc < 0)
-        return rc;
-    while (connect(fd, (const struct sockaddr *)&sa, sizeof sa) != 0) {
-        if (errno == EINTR)
-            continue;
-        rc = -errno;
-        ipcb_chan_error(c, "connect %s: %s", sa.sun_path, strerror(-rc));
-        return rc;
-    }
-    return 0;
+    return rc < 0 ? rc : ipcb_sock_connect(c, fd, &sa, sizeof sa, sa.sun_path);
 }
 
-int ipcb_sock_create(struct ipcb_chan *c, int type, int big_buffers)
+int ipcb_unix_sock_create(struct ipcb_chan *c, int type)
 {
-    struct ipcb_sock *s = malloc(sizeof *s);
+    struct unix_sock *s = malloc(sizeof *s);
     if (!s)
         return -ENOMEM;
-    *s = (struct ipcb_sock){.fd = -1, .listen_fd = -1, .side_fd = {-1, -1},
-                            .type = type, .big_buffers = big_buffers};
+    *s = (struct unix_sock){.io = {-1, -1}, .listen_fd = -1, .side_fd = {-1, -1}, .type = type};
     c->priv = s;
-    int rc = ipcb_private_dir(s->dir, sizeof s->dir);
-    if (rc < 0) {
-        s->dir[0] = '\0';
-        ipcb_chan_error(c, "private directory: %s", strerror(-rc));
+    int rc = ipcb_chan_private_dir(c, s->dir, sizeof s->dir);
+    if (rc < 0)
         return rc;
-    }
     if (type == SOCK_DGRAM) {
         /* both bound before either connects: connect needs the peer's path */
         for (int side = 0; side < 2; side++) {
@@ -136,52 +114,37 @@ int ipcb_sock_create(struct ipcb_chan *c, int type, int big_buffers)
     s->listen_fd = bound_socket(c, s, listen_name[0]);
     if (s->listen_fd < 0)
         return s->listen_fd;
-    if (listen(s->listen_fd, 1) != 0) {
-        rc = -errno;
-        ipcb_chan_error(c, "listen: %s", strerror(-rc));
-        return rc;
-    }
+    if (listen(s->listen_fd, 1) != 0)
+        return ipcb_chan_errno(c, "listen");
     return 0;
 }
 
-int ipcb_sock_open(struct ipcb_chan *c, enum ipcb_side side)
+int ipcb_unix_sock_open(struct ipcb_chan *c, enum ipcb_side side)
 {
-    struct ipcb_sock *s = c->priv;
+    struct unix_sock *s = c->priv;
     c->side = side;
     if (s->type == SOCK_DGRAM) {
-        s->fd = s->side_fd[side];
+        s->io.rfd = s->io.wfd = s->side_fd[side];
         s->side_fd[side] = -1;
         ipcb_close_fd(&s->side_fd[!side]);
         return 0;
     }
-    if (side == IPCB_CONSUMER) {
-        while ((s->fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC)) < 0 && errno == EINTR)
-            ;
-        int rc = s->fd < 0 ? -errno : 0;
-        ipcb_close_fd(&s->listen_fd);
-        if (rc < 0) {
-            ipcb_chan_error(c, "accept: %s", strerror(-rc));
-            return rc;
-        }
-        /* an accepted socket starts with the default buffers, not the listener's */
-        if (s->big_buffers && (rc = size_buffers(s->fd)) < 0) {
-            ipcb_chan_error(c, "setsockopt SO_SNDBUF/SO_RCVBUF: %s", strerror(-rc));
-            return rc;
-        }
-        return 0;
-    }
+    int fd = side == IPCB_CONSUMER ? ipcb_sock_accept(c, s->listen_fd, NULL, NULL)
+                                   : new_socket(c, s);
     ipcb_close_fd(&s->listen_fd);
-    s->fd = new_socket(c, s);
-    if (s->fd < 0)
-        return s->fd;
-    return connect_to(c, s->fd, s->dir, listen_name[0]);
+    if (fd < 0)
+        return fd;
+    s->io.rfd = s->io.wfd = fd;
+    if (side == IPCB_PRODUCER)
+        return connect_to(c, fd, s->dir, listen_name[0]);
+    /* an accepted socket starts with the default buffers, not the listener's */
+    return size_buffers(c, s, fd);
 }
 
-/* parent: both sides hold their sockets, so the names and the parent's
- * copies can go; a dead side then shows as end of file or a reset */
-void ipcb_sock_opened(struct ipcb_chan *c)
+/* a dead side then shows as end of file or a reset */
+void ipcb_unix_sock_opened(struct ipcb_chan *c)
 {
-    struct ipcb_sock *s = c->priv;
+    struct unix_sock *s = c->priv;
     ipcb_close_fd(&s->listen_fd);
     ipcb_close_fd(&s->side_fd[0]);
     ipcb_close_fd(&s->side_fd[1]);
@@ -189,24 +152,6 @@ void ipcb_sock_opened(struct ipcb_chan *c)
         ipcb_dir_remove(s->dir, side_name, 2);
     else
         ipcb_dir_remove(s->dir, listen_name, 1);
-}
-
-void ipcb_sock_close(struct ipcb_chan *c, enum ipcb_side side)
-{
-    struct ipcb_sock *s = c->priv;
-    (void)side;
-    ipcb_close_fd(&s->fd);
-}
-
-void ipcb_sock_destroy(struct ipcb_chan *c)
-{
-    struct ipcb_sock *s = c->priv;
-    if (!s)
-        return;
-    ipcb_sock_opened(c);
-    ipcb_close_fd(&s->fd);
-    free(s);
-    c->priv = NULL;
 }
 
 /* ---- the live message limit ---- */
@@ -246,7 +191,7 @@ static const struct probed_limit *probe(int type)
 
     if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) != 0)
         return NULL;
-    if (size_buffers(sv[0]) != 0 || size_buffers(sv[1]) != 0 ||
+    if (ipcb_sock_buffers_max(sv[0]) != 0 || ipcb_sock_buffers_max(sv[1]) != 0 ||
         getsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, &optlen) != 0 || sndbuf <= 64)
         goto fail;
     if (k->type == type && k->sndbuf == sndbuf)
@@ -298,7 +243,7 @@ static size_t fallback_limit(void)
     return max < ((size_t)4 << 20) - 4096 ? max : ((size_t)4 << 20) - 4096;
 }
 
-void ipcb_sock_limit(int type, struct ipcb_limit *lim)
+void ipcb_unix_sock_limit(int type, struct ipcb_limit *lim)
 {
     const struct probed_limit *k = probe(type);
     lim->max_message = k ? k->max : fallback_limit();

@@ -1,0 +1,20 @@
+/* The run's ledger of System V objects. They have no names to find them by,
+ * so each one a run makes is written down, with its creation time, in a file
+ * in the run's private directory; `ipcbench cleanup` reads it back when the
+ * run was killed before it could remove them. */
+#ifndef IPCB_LEDGER_H
+#define IPCB_LEDGER_H
+
+/* where this process writes from now on; NULL: nowhere */
+void ipcb_ledger_set(const char *path);
+
+/* write down a System V object just made: kind "msg", "shm" or "sem" */
+void ipcb_ledger_sysv(const char *kind, int id);
+
+/* Remove each object in the ledger at path that is still the one written
+ * down (same owner, same creation time: an id can be reused by someone
+ * else), and call removed() for each. */
+void ipcb_ledger_drain(const char *path,
+                       void (*removed)(const char *kind, int id, void *arg), void *arg);
+
+#endif
