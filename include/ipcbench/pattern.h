@@ -49,6 +49,18 @@ struct ipcb_layout {
     unsigned timed_side;
 };
 
+/* The layout of most patterns: a producer and a consumer on one channel;
+ * timed is the side whose figures make the row (0 producer, 1 consumer). */
+#define IPCB_PAIR_LAYOUT(producer_run, consumer_run, timed) {                         \
+        .n_channels = 1, .n_sides = 2, .timed_side = (timed),                         \
+        .sides = {                                                                    \
+            {.role = "producer", .n_ends = 1, .ends = {{0, IPCB_PRODUCER}},           \
+             .run = (producer_run)},                                                  \
+            {.role = "consumer", .n_ends = 1, .ends = {{0, IPCB_CONSUMER}},           \
+             .run = (consumer_run)},                                                  \
+        },                                                                            \
+    }
+
 struct ipcb_pattern {
     const char *name;          /* as on the command line: "pingpong" */
     const char *summary;       /* one line for --help */

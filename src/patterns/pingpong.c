@@ -127,15 +127,5 @@ const struct ipcb_pattern ipcb_pattern_pingpong = {
     .summary = "one side sends SIZE bytes, the other answers:\nround-trip latency",
     .latency_kind = "rtt",
     .figure = IPCB_FIGURE_LATENCY,
-    .layout = {
-        .n_channels = 1,
-        .n_sides = 2,
-        .sides = {
-            {.role = "producer", .n_ends = 1, .ends = {{0, IPCB_PRODUCER}},
-             .run = ipcb_pingpong_producer},
-            {.role = "consumer", .n_ends = 1, .ends = {{0, IPCB_CONSUMER}},
-             .run = ipcb_pingpong_consumer},
-        },
-        .timed_side = 0,
-    },
+    .layout = IPCB_PAIR_LAYOUT(ipcb_pingpong_producer, ipcb_pingpong_consumer, 0),
 };

@@ -120,15 +120,5 @@ const struct ipcb_pattern ipcb_pattern_stream = {
     .summary = "the producer sends as fast as the mechanism\ntakes: throughput at the consumer",
     .latency_kind = "one-way",
     .figure = IPCB_FIGURE_THROUGHPUT,
-    .layout = {
-        .n_channels = 1,
-        .n_sides = 2,
-        .sides = {
-            {.role = "producer", .n_ends = 1, .ends = {{0, IPCB_PRODUCER}},
-             .run = ipcb_stream_producer},
-            {.role = "consumer", .n_ends = 1, .ends = {{0, IPCB_CONSUMER}},
-             .run = ipcb_stream_consumer},
-        },
-        .timed_side = 1,
-    },
+    .layout = IPCB_PAIR_LAYOUT(ipcb_stream_producer, ipcb_stream_consumer, 1),
 };

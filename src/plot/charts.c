@@ -288,6 +288,18 @@ out:
     return rc;
 }
 
+/* one figure of a bar group, or ? when there is none; min and max follow it */
+static void put_figure(FILE *f, double v, double *min, double *max)
+{
+    if (v > 0) {
+        fprintf(f, " %.6g", v);
+        *min = fmin(*min, v);
+        *max = fmax(*max, v);
+    } else {
+        fputs(" ?", f);
+    }
+}
+
 /* one row per transport measured at this size, "name" p50_us p99_us
  * latency_msgs_per_s throughput_msgs_per_s latency_cpu_us throughput_cpu_us,
  * ? for missing: the figures of its latency row and of its throughput row */
@@ -324,25 +336,11 @@ static int chart_bars(struct chart_run *cr, uint64_t size, char *err, size_t err
             fputs(" ? ?", f);
         }
         const struct ipcb_chart_row *rates[2] = {lat, thr};
-        for (int k = 0; k < 2; k++) {
-            if (rates[k] && rates[k]->msgs_per_s > 0) {
-                fprintf(f, " %.6g", rates[k]->msgs_per_s);
-                rate_min = fmin(rate_min, rates[k]->msgs_per_s);
-                rate_max = fmax(rate_max, rates[k]->msgs_per_s);
-            } else {
-                fputs(" ?", f);
-            }
-        }
+        for (int k = 0; k < 2; k++)
+            put_figure(f, rates[k] ? rates[k]->msgs_per_s : 0, &rate_min, &rate_max);
         /* what each message cost in CPU, beside what it took in time */
-        for (int k = 0; k < 2; k++) {
-            if (rates[k] && rates[k]->cpu_us_per_msg > 0) {
-                fprintf(f, " %.6g", rates[k]->cpu_us_per_msg);
-                cpu_min = fmin(cpu_min, rates[k]->cpu_us_per_msg);
-                cpu_max = fmax(cpu_max, rates[k]->cpu_us_per_msg);
-            } else {
-                fputs(" ?", f);
-            }
-        }
+        for (int k = 0; k < 2; k++)
+            put_figure(f, rates[k] ? rates[k]->cpu_us_per_msg : 0, &cpu_min, &cpu_max);
         fputc('\n', f);
         n++;
     }
