@@ -114,8 +114,7 @@ IPCB_HOT int ipcb_pingpong_consumer(struct ipcb_side_args *a)
         if (seq >= a->warmup)
             res->messages++;
         expected = seq + 1;
-        atomic_store_explicit(&res->progress, expected, memory_order_relaxed);
-        if (expected >= atomic_load_explicit(&a->sh->total, memory_order_acquire))
+        if (ipcb_side_received(a, expected))
             break;
     }
     ipcb_side_usage_end(a);

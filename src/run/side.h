@@ -64,6 +64,14 @@ IPCB_HOT int ipcb_pingpong_consumer(struct ipcb_side_args *a);
 IPCB_HOT int ipcb_stream_producer(struct ipcb_side_args *a);
 IPCB_HOT int ipcb_stream_consumer(struct ipcb_side_args *a);
 
+/* a receiving side is done with message expected - 1: publish its progress
+ * and say whether that was the last message */
+static inline int ipcb_side_received(struct ipcb_side_args *a, uint64_t expected)
+{
+    atomic_store_explicit(&a->res->progress, expected, memory_order_relaxed);
+    return expected >= atomic_load_explicit(&a->sh->total, memory_order_acquire);
+}
+
 /* run/side.c */
 void ipcb_side_inject(struct ipcb_side_args *a);
 static inline void ipcb_side_maybe_inject(struct ipcb_side_args *a, uint64_t seq)
