@@ -1,8 +1,32 @@
-"""The IPC objects on this machine, so a test can say nothing was left behind."""
+"""The IPC objects of this test's own ipcbench runs, so a test can say that
+nothing was left behind while other programs, or a second copy of the suite,
+use IPC on the same machine.
+
+Importing this module sets IPCBENCH_LEDGER_COPY for every run the test starts:
+each run then appends "run <pid>" and one line per System V object it makes
+to that file. Every name a run gives an object (in /dev/shm, /dev/mqueue and
+its private directories in $TMPDIR) carries that pid as ipcbench-<pid>-...,
+and a System V object is known by its id and creation time. So a census
+counts a run's objects and nobody else's."""
+import atexit
 import glob
 import os
+import re
+import shutil
 import subprocess
 import tempfile
+
+_DIR = tempfile.mkdtemp(prefix="census-ipcb-")
+atexit.register(shutil.rmtree, _DIR, True)
+LEDGER = os.path.join(_DIR, "ledger")
+# runs as another user (e2e_robust) note their objects here too
+os.chmod(_DIR, 0o1777)
+open(LEDGER, "a").close()
+os.chmod(LEDGER, 0o666)
+os.environ["IPCBENCH_LEDGER_COPY"] = LEDGER
+
+_NAME = re.compile(r"^ipcbench-(\d+)-")
+_SYSV = {"msg": ("sysv-msg", "msqid"), "sem": ("sysv-sem", "semid"), "shm": ("sysv-shm", "shmid")}
 
 
 def ensure_mqueue():
@@ -18,26 +42,64 @@ def ensure_mqueue():
         return False
 
 
-def _ipcs(kind):
-    out = subprocess.run(["ipcs", kind], capture_output=True, text=True).stdout
-    ids = set()
-    for line in out.splitlines():
+def _ledger():
+    """The pids of this test's runs, and the System V objects they made."""
+    pids, sysv = set(), set()
+    try:
+        lines = open(LEDGER).read().split("\n")
+    except OSError:
+        lines = []
+    for line in lines:
         parts = line.split()
-        if len(parts) > 2 and parts[1].isdigit():
-            ids.add(parts[1])
-    return ids
+        if len(parts) != 3:
+            continue
+        if parts[0] == "run":
+            pids.add(int(parts[1]))
+        elif parts[0] in _SYSV:
+            sysv.add((parts[0], parts[1], parts[2]))
+    return pids, sysv
+
+
+def sysv_live(kind):
+    """{id: ctime} of the System V objects of a kind ("msg", "sem", "shm") on
+    the machine now, whoever made them."""
+    live = {}
+    try:
+        rows = open("/proc/sysvipc/" + kind).read().split("\n")
+    except OSError:
+        return live
+    head = rows[0].split()
+    id_col, ctime_col = head.index(_SYSV[kind][1]), head.index("ctime")
+    for row in rows[1:]:
+        f = row.split()
+        if len(f) == len(head):
+            live[f[id_col]] = f[ctime_col]
+    return live
+
+
+def _ours(names, pids):
+    out = set()
+    for name in names:
+        m = _NAME.match(os.path.basename(name))
+        if m and int(m.group(1)) in pids:
+            out.add(name)
+    return out
 
 
 def take():
+    """This test's runs' objects that exist now, by kind."""
+    pids, sysv = _ledger()
+    census = {}
+    for kind, (key, _) in _SYSV.items():
+        live = sysv_live(kind)
+        census[key] = {i for k, i, ctime in sysv if k == kind and live.get(i) == ctime}
     tmp = os.environ.get("TMPDIR") or tempfile.gettempdir()
-    return {
-        "sysv-msg": _ipcs("-q"),
-        "sysv-shm": _ipcs("-m"),
-        "sysv-sem": _ipcs("-s"),
-        "dev-shm": set(os.listdir("/dev/shm")) if os.path.isdir("/dev/shm") else set(),
-        "dev-mqueue": set(os.listdir("/dev/mqueue")) if os.path.ismount("/dev/mqueue") else set(),
-        "tmp": set(glob.glob(os.path.join(tmp, "ipcbench-*"))) | set(glob.glob("/tmp/ipcbench-*")),
-    }
+    census["dev-shm"] = _ours(os.listdir("/dev/shm") if os.path.isdir("/dev/shm") else [], pids)
+    census["dev-mqueue"] = _ours(
+        os.listdir("/dev/mqueue") if os.path.ismount("/dev/mqueue") else [], pids)
+    census["tmp"] = _ours(set(glob.glob(os.path.join(tmp, "ipcbench-*"))) |
+                          set(glob.glob("/tmp/ipcbench-*")), pids)
+    return census
 
 
 def diff(before, after):

@@ -65,7 +65,7 @@ after["sysv-msg"].discard(foreign_q)
 after["dev-shm"].discard(os.path.basename(foreign_shm))
 left = census.diff(before, after)
 check(not left, "cleanup removes everything killed runs left (still: %s)" % left)
-check(foreign_q in census.take()["sysv-msg"], "another program's queue is untouched")
+check(foreign_q in census.sysv_live("msg"), "another program's queue is untouched")
 check(os.path.exists(foreign_shm), "a name of a live process is untouched")
 
 subprocess.run(["ipcrm", "-q", foreign_q])

@@ -5,7 +5,9 @@
 #ifndef IPCB_LEDGER_H
 #define IPCB_LEDGER_H
 
-/* where this process writes from now on; NULL: nowhere */
+/* where this process writes from now on; NULL: nowhere. With
+ * $IPCBENCH_LEDGER_COPY set, a run also appends "run <pid>" and every
+ * object's line to that file, which it never removes. */
 void ipcb_ledger_set(const char *path);
 
 /* write down a System V object just made: kind "msg", "shm" or "sem" */
