@@ -1,6 +1,6 @@
 /* bench/floor: the hardware floor under ipcbench's figures, measured with
  * more repeats than the quick pass every run writes into meta.json (the
- * same code: src/measure/floor.c).
+ * same code: src/measure/hw_floor.c).
  *
  *   floor [--quick] [CPU_A CPU_B]
  *
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "measure/clock.h"
-#include "measure/floor.h"
+#include "measure/hw_floor.h"
 
 static int usage(void)
 {
@@ -21,12 +21,12 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
-    const struct ipcb_floor_effort *e = &ipcb_floor_thorough;
+    const struct ipcb_hwfloor_effort *e = &ipcb_hwfloor_thorough;
     int want[2] = {-1, -1}, n = 0;
     for (int i = 1; i < argc; i++) {
         char *end;
         if (strcmp(argv[i], "--quick") == 0) {
-            e = &ipcb_floor_quick;
+            e = &ipcb_hwfloor_quick;
             continue;
         }
         long v = strtol(argv[i], &end, 10);
@@ -37,12 +37,12 @@ int main(int argc, char **argv)
     if (n == 1)
         return usage();
 
-    struct ipcb_floor f;
+    struct ipcb_hwfloor f;
     uint64_t t0 = ipcb_now_ns();
-    ipcb_floor_measure(&f, want, e);
+    ipcb_hwfloor_measure(&f, want, e);
     double took_s = (double)(ipcb_now_ns() - t0) / 1e9;
 
-    printf("hardware floor (%s: %.2f s)\n", e == &ipcb_floor_quick ? "quick" : "thorough",
+    printf("hardware floor (%s: %.2f s)\n", e == &ipcb_hwfloor_quick ? "quick" : "thorough",
            took_s);
     if (f.cpu[0] < 0)
         printf("  cache-line round trip   n/a (fewer than two CPUs allowed)\n");
@@ -52,11 +52,11 @@ int main(int argc, char **argv)
                e->rtt_per_batch);
     if (f.cpu[0] >= 0)
         printf("  copy across CPUs 64k    %8.2f GiB/s, CPU %d -> CPU %d through %u slots, "
-               "median of %u\n", f.xcpu_copy_gib_s, f.cpu[0], f.cpu[1], IPCB_FLOOR_XCPU_SLOTS,
+               "median of %u\n", f.xcpu_copy_gib_s, f.cpu[0], f.cpu[1], IPCB_HWFLOOR_XCPU_SLOTS,
                e->xcpu_samples);
-    for (int s = 0; s < IPCB_FLOOR_MEMCPY_SIZES; s++)
+    for (int s = 0; s < IPCB_HWFLOOR_MEMCPY_SIZES; s++)
         printf("  memcpy %-4s             %8.2f GiB/s, median of %u\n",
-               ipcb_floor_memcpy_name[s], f.memcpy_gib_s[s], e->memcpy_repeats);
+               ipcb_hwfloor_memcpy_name[s], f.memcpy_gib_s[s], e->memcpy_repeats);
     printf("  clock read              %8.1f ns   clock_gettime(CLOCK_MONOTONIC)\n",
            f.clock_read_ns);
     if (want[0] >= 0 && (f.cpu[0] != want[0] || f.cpu[1] != want[1]))

@@ -173,7 +173,7 @@ static struct sample *sample_new(void)
                  .date_utc = "2024-01-02T03:04:05Z", .host = "h\xff", .kernel = "Linux 6.1",
                  .cpu_model = "a CPU", .cores = 4, .clock = "CLOCK_MONOTONIC",
                  .clock_read_ns = 20.5, .pinning = "none", .warmup = 500, .count = 1001,
-                 .floor = {.measured = 1, .cpu = {0, 1}, .cacheline_rtt_ns = NAN,
+                 .hw_floor = {.measured = 1, .cpu = {0, 1}, .cacheline_rtt_ns = NAN,
                            .xcpu_copy_gib_s = 30, .memcpy_gib_s = {1, 2, 3, 4},
                            .clock_read_ns = 20.4, .measured_utc = "2024-01-02T03:00:00Z"}},
         .rows = rows, .n_rows = 2};

@@ -52,20 +52,20 @@ struct ipcb_result {
     char reason[512];           /* why skipped, failed or interrupted */
 };
 
-/* The hardware floor under the figures (src/measure/floor.c): a cache-line round
- * trip between two CPUs is the least any ping-pong can take, memcpy
- * bandwidth the most any copying mechanism can move. The round trip is
+/* The hardware floor under the figures (src/measure/hw_floor.c): a
+ * cache-line round trip between two CPUs is the least any ping-pong can
+ * take, memcpy bandwidth the most any copying mechanism can move. The round trip is
  * measured by every run; memcpy and the clock read once per boot, cached.
  * NAN where it could not be measured (the writers print null). */
-#define IPCB_FLOOR_MEMCPY_SIZES 4  /* 4 KiB, 64 KiB, 1 MiB, 64 MiB */
-struct ipcb_floor {
+#define IPCB_HWFLOOR_MEMCPY_SIZES 4  /* 4 KiB, 64 KiB, 1 MiB, 64 MiB */
+struct ipcb_hwfloor {
     int measured;                   /* 0: no floor in this run */
     int from_cache;                 /* memcpy and clock: an earlier run of this boot's */
     char measured_utc[32];          /* when memcpy and clock were measured */
     int cpu[2];                     /* the cache-line round trip's CPUs, -1 if none */
     double cacheline_rtt_ns;        /* median round trip */
     double xcpu_copy_gib_s;         /* 64 KiB blocks copied in on one CPU, out on the other */
-    double memcpy_gib_s[IPCB_FLOOR_MEMCPY_SIZES];
+    double memcpy_gib_s[IPCB_HWFLOOR_MEMCPY_SIZES];
     double clock_read_ns;           /* one clock_gettime(CLOCK_MONOTONIC) */
 };
 
@@ -86,7 +86,7 @@ struct ipcb_meta {
     uint64_t warmup;
     uint64_t count;             /* 0 when bounded by duration */
     uint64_t duration_ns;       /* 0 when bounded by count */
-    struct ipcb_floor floor;    /* filled by the driver before the first measurement */
+    struct ipcb_hwfloor hw_floor;  /* "floor" in meta.json; the driver fills it first */
 };
 
 struct ipcb_results {

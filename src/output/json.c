@@ -13,7 +13,7 @@
 
 #include "ipcbench/columns.h"
 #include "ipcbench/results.h"
-#include "measure/floor.h"
+#include "measure/hw_floor.h"
 
 /* Every builder below returns a new value, or NULL when any part of it could
  * not be made; json_object_set_new and json_array_append_new take a NULL
@@ -68,15 +68,15 @@ static json_t *column_value(const struct ipcb_column *c, const struct ipcb_value
     return NULL;
 }
 
-/* the hardware floor (src/measure/floor.c); null when the run has none */
-static json_t *floor_object(const struct ipcb_floor *fl)
+/* the hardware floor (src/measure/hw_floor.c); null when the run has none */
+static json_t *floor_object(const struct ipcb_hwfloor *fl)
 {
     if (!fl->measured)
         return json_null();
     json_t *memcpy_gib_s = json_object();
     int bad = 0;
-    for (int s = 0; s < IPCB_FLOOR_MEMCPY_SIZES; s++)
-        bad |= json_object_set_new(memcpy_gib_s, ipcb_floor_memcpy_name[s],
+    for (int s = 0; s < IPCB_HWFLOOR_MEMCPY_SIZES; s++)
+        bad |= json_object_set_new(memcpy_gib_s, ipcb_hwfloor_memcpy_name[s],
                                    number(fl->memcpy_gib_s[s]));
     memcpy_gib_s = done(memcpy_gib_s, bad);
     json_t *o = json_object();
@@ -114,7 +114,7 @@ static json_t *meta_object(const struct ipcb_meta *m)
         bad |= json_object_set_new(o, "driver_max_rss_kib", json_integer(m->driver_max_rss_kib));
     bad |= json_object_set_new(o, "count", integer(m->count));
     bad |= json_object_set_new(o, "duration_s", number((double)m->duration_ns / 1e9));
-    bad |= json_object_set_new(o, "floor", floor_object(&m->floor));
+    bad |= json_object_set_new(o, "floor", floor_object(&m->hw_floor));
     return done(o, bad);
 }
 

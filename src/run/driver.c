@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "measure/clock.h"
-#include "measure/floor.h"
+#include "measure/hw_floor.h"
 #include "measure/message.h"
 #include "run/measurement.h"
 #include "run/progress.h"
@@ -489,7 +489,7 @@ int ipcb_run_plan(const struct ipcb_plan *p, struct ipcb_results *res,
 
     /* the hardware floor under this run's figures: from this boot's cache, or
      * measured now (about 0.1 s), with the handlers above already in place */
-    ipcb_floor_get(&res->meta.floor, p->cpu);
+    ipcb_hwfloor_get(&res->meta.hw_floor, p->cpu);
 
     struct ipcb_progress pg = {.show = !p->quiet && isatty(STDERR_FILENO),
                                .of = p->n_transports * p->n_sizes * p->n_patterns,

@@ -1,5 +1,5 @@
 /* The per-boot cache of memcpy bandwidth and the clock read (floor_cache.h). */
-#include "measure/floor_cache.h"
+#include "measure/hw_floor_cache.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -62,7 +62,7 @@ static int cache_file(char boot_id[64], char path[PATH_MAX + 16])
     return n > 0 && n < PATH_MAX + 16 ? 0 : -1;
 }
 
-int ipcb_floor_cache_load(struct ipcb_floor *f)
+int ipcb_hwfloor_cache_load(struct ipcb_hwfloor *f)
 {
     char boot_id[64], path[PATH_MAX + 16];
     if (cache_file(boot_id, path) != 0)
@@ -71,7 +71,7 @@ int ipcb_floor_cache_load(struct ipcb_floor *f)
     if (!in)
         return -ENOENT;
     char format[32] = "", boot[64] = "", when[32] = "";
-    double g[IPCB_FLOOR_MEMCPY_SIZES], clock_ns;
+    double g[IPCB_HWFLOOR_MEMCPY_SIZES], clock_ns;
     int n = fscanf(in, "%31[^\n]\nboot_id %63s\nmeasured_utc %31s\n"
                        "memcpy_gib_s %lf %lf %lf %lf\nclock_read_ns %lf\n",
                    format, boot, when, &g[0], &g[1], &g[2], &g[3], &clock_ns);
@@ -85,17 +85,17 @@ int ipcb_floor_cache_load(struct ipcb_floor *f)
     return 0;
 }
 
-static int all_measured(const struct ipcb_floor *f)
+static int all_measured(const struct ipcb_hwfloor *f)
 {
     int ok = isfinite(f->clock_read_ns);
-    for (int s = 0; s < IPCB_FLOOR_MEMCPY_SIZES; s++)
+    for (int s = 0; s < IPCB_HWFLOOR_MEMCPY_SIZES; s++)
         ok = ok && isfinite(f->memcpy_gib_s[s]);
     return ok;
 }
 
 /* written whole under a temporary name, then renamed: a concurrent run
  * reads the old file or the new one, never half of one */
-void ipcb_floor_cache_store(const struct ipcb_floor *f)
+void ipcb_hwfloor_cache_store(const struct ipcb_hwfloor *f)
 {
     char boot_id[64], path[PATH_MAX + 16], tmp[PATH_MAX + 48];
     if (!all_measured(f) || cache_file(boot_id, path) != 0)

@@ -2,7 +2,7 @@
  * of 64 KiB blocks across them, memcpy bandwidth, the cost of a clock read.
  * One implementation for every run's meta.json (quick) and for bench/floor
  * (thorough). */
-#include "measure/floor.h"
+#include "measure/hw_floor.h"
 
 #include <errno.h>
 #include <math.h>
@@ -20,20 +20,20 @@
 #include <unistd.h>
 
 #include "measure/clock.h"
-#include "measure/floor_cache.h"
+#include "measure/hw_floor_cache.h"
 #include "transports/shm_options.h"
 
-const size_t ipcb_floor_memcpy_bytes[IPCB_FLOOR_MEMCPY_SIZES] = {
+const size_t ipcb_hwfloor_memcpy_bytes[IPCB_HWFLOOR_MEMCPY_SIZES] = {
     4096, 64 * 1024, 1024 * 1024, 64 * 1024 * 1024,
 };
-const char *const ipcb_floor_memcpy_name[IPCB_FLOOR_MEMCPY_SIZES] = {"4k", "64k", "1M", "64M"};
+const char *const ipcb_hwfloor_memcpy_name[IPCB_HWFLOOR_MEMCPY_SIZES] = {"4k", "64k", "1M", "64M"};
 
-const struct ipcb_floor_effort ipcb_floor_quick = {
+const struct ipcb_hwfloor_effort ipcb_hwfloor_quick = {
     .rtt_batches = 200, .rtt_per_batch = 16, .rtt_deadline_ns = 250000000ull,
     .memcpy_repeats = 3, .memcpy_sample_bytes = 1024 * 1024,
     .xcpu_samples = 5, .xcpu_blocks_per_sample = 128,
 };
-const struct ipcb_floor_effort ipcb_floor_thorough = {
+const struct ipcb_hwfloor_effort ipcb_hwfloor_thorough = {
     .rtt_batches = 20000, .rtt_per_batch = 16, .rtt_deadline_ns = 5000000000ull,
     .memcpy_repeats = 15, .memcpy_sample_bytes = 64 * 1024 * 1024,
     .xcpu_samples = 15, .xcpu_blocks_per_sample = 1024,
@@ -77,7 +77,7 @@ static int reaped_ok(pid_t pid)
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-int ipcb_floor_pick_cpus(const int want[2], int cpu[2])
+int ipcb_hwfloor_pick_cpus(const int want[2], int cpu[2])
 {
     cpu_set_t allowed;
     cpu[0] = cpu[1] = -1;
@@ -163,7 +163,7 @@ echo_side(struct line_pair *lp, int cpu, uint64_t total, uint64_t deadline_ns)
 }
 
 /* the timing side: per_rtt[b] is batch b's time over its round trips */
-static int timing_side(struct line_pair *lp, const struct ipcb_floor_effort *e,
+static int timing_side(struct line_pair *lp, const struct ipcb_hwfloor_effort *e,
                        uint64_t deadline_ns, double *per_rtt)
 {
     if (spin_for(&lp->ready, 1, &lp->gave_up, deadline_ns) != 0)
@@ -186,7 +186,7 @@ static int timing_side(struct line_pair *lp, const struct ipcb_floor_effort *e,
     return 0;
 }
 
-double ipcb_floor_cacheline_rtt_ns(int cpu_a, int cpu_b, const struct ipcb_floor_effort *e)
+double ipcb_hwfloor_cacheline_rtt_ns(int cpu_a, int cpu_b, const struct ipcb_hwfloor_effort *e)
 {
     cpu_set_t before;
     if (cpu_a < 0 || cpu_b < 0 || cpu_a == cpu_b || e->rtt_batches == 0 ||
@@ -241,13 +241,13 @@ static inline void copied(void *dst)
     __asm__ __volatile__("" : : "r"(dst) : "memory");
 }
 
-int ipcb_floor_memcpy_gib_s(double gib_s[IPCB_FLOOR_MEMCPY_SIZES],
-                            const struct ipcb_floor_effort *e)
+int ipcb_hwfloor_memcpy_gib_s(double gib_s[IPCB_HWFLOOR_MEMCPY_SIZES],
+                            const struct ipcb_hwfloor_effort *e)
 {
     const unsigned repeats = e->memcpy_repeats;
     const size_t sample_bytes = e->memcpy_sample_bytes;
-    const size_t largest = ipcb_floor_memcpy_bytes[IPCB_FLOOR_MEMCPY_SIZES - 1];
-    for (int s = 0; s < IPCB_FLOOR_MEMCPY_SIZES; s++)
+    const size_t largest = ipcb_hwfloor_memcpy_bytes[IPCB_HWFLOOR_MEMCPY_SIZES - 1];
+    for (int s = 0; s < IPCB_HWFLOOR_MEMCPY_SIZES; s++)
         gib_s[s] = NAN;
     if (repeats == 0)
         return 0;
@@ -259,8 +259,8 @@ int ipcb_floor_memcpy_gib_s(double gib_s[IPCB_FLOOR_MEMCPY_SIZES],
         rc = -ENOMEM;
         goto out;
     }
-    for (int s = 0; s < IPCB_FLOOR_MEMCPY_SIZES; s++) {
-        const size_t bytes = ipcb_floor_memcpy_bytes[s];
+    for (int s = 0; s < IPCB_HWFLOOR_MEMCPY_SIZES; s++) {
+        const size_t bytes = ipcb_hwfloor_memcpy_bytes[s];
         const size_t copies = sample_bytes > bytes ? sample_bytes / bytes : 1;
         memcpy(dst, src, bytes); /* warm: caches for the small ones, TLB for all */
         copied(dst);
@@ -286,7 +286,7 @@ out:
 /* ---- copy across two CPUs ----
  * What a copy-in/copy-out ring at its best moves between two CPUs: one
  * process pinned to cpu_a copies 64 KiB blocks from a private buffer into a
- * shared ring of IPCB_FLOOR_XCPU_SLOTS blocks, one pinned to cpu_b copies
+ * shared ring of IPCB_HWFLOOR_XCPU_SLOTS blocks, one pinned to cpu_b copies
  * each out to a private buffer; a counter each way and nothing else. Both
  * are children, so the ring never counts in the caller's RSS. */
 
@@ -299,13 +299,13 @@ struct xcpu_ring {
 };
 #define XCPU_BLOCKS_AT 4096 /* the blocks start on a page of their own */
 _Static_assert(sizeof(struct xcpu_ring) <= XCPU_BLOCKS_AT, "the counters fit before the blocks");
-_Static_assert(IPCB_FLOOR_XCPU_SLOTS == IPCB_SHM_DEFAULT_RING_SLOTS,
+_Static_assert(IPCB_HWFLOOR_XCPU_SLOTS == IPCB_SHM_DEFAULT_RING_SLOTS,
                "the copy across CPUs has the shm transport's default ring");
 
 static unsigned char *xcpu_block(struct xcpu_ring *x, uint64_t i)
 {
     return (unsigned char *)x + XCPU_BLOCKS_AT +
-           (size_t)(i % IPCB_FLOOR_XCPU_SLOTS) * IPCB_FLOOR_XCPU_BYTES;
+           (size_t)(i % IPCB_HWFLOOR_XCPU_SLOTS) * IPCB_HWFLOOR_XCPU_BYTES;
 }
 
 /* cpu_a's side: blocks [0, total) in, each as soon as the ring has room */
@@ -313,10 +313,10 @@ static int xcpu_write(struct xcpu_ring *x, const unsigned char *mine, uint64_t t
                       uint64_t deadline_ns)
 {
     for (uint64_t i = 0; i < total; i++) {
-        if (i >= IPCB_FLOOR_XCPU_SLOTS &&
-            spin_for(&x->tail, i + 1 - IPCB_FLOOR_XCPU_SLOTS, &x->gave_up, deadline_ns) != 0)
+        if (i >= IPCB_HWFLOOR_XCPU_SLOTS &&
+            spin_for(&x->tail, i + 1 - IPCB_HWFLOOR_XCPU_SLOTS, &x->gave_up, deadline_ns) != 0)
             return -1;
-        memcpy(xcpu_block(x, i), mine, IPCB_FLOOR_XCPU_BYTES);
+        memcpy(xcpu_block(x, i), mine, IPCB_HWFLOOR_XCPU_BYTES);
         atomic_store_explicit(&x->head, i + 1, memory_order_release);
     }
     return 0;
@@ -329,7 +329,7 @@ static int xcpu_read(struct xcpu_ring *x, unsigned char *mine, uint64_t first, u
     for (uint64_t i = first; i < last; i++) {
         if (spin_for(&x->head, i + 1, &x->gave_up, deadline_ns) != 0)
             return -1;
-        memcpy(mine, xcpu_block(x, i), IPCB_FLOOR_XCPU_BYTES);
+        memcpy(mine, xcpu_block(x, i), IPCB_HWFLOOR_XCPU_BYTES);
         copied(mine);
         atomic_store_explicit(&x->tail, i + 1, memory_order_release);
     }
@@ -337,12 +337,12 @@ static int xcpu_read(struct xcpu_ring *x, unsigned char *mine, uint64_t first, u
 }
 
 static void __attribute__((noreturn))
-xcpu_side(struct xcpu_ring *x, int cpu, int reader, const struct ipcb_floor_effort *e,
+xcpu_side(struct xcpu_ring *x, int cpu, int reader, const struct ipcb_hwfloor_effort *e,
           uint64_t deadline_ns)
 {
     child_prologue();
-    const uint64_t warm = IPCB_FLOOR_XCPU_SLOTS * 4ull, per = e->xcpu_blocks_per_sample;
-    unsigned char *mine = touched_buffer(IPCB_FLOOR_XCPU_BYTES, reader ? 0 : 0x5a);
+    const uint64_t warm = IPCB_HWFLOOR_XCPU_SLOTS * 4ull, per = e->xcpu_blocks_per_sample;
+    unsigned char *mine = touched_buffer(IPCB_HWFLOOR_XCPU_BYTES, reader ? 0 : 0x5a);
     double *sample = reader ? malloc(e->xcpu_samples * sizeof *sample) : NULL;
     if (!mine || (reader && !sample) || pin_to(cpu) != 0) {
         atomic_store(&x->gave_up, 1);
@@ -359,18 +359,18 @@ xcpu_side(struct xcpu_ring *x, int cpu, int reader, const struct ipcb_floor_effo
         uint64_t t0 = ipcb_now_ns(), first = warm + k * per;
         if (xcpu_read(x, mine, first, first + per, deadline_ns) != 0)
             _exit(1);
-        sample[k] = gib_per_s(per * IPCB_FLOOR_XCPU_BYTES, ipcb_now_ns() - t0);
+        sample[k] = gib_per_s(per * IPCB_HWFLOOR_XCPU_BYTES, ipcb_now_ns() - t0);
     }
     x->gib_s = median(sample, e->xcpu_samples);
     _exit(0);
 }
 
-double ipcb_floor_xcpu_copy_gib_s(int cpu_a, int cpu_b, const struct ipcb_floor_effort *e)
+double ipcb_hwfloor_xcpu_copy_gib_s(int cpu_a, int cpu_b, const struct ipcb_hwfloor_effort *e)
 {
     if (cpu_a < 0 || cpu_b < 0 || cpu_a == cpu_b || e->xcpu_samples == 0 ||
         e->xcpu_blocks_per_sample == 0)
         return NAN;
-    const size_t bytes = XCPU_BLOCKS_AT + (size_t)IPCB_FLOOR_XCPU_SLOTS * IPCB_FLOOR_XCPU_BYTES;
+    const size_t bytes = XCPU_BLOCKS_AT + (size_t)IPCB_HWFLOOR_XCPU_SLOTS * IPCB_HWFLOOR_XCPU_BYTES;
     struct xcpu_ring *x = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
                                -1, 0);
     if (x == MAP_FAILED)
@@ -398,11 +398,11 @@ double ipcb_floor_xcpu_copy_gib_s(int cpu_a, int cpu_b, const struct ipcb_floor_
 
 /* In a child of its own: the 128 MiB it touches must never count in the
  * caller's peak RSS, which the driver reports in meta.json as its own. */
-static void memcpy_in_child(double gib_s[IPCB_FLOOR_MEMCPY_SIZES],
-                            const struct ipcb_floor_effort *e)
+static void memcpy_in_child(double gib_s[IPCB_HWFLOOR_MEMCPY_SIZES],
+                            const struct ipcb_hwfloor_effort *e)
 {
-    const size_t bytes = IPCB_FLOOR_MEMCPY_SIZES * sizeof(double);
-    for (int s = 0; s < IPCB_FLOOR_MEMCPY_SIZES; s++)
+    const size_t bytes = IPCB_HWFLOOR_MEMCPY_SIZES * sizeof(double);
+    for (int s = 0; s < IPCB_HWFLOOR_MEMCPY_SIZES; s++)
         gib_s[s] = NAN;
     double *shared = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
                           -1, 0);
@@ -411,7 +411,7 @@ static void memcpy_in_child(double gib_s[IPCB_FLOOR_MEMCPY_SIZES],
     pid_t pid = fork();
     if (pid == 0) {
         child_prologue();
-        _exit(ipcb_floor_memcpy_gib_s(shared, e) == 0 ? 0 : 1);
+        _exit(ipcb_hwfloor_memcpy_gib_s(shared, e) == 0 ? 0 : 1);
     }
     if (pid > 0 && reaped_ok(pid))
         memcpy(gib_s, shared, bytes);
@@ -419,7 +419,7 @@ static void memcpy_in_child(double gib_s[IPCB_FLOOR_MEMCPY_SIZES],
 }
 
 /* what the cache keeps: memcpy bandwidth and the clock read, and when */
-static void measure_memory_and_clock(struct ipcb_floor *f, const struct ipcb_floor_effort *e)
+static void measure_memory_and_clock(struct ipcb_hwfloor *f, const struct ipcb_hwfloor_effort *e)
 {
     time_t now = time(NULL);
     struct tm tm;
@@ -430,16 +430,16 @@ static void measure_memory_and_clock(struct ipcb_floor *f, const struct ipcb_flo
     memcpy_in_child(f->memcpy_gib_s, e);
 }
 
-static void measure_cacheline(struct ipcb_floor *f, const int want[2],
-                              const struct ipcb_floor_effort *e)
+static void measure_cacheline(struct ipcb_hwfloor *f, const int want[2],
+                              const struct ipcb_hwfloor_effort *e)
 {
-    ipcb_floor_pick_cpus(want, f->cpu);
-    f->cacheline_rtt_ns = ipcb_floor_cacheline_rtt_ns(f->cpu[0], f->cpu[1], e);
-    f->xcpu_copy_gib_s = ipcb_floor_xcpu_copy_gib_s(f->cpu[0], f->cpu[1], e);
+    ipcb_hwfloor_pick_cpus(want, f->cpu);
+    f->cacheline_rtt_ns = ipcb_hwfloor_cacheline_rtt_ns(f->cpu[0], f->cpu[1], e);
+    f->xcpu_copy_gib_s = ipcb_hwfloor_xcpu_copy_gib_s(f->cpu[0], f->cpu[1], e);
 }
 
-void ipcb_floor_measure(struct ipcb_floor *f, const int want[2],
-                        const struct ipcb_floor_effort *e)
+void ipcb_hwfloor_measure(struct ipcb_hwfloor *f, const int want[2],
+                        const struct ipcb_hwfloor_effort *e)
 {
     memset(f, 0, sizeof *f);
     f->measured = 1;
@@ -447,16 +447,16 @@ void ipcb_floor_measure(struct ipcb_floor *f, const int want[2],
     measure_memory_and_clock(f, e);
 }
 
-void ipcb_floor_get(struct ipcb_floor *f, const int want[2])
+void ipcb_hwfloor_get(struct ipcb_hwfloor *f, const int want[2])
 {
     memset(f, 0, sizeof *f);
     f->measured = 1;
     /* every run, in a few ms: a VM's vCPUs move between physical cores
      * during a boot, and on the one this was written on that moved the
      * figure between 130 and 570 ns */
-    measure_cacheline(f, want, &ipcb_floor_quick);
-    if (ipcb_floor_cache_load(f) == 0)
+    measure_cacheline(f, want, &ipcb_hwfloor_quick);
+    if (ipcb_hwfloor_cache_load(f) == 0)
         return;
-    measure_memory_and_clock(f, &ipcb_floor_quick);
-    ipcb_floor_cache_store(f);
+    measure_memory_and_clock(f, &ipcb_hwfloor_quick);
+    ipcb_hwfloor_cache_store(f);
 }

@@ -2,8 +2,8 @@
  * cache line back and forth, how fast memory copies at four sizes, and what
  * one clock read costs. The driver puts it in every run's meta.json (quick,
  * cached per boot); bench/floor measures it with more repeats. */
-#ifndef IPCB_FLOOR_H
-#define IPCB_FLOOR_H
+#ifndef IPCB_HWFLOOR_H
+#define IPCB_HWFLOOR_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -11,10 +11,10 @@
 #include "ipcbench/results.h"
 
 /* bytes of each memcpy measurement, and its name in meta.json: 4k 64k 1M 64M */
-extern const size_t ipcb_floor_memcpy_bytes[IPCB_FLOOR_MEMCPY_SIZES];
-extern const char *const ipcb_floor_memcpy_name[IPCB_FLOOR_MEMCPY_SIZES];
+extern const size_t ipcb_hwfloor_memcpy_bytes[IPCB_HWFLOOR_MEMCPY_SIZES];
+extern const char *const ipcb_hwfloor_memcpy_name[IPCB_HWFLOOR_MEMCPY_SIZES];
 
-struct ipcb_floor_effort {
+struct ipcb_hwfloor_effort {
     unsigned rtt_batches;       /* timed batches of cache-line round trips */
     unsigned rtt_per_batch;     /* round trips per batch: one clock read pair each */
     uint64_t rtt_deadline_ns;   /* give up (NAN) when a side of the round trip, or of
@@ -26,46 +26,46 @@ struct ipcb_floor_effort {
 };
 /* for meta.json: the round trip in a few ms every run; memcpy in 0.05-0.4 s,
  * most of it touching 128 MiB, once per boot */
-extern const struct ipcb_floor_effort ipcb_floor_quick;
+extern const struct ipcb_hwfloor_effort ipcb_hwfloor_quick;
 /* about 1 s: bench/floor */
-extern const struct ipcb_floor_effort ipcb_floor_thorough;
+extern const struct ipcb_hwfloor_effort ipcb_hwfloor_thorough;
 
 /* The two CPUs of the cache-line round trip: want[0] and want[1] when both
  * are set, differ and are allowed, else the first two this process may run
  * on. Returns 0, or -1 (cpu[] = -1) when fewer than two CPUs are allowed. */
-int ipcb_floor_pick_cpus(const int want[2], int cpu[2]);
+int ipcb_hwfloor_pick_cpus(const int want[2], int cpu[2]);
 
 /* Median round trip of a cache line between this process pinned to cpu_a
  * and a child pinned to cpu_b (each spins until the other's increment shows,
  * then answers), in ns; NAN if it could not run (fewer than two CPUs, fork
  * refused, a side not scheduled before the deadline). This process's CPU
  * affinity is as before when it returns. */
-double ipcb_floor_cacheline_rtt_ns(int cpu_a, int cpu_b, const struct ipcb_floor_effort *e);
+double ipcb_hwfloor_cacheline_rtt_ns(int cpu_a, int cpu_b, const struct ipcb_hwfloor_effort *e);
 
-/* The copy across two CPUs: blocks of IPCB_FLOOR_XCPU_BYTES written on
- * cpu_a into a ring of IPCB_FLOOR_XCPU_SLOTS (the shm transport's default
+/* The copy across two CPUs: blocks of IPCB_HWFLOOR_XCPU_BYTES written on
+ * cpu_a into a ring of IPCB_HWFLOOR_XCPU_SLOTS (the shm transport's default
  * shape) and copied out on cpu_b, in GiB/s as cpu_b sees it, median of the
  * samples; what a copy-in/copy-out ring can reach at 64 KiB, where memcpy on
  * one CPU is no bound. NAN if it could not run. Takes a few ms (quick). */
-#define IPCB_FLOOR_XCPU_BYTES (64u * 1024u)
-#define IPCB_FLOOR_XCPU_SLOTS 16u
-double ipcb_floor_xcpu_copy_gib_s(int cpu_a, int cpu_b, const struct ipcb_floor_effort *e);
+#define IPCB_HWFLOOR_XCPU_BYTES (64u * 1024u)
+#define IPCB_HWFLOOR_XCPU_SLOTS 16u
+double ipcb_hwfloor_xcpu_copy_gib_s(int cpu_a, int cpu_b, const struct ipcb_hwfloor_effort *e);
 
-/* memcpy bandwidth in GiB/s at each ipcb_floor_memcpy_bytes size between
+/* memcpy bandwidth in GiB/s at each ipcb_hwfloor_memcpy_bytes size between
  * pre-touched buffers, median of repeats; 0, or -ENOMEM (gib_s[] NAN). */
-int ipcb_floor_memcpy_gib_s(double gib_s[IPCB_FLOOR_MEMCPY_SIZES],
-                            const struct ipcb_floor_effort *e);
+int ipcb_hwfloor_memcpy_gib_s(double gib_s[IPCB_HWFLOOR_MEMCPY_SIZES],
+                            const struct ipcb_hwfloor_effort *e);
 
-/* all of it now, on the CPUs ipcb_floor_pick_cpus(want) chooses; the memcpy
+/* all of it now, on the CPUs ipcb_hwfloor_pick_cpus(want) chooses; the memcpy
  * part in a child process, so the caller's peak RSS does not grow */
-void ipcb_floor_measure(struct ipcb_floor *f, const int want[2],
-                        const struct ipcb_floor_effort *e);
+void ipcb_hwfloor_measure(struct ipcb_hwfloor *f, const int want[2],
+                        const struct ipcb_hwfloor_effort *e);
 
 /* The floor for this run. The cache-line round trip and the copy across
  * CPUs are measured every time (a few ms: where a VM's vCPUs sit, which
  * decides them, can change during a boot). memcpy bandwidth and the clock
  * read, which cost up to 0.4 s, come from this boot's cache (floor_cache.h),
  * else are measured now and cached when every figure came out. */
-void ipcb_floor_get(struct ipcb_floor *f, const int want[2]);
+void ipcb_hwfloor_get(struct ipcb_hwfloor *f, const int want[2]);
 
 #endif
