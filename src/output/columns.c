@@ -24,12 +24,6 @@ static bool status_get(const struct ipcb_result *r, struct ipcb_value *v)
     return true;
 }
 
-static bool gib_per_s_get(const struct ipcb_result *r, struct ipcb_value *v)
-{
-    v->real = r->mib_per_s / 1024.0;
-    return true;
-}
-
 /* the row's figures for one role of its pattern; false when it has none */
 static const struct ipcb_role_result *role_of(const struct ipcb_result *r, const char *role)
 {
@@ -85,9 +79,6 @@ static const struct ipcb_column columns[] = {
      .when = IPCB_WHEN_OK, PAIR(mib_per_s),
      .description = "payload per second, msgs_per_s times size_bytes over 1048576",
      .table = {8, "MiB/s", 10, IPCB_SHOW_FIXED, 1}},
-    {.name = "gib_per_s", .unit = "GiB/s", .type = IPCB_COLUMN_REAL, .get = gib_per_s_get,
-     .decimals = 3, .when = IPCB_WHEN_OK,
-     .description = "payload per second in GiB, mib_per_s over 1024"},
     {.name = "latency_kind", .unit = "text", FIELD(latency_kind), .when = IPCB_WHEN_OK,
      .description = "what the latency (_ns) columns time: rtt (round trip) or one-way; "
                     "empty when nothing was timed"},
