@@ -15,62 +15,84 @@
 #include "ipcbench/results.h"
 #include "measure/machine.h"
 #include "output/results_dir.h"
+#include "output/sink.h"
 #include "plot/plot.h"
 
-static void print_row(const struct ipcb_result *r, void *arg)
-{
-    const struct ipcb_plan *p = arg;
-    if (!p->quiet) {
-        ipcb_write_table_row(stdout, r);
-        fflush(stdout);
-    }
-}
+/* what the driver hands back after each cell: the table line, and the cell
+ * on disk at once */
+struct run_out {
+    const struct ipcb_plan *p;
+    struct ipcb_sink sink;
+    FILE *table;                /* stdout, or stderr when a data stream owns stdout */
+    int write_failed;
+};
 
-static int write_extra(const char *path, int (*fn)(FILE *, const struct ipcb_results *),
-                       const struct ipcb_results *res)
+static void on_row(const struct ipcb_result *r, void *arg)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "ipcbench: cannot write %s: %s\n", path, strerror(errno));
-        return -1;
+    struct run_out *out = arg;
+    char err[512];
+    if (!out->p->quiet) {
+        ipcb_write_table_row(out->table, r);
+        fflush(out->table);
     }
-    int rc = fn(f, res);
-    if (f != stdout && fclose(f) != 0)
-        rc = -1;
-    if (rc)
-        fprintf(stderr, "ipcbench: writing %s failed\n", path);
-    return rc;
+    if (!out->write_failed && ipcb_sink_row(&out->sink, r, err, sizeof err) != 0) {
+        fprintf(stderr, "ipcbench: %s\n", err);
+        out->write_failed = 1;
+    }
 }
 
 static int cmd_run(struct ipcb_plan *p)
 {
     char outdir[4096], err[512];
+    /* a directory this run makes is removed again if the run stops before
+     * measuring; one the user had is left as it was */
+    const int made_dir = !p->outdir || access(p->outdir, F_OK) != 0;
     if (ipcb_prepare_outdir(p->outdir, outdir, sizeof outdir, err, sizeof err) != 0) {
         fprintf(stderr, "ipcbench: %s\n", err);
         return 2;
     }
     if (p->clock_tsc && ipcb_clock_use_tsc(err, sizeof err) != 0) {
         fprintf(stderr, "ipcbench: %s\n", err);
-        rmdir(outdir); /* made a moment ago, still empty */
+        if (made_dir)
+            rmdir(outdir);
+        return 2;
+    }
+    /* every fifo and AF_UNIX cell, and the run's ledger, need $TMPDIR */
+    const char *tmp = getenv("TMPDIR");
+    if (tmp && *tmp && access(tmp, W_OK | X_OK) != 0) {
+        fprintf(stderr, "ipcbench: TMPDIR=%s cannot hold the run's private directories (%s); "
+                "point it at a writable directory, or unset it to use /tmp\n", tmp,
+                strerror(errno));
+        if (made_dir)
+            rmdir(outdir);
         return 2;
     }
     struct ipcb_results res = {0};
     ipcb_collect_meta(p, &res.meta);
+    struct run_out out = {.p = p};
+    const struct ipcb_sink_paths paths = {p->csv_path, p->json_path, p->json_stream_path};
+    if (ipcb_sink_open(&out.sink, outdir, &paths, &res.meta, err, sizeof err) != 0) {
+        fprintf(stderr, "ipcbench: %s\n", err);
+        ipcb_sink_close(&out.sink, NULL, err, sizeof err);
+        if (made_dir)
+            rmdir(outdir);
+        return 2;
+    }
+    out.table = out.sink.stdout_taken ? stderr : stdout;
     if (!p->quiet)
-        ipcb_write_table_header(stdout);
-    int outcome = ipcb_run_plan(p, &res, print_row, p);
+        ipcb_write_table_header(out.table);
+    int outcome = ipcb_run_plan(p, &res, on_row, &out);
     struct rusage self;
     if (getrusage(RUSAGE_SELF, &self) == 0)
         res.meta.driver_max_rss_kib = self.ru_maxrss;
+    res.meta.complete = outcome <= 1;
 
     int rc = outcome == 0 ? 0 : outcome == 1 ? 1 : 128 + outcome;
-    if (ipcb_write_results_dir(outdir, &res, err, sizeof err) != 0) {
+    if (ipcb_sink_close(&out.sink, &res, err, sizeof err) != 0) {
         fprintf(stderr, "ipcbench: %s\n", err);
         rc = rc ? rc : 1;
     }
-    if (p->csv_path && write_extra(p->csv_path, ipcb_write_csv, &res))
-        rc = rc ? rc : 1;
-    if (p->json_path && write_extra(p->json_path, ipcb_write_json, &res))
+    if (out.write_failed)
         rc = rc ? rc : 1;
     if (!p->quiet)
         fprintf(stderr, "results in %s/\n", outdir);

@@ -42,7 +42,7 @@ def ensure_mqueue():
         return False
 
 
-def _ledger():
+def ledger():
     """The pids of this test's runs, and the System V objects they made."""
     pids, sysv = set(), set()
     try:
@@ -77,18 +77,19 @@ def sysv_live(kind):
     return live
 
 
+def run_of(name):
+    """The pid of the run that named an object ipcbench-<pid>-..., or None."""
+    m = _NAME.match(os.path.basename(name))
+    return int(m.group(1)) if m else None
+
+
 def _ours(names, pids):
-    out = set()
-    for name in names:
-        m = _NAME.match(os.path.basename(name))
-        if m and int(m.group(1)) in pids:
-            out.add(name)
-    return out
+    return {name for name in names if run_of(name) in pids}
 
 
 def take():
     """This test's runs' objects that exist now, by kind."""
-    pids, sysv = _ledger()
+    pids, sysv = ledger()
     census = {}
     for kind, (key, _) in _SYSV.items():
         live = sysv_live(kind)

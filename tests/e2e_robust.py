@@ -4,6 +4,7 @@ user too); objects are 0600 and private directories 0700 while a run is
 live; a resource limit is reported with how to raise it; nothing is left."""
 import os
 import resource
+import shutil
 import stat
 import subprocess
 import sys
@@ -22,6 +23,9 @@ named = [n for n in ("fifo", "unix", "unix-dgram", "unix-seqpacket", "posix-mq",
                      "sysv-mq", "tcp") if n in names]
 work = tempfile.mkdtemp(prefix="e2e-robust-")
 os.chmod(work, 0o755)
+# the other user runs a copy: the checkout may sit under a 0700 home
+OTHER_BIN = os.path.join(work, "ipcbench")
+shutil.copy(BIN, OTHER_BIN)
 
 # --- four runs at once on every named mechanism, one as another user when root
 runs = []
@@ -37,11 +41,12 @@ for i in range(4):
             os.setgid(65534)
             os.setuid(65534)
     runs.append(subprocess.Popen(
-        [BIN, "-t", ",".join(named), "-s", "64,4k", "-n", "3000", "-q", "-o", out],
+        [OTHER_BIN if other_user else BIN, "-t", ",".join(named), "-s", "64,4k", "-n", "3000", "-q", "-o", out],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=demote,
         env=dict(os.environ, TMPDIR="/tmp")))
 
-# --- while they run: every object we can see is private
+# --- while they run: every object of theirs that we can see is private
+# (another program's, or another suite's, are not ours to judge)
 seen_modes = []
 deadline = time.time() + 2
 while time.time() < deadline and all(p.poll() is None for p in runs):
@@ -50,17 +55,19 @@ while time.time() < deadline and all(p.poll() is None for p in runs):
             entries = os.listdir(d)
         except OSError:
             continue
+        pids, sysv = census.ledger()
         for e in entries:
-            if e.startswith("ipcbench-"):
+            if census.run_of(e) in pids:
                 try:
                     st = os.lstat(os.path.join(d, e))
                 except OSError:
                     continue
                 seen_modes.append((d, e, stat.S_IMODE(st.st_mode), stat.S_ISDIR(st.st_mode)))
+    ours = {i for kind, i, _ in sysv if kind == "msg"}
     q = subprocess.run(["ipcs", "-q"], capture_output=True, text=True).stdout
     for line in q.splitlines():
         parts = line.split()
-        if len(parts) > 3 and parts[1].isdigit():
+        if len(parts) > 3 and parts[1] in ours:
             seen_modes.append(("sysv", parts[1], int(parts[3], 8), False))
     time.sleep(0.01)
 bad = [m for m in seen_modes if (m[3] and m[2] != 0o700) or (not m[3] and m[2] & 0o077)]

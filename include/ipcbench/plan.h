@@ -43,6 +43,7 @@ struct ipcb_plan {
     const char *outdir;         /* NULL: results/<date>-<host>/ */
     const char *csv_path;
     const char *json_path;
+    const char *json_stream_path;   /* --json-stream: a line per finished cell */
     const char *plot_dir;       /* for `plot` */
     int argc;
     char **argv;

@@ -86,6 +86,7 @@ struct ipcb_meta {
     uint64_t warmup;
     uint64_t count;             /* 0 when bounded by duration */
     uint64_t duration_ns;       /* 0 when bounded by count */
+    int complete;               /* 0 while the run goes on, or when it was cut short */
     struct ipcb_hwfloor hw_floor;  /* "floor" in meta.json; the driver fills it first */
 };
 
@@ -99,6 +100,11 @@ const char *ipcb_status_text(const struct ipcb_result *r, char *buf, size_t len)
 
 /* writers: 0 or -errno; the columns they share are in ipcbench/columns.h */
 int ipcb_write_csv(FILE *f, const struct ipcb_results *res);
+/* the same a record at a time, for a file that grows as cells finish */
+int ipcb_write_csv_header(FILE *f);
+int ipcb_write_csv_row(FILE *f, const struct ipcb_result *r);
+/* one result row as one line of compact JSON (--json-stream) */
+int ipcb_write_json_line(FILE *f, const struct ipcb_result *r);
 int ipcb_write_meta_json(FILE *f, const struct ipcb_meta *m);
 int ipcb_write_json(FILE *f, const struct ipcb_results *res);
 int ipcb_write_hgrm(FILE *f, const struct ipcb_hist *h, double unit_ns);
@@ -111,8 +117,5 @@ void ipcb_file_safe_name(const char *name, char *buf, size_t len);
  * for the writer and for every reader */
 void ipcb_hgrm_name(const char *transport, const char *pattern, uint64_t size, char *buf,
                     size_t len);
-/* a run's results directory: summary.csv, meta.json and hist/ (docs/outputs.md) */
-int ipcb_write_results_dir(const char *dir, const struct ipcb_results *res,
-                           char *err, size_t errlen);
 
 #endif

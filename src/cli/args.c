@@ -14,8 +14,8 @@
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
 #define LARGEST_MESSAGE (64ull << 20)   /* the largest --size ipcbench sends */
 
-enum { OPT_WARMUP = 256, OPT_CPU, OPT_CSV, OPT_JSON, OPT_TIMEOUT, OPT_VERIFY,
-       OPT_PAIRS, OPT_CLOCK, OPT_PLUGIN = 1024 };
+enum { OPT_WARMUP = 256, OPT_CPU, OPT_CSV, OPT_JSON, OPT_JSON_STREAM, OPT_TIMEOUT,
+       OPT_VERIFY, OPT_PAIRS, OPT_CLOCK, OPT_PLUGIN = 1024 };
 
 /* the core's own options; the plugins' are added after them at parse time */
 static const struct option core_opts[] = {
@@ -29,6 +29,7 @@ static const struct option core_opts[] = {
     {"output", required_argument, NULL, 'o'},
     {"csv", required_argument, NULL, OPT_CSV},
     {"json", required_argument, NULL, OPT_JSON},
+    {"json-stream", required_argument, NULL, OPT_JSON_STREAM},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"verify", required_argument, NULL, OPT_VERIFY},
     {"pairs", required_argument, NULL, OPT_PAIRS},
@@ -189,6 +190,12 @@ static int validate(struct ipcb_plan *p, int have_count, char *err, size_t errle
         }
     if (have_count && p->duration_ns)
         FAIL("give --count or --duration, not both");
+    int on_stdout = 0;
+    const char *const outputs[] = {p->csv_path, p->json_path, p->json_stream_path};
+    for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++)
+        on_stdout += outputs[i] && strcmp(outputs[i], "-") == 0;
+    if (on_stdout > 1)
+        FAIL("only one of --csv -, --json - and --json-stream - can write to stdout");
     if (p->duration_ns)
         p->count = 0;
     /* one transport at one size it cannot carry is a mistake, not a skip */
@@ -318,6 +325,10 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
         case OPT_JSON:
             if (!*arg) FAIL("--json: empty file name");
             p->json_path = arg;
+            break;
+        case OPT_JSON_STREAM:
+            if (!*arg) FAIL("--json-stream: empty file name");
+            p->json_stream_path = arg;
             break;
         case OPT_PAIRS: {
             uint64_t v;

@@ -51,6 +51,8 @@ void ipcb_usage(FILE *f)
 "  -o, --output DIR       results directory (default: results/<UTC time>-<host>/)\n"
 "      --csv FILE         also write the summary CSV to FILE\n"
 "      --json FILE        also write the whole run as one JSON document\n"
+"      --json-stream FILE one JSON object per line as each cell finishes\n"
+"                         (a FILE of - is stdout; the table then goes to stderr)\n"
 "  -q, --quiet            no table, no progress\n"
 "  -h, --help             this text\n"
 "  -V, --version          the version\n",

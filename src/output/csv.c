@@ -22,7 +22,7 @@ static void csv_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-int ipcb_write_csv(FILE *f, const struct ipcb_results *res)
+int ipcb_write_csv_header(FILE *f)
 {
     size_t n;
     const struct ipcb_column *cols = ipcb_columns(&n);
@@ -32,20 +32,33 @@ int ipcb_write_csv(FILE *f, const struct ipcb_results *res)
         csv_field(f, cols[c].name);
     }
     fputc('\n', f);
-    for (size_t i = 0; i < res->n_rows; i++) {
-        for (size_t c = 0; c < n; c++) {
-            struct ipcb_value v;
-            if (c)
-                fputc(',', f);
-            if (!ipcb_column_get(&cols[c], &res->rows[i], &v))
-                continue; /* an empty field */
-            switch (cols[c].type) {
-            case IPCB_COLUMN_INTEGER: fprintf(f, "%llu", (unsigned long long)v.integer); break;
-            case IPCB_COLUMN_REAL: fprintf(f, "%.*f", cols[c].decimals, v.real); break;
-            case IPCB_COLUMN_TEXT: csv_field(f, v.text); break;
-            }
-        }
-        fputc('\n', f);
-    }
     return ferror(f) ? -EIO : 0;
+}
+
+int ipcb_write_csv_row(FILE *f, const struct ipcb_result *r)
+{
+    size_t n;
+    const struct ipcb_column *cols = ipcb_columns(&n);
+    for (size_t c = 0; c < n; c++) {
+        struct ipcb_value v;
+        if (c)
+            fputc(',', f);
+        if (!ipcb_column_get(&cols[c], r, &v))
+            continue; /* an empty field */
+        switch (cols[c].type) {
+        case IPCB_COLUMN_INTEGER: fprintf(f, "%llu", (unsigned long long)v.integer); break;
+        case IPCB_COLUMN_REAL: fprintf(f, "%.*f", cols[c].decimals, v.real); break;
+        case IPCB_COLUMN_TEXT: csv_field(f, v.text); break;
+        }
+    }
+    fputc('\n', f);
+    return ferror(f) ? -EIO : 0;
+}
+
+int ipcb_write_csv(FILE *f, const struct ipcb_results *res)
+{
+    int rc = ipcb_write_csv_header(f);
+    for (size_t i = 0; i < res->n_rows && rc == 0; i++)
+        rc = ipcb_write_csv_row(f, &res->rows[i]);
+    return rc;
 }

@@ -115,6 +115,7 @@ static json_t *meta_object(const struct ipcb_meta *m)
     bad |= json_object_set_new(o, "count", integer(m->count));
     bad |= json_object_set_new(o, "duration_s", number((double)m->duration_ns / 1e9));
     bad |= json_object_set_new(o, "floor", floor_object(&m->hw_floor));
+    bad |= json_object_set_new(o, "complete", json_boolean(m->complete));
     return done(o, bad);
 }
 
@@ -218,6 +219,18 @@ static int dump(FILE *f, json_t *doc)
 int ipcb_write_meta_json(FILE *f, const struct ipcb_meta *m)
 {
     return dump(f, meta_object(m));
+}
+
+int ipcb_write_json_line(FILE *f, const struct ipcb_result *r)
+{
+    json_t *o = row_object(r);
+    if (!o)
+        return -ENOMEM;
+    int rc = json_dumpf(o, f, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    json_decref(o);
+    if (rc != 0 || fputc('\n', f) == EOF || ferror(f))
+        return -EIO;
+    return 0;
 }
 
 int ipcb_write_json(FILE *f, const struct ipcb_results *res)

@@ -61,27 +61,6 @@ int ipcb_prepare_outdir(const char *requested, char *out, size_t len, char *err,
     return 0;
 }
 
-static int write_file(const char *dir, const char *name, int (*fn)(FILE *, const void *),
-                      const void *arg, char *err, size_t errlen)
-{
-    char path[4096 + 256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        return -1;
-    }
-    int rc = fn(f, arg);
-    if (fclose(f) != 0 && rc == 0)
-        rc = -errno;
-    if (rc != 0) {
-        /* the writers say why (-ENOMEM, -EIO); fclose's errno for a full disk */
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(-rc));
-        return -1;
-    }
-    return 0;
-}
-
 void ipcb_file_safe_name(const char *name, char *buf, size_t len)
 {
     size_t n = 0;
@@ -97,32 +76,4 @@ void ipcb_hgrm_name(const char *transport, const char *pattern, uint64_t size, c
     char safe[128];
     ipcb_file_safe_name(transport, safe, sizeof safe);
     snprintf(buf, len, "%s-%s-%llu.hgrm", safe, pattern, (unsigned long long)size);
-}
-
-static int csv_fn(FILE *f, const void *a) { return ipcb_write_csv(f, a); }
-static int meta_fn(FILE *f, const void *a) { return ipcb_write_meta_json(f, a); }
-static int hgrm_fn(FILE *f, const void *a) { return ipcb_write_hgrm(f, a, 1000.0); }
-
-int ipcb_write_results_dir(const char *dir, const struct ipcb_results *res, char *err,
-                           size_t errlen)
-{
-    if (write_file(dir, "summary.csv", csv_fn, res, err, errlen) ||
-        write_file(dir, "meta.json", meta_fn, &res->meta, err, errlen))
-        return -1;
-    char hist_dir[4096];
-    snprintf(hist_dir, sizeof hist_dir, "%s/hist", dir);
-    if (mkdir(hist_dir, 0755) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "cannot make %s: %s", hist_dir, strerror(errno));
-        return -1;
-    }
-    for (size_t i = 0; i < res->n_rows; i++) {
-        const struct ipcb_result *r = &res->rows[i];
-        if (!r->hist)
-            continue;
-        char name[256];
-        ipcb_hgrm_name(r->transport, r->pattern, r->size_bytes, name, sizeof name);
-        if (write_file(hist_dir, name, hgrm_fn, r->hist, err, errlen))
-            return -1;
-    }
-    return 0;
 }

@@ -42,7 +42,9 @@ static const char *limit_hint(int err)
     switch (err) {
     case EMFILE: return " (the per-process open-file limit: raise it with ulimit -n)";
     case ENFILE: return " (the system's open-file table is full: sysctl fs.file-max)";
-    case EAGAIN: return " (a process or memory limit: see ulimit -u and ulimit -l)";
+    case EAGAIN: return " (a process or locked-memory limit: see ulimit -u and ulimit -l)";
+    case ENOSPC: return " (a system-wide count of such objects is used up: see ipcs -l "
+                        "and the fs.mqueue and kernel.msgmni sysctls)";
     default: return "";
     }
 }
@@ -416,8 +418,10 @@ static void measure(const struct ipcb_plan *p, const struct ipcb_transport *t,
         }
         if (c->pid < 0) {
             r->status = IPCB_FAILED;
+            /* fork's EAGAIN is the process count, not memory */
             snprintf(r->reason, sizeof r->reason, "fork: %s%s", strerror(errno),
-                     limit_hint(errno));
+                     errno == EAGAIN ? " (the per-user process limit: raise it with "
+                                       "ulimit -u)" : limit_hint(errno));
             goto stop;
         }
         c->pidfd = pidfd_open(c->pid);

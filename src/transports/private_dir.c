@@ -25,8 +25,16 @@ int ipcb_private_dir(char *buf, size_t len)
 int ipcb_chan_private_dir(struct ipcb_chan *c, char *buf, size_t len)
 {
     int rc = ipcb_private_dir(buf, len);
-    if (rc < 0)
-        ipcb_chan_error(c, "private directory: %s", strerror(-rc));
+    if (rc < 0) {
+        const char *tmp = getenv("TMPDIR");
+        if (tmp && *tmp)
+            ipcb_chan_error(c, "cannot make a private directory in TMPDIR=%.200s: %s; point "
+                            "TMPDIR at a writable directory, or unset it to use /tmp", tmp,
+                            strerror(-rc));
+        else
+            ipcb_chan_error(c, "cannot make a private directory in /tmp: %s; set TMPDIR to "
+                            "a writable directory", strerror(-rc));
+    }
     return rc;
 }
 

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Results that are never lost and streams that parse: a run killed with
+SIGKILL keeps every cell it finished; --json -, --csv - and --json-stream -
+leave stdout to the data; an output that cannot be written stops the run
+before anything is measured; the environment's limits are named with what
+to change."""
+import csv
+import io
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import census  # noqa: E402
+from testlib import check, children, finish  # noqa: E402
+
+BIN = os.path.abspath(sys.argv[1])
+census.ensure_mqueue()
+before = census.take()
+work = tempfile.mkdtemp(prefix="e2e-outputs-")
+
+
+def run(*args, **kw):
+    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=300, **kw)
+
+
+# --- SIGKILL in the middle of a sweep keeps every finished cell
+out = os.path.join(work, "killed")
+stream = os.path.join(work, "killed.jsonl")
+p = subprocess.Popen([BIN, "-t", "pipe,unix,tcp,shm", "-s", "64,4k", "-d", "300ms", "-q",
+                      "-o", out, "--json-stream", stream],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+summary = os.path.join(out, "summary.csv")
+deadline = time.time() + 60
+while time.time() < deadline and p.poll() is None:
+    try:
+        if len(open(summary).read().splitlines()) >= 4:  # the header and three cells
+            break
+    except OSError:
+        pass
+    time.sleep(0.05)
+kids = children(p.pid)
+p.send_signal(signal.SIGKILL)
+p.wait()
+for k in kids:
+    try:
+        os.kill(k, 0)
+        time.sleep(0.2)
+    except ProcessLookupError:
+        pass
+rows = list(csv.DictReader(open(summary)))
+lines = [json.loads(x) for x in open(stream).read().splitlines()]
+check(3 <= len(rows) < 16, "summary.csv holds the finished cells (%d)" % len(rows))
+check(all(r["status"] == "ok" for r in rows), "each finished cell is whole and ok")
+check([(r["transport"], r["pattern"], r["size_bytes"]) for r in rows] ==
+      [(x["transport"], x["pattern"], str(x["size_bytes"])) for x in lines],
+      "--json-stream holds the same cells, a parsable line each")
+hgrm = sorted(os.listdir(os.path.join(out, "hist")))
+check(len(hgrm) == sum(1 for r in rows if r["p50_ns"]),
+      "a histogram for every finished timed cell (%s)" % hgrm)
+meta = json.load(open(os.path.join(out, "meta.json")))
+check(meta.get("complete") is False, "meta.json says the run is not complete")
+r = run("plot", "-q", out)
+check(r.returncode == 0, "plot works on the killed run's directory (%s)" % r.stderr.strip())
+run("cleanup")  # the cell that was running when the driver died
+
+# --- a finished run says so
+r = run("-t", "pipe", "-s", "64", "-n", "300", "-q", "-o", os.path.join(work, "whole"))
+meta = json.load(open(os.path.join(work, "whole", "meta.json")))
+check(r.returncode == 0 and meta.get("complete") is True and meta.get("floor") is not None,
+      "a finished run's meta.json is complete, with its floor")
+
+# --- streams on stdout: the data alone, the table on stderr
+r = run("-t", "pipe", "-s", "64", "-n", "300", "-o", os.path.join(work, "j"), "--json", "-")
+try:
+    doc = json.loads(r.stdout)
+    check(len(doc["results"]) == 2, "--json - gives one document with both cells")
+except ValueError as e:
+    check(False, "--json - parses whole (%s: %r)" % (e, r.stdout[:200]))
+check("transport" in r.stderr and "p50" in r.stderr, "the table went to stderr")
+r = run("-t", "pipe", "-s", "64", "-n", "300", "-o", os.path.join(work, "c"), "--csv", "-")
+rows = list(csv.DictReader(io.StringIO(r.stdout)))
+check(r.returncode == 0 and len(rows) == 2 and rows[0]["status"] == "ok",
+      "--csv - gives the CSV alone on stdout")
+r = run("-t", "pipe", "-s", "64", "-n", "300", "-q", "-o", os.path.join(work, "s"),
+        "--json-stream", "-")
+check(r.returncode == 0 and [json.loads(x)["pattern"] for x in r.stdout.splitlines()] ==
+      ["pingpong", "stream"], "--json-stream - gives a line per cell")
+
+# --- an output that cannot be written: exit 2, nothing measured
+for args in (["--json", "/proc/no/such"], ["--csv", os.path.join(work, "none", "x.csv")],
+             ["--json-stream", "/proc/no/such"], ["--json", "-", "--csv", "-"]):
+    o = os.path.join(work, "refused")
+    r = run("-t", "pipe", "-s", "64", "-n", "300", "-o", o, *args)
+    check(r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and
+          not os.path.exists(o),
+          "%s: exit 2, one line, nothing measured (%d: %s)" % (" ".join(args), r.returncode,
+                                                             r.stderr.strip()))
+
+# --- the environment's limits, each named with what to change
+r = run("-t", "fifo", "-s", "64", "-o", os.path.join(work, "tmpdir"),
+        env=dict(os.environ, TMPDIR=os.path.join(work, "no-such-dir")))
+check(r.returncode == 2 and "TMPDIR=" in r.stderr and "unset it" in r.stderr,
+      "a TMPDIR that is not there is named (%s)" % r.stderr.strip())
+if os.geteuid() == 0:
+    # the process limit binds only a user without CAP_SYS_RESOURCE: run a copy
+    # of the binary (the checkout may sit in a 0700 home) as nobody
+    alone = tempfile.mkdtemp(prefix="e2e-outputs-nobody-")
+    os.chmod(alone, 0o755)
+    copy = os.path.join(alone, "ipcbench")
+    shutil.copy(BIN, copy)
+    o = os.path.join(alone, "out")
+    os.makedirs(o)
+    os.chown(o, 65534, 65534)
+
+    def nobody_few_procs():
+        os.setgid(65534)
+        os.setuid(65534)
+        resource.setrlimit(resource.RLIMIT_NPROC, (1, 1))
+    r = subprocess.run([copy, "-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "100", "-q",
+                        "-o", o], capture_output=True, text=True, preexec_fn=nobody_few_procs,
+                       env=dict(os.environ, TMPDIR="/tmp"))
+    try:
+        status = list(csv.DictReader(open(os.path.join(o, "summary.csv"))))[0]["status"]
+    except (OSError, IndexError):
+        status = r.stderr
+    check(r.returncode == 1 and "ulimit -u" in status,
+          "a process limit is named with how to raise it (%s)" % status)
+    shutil.rmtree(alone, ignore_errors=True)
+
+shutil.rmtree(work, ignore_errors=True)
+left = census.diff(before, census.take())
+check(not left, "nothing left behind (found %s)" % left)
+finish("outputs")
