@@ -76,6 +76,22 @@ meta = json.load(open(os.path.join(work, "whole", "meta.json")))
 check(r.returncode == 0 and meta.get("complete") is True and meta.get("floor") is not None,
       "a finished run's meta.json is complete, with its floor")
 
+env = meta.get("environment", {})
+want = ["smt_threads_per_core", "producer_cpu_topology", "consumer_cpu_topology",
+        "cpufreq_governor", "energy_performance_preference", "boost", "hypervisor",
+        "clocksource", "clock_resolution_ns", "isolated_cpus", "nohz_full", "affinity",
+        "numa_nodes", "compiler", "libc", "kernel.msgmax", "kernel.msgmnb",
+        "fs.mqueue.msgsize_max", "fs.mqueue.msg_max", "net.core.wmem_max",
+        "net.core.rmem_max", "fs.pipe-max-size"]
+check(all(k in env for k in want), "meta.json's environment has every field (missing: %s)"
+      % [k for k in want if k not in env])
+check(env.get("clock_resolution_ns") is not None and env.get("libc", "").startswith("glibc"),
+      "what every Linux shows is read, not null")
+plan = meta.get("plan", {})
+check(plan.get("transports") == ["pipe"] and plan.get("sizes_bytes") == [64] and
+      plan.get("count") == 300 and plan.get("patterns") == ["pingpong", "stream"],
+      "meta.json's plan holds each parameter as a field (%s)" % plan)
+
 # --- streams on stdout: the data alone, the table on stderr
 r = run("-t", "pipe", "-s", "64", "-n", "300", "-o", os.path.join(work, "j"), "--json", "-")
 try:

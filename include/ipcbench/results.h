@@ -69,6 +69,23 @@ struct ipcb_hwfloor {
     double clock_read_ns;           /* one clock_gettime(CLOCK_MONOTONIC) */
 };
 
+/* One item of meta.json's "environment" or "plan" object: what shapes the
+ * figures beyond the headline fields (src/measure/environment.c). */
+enum ipcb_fact_kind {
+    IPCB_FACT_UNKNOWN,          /* could not be read here: null */
+    IPCB_FACT_TEXT,
+    IPCB_FACT_NUMBER,
+    IPCB_FACT_LIST,             /* comma-separated in text: an array */
+};
+#define IPCB_MAX_FACTS 64
+struct ipcb_fact {
+    const char *group;          /* "environment" or "plan" */
+    const char *key;
+    enum ipcb_fact_kind kind;
+    char text[1024];
+    double number;
+};
+
 struct ipcb_meta {
     const char *version;
     size_t pairs;
@@ -88,6 +105,8 @@ struct ipcb_meta {
     uint64_t duration_ns;       /* 0 when bounded by count */
     int complete;               /* 0 while the run goes on, or when it was cut short */
     struct ipcb_hwfloor hw_floor;  /* "floor" in meta.json; the driver fills it first */
+    struct ipcb_fact facts[IPCB_MAX_FACTS];
+    size_t n_facts;
 };
 
 struct ipcb_results {

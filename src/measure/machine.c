@@ -8,6 +8,7 @@
 #include "measure/clock.h"
 #include "ipcbench/plan.h"
 #include "ipcbench/results.h"
+#include "measure/environment.h"
 #include "measure/machine.h"
 
 static void cpu_model(char *buf, size_t len)
@@ -67,4 +68,5 @@ void ipcb_collect_meta(const struct ipcb_plan *p, struct ipcb_meta *m)
     m->pairs = p->groups;
     m->count = p->count;
     m->duration_ns = p->duration_ns;
+    ipcb_collect_environment(p, m);
 }

@@ -92,6 +92,47 @@ static json_t *floor_object(const struct ipcb_hwfloor *fl)
     return done(o, bad);
 }
 
+/* a whole number as a JSON integer (8192, not 8192.0), any other as a real */
+static json_t *fact_number(double v)
+{
+    if (v == (double)(long long)v && v > -1e15 && v < 1e15)
+        return json_integer((json_int_t)v);
+    return number(v);
+}
+
+/* the facts of one group as an object: numbers, strings, arrays, null */
+static json_t *facts_object(const struct ipcb_meta *m, const char *group)
+{
+    json_t *o = json_object();
+    int bad = 0;
+    for (size_t i = 0; i < m->n_facts; i++) {
+        const struct ipcb_fact *f = &m->facts[i];
+        if (strcmp(f->group, group) != 0)
+            continue;
+        json_t *v = NULL;
+        switch (f->kind) {
+        case IPCB_FACT_UNKNOWN: v = json_null(); break;
+        case IPCB_FACT_TEXT: v = text(f->text); break;
+        case IPCB_FACT_NUMBER: v = fact_number(f->number); break;
+        case IPCB_FACT_LIST: {
+            v = json_array();
+            char item[sizeof f->text];
+            for (const char *s = f->text; *s;) {
+                size_t n = strcspn(s, ",");
+                snprintf(item, sizeof item, "%.*s", (int)n, s);
+                char *end;
+                double d = strtod(item, &end);
+                bad |= json_array_append_new(v, *item && !*end ? fact_number(d) : text(item));
+                s += n + (s[n] == ',');
+            }
+            break;
+        }
+        }
+        bad |= json_object_set_new(o, f->key, v);
+    }
+    return done(o, bad);
+}
+
 static json_t *meta_object(const struct ipcb_meta *m)
 {
     json_t *o = json_object();
@@ -116,6 +157,8 @@ static json_t *meta_object(const struct ipcb_meta *m)
     bad |= json_object_set_new(o, "duration_s", number((double)m->duration_ns / 1e9));
     bad |= json_object_set_new(o, "floor", floor_object(&m->hw_floor));
     bad |= json_object_set_new(o, "complete", json_boolean(m->complete));
+    bad |= json_object_set_new(o, "environment", facts_object(m, "environment"));
+    bad |= json_object_set_new(o, "plan", facts_object(m, "plan"));
     return done(o, bad);
 }
 
