@@ -1,5 +1,6 @@
 /* ipcbench: parse the command line, hand the plan to the driver, write. */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,20 @@ static int cmd_run(struct ipcb_plan *p)
         if (made_dir)
             rmdir(outdir);
         return 2;
+    }
+    /* --rt-prio: find out now, not in every side, whether SCHED_FIFO is allowed
+     * (the driver tries it on itself and goes back) */
+    if (p->rt_prio) {
+        struct sched_param rt = {.sched_priority = p->rt_prio}, normal = {0};
+        if (sched_setscheduler(0, SCHED_FIFO, &rt) != 0) {
+            fprintf(stderr, "ipcbench: --rt-prio %d: SCHED_FIFO is not permitted here (%s); "
+                    "run as root, with CAP_SYS_NICE, or after ulimit -r %d\n", p->rt_prio,
+                    strerror(errno), p->rt_prio);
+            if (made_dir)
+                rmdir(outdir);
+            return 2;
+        }
+        sched_setscheduler(0, SCHED_OTHER, &normal);
     }
     /* every fifo and AF_UNIX cell, and the run's ledger, need $TMPDIR */
     const char *tmp = getenv("TMPDIR");

@@ -9,13 +9,14 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "measure/topology.h"
 #include "ipcbench/plan.h"
 
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
 #define LARGEST_MESSAGE (64ull << 20)   /* the largest --size ipcbench sends */
 
 enum { OPT_WARMUP = 256, OPT_CPU, OPT_CSV, OPT_JSON, OPT_JSON_STREAM, OPT_TIMEOUT,
-       OPT_VERIFY, OPT_PAIRS, OPT_CLOCK, OPT_PLUGIN = 1024 };
+       OPT_VERIFY, OPT_PAIRS, OPT_CLOCK, OPT_RT_PRIO, OPT_MLOCK, OPT_PLUGIN = 1024 };
 
 /* the core's own options; the plugins' are added after them at parse time */
 static const struct option core_opts[] = {
@@ -34,6 +35,8 @@ static const struct option core_opts[] = {
     {"verify", required_argument, NULL, OPT_VERIFY},
     {"pairs", required_argument, NULL, OPT_PAIRS},
     {"clock", required_argument, NULL, OPT_CLOCK},
+    {"rt-prio", required_argument, NULL, OPT_RT_PRIO},
+    {"mlock", no_argument, NULL, OPT_MLOCK},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -168,13 +171,17 @@ static int parse_cpus(const char *s, int cpu[2], char *err, size_t errlen)
         cpu[1] = second;
         return 0;
     }
+    int rc = ipcb_topology_pick(s, &allowed, cpu, err, errlen);
+    if (rc != -EINVAL)
+        return rc;
     const char *comma = strchr(s, ',');
     char a[32];
     if (!comma || strchr(comma + 1, ',') || (size_t)(comma - s) >= sizeof a)
-        FAIL("--cpu '%s': expected A,B (producer and consumer CPU), same or cross", s);
+        FAIL("--cpu '%s': expected A,B (producer and consumer CPU), same, cross, smt, core "
+             "or package", s);
     memcpy(a, s, (size_t)(comma - s));
     a[comma - s] = '\0';
-    int rc = parse_cpu_number(a, &allowed, &cpu[0], err, errlen);
+    rc = parse_cpu_number(a, &allowed, &cpu[0], err, errlen);
     if (rc == 0)
         rc = parse_cpu_number(comma + 1, &allowed, &cpu[1], err, errlen);
     return rc;
@@ -312,7 +319,7 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
             break;
         case OPT_CPU:
             if (parse_cpus(arg, p->cpu, err, errlen)) return -EINVAL;
-            p->cpu_mode = strcmp(arg, "same") == 0 || strcmp(arg, "cross") == 0 ? arg : "pair";
+            p->cpu_mode = strchr(arg, ',') ? "pair" : arg;
             break;
         case 'o':
             if (!*arg) FAIL("-o: empty directory name");
@@ -343,6 +350,15 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
             if (p->timeout_ns < 100000000ull)
                 FAIL("--timeout %s is too short (at least 100ms)", arg);
             break;
+        case OPT_RT_PRIO: {
+            uint64_t v;
+            uint64_t hi = (uint64_t)sched_get_priority_max(SCHED_FIFO);
+            if (ipcb_parse_count_range("--rt-prio", arg, 1, hi, &v, err, errlen))
+                return -EINVAL;
+            p->rt_prio = (int)v;
+            break;
+        }
+        case OPT_MLOCK: p->mlock = 1; break;
         case OPT_CLOCK:
             if (strcmp(arg, "monotonic") == 0) p->clock_tsc = 0;
             else if (strcmp(arg, "tsc") == 0) p->clock_tsc = 1;

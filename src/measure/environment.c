@@ -213,6 +213,8 @@ static void plan_facts(struct ipcb_meta *m, const struct ipcb_plan *p)
     text(m, "plan", "verify", "%s", p->verify_full ? "full" : "stamps");
     text(m, "plan", "clock", "%s", p->clock_tsc ? "tsc" : "monotonic");
     text(m, "plan", "cpu", "%s", p->cpu_mode ? p->cpu_mode : "none");
+    number(m, "plan", "rt_prio", p->rt_prio);
+    text(m, "plan", "mlock", "%s", p->mlock ? "yes" : "no");
     number(m, "plan", "producer_cpu", p->cpu[0]);
     number(m, "plan", "consumer_cpu", p->cpu[1]);
 }

@@ -94,6 +94,16 @@ child_main(const struct ipcb_plan *p, struct ipcb_measurement *m, size_t proc, u
             _exit(1);
         }
     }
+    if (p->rt_prio) {
+        struct sched_param sp = {.sched_priority = p->rt_prio};
+        if (sched_setscheduler(0, SCHED_FIFO, &sp) != 0) {
+            snprintf(res->error, sizeof res->error, "cannot run under SCHED_FIFO priority %d: "
+                     "%s (needs root, CAP_SYS_NICE or ulimit -r %d)", p->rt_prio,
+                     strerror(errno), p->rt_prio);
+            res->failed = 1;
+            _exit(1);
+        }
+    }
     struct ipcb_side_args a = {
         .chan = &group_chans[decl->ends[0].channel], .side_index = index,
         .sh = ipcb_group_shared(m, proc / lay->n_sides), .res = res, .size = size,
@@ -126,6 +136,14 @@ child_main(const struct ipcb_plan *p, struct ipcb_measurement *m, size_t proc, u
             res->failed = 1;
             _exit(1);
         }
+    }
+    /* locked after the buffers and the channel exist, so the timed loop
+     * never takes a page fault on them */
+    if (p->mlock && mlockall(MCL_CURRENT | MCL_FUTURE) != 0) {
+        snprintf(res->error, sizeof res->error, "mlockall: %s (raise the locked-memory "
+                 "limit with ulimit -l, or run as root)", strerror(errno));
+        res->failed = 1;
+        _exit(1);
     }
     /* the start barrier: say we are ready, then wait for the driver to close go */
     char byte = 'r', sink;
