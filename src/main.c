@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 
 #include "cli/cli.h"
+#include "ipcbench/columns.h"
 #include "run/cleanup.h"
 #include "measure/clock.h"
 #include "run/driver.h"
@@ -39,6 +40,27 @@ static void on_row(const struct ipcb_result *r, void *arg)
     if (!out->write_failed && ipcb_sink_row(&out->sink, r, err, sizeof err) != 0) {
         fprintf(stderr, "ipcbench: %s\n", err);
         out->write_failed = 1;
+    }
+}
+
+/* one note per percentile that some row had too few messages for */
+static void percentile_notes(const struct ipcb_results *res)
+{
+    size_t n;
+    const struct ipcb_column *cols = ipcb_columns(&n);
+    for (size_t c = 0; c < n; c++) {
+        if (!cols[c].is_percentile)
+            continue;
+        uint64_t needs = ipcb_percentile_needs(cols[c].percentile);
+        size_t short_rows = 0;
+        for (size_t i = 0; i < res->n_rows; i++)
+            short_rows += res->rows[i].status == IPCB_OK && res->rows[i].stats.count &&
+                          res->rows[i].stats.count < needs;
+        if (short_rows)
+            fprintf(stderr, "ipcbench: note: %s needs %llu timed messages for %d samples in "
+                    "its tail; %zu row%s with fewer leave%s it empty (raise -n or -d)\n",
+                    cols[c].name, (unsigned long long)needs, IPCB_TAIL_SAMPLES, short_rows,
+                    short_rows == 1 ? "" : "s", short_rows == 1 ? "s" : "");
     }
 }
 
@@ -109,8 +131,10 @@ static int cmd_run(struct ipcb_plan *p)
     }
     if (out.write_failed)
         rc = rc ? rc : 1;
-    if (!p->quiet)
+    if (!p->quiet) {
+        percentile_notes(&res);
         fprintf(stderr, "results in %s/\n", outdir);
+    }
     if (outcome > 1)
         fprintf(stderr, "ipcbench: interrupted by SIG%s; partial results written\n",
                 sigabbrev_np(outcome));

@@ -266,7 +266,13 @@ static void json_round_trip(void)
     size_t n;
     const struct ipcb_column *cols = ipcb_columns(&n);
     for (size_t c = 0; c < n; c++) {
-        CHECK(has_column(ok, &cols[c]), "the ok row has %s, of its type", cols[c].name);
+        /* a percentile with fewer than 10 samples in its tail is null */
+        if (cols[c].is_percentile &&
+            rows[0].stats.count < ipcb_percentile_needs(cols[c].percentile))
+            CHECK(json_is_null(json_object_get(ok, cols[c].name)),
+                  "%s, with too few samples, is null", cols[c].name);
+        else
+            CHECK(has_column(ok, &cols[c]), "the ok row has %s, of its type", cols[c].name);
         CHECK(has_column(skipped, &cols[c]) == (cols[c].when == IPCB_WHEN_ALWAYS),
               "the skipped row has %s only if every row has it", cols[c].name);
     }
@@ -338,8 +344,9 @@ static void table(void)
                                  "2.0 us", "2.0 us", "2.0k", "0.1", "2.5 us");
     at += (size_t)snprintf(want + at, sizeof want - at,
                            "  ok, 2 lost or reordered, 2 pairs together\n");
+    /* pair 1 timed 600 messages: a p99 needs 1000 */
     at += (size_t)snprintf(want + at, sizeof want - at, line, "  pair 1", "", "", "1.5 us",
-                           "2.0 us", "", "2.0k", "0.1", "2.4 us");
+                           "-", "", "2.0k", "0.1", "2.4 us");
     at += (size_t)snprintf(want + at, sizeof want - at, "\n");
     at += (size_t)snprintf(want + at, sizeof want - at, line, "  pair 2", "", "", "-", "-", "",
                            "2.0k", "0.1", "2.6 us");
@@ -355,6 +362,66 @@ static void table(void)
     CHECK(strcmp(text, want) == 0, "skipped row:\n%s", text);
     free(text);
     free(sm);
+}
+
+/* the percentile rule: names, the samples a tail needs, the cut itself */
+static void percentiles(void)
+{
+    static const struct { double p; const char *name; uint64_t needs; } cases[] = {
+        {50, "p50_ns", 20}, {90, "p90_ns", 100}, {99, "p99_ns", 1000},
+        {99.9, "p999_ns", 10000}, {99.99, "p9999_ns", 100000},
+        {99.999, "p99999_ns", 1000000}, {5, "p05_ns", 11}, {0.1, "p001_ns", 11},
+        {12.5, "p125_ns", 12}, {1.5, "p015_ns", 11}, {15, "p15_ns", 12},
+        {100, "p100_ns", 1}, {0, "p00_ns", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char name[32];
+        ipcb_percentile_name(cases[i].p, name, sizeof name);
+        CHECK(strcmp(name, cases[i].name) == 0, "%g is named %s (%s)", cases[i].p,
+              cases[i].name, name);
+        CHECK(ipcb_percentile_needs(cases[i].p) == cases[i].needs, "%g needs %llu (%llu)",
+              cases[i].p, (unsigned long long)cases[i].needs,
+              (unsigned long long)ipcb_percentile_needs(cases[i].p));
+    }
+    /* 999 samples have no p99, 1000 have one, and it is what the histogram says */
+    struct ipcb_hist *h = malloc(sizeof *h);
+    const struct ipcb_column *p99 = ipcb_column_find("p99_ns");
+    for (uint64_t total = 999; total <= 1000; total++) {
+        ipcb_hist_init(h);
+        for (uint64_t v = 1; v <= total; v++)
+            ipcb_hist_record(h, v * 10);
+        struct ipcb_result r = {.status = IPCB_OK, .hist = h};
+        ipcb_hist_stats(h, &r.stats);
+        struct ipcb_value v;
+        bool has = ipcb_column_get(p99, &r, &v);
+        CHECK(has == (total == 1000), "%llu samples %s a p99", (unsigned long long)total,
+              total == 1000 ? "have" : "have no");
+        if (has)
+            CHECK(v.integer == ipcb_hist_percentile(h, 99.0) && v.integer >= 9890 &&
+                  v.integer <= 9910, "p99 of 10..10000 is about 9900 (%llu)",
+                  (unsigned long long)v.integer);
+    }
+    free(h);
+    /* --percentiles: the chosen set, ascending, 50 and 99 kept; then back */
+    char err[128];
+    double want[] = {99.999, 5};
+    CHECK(ipcb_columns_use_percentiles(want, 2, err, sizeof err) == 0, "99.999,5 taken");
+    size_t n;
+    const struct ipcb_column *cols = ipcb_columns(&n);
+    const char *seen[8];
+    size_t k = 0;
+    for (size_t c = 0; c < n && k < 8; c++)
+        if (cols[c].is_percentile)
+            seen[k++] = cols[c].name;
+    CHECK(k == 4 && strcmp(seen[0], "p05_ns") == 0 && strcmp(seen[1], "p50_ns") == 0 &&
+              strcmp(seen[2], "p99_ns") == 0 && strcmp(seen[3], "p99999_ns") == 0,
+          "percentile columns p05, p50, p99, p99999 (%zu)", k);
+    double bad[] = {100.5};
+    CHECK(ipcb_columns_use_percentiles(bad, 1, err, sizeof err) != 0 && strstr(err, "100.5"),
+          "101 refused: %s", err);
+    ipcb_columns_use_default();
+    CHECK(ipcb_column_find("p9999_ns") != NULL && ipcb_column_find("p99999_ns") == NULL,
+          "the default set is back");
 }
 
 /* the lookup, and a table order without two columns in one place */
@@ -453,6 +520,7 @@ int main(int argc, char **argv)
     json_round_trip();
     table();
     columns();
+    percentiles();
     hgrm();
     docs(argc > 1 ? argv[1] : NULL);
     return checks_done();

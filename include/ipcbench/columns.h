@@ -53,6 +53,11 @@ struct ipcb_column {
      * when the row has no value all the same */
     size_t offset;
     bool (*get)(const struct ipcb_result *r, struct ipcb_value *v);
+    /* a latency percentile (is_percentile): read from the row's histogram,
+     * and empty when its tail holds fewer than IPCB_TAIL_SAMPLES samples,
+     * count x (1 - percentile/100) < 10, where it would only repeat the max */
+    bool is_percentile;
+    double percentile;
     /* a figure every pair of a --pairs run has too, at pair_offset in
      * struct ipcb_pair_result (same type as the row's) */
     bool in_pairs;
@@ -67,6 +72,22 @@ struct ipcb_column {
         int decimals;           /* IPCB_SHOW_FIXED */
     } table;
 };
+
+#define IPCB_TAIL_SAMPLES 10
+#define IPCB_MAX_PERCENTILES 16
+
+/* --percentiles: the latency percentiles to write instead of the default
+ * 50, 90, 99, 99.9, 99.99 (50 and 99 are always kept: the table and the
+ * charts show them). Each is a column named by ipcb_percentile_name. 0, or
+ * -EINVAL with one line in err (out of 0..100, too many). */
+int ipcb_columns_use_percentiles(const double *p, size_t n, char *err, size_t errlen);
+/* back to the default percentiles */
+void ipcb_columns_use_default(void);
+/* "p999_ns" for 99.9: the percentile's digits without the point, with a
+ * leading 0 below 10 (5 -> p05_ns, 0.1 -> p001_ns), so no two collide */
+void ipcb_percentile_name(double p, char *buf, size_t len);
+/* timed messages a percentile needs before it has a value */
+uint64_t ipcb_percentile_needs(double p);
 
 /* the columns in their CSV order; *n gets how many */
 const struct ipcb_column *ipcb_columns(size_t *n);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "ipcbench/columns.h"
 #include "measure/topology.h"
 #include "ipcbench/plan.h"
 
@@ -16,7 +17,8 @@
 #define LARGEST_MESSAGE (64ull << 20)   /* the largest --size ipcbench sends */
 
 enum { OPT_WARMUP = 256, OPT_CPU, OPT_CSV, OPT_JSON, OPT_JSON_STREAM, OPT_TIMEOUT,
-       OPT_VERIFY, OPT_PAIRS, OPT_CLOCK, OPT_RT_PRIO, OPT_MLOCK, OPT_PLUGIN = 1024 };
+       OPT_VERIFY, OPT_PAIRS, OPT_CLOCK, OPT_RT_PRIO, OPT_MLOCK, OPT_PERCENTILES,
+       OPT_PLUGIN = 1024 };
 
 /* the core's own options; the plugins' are added after them at parse time */
 static const struct option core_opts[] = {
@@ -37,6 +39,7 @@ static const struct option core_opts[] = {
     {"clock", required_argument, NULL, OPT_CLOCK},
     {"rt-prio", required_argument, NULL, OPT_RT_PRIO},
     {"mlock", no_argument, NULL, OPT_MLOCK},
+    {"percentiles", required_argument, NULL, OPT_PERCENTILES},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -131,6 +134,28 @@ static int parse_patterns(const char *s, struct ipcb_plan *p, char *err, size_t 
         }
     }
     return 0;
+}
+
+/* --percentiles 50,99.9,99.999: numbers from 0 to 100 */
+static int parse_percentiles(const char *s, char *err, size_t errlen)
+{
+    double p[IPCB_MAX_PERCENTILES];
+    size_t n = 0;
+    if (!*s || s[0] == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,"))
+        FAIL("--percentiles '%s' is empty or has an empty item (e.g. 50,99,99.9)", s);
+    for (const char *at = s; *at;) {
+        char *end;
+        errno = 0;
+        double v = strtod(at, &end);
+        if (end == at || errno || (*end && *end != ',') || !(v >= 0.0 && v <= 100.0))
+            FAIL("--percentiles: '%.*s' is not a percentile from 0 to 100", (int)strcspn(at, ","),
+                 at);
+        if (n == IPCB_MAX_PERCENTILES)
+            FAIL("--percentiles: at most %d", IPCB_MAX_PERCENTILES);
+        p[n++] = v;
+        at = *end ? end + 1 : end;
+    }
+    return ipcb_columns_use_percentiles(p, n, err, errlen);
 }
 
 static int parse_cpu_number(const char *s, const cpu_set_t *allowed, int *cpu, char *err,
@@ -253,6 +278,7 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
     long_opts[n_long] = (struct option){NULL, 0, NULL, 0};
 
     memset(p, 0, sizeof *p);
+    ipcb_columns_use_default();
     p->command = IPCB_CMD_RUN;
     p->count = IPCB_DEFAULT_COUNT;
     p->warmup = IPCB_DEFAULT_WARMUP;
@@ -359,6 +385,9 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
             break;
         }
         case OPT_MLOCK: p->mlock = 1; break;
+        case OPT_PERCENTILES:
+            if (parse_percentiles(arg, err, errlen)) return -EINVAL;
+            break;
         case OPT_CLOCK:
             if (strcmp(arg, "monotonic") == 0) p->clock_tsc = 0;
             else if (strcmp(arg, "tsc") == 0) p->clock_tsc = 1;

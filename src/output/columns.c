@@ -2,6 +2,8 @@
  * list; a new figure is one entry here (and a getter when no field of
  * struct ipcb_result holds it), then a line in docs/outputs.md, which
  * tests/test_output.c insists on. */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ipcbench/columns.h"
@@ -14,6 +16,7 @@
                      uint64_t: IPCB_COLUMN_INTEGER, double: IPCB_COLUMN_REAL,         \
                      const char *: IPCB_COLUMN_TEXT)
 #define PAIR(member) .in_pairs = true, .pair_offset = offsetof(struct ipcb_pair_result, member)
+#define PCT(p) .is_percentile = true, .percentile = (p)
 /* the latency columns: nanoseconds from the row's histogram, empty without one */
 #define LATENCY(column, member) .name = column, .unit = "ns", FIELD(stats.member), \
                                 .when = IPCB_WHEN_TIMED
@@ -87,15 +90,15 @@ static const struct ipcb_column columns[] = {
      .description = "mean latency, from the exact sum rather than the buckets"},
     {LATENCY("stddev_ns", stddev), .decimals = 1,
      .description = "standard deviation of the latency, exact"},
-    {LATENCY("p50_ns", p50), PAIR(p50_ns),
+    {LATENCY("p50_ns", p50), PAIR(p50_ns), PCT(50),
      .description = "median latency, to 3 significant digits (histogram bucket)",
      .table = {4, "p50", 10, IPCB_SHOW_NS}},
-    {LATENCY("p90_ns", p90), .description = "90th percentile of latency"},
-    {LATENCY("p99_ns", p99), PAIR(p99_ns),
+    {LATENCY("p90_ns", p90), PCT(90), .description = "90th percentile of latency"},
+    {LATENCY("p99_ns", p99), PAIR(p99_ns), PCT(99),
      .description = "99th percentile of latency",
      .table = {5, "p99", 10, IPCB_SHOW_NS}},
-    {LATENCY("p999_ns", p999), .description = "99.9th percentile of latency"},
-    {LATENCY("p9999_ns", p9999), .description = "99.99th percentile of latency"},
+    {LATENCY("p999_ns", p999), PCT(99.9), .description = "99.9th percentile of latency"},
+    {LATENCY("p9999_ns", p9999), PCT(99.99), .description = "99.99th percentile of latency"},
     {LATENCY("max_ns", max),
      .description = "longest latency, exact",
      .table = {6, "max", 10, IPCB_SHOW_NS}},
@@ -136,31 +139,139 @@ static const struct ipcb_column columns[] = {
      .table = {10, "status", 0, IPCB_SHOW_STATUS}},
 };
 
+/* The columns in use: the table above, with its percentile columns
+ * replaced by --percentiles' when given. Built on first use. */
+static struct ipcb_column active[sizeof columns / sizeof columns[0] + IPCB_MAX_PERCENTILES];
+static size_t n_active;
+static char pct_names[IPCB_MAX_PERCENTILES][24];
+static char pct_docs[IPCB_MAX_PERCENTILES][64];
+
+void ipcb_percentile_name(double p, char *buf, size_t len)
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%s%.6f", p < 10 ? "0" : "", p);
+    char *end = digits + strlen(digits);
+    while (end > digits && end[-1] == '0')
+        *--end = '\0';              /* 99.900000 -> 99.9 */
+    if (end > digits && end[-1] == '.')
+        *--end = '\0';
+    size_t k = 0;
+    for (const char *d = digits; *d && k + 4 < len; d++)
+        if (*d != '.')
+            buf[1 + k++] = *d;
+    buf[0] = 'p';
+    snprintf(buf + 1 + k, len - 1 - k, "_ns");
+}
+
+uint64_t ipcb_percentile_needs(double p)
+{
+    if (p <= 0.0 || p >= 100.0)
+        return 1;                   /* min and max are exact from one sample */
+    /* 10 / (1 - 0.999) is 10000 and a hair in floating point: not 10001 */
+    double n = IPCB_TAIL_SAMPLES / (1.0 - p / 100.0) - 1e-6;
+    return (uint64_t)n + (n > (double)(uint64_t)n);
+}
+
+static void use_default(void)
+{
+    if (n_active)
+        return;
+    memcpy(active, columns, sizeof columns);
+    n_active = sizeof columns / sizeof columns[0];
+}
+
+void ipcb_columns_use_default(void)
+{
+    n_active = 0;
+    use_default();
+}
+
+int ipcb_columns_use_percentiles(const double *p, size_t n, char *err, size_t errlen)
+{
+    double want[IPCB_MAX_PERCENTILES + 2];
+    size_t k = 0;
+    for (size_t i = 0; i < n + 2; i++) {
+        double v = i < n ? p[i] : i == n ? 50.0 : 99.0;
+        if (!(v >= 0.0 && v <= 100.0)) {
+            snprintf(err, errlen, "--percentiles: %g is not between 0 and 100", v);
+            return -EINVAL;
+        }
+        size_t j = 0;
+        while (j < k && want[j] != v)
+            j++;
+        if (j < k)
+            continue;
+        if (k == IPCB_MAX_PERCENTILES) {
+            snprintf(err, errlen, "--percentiles: at most %d", IPCB_MAX_PERCENTILES);
+            return -EINVAL;
+        }
+        want[k++] = v;
+    }
+    /* ascending, as the default columns are */
+    for (size_t i = 1; i < k; i++)
+        for (size_t j = i; j > 0 && want[j - 1] > want[j]; j--) {
+            double t = want[j];
+            want[j] = want[j - 1];
+            want[j - 1] = t;
+        }
+    const struct ipcb_column *p50 = NULL, *p99 = NULL;
+    for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++) {
+        if (columns[i].is_percentile && columns[i].percentile == 50.0) p50 = &columns[i];
+        if (columns[i].is_percentile && columns[i].percentile == 99.0) p99 = &columns[i];
+    }
+    n_active = 0;
+    for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++) {
+        if (!columns[i].is_percentile) {
+            active[n_active++] = columns[i];
+            continue;
+        }
+        if (columns[i].percentile != 50.0)
+            continue;               /* the whole set goes where the first default stood */
+        for (size_t j = 0; j < k; j++) {
+            struct ipcb_column *c = &active[n_active++];
+            const struct ipcb_column *same = want[j] == 50.0 ? p50 : want[j] == 99.0 ? p99 : NULL;
+            if (same) {
+                *c = *same;
+                continue;
+            }
+            ipcb_percentile_name(want[j], pct_names[j], sizeof pct_names[j]);
+            snprintf(pct_docs[j], sizeof pct_docs[j], "the %g percentile of latency", want[j]);
+            *c = (struct ipcb_column){.name = pct_names[j], .unit = "ns",
+                                      .type = IPCB_COLUMN_INTEGER, .when = IPCB_WHEN_TIMED,
+                                      .description = pct_docs[j], PCT(want[j])};
+        }
+    }
+    return 0;
+}
+
 const struct ipcb_column *ipcb_columns(size_t *n)
 {
-    *n = sizeof columns / sizeof columns[0];
-    return columns;
+    use_default();
+    *n = n_active;
+    return active;
 }
 
 const struct ipcb_column *ipcb_column_find(const char *name)
 {
-    for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++)
-        if (strcmp(columns[i].name, name) == 0)
-            return &columns[i];
+    use_default();
+    for (size_t i = 0; i < n_active; i++)
+        if (strcmp(active[i].name, name) == 0)
+            return &active[i];
     return NULL;
 }
 
 size_t ipcb_table_columns(const struct ipcb_column **out, size_t cap)
 {
+    use_default();
     size_t k = 0;
-    for (size_t i = 0; i < sizeof columns / sizeof columns[0] && k < cap; i++) {
-        if (columns[i].table.place == 0)
+    for (size_t i = 0; i < n_active && k < cap; i++) {
+        if (active[i].table.place == 0)
             continue;
         /* insertion by place: a handful of columns */
         size_t at = k++;
-        for (; at > 0 && out[at - 1]->table.place > columns[i].table.place; at--)
+        for (; at > 0 && out[at - 1]->table.place > active[i].table.place; at--)
             out[at] = out[at - 1];
-        out[at] = &columns[i];
+        out[at] = &active[i];
     }
     return k;
 }
@@ -184,6 +295,17 @@ bool ipcb_column_get(const struct ipcb_column *c, const struct ipcb_result *r,
         return false;
     if (c->when == IPCB_WHEN_TIMED && r->stats.count == 0)
         return false;
+    if (c->is_percentile) {
+        if (r->stats.count < ipcb_percentile_needs(c->percentile))
+            return false;
+        if (r->hist)
+            v->integer = ipcb_hist_percentile(r->hist, c->percentile);
+        else if (c->offset)
+            read_field(c, r, c->offset, v); /* a default column: the row's stats */
+        else
+            return false;
+        return true;
+    }
     if (c->get)
         return c->get(r, v);
     read_field(c, r, c->offset, v);
@@ -194,6 +316,8 @@ bool ipcb_column_get_pair(const struct ipcb_column *c, const struct ipcb_pair_re
                           struct ipcb_value *v)
 {
     if (!c->in_pairs)
+        return false;
+    if (c->is_percentile && p->messages < ipcb_percentile_needs(c->percentile))
         return false;
     read_field(c, p, c->pair_offset, v);
     if (c->when != IPCB_WHEN_TIMED)

@@ -174,14 +174,17 @@ static json_t *latency_object(const struct ipcb_result *r)
     const struct ipcb_column *cols = ipcb_columns(&n);
     for (size_t c = 0; c < n; c++) {
         struct ipcb_value v;
-        if (cols[c].when != IPCB_WHEN_TIMED || !ipcb_column_get(&cols[c], r, &v))
+        if (cols[c].when != IPCB_WHEN_TIMED)
+            continue;
+        int has = ipcb_column_get(&cols[c], r, &v);
+        if (!has && !cols[c].is_percentile)
             continue;
         char key[64];
         snprintf(key, sizeof key, "%s", cols[c].name);
         size_t len = strlen(key);
         if (len > 3 && strcmp(key + len - 3, "_ns") == 0)
             key[len - 3] = '\0';
-        bad |= json_object_set_new(o, key, column_value(&cols[c], &v));
+        bad |= json_object_set_new(o, key, has ? column_value(&cols[c], &v) : json_null());
     }
     return done(o, bad);
 }
@@ -237,6 +240,8 @@ static json_t *row_object(const struct ipcb_result *r)
         struct ipcb_value v;
         if (ipcb_column_get(&cols[c], r, &v))
             bad |= json_object_set_new(o, cols[c].name, column_value(&cols[c], &v));
+        else if (cols[c].is_percentile && r->status == IPCB_OK && r->stats.count)
+            bad |= json_object_set_new(o, cols[c].name, json_null()); /* too few samples */
     }
     if (r->status == IPCB_OK) {
         bad |= json_object_set_new(o, "latency_ns", latency_object(r));

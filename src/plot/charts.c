@@ -161,15 +161,15 @@ static int chart_by_size(struct chart_run *cr, enum ipcb_figure figure, char *er
                     rc = -EIO;
                     break;
                 }
-                double lo = latency ? fmin(r->p50_us, r->p99_us) : r->mib_per_s;
+                double lo = latency ? r->p50_us : r->mib_per_s;
                 double hi = latency ? fmax(r->p50_us, r->p99_us) : r->mib_per_s;
                 if (!(lo > 0))
                     break;          /* nothing a log axis can show */
                 ymin = fmin(ymin, lo);
                 ymax = fmax(ymax, hi);
-                if (latency)
-                    fprintf(f, "%llu %.6g %.6g\n", (unsigned long long)r->size, r->p50_us,
-                            r->p99_us);
+                if (latency)        /* ? for a p99 too few messages back */
+                    fprintf(f, r->p99_us > 0 ? "%llu %.6g %.6g\n" : "%llu %.6g ?\n",
+                            (unsigned long long)r->size, r->p50_us, r->p99_us);
                 else
                     fprintf(f, "%llu %.6g\n", (unsigned long long)r->size, r->mib_per_s);
                 break;
@@ -329,8 +329,8 @@ static int chart_bars(struct chart_run *cr, uint64_t size, char *err, size_t err
             fputc(*c == '"' ? '\'' : (unsigned char)*c < 0x20 ? ' ' : *c, f);
         fputc('"', f);
         if (lat && lat->timed) {
-            fprintf(f, " %.6g %.6g", lat->p50_us, lat->p99_us);
-            latency_min = fmin(latency_min, fmin(lat->p50_us, lat->p99_us));
+            fprintf(f, lat->p99_us > 0 ? " %.6g %.6g" : " %.6g ?", lat->p50_us, lat->p99_us);
+            latency_min = fmin(latency_min, lat->p50_us);
             latency_max = fmax(latency_max, fmax(lat->p50_us, lat->p99_us));
         } else {
             fputs(" ? ?", f);

@@ -81,14 +81,16 @@ static int take_row(struct ipcb_chart_input *in, const struct ipcb_summary *sum,
     }
     r.size = (uint64_t)size;
     /* an ok row without latency figures is one where nothing was timed; its
-     * empty fields are no error, so what the reader says of them is dropped */
+     * empty fields are no error, so what the reader says of them is dropped.
+     * p99 is empty, too, when fewer than 1000 messages were timed: then the
+     * row has a median and no p99 (p99_us 0) */
     char ignored[1];
     if (ipcb_summary_number(sum, i, IPCB_COL_P50_NS, &p50_ns, ignored, sizeof ignored) == 0 &&
-        ipcb_summary_number(sum, i, IPCB_COL_P99_NS, &p99_ns, ignored, sizeof ignored) == 0 &&
-        p50_ns > 0 && p99_ns > 0) {
+        p50_ns > 0) {
         r.timed = 1;
         r.p50_us = p50_ns / 1e3;
-        r.p99_us = p99_ns / 1e3;
+        if (ipcb_summary_number(sum, i, IPCB_COL_P99_NS, &p99_ns, ignored, sizeof ignored) == 0)
+            r.p99_us = p99_ns / 1e3;
     }
     double cpu_ns;
     if (ipcb_summary_number(sum, i, IPCB_COL_CPU_NS_PER_MSG, &cpu_ns, ignored,
