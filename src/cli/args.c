@@ -15,7 +15,7 @@
 #define LARGEST_MESSAGE (64ull << 20)   /* the largest --size ipcbench sends */
 
 enum { OPT_WARMUP = 256, OPT_CPU, OPT_CSV, OPT_JSON, OPT_TIMEOUT, OPT_VERIFY,
-       OPT_PAIRS, OPT_CLOCK, OPT_PLUGIN = 1024 };
+       OPT_PAIRS, OPT_CLOCK, OPT_WAIT, OPT_PLUGIN = 1024 };
 
 /* the core's own options; the plugins' are added after them at parse time */
 static const struct option core_opts[] = {
@@ -33,6 +33,7 @@ static const struct option core_opts[] = {
     {"verify", required_argument, NULL, OPT_VERIFY},
     {"pairs", required_argument, NULL, OPT_PAIRS},
     {"clock", required_argument, NULL, OPT_CLOCK},
+    {"wait", required_argument, NULL, OPT_WAIT},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -75,12 +76,15 @@ static int parse_transports(const char *s, struct ipcb_plan *p, char *err, size_
         }
         const struct ipcb_transport *t = ipcb_transport_find(tok);
         if (!t) {
+            /* the variants are too many to name here: `list` shows them */
             char names[400] = "";
-            for (size_t i = 0; i < n_all; i++) {
-                strncat(names, all[i]->name, sizeof names - strlen(names) - 1);
-                strncat(names, ", ", sizeof names - strlen(names) - 1);
-            }
-            FAIL("unknown transport '%s' (known: %sall)", tok, names);
+            for (size_t i = 0; i < n_all; i++)
+                if (!(all[i]->flags & IPCB_VARIANT)) {
+                    strncat(names, all[i]->name, sizeof names - strlen(names) - 1);
+                    strncat(names, ", ", sizeof names - strlen(names) - 1);
+                }
+            FAIL("unknown transport '%s' (known: %sall, and variants such as pipe/epoll: "
+                 "see ipcbench list)", tok, names);
         }
         if (p->n_transports >= IPCB_MAX_TRANSPORTS)
             FAIL("too many transports (at most %d)", IPCB_MAX_TRANSPORTS);
@@ -332,6 +336,9 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
             if (p->timeout_ns < 100000000ull)
                 FAIL("--timeout %s is too short (at least 100ms)", arg);
             break;
+        case OPT_WAIT:
+            p->wait_list = arg;
+            break;
         case OPT_CLOCK:
             if (strcmp(arg, "monotonic") == 0) p->clock_tsc = 0;
             else if (strcmp(arg, "tsc") == 0) p->clock_tsc = 1;
@@ -368,8 +375,10 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
         parse_transports("all", p, err, errlen);
     if (!have_patterns)
         parse_patterns("all", p, err, errlen);
-    /* the plugins' options last, in the order given: --notify rewrites the
-     * transport list that -t made */
+    /* --wait, then the plugins' options in the order given: both rewrite
+     * the transport list that -t made */
+    if (p->wait_list && ipcb_wait_expand(p, p->wait_list, NULL, "--wait", err, errlen) != 0)
+        return -EINVAL;
     for (size_t i = 0; i < n_given; i++)
         if (given[i].opt->apply(given[i].value, p, err, errlen) != 0)
             return -EINVAL;
