@@ -206,6 +206,10 @@ bad = [
     ["--notify", "nope"], ["--notify", ""], ["--notify", "futex,"], ["--notify", "futex,,spin"],
     ["--notify", "shm/futex"], ["-t", "pipe", "--notify", "futex"],
     ["-t", "shm/futex", "--notify", "spin"], ["--notify", "x" * 300],
+    ["--wait", "nope"], ["--wait", ""], ["--wait", "spin,"], ["--wait", "spin,,poll"],
+    ["--wait", "pipe/spin"], ["--wait", "x" * 300], ["-t", "sysv-mq", "--wait", "epoll"],
+    ["-t", "pipe", "--wait", "sem"], ["-t", "shm", "--wait", "spin", "--notify", "futex"],
+    ["--wait"],
 ]
 for args in bad:
     o = os.path.join(work, "never")

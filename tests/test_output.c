@@ -327,10 +327,10 @@ static int row_writer(FILE *f, const void *r)
 /* the table keeps its layout: fixed columns, "-" where a value is absent */
 static void table(void)
 {
-    const char *line = "%-15s %-8s %6s %10s %10s %10s %10s %10s %10s";
+    const char *line = "%-20s %-8s %6s %10s %10s %10s %10s %10s %10s";
     char want[1024];
     char *text = capture(header_writer, NULL);
-    snprintf(want, sizeof want, "%-15s %-8s %6s %10s %10s %10s %10s %10s %10s  %s\n",
+    snprintf(want, sizeof want, "%-20s %-8s %6s %10s %10s %10s %10s %10s %10s  %s\n",
              "transport", "pattern", "size", "p50", "p99", "max", "msgs/s", "MiB/s", "CPU/msg",
              "status");
     CHECK(strcmp(text, want) == 0, "table header:\n%s", text);

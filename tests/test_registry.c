@@ -1,6 +1,7 @@
 /* The tables the driver and the command line trust: every pattern's sides
- * and channels make sense, every plugin option can be parsed, and the
- * parser puts plugin options, patterns and --notify where they belong. */
+ * and channels make sense, every variant is a strategy of a transport that
+ * exists, every plugin option can be parsed, and the parser puts plugin
+ * options, patterns, --wait and --notify where they belong. */
 #include <string.h>
 
 #include "check.h"
@@ -44,6 +45,44 @@ static void check_patterns(void)
     CHECK(ipcb_pattern_find("nope") == NULL, "an unknown pattern is not found");
 }
 
+static void check_variants(void)
+{
+    size_t n;
+    const struct ipcb_transport *const *all = ipcb_transports(&n);
+    size_t variants = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct ipcb_transport *t = all[i];
+        CHECK(ipcb_transport_find(t->name) == t, "%s is found by its name", t->name);
+        CHECK(!t->unsupported, "%s: the registry holds only transports that run", t->name);
+        if (!(t->flags & IPCB_VARIANT)) {
+            CHECK(!t->base && t->wait_default && *t->wait_default,
+                  "%s: a transport names its own wait strategy", t->name);
+            continue;
+        }
+        variants++;
+        const struct ipcb_transport *b = t->base;
+        CHECK(b != NULL, "variant %s has a base", t->name);
+        if (!b)
+            continue;
+        CHECK(ipcb_transport_find(b->name) == b && !(b->flags & IPCB_VARIANT),
+              "%s: its base %s is a transport of the registry", t->name, b->name);
+        size_t len = strlen(b->name);
+        CHECK(strncmp(t->name, b->name, len) == 0 && t->name[len] == '/' &&
+              t->name[len + 1] && !strchr(t->name + len + 1, '/'),
+              "variant %s is named %s/<strategy>", t->name, b->name);
+        CHECK(strcmp(t->name + len + 1, b->wait_default) != 0 &&
+              strcmp(t->name + len + 1, "block") != 0,
+              "%s is not its base's own strategy again", t->name);
+        CHECK(t->flags == (b->flags | IPCB_VARIANT) && t->io == b->io && !t->wait_default,
+              "%s: its base's flags and I/O kind", t->name);
+        CHECK(t->io == IPCB_IO_OWN || t->wait != IPCB_WAIT_OWN,
+              "%s: a strategy the shared wait code knows", t->name);
+        CHECK(t->create && t->open && t->send && t->recv && t->close && t->destroy,
+              "%s has every operation", t->name);
+    }
+    CHECK(variants >= 37, "the variants are registered (%zu)", variants);
+}
+
 static void check_options(void)
 {
     const struct ipcb_option *opts[IPCB_MAX_PLUGIN_OPTIONS];
@@ -51,7 +90,7 @@ static void check_options(void)
     CHECK(n >= 2, "shm's --ring-slots and --notify are gathered (%zu)", n);
     static const char *const core[] = {"transport", "size", "pattern", "count", "duration",
         "warmup", "cpu", "output", "csv", "json", "timeout", "verify", "pairs", "clock",
-        "quiet", "help", "version"};
+        "wait", "quiet", "help", "version"};
     for (size_t i = 0; i < n; i++) {
         CHECK(opts[i]->name && opts[i]->help && opts[i]->apply, "option %zu is complete", i);
         for (size_t j = 0; j < i; j++)
@@ -96,6 +135,33 @@ static void check_parsing(void)
     CHECK(parse(&p, err, sizeof err, a5) != 0 &&
           strcmp(err, "--ring-slots 1 is out of range (2 to 65536)") == 0,
           "a plugin option's refusal names it (%s)", err);
+    char *a7[] = {"ipcbench", "--wait", "spin,block", "-t", "pipe,shm", NULL};
+    CHECK(parse(&p, err, sizeof err, a7) == 0 && p.n_transports == 4 &&
+          strcmp(p.transports[0]->name, "pipe/spin") == 0 &&
+          p.transports[1] == p.transports[0]->base &&
+          strcmp(p.transports[2]->name, "shm/spin") == 0 &&
+          strcmp(p.transports[3]->name, "shm") == 0,
+          "--wait makes each transport's rows in the list's order (%s)", err);
+    char *a8[] = {"ipcbench", "-t", "sysv-mq,shm/futex", "--wait", "epoll,sem", NULL};
+    CHECK(parse(&p, err, sizeof err, a8) == 0 && p.n_transports == 4 &&
+          strcmp(p.transports[0]->name, "sysv-mq/epoll") == 0 &&
+          p.transports[0]->unsupported &&
+          strcmp(p.transports[0]->unsupported,
+                 "sysv-mq cannot wait by epoll (its strategies: block, spin)") == 0 &&
+          strcmp(p.transports[1]->name, "sysv-mq/sem") == 0 && p.transports[1]->unsupported &&
+          strcmp(p.transports[3]->name, "shm") == 0,
+          "a strategy a transport lacks is a row to skip; a variant stands for its base (%s)",
+          err);
+    const struct ipcb_transport *skip = p.transports[0];
+    CHECK(parse(&p, err, sizeof err, a8) == 0 && p.transports[0] == skip,
+          "the same row to skip each time the line is parsed");
+    char *a9[] = {"ipcbench", "-t", "sysv-mq", "--wait", "epoll", NULL};
+    CHECK(parse(&p, err, sizeof err, a9) != 0 &&
+          strcmp(err, "sysv-mq cannot wait by epoll (its strategies: block, spin)") == 0,
+          "alone, a strategy the transport lacks is refused (%s)", err);
+    char *a10[] = {"ipcbench", "-t", "shm", "--wait", "spin", "--notify", "futex", NULL};
+    CHECK(parse(&p, err, sizeof err, a10) != 0 && strstr(err, "--notify"),
+          "--wait and --notify together are refused (%s)", err);
     char *a6[] = {"ipcbench", "-p", "pingpong,nope", NULL};
     CHECK(parse(&p, err, sizeof err, a6) != 0 &&
           strcmp(err, "unknown pattern 'nope' (use pingpong, stream or all)") == 0,
@@ -105,6 +171,7 @@ static void check_parsing(void)
 int main(void)
 {
     check_patterns();
+    check_variants();
     check_options();
     check_parsing();
     return checks_done();

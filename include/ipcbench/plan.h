@@ -9,7 +9,8 @@
 #include "ipcbench/transport.h"
 #include "ipcbench/units.h"
 
-#define IPCB_MAX_TRANSPORTS 32
+/* rows of transports: enough for -t all --wait all */
+#define IPCB_MAX_TRANSPORTS 64
 #define IPCB_MAX_PATTERNS 16
 #define IPCB_MAX_GROUPS 64
 
@@ -24,6 +25,7 @@ struct ipcb_plan {
     enum ipcb_command command;
     const struct ipcb_transport *transports[IPCB_MAX_TRANSPORTS];
     size_t n_transports;
+    const char *wait_list;      /* --wait LIST as given, NULL when not */
     const struct ipcb_pattern *patterns[IPCB_MAX_PATTERNS];
     size_t n_patterns;
     uint64_t sizes[IPCB_SIZE_LIST_MAX];
@@ -54,5 +56,14 @@ struct ipcb_plan {
 /* cli/args.c: parse argv into plan; 0, or -EINVAL with one line in err */
 int ipcb_parse_args(int argc, char **argv, struct ipcb_plan *plan,
                     char *err, size_t errlen);
+
+/* transports/wait.c: every transport of the plan (or only `only`, which
+ * must be there) replaced by its rows for the wait strategies in LIST, in
+ * order: itself for its own strategy, its variant "<transport>/<strategy>",
+ * or a row to skip when it has no such strategy; option names the option in
+ * err. 0, or -EINVAL with one line in err. */
+int ipcb_wait_expand(struct ipcb_plan *plan, const char *list,
+                     const struct ipcb_transport *only, const char *option,
+                     char *err, size_t errlen);
 
 #endif

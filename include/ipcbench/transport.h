@@ -16,9 +16,30 @@ enum ipcb_side { IPCB_PRODUCER = 0, IPCB_CONSUMER = 1 };
 #define IPCB_MESSAGE 0x2u /* each send arrives as one message */
 #define IPCB_DUPLEX  0x4u /* one underlying object carries both directions */
 #define IPCB_LOSSY   0x8u /* may drop or reorder: losses are counted, not fatal */
-/* another way to run a transport ("shm/futex" of "shm"): run only when asked
- * for by name or by an option such as --notify, never by "all" */
+/* another way to run a transport ("shm/futex" of "shm", "pipe/epoll" of
+ * "pipe"): run only when asked for by name or by --wait, never by "all" */
 #define IPCB_VARIANT 0x10u
+
+/* How a side waits for the other, for the strategies every descriptor
+ * transport shares (src/transports/wait_io.c, wait_uring.c). IPCB_WAIT_OWN is
+ * the transport's own way: blocking calls, or what shm's table chose. */
+enum ipcb_wait_kind {
+    IPCB_WAIT_OWN = 0,
+    IPCB_WAIT_SPIN,   /* O_NONBLOCK, tried again at once; yields after bounded tries */
+    IPCB_WAIT_POLL,   /* O_NONBLOCK, sleeps in poll() on EAGAIN */
+    IPCB_WAIT_EPOLL,  /* O_NONBLOCK, sleeps in epoll_wait() on EAGAIN */
+    IPCB_WAIT_URING,  /* the transfer submitted to io_uring and waited for there */
+};
+
+/* How a transport's send and recv move one message, so that the wait
+ * strategies can do the same without knowing the transport. */
+enum ipcb_io_kind {
+    IPCB_IO_OWN = 0,   /* none the wait code knows (shm) */
+    IPCB_IO_BYTES,     /* a byte stream over struct ipcb_fds: ipcb_fds_write/read */
+    IPCB_IO_DGRAM,     /* one message per call: ipcb_sock_send_msg/recv_msg */
+    IPCB_IO_POSIX_MQ,  /* mq_send/mq_receive on struct ipcb_fds (wfd, rfd) */
+    IPCB_IO_SYSV_MQ,   /* msgsnd/msgrcv on the transport's own queue */
+};
 
 #define IPCB_ERR_LEN 256
 
@@ -61,12 +82,26 @@ struct ipcb_limit {
 };
 
 struct ipcb_transport {
-    const char *name;      /* as on the command line: "posix-mq" */
+    const char *name;      /* as on the command line: "posix-mq", "pipe/epoll" */
     const char *summary;   /* one line for `ipcbench list` */
     unsigned flags;
+    /* a variant (IPCB_VARIANT): the transport it varies, named "<base>/<strategy>" */
+    const struct ipcb_transport *base;
+    enum ipcb_wait_kind wait;   /* a variant's wait strategy, for the shared wait code */
+    enum ipcb_io_kind io;       /* how send and recv move a message */
+    /* what --wait calls the transport's own strategy ("block", shm's "sem");
+     * NULL on a variant */
+    const char *wait_default;
+    /* not a mechanism but a row the command line asked for that cannot run
+     * ("sysv-mq/epoll"): the driver makes it a skipped row with this reason
+     * and calls none of the operations */
+    const char *unsupported;
     /* optional: the live limit on one message, read now (NULL: no limit) */
     void (*limit)(struct ipcb_limit *lim);
-    int (*create)(struct ipcb_chan *c);                  /* parent, before fork */
+    /* parent, before fork. -EOPNOTSUPP, with c->err saying why, means the
+     * mechanism is refused on this machine (io_uring disabled, say): the
+     * driver makes the row skipped rather than failed. */
+    int (*create)(struct ipcb_chan *c);
     int (*open)(struct ipcb_chan *c, enum ipcb_side side); /* in the child */
     /* optional, parent: both sides have opened, names can go now */
     void (*opened)(struct ipcb_chan *c);
@@ -86,7 +121,8 @@ struct ipcb_transport {
 };
 
 /* registry.c */
-/* the transport's live limit; max_message 0 when it has none */
+/* the transport's live limit (a variant's is its base's); max_message 0 when
+ * it has none */
 void ipcb_transport_limit(const struct ipcb_transport *t, struct ipcb_limit *lim);
 const struct ipcb_transport *ipcb_transport_find(const char *name);
 const struct ipcb_transport *const *ipcb_transports(size_t *count);
@@ -109,12 +145,18 @@ int ipcb_chan_errno(struct ipcb_chan *c, const char *what);
 void ipcb_chan_error(struct ipcb_chan *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+struct ipcb_wait;
+
 /* The descriptors one side reads and writes, after open (-1 before; one
  * socket both ways has rfd == wfd). Every transport built on descriptors
- * (pipe, fifo, the sockets) puts this first in its c->priv, so that one
- * send, recv, close and destroy serve them all. */
+ * (pipe, fifo, the sockets, posix-mq's queues) puts this first in its
+ * c->priv, so that one send, recv, close and destroy serve them all, and the
+ * wait strategies (transports/wait.h) find what they wait on. */
 struct ipcb_fds {
     int rfd, wfd;
+    /* a wait strategy's state for this side, made by its open in the child;
+     * NULL for the transport itself and in the parent */
+    struct ipcb_wait *wait;
 };
 /* byte streams: all of len over wfd, all of len from rfd (ipcb_*_full) */
 IPCB_HOT ssize_t ipcb_fds_write(struct ipcb_chan *c, const void *buf, size_t len);

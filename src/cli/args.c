@@ -17,7 +17,7 @@
 #define LARGEST_MESSAGE (64ull << 20)   /* the largest --size ipcbench sends */
 
 enum { OPT_WARMUP = 256, OPT_CPU, OPT_CSV, OPT_JSON, OPT_JSON_STREAM, OPT_TIMEOUT,
-       OPT_VERIFY, OPT_PAIRS, OPT_CLOCK, OPT_RT_PRIO, OPT_MLOCK, OPT_PERCENTILES,
+       OPT_VERIFY, OPT_PAIRS, OPT_CLOCK, OPT_RT_PRIO, OPT_MLOCK, OPT_PERCENTILES, OPT_WAIT,
        OPT_PLUGIN = 1024 };
 
 /* the core's own options; the plugins' are added after them at parse time */
@@ -40,6 +40,7 @@ static const struct option core_opts[] = {
     {"rt-prio", required_argument, NULL, OPT_RT_PRIO},
     {"mlock", no_argument, NULL, OPT_MLOCK},
     {"percentiles", required_argument, NULL, OPT_PERCENTILES},
+    {"wait", required_argument, NULL, OPT_WAIT},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -82,12 +83,15 @@ static int parse_transports(const char *s, struct ipcb_plan *p, char *err, size_
         }
         const struct ipcb_transport *t = ipcb_transport_find(tok);
         if (!t) {
+            /* the variants are too many to name here: `list` shows them */
             char names[400] = "";
-            for (size_t i = 0; i < n_all; i++) {
-                strncat(names, all[i]->name, sizeof names - strlen(names) - 1);
-                strncat(names, ", ", sizeof names - strlen(names) - 1);
-            }
-            FAIL("unknown transport '%s' (known: %sall)", tok, names);
+            for (size_t i = 0; i < n_all; i++)
+                if (!(all[i]->flags & IPCB_VARIANT)) {
+                    strncat(names, all[i]->name, sizeof names - strlen(names) - 1);
+                    strncat(names, ", ", sizeof names - strlen(names) - 1);
+                }
+            FAIL("unknown transport '%s' (known: %sall, and variants such as pipe/epoll: "
+                 "see ipcbench list)", tok, names);
         }
         if (p->n_transports >= IPCB_MAX_TRANSPORTS)
             FAIL("too many transports (at most %d)", IPCB_MAX_TRANSPORTS);
@@ -388,6 +392,9 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
         case OPT_PERCENTILES:
             if (parse_percentiles(arg, err, errlen)) return -EINVAL;
             break;
+        case OPT_WAIT:
+            p->wait_list = arg;
+            break;
         case OPT_CLOCK:
             if (strcmp(arg, "monotonic") == 0) p->clock_tsc = 0;
             else if (strcmp(arg, "tsc") == 0) p->clock_tsc = 1;
@@ -424,8 +431,10 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
         parse_transports("all", p, err, errlen);
     if (!have_patterns)
         parse_patterns("all", p, err, errlen);
-    /* the plugins' options last, in the order given: --notify rewrites the
-     * transport list that -t made */
+    /* --wait, then the plugins' options in the order given: both rewrite
+     * the transport list that -t made */
+    if (p->wait_list && ipcb_wait_expand(p, p->wait_list, NULL, "--wait", err, errlen) != 0)
+        return -EINVAL;
     for (size_t i = 0; i < n_given; i++)
         if (given[i].opt->apply(given[i].value, p, err, errlen) != 0)
             return -EINVAL;

@@ -8,7 +8,7 @@ int ipcb_list(void)
 {
     size_t n;
     const struct ipcb_transport *const *all = ipcb_transports(&n);
-    printf("%-15s %-8s %-34s %s\n", "transport", "kind", "largest message (bytes)",
+    printf("%-22s %-8s %-34s %s\n", "transport", "kind", "largest message (bytes)",
            "description");
     for (size_t i = 0; i < n; i++) {
         const struct ipcb_transport *t = all[i];
@@ -21,7 +21,7 @@ int ipcb_list(void)
             snprintf(text, sizeof text, "%zu (%s)", lim.max_message, lim.setting);
         else
             snprintf(text, sizeof text, "%zu (fixed)", lim.max_message);
-        printf("%-15s %-8s %-34s %s%s\n", t->name,
+        printf("%-22s %-8s %-34s %s%s\n", t->name,
                t->flags & IPCB_STREAM ? "stream" : "message", text,
                t->flags & IPCB_VARIANT ? "(variant, not in all) " : "", t->summary);
     }

@@ -60,8 +60,9 @@ ROLE_GETTER(consumer, ctx_switches, integer)
 
 static const struct ipcb_column columns[] = {
     {.name = "transport", .unit = "text", FIELD(transport), .when = IPCB_WHEN_ALWAYS,
-     .description = "the mechanism, as named on the command line (shm/futex for a variant)",
-     .table = {1, "transport", -15, IPCB_SHOW_PLAIN}},
+     .description = "the mechanism, as named on the command line: <transport>/<strategy> for a "
+                    "variant (pipe/epoll, shm/futex)",
+     .table = {1, "transport", -20, IPCB_SHOW_PLAIN}},
     {.name = "pattern", .unit = "text", FIELD(pattern), .when = IPCB_WHEN_ALWAYS,
      .description = "pingpong (send, wait for the echo) or stream (send back to back)",
      .table = {2, "pattern", -8, IPCB_SHOW_PLAIN}},

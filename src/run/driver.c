@@ -411,6 +411,13 @@ static void measure(const struct ipcb_plan *p, const struct ipcb_transport *t,
         struct ipcb_chan *chan = &m->chan[m->created];
         *chan = (struct ipcb_chan){.t = t, .msg_max = (size_t)size, .recv_timeout_ms = 100};
         rc = t->create(chan);
+        if (rc == -EOPNOTSUPP && chan->err[0]) {
+            /* refused on this machine (transport.h): a skip, not a failure */
+            r->status = IPCB_SKIPPED;
+            snprintf(r->reason, sizeof r->reason, "%.400s", chan->err);
+            m->created++;
+            goto destroy;
+        }
         if (rc < 0) {
             r->status = IPCB_FAILED;
             snprintf(r->reason, sizeof r->reason, "create: %.300s%s",
@@ -545,8 +552,12 @@ int ipcb_run_plan(const struct ipcb_plan *p, struct ipcb_results *res,
                 pg.index++;
                 pg.label = label;
                 pg.started_ns = ipcb_now_ns();
-                if (ipcb_check_limit(t, p->sizes[si], 0, r->reason, sizeof r->reason) != 0)
+                if (t->unsupported) {
                     r->status = IPCB_SKIPPED;
+                    snprintf(r->reason, sizeof r->reason, "%s", t->unsupported);
+                } else if (ipcb_check_limit(t, p->sizes[si], 0, r->reason, sizeof r->reason) != 0) {
+                    r->status = IPCB_SKIPPED;
+                }
                 else
                     measure(p, t, pat, p->sizes[si], &pg, r);
                 ipcb_progress_clear(&pg);

@@ -9,6 +9,7 @@
 
 #include "ipcbench/transport.h"
 #include "transports/private_dir.h"
+#include "transports/wait.h"
 
 enum { TO_CONSUMER, TO_PRODUCER };
 static const char *const fifo_name[] = {"to-consumer", "to-producer"};
@@ -23,7 +24,7 @@ static int fifo_create(struct ipcb_chan *c)
     struct fifo_chan *f = malloc(sizeof *f);
     if (!f)
         return -ENOMEM;
-    *f = (struct fifo_chan){.io = {-1, -1}};
+    *f = (struct fifo_chan){.io = {.rfd = -1, .wfd = -1}};
     c->priv = f;
     int rc = ipcb_chan_private_dir(c, f->dir, sizeof f->dir);
     for (int i = 0; i < 2 && rc == 0; i++) {
@@ -78,11 +79,16 @@ static void fifo_opened(struct ipcb_chan *c)
     ipcb_dir_remove(((struct fifo_chan *)c->priv)->dir, fifo_name, 2);
 }
 
+#define FIFO_FLAGS IPCB_STREAM
+
 const struct ipcb_transport ipcb_fifo = {
     .name = "fifo",
     .summary = "named pipes (mkfifo) in a private directory, one per direction",
-    .flags = IPCB_STREAM,
+    .flags = FIFO_FLAGS, .io = IPCB_IO_BYTES, .wait_default = "block",
     .create = fifo_create, .open = fifo_open, .opened = fifo_opened,
     .send = ipcb_fds_write, .recv = ipcb_fds_read, .close = ipcb_fds_close,
     .destroy = ipcb_fds_destroy,
 };
+
+/* the same channel, waited on another way: fifo/spin, /poll, /epoll, /uring */
+IPCB_FD_WAIT_VARIANTS(ipcb_fifo, "fifo", FIFO_FLAGS, bytes)

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "ipcbench/transport.h"
+#include "transports/wait.h"
 
 struct pipe_chan {
     struct ipcb_fds io;  /* this side's ends, after open */
@@ -17,7 +18,8 @@ static int pipe_create(struct ipcb_chan *c)
     struct pipe_chan *p = malloc(sizeof *p);
     if (!p)
         return -ENOMEM;
-    *p = (struct pipe_chan){{-1, -1}, {-1, -1}, {-1, -1}};
+    *p = (struct pipe_chan){.io = {.rfd = -1, .wfd = -1}, .to_consumer = {-1, -1},
+                            .to_producer = {-1, -1}};
     c->priv = p;
     if (pipe2(p->to_consumer, O_CLOEXEC) != 0 || pipe2(p->to_producer, O_CLOEXEC) != 0)
         return ipcb_chan_errno(c, "pipe2");
@@ -49,11 +51,16 @@ static void pipe_opened(struct ipcb_chan *c)
     }
 }
 
+#define PIPE_FLAGS IPCB_STREAM
+
 const struct ipcb_transport ipcb_pipe = {
     .name = "pipe",
     .summary = "anonymous pipes, one per direction",
-    .flags = IPCB_STREAM,
+    .flags = PIPE_FLAGS, .io = IPCB_IO_BYTES, .wait_default = "block",
     .create = pipe_create, .open = pipe_open, .opened = pipe_opened,
     .send = ipcb_fds_write, .recv = ipcb_fds_read, .close = ipcb_fds_close,
     .destroy = ipcb_fds_destroy,
 };
+
+/* the same channel, waited on another way: pipe/spin, /poll, /epoll, /uring */
+IPCB_FD_WAIT_VARIANTS(ipcb_pipe, "pipe", PIPE_FLAGS, bytes)

@@ -12,6 +12,7 @@
 
 #include "ipcbench/transport.h"
 #include "transports/shm_options.h"
+#include "transports/wait.h"
 
 #define NAME_LEN 64
 #define TO_CONSUMER 0
@@ -24,11 +25,15 @@
  * msg_msg and, worst case, a priority tree node (48 bytes each on 64-bit) */
 #define KERNEL_BYTES_PER_MSG 96u
 
+/* on Linux a queue descriptor is a file descriptor, so this side's two
+ * queues are struct ipcb_fds's: the wait strategies poll them like any other */
+_Static_assert(sizeof(mqd_t) == sizeof(int), "mqd_t is a descriptor");
+
 struct posix_chan {
+    struct ipcb_fds io;      /* this side's ends after open(): rfd receives, wfd sends */
     char name[2][NAME_LEN];  /* [TO_CONSUMER], [TO_PRODUCER] */
     int named[2];            /* the name still exists and is ours to unlink */
     mqd_t made[2];           /* the parent's descriptors from create() */
-    mqd_t sendq, recvq;      /* this side's ends, after open() */
 };
 
 static void close_q(mqd_t *q)
@@ -90,7 +95,8 @@ static int posix_create(struct ipcb_chan *c)
     struct posix_chan *p = calloc(1, sizeof *p);
     if (!p)
         return -ENOMEM;
-    p->made[0] = p->made[1] = p->sendq = p->recvq = (mqd_t)-1;
+    p->made[0] = p->made[1] = (mqd_t)-1;
+    p->io = (struct ipcb_fds){.rfd = -1, .wfd = -1};
     c->priv = p;
 
     size_t msg_max = ipcb_read_sysctl("/proc/sys/fs/mqueue/msg_max");
@@ -118,14 +124,14 @@ static int posix_open(struct ipcb_chan *c, enum ipcb_side side)
     c->side = side;
     close_q(&p->made[0]); /* this child's inherited copies */
     close_q(&p->made[1]);
-    p->sendq = mq_open(p->name[out], O_WRONLY);
-    if (p->sendq == (mqd_t)-1) {
+    p->io.wfd = mq_open(p->name[out], O_WRONLY);
+    if (p->io.wfd == (mqd_t)-1) {
         int err = errno;
         ipcb_chan_error(c, "mq_open %s for sending: %s", p->name[out], strerror(err));
         return -err;
     }
-    p->recvq = mq_open(p->name[1 - out], O_RDONLY);
-    if (p->recvq == (mqd_t)-1) {
+    p->io.rfd = mq_open(p->name[1 - out], O_RDONLY);
+    if (p->io.rfd == (mqd_t)-1) {
         int err = errno;
         ipcb_chan_error(c, "mq_open %s for receiving: %s", p->name[1 - out], strerror(err));
         return -err;
@@ -135,7 +141,7 @@ static int posix_open(struct ipcb_chan *c, enum ipcb_side side)
 
 static IPCB_HOT ssize_t posix_send(struct ipcb_chan *c, const void *buf, size_t len)
 {
-    mqd_t q = ((struct posix_chan *)c->priv)->sendq;
+    mqd_t q = ((const struct ipcb_fds *)c->priv)->wfd;
     while (mq_send(q, buf, len, 0) != 0)
         if (errno != EINTR)
             return -errno;
@@ -146,7 +152,7 @@ static IPCB_HOT ssize_t posix_send(struct ipcb_chan *c, const void *buf, size_t 
  * queue's mq_msgsize, the least mq_receive accepts */
 static IPCB_HOT ssize_t posix_recv(struct ipcb_chan *c, void *buf, size_t len)
 {
-    mqd_t q = ((struct posix_chan *)c->priv)->recvq;
+    mqd_t q = ((const struct ipcb_fds *)c->priv)->rfd;
     ssize_t n;
     while ((n = mq_receive(q, buf, len, NULL)) < 0)
         if (errno != EINTR)
@@ -158,8 +164,8 @@ static void posix_close(struct ipcb_chan *c, enum ipcb_side side)
 {
     struct posix_chan *p = c->priv;
     (void)side;
-    close_q(&p->sendq);
-    close_q(&p->recvq);
+    close_q(&p->io.wfd);
+    close_q(&p->io.rfd);
 }
 
 /* parent: both sides hold their ends, so the names and the parent's
@@ -187,12 +193,17 @@ static void posix_destroy(struct ipcb_chan *c)
 
 static const struct ipcb_option *const posix_options[] = {&ipcb_opt_ring_slots, NULL};
 
+#define POSIX_MQ_FLAGS IPCB_MESSAGE
+
 const struct ipcb_transport ipcb_posix_mq = {
     .name = "posix-mq",
     .summary = "POSIX message queues (mq_open), one per direction",
-    .flags = IPCB_MESSAGE,
+    .flags = POSIX_MQ_FLAGS, .io = IPCB_IO_POSIX_MQ, .wait_default = "block",
     .limit = posix_limit,
     .create = posix_create, .open = posix_open, .opened = posix_opened,
     .send = posix_send, .recv = posix_recv, .close = posix_close,
     .destroy = posix_destroy, .options = posix_options,
 };
+
+/* the same queues, waited on another way: posix-mq/spin, /poll, /epoll, /uring */
+IPCB_FD_WAIT_VARIANTS(ipcb_posix_mq, "posix-mq", POSIX_MQ_FLAGS, mq)

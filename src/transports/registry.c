@@ -1,11 +1,14 @@
-/* The only place that lists every transport, and the questions asked of
- * that list: find one by name, what limits its messages. */
+/* The only place that lists every transport and its variants, and the
+ * questions asked of that list: find one by name, what limits its messages.
+ * Which variants a transport has is a question for this list too
+ * (transports/wait.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ipcbench/transport.h"
 #include "ipcbench/units.h"
+#include "transports/wait.h"
 
 extern const struct ipcb_transport ipcb_pipe;
 extern const struct ipcb_transport ipcb_fifo;
@@ -21,6 +24,15 @@ extern const struct ipcb_transport ipcb_shm_sysv_sem;
 extern const struct ipcb_transport ipcb_shm_futex;
 extern const struct ipcb_transport ipcb_shm_eventfd;
 extern const struct ipcb_transport ipcb_shm_spin;
+extern const struct ipcb_transport ipcb_sysv_mq_spin;
+IPCB_FD_WAIT_EXTERNS(ipcb_pipe);
+IPCB_FD_WAIT_EXTERNS(ipcb_fifo);
+IPCB_FD_WAIT_EXTERNS(ipcb_unix);
+IPCB_FD_WAIT_EXTERNS(ipcb_unix_dgram);
+IPCB_FD_WAIT_EXTERNS(ipcb_unix_seqpacket);
+IPCB_FD_WAIT_EXTERNS(ipcb_tcp);
+IPCB_FD_WAIT_EXTERNS(ipcb_udp);
+IPCB_FD_WAIT_EXTERNS(ipcb_posix_mq);
 
 static const struct ipcb_transport *const all[] = {
     &ipcb_pipe,
@@ -33,7 +45,17 @@ static const struct ipcb_transport *const all[] = {
     &ipcb_sysv_mq,
     &ipcb_posix_mq,
     &ipcb_shm,
-    /* IPCB_VARIANT: shm with another notify strategy (--notify) */
+    /* IPCB_VARIANT: a transport with another wait strategy (--wait), in
+     * the order --wait all makes rows */
+    IPCB_FD_WAIT_ENTRIES(ipcb_pipe),
+    IPCB_FD_WAIT_ENTRIES(ipcb_fifo),
+    IPCB_FD_WAIT_ENTRIES(ipcb_unix),
+    IPCB_FD_WAIT_ENTRIES(ipcb_unix_dgram),
+    IPCB_FD_WAIT_ENTRIES(ipcb_unix_seqpacket),
+    IPCB_FD_WAIT_ENTRIES(ipcb_tcp),
+    IPCB_FD_WAIT_ENTRIES(ipcb_udp),
+    &ipcb_sysv_mq_spin,
+    IPCB_FD_WAIT_ENTRIES(ipcb_posix_mq),
     &ipcb_shm_sysv_sem,
     &ipcb_shm_futex,
     &ipcb_shm_eventfd,
@@ -43,6 +65,8 @@ static const struct ipcb_transport *const all[] = {
 void ipcb_transport_limit(const struct ipcb_transport *t, struct ipcb_limit *lim)
 {
     *lim = (struct ipcb_limit){0};
+    if (!t->limit && t->base)
+        t = t->base; /* a variant carries what its base carries */
     if (t->limit)
         t->limit(lim);
 }

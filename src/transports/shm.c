@@ -3,7 +3,7 @@
  * (producer->consumer and consumer->producer). Every message is copied in
  * and out. How a side waits for the other is the notify strategy: one
  * transport table per strategy, "shm" (process-shared POSIX semaphores in
- * the segment) and the variants "shm/<strategy>" that --notify selects. */
+ * the segment) and the variants "shm/<strategy>" that --wait selects. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -200,35 +200,35 @@ static const struct ipcb_option *const shm_options[] = {
 const struct ipcb_transport ipcb_shm = {
     .name = "shm",
     .summary = "POSIX shared memory ring buffers, process-shared semaphores",
-    .flags = IPCB_MESSAGE | IPCB_DUPLEX,
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX, .wait_default = "sem",
     .create = create_sem, SHM_OPS,
 };
 
-/* the variants: the same rings, another way to wait (-t shm --notify ...) */
+/* the variants: the same rings, another way to wait (-t shm --wait ...) */
 const struct ipcb_transport ipcb_shm_sysv_sem = {
     .name = "shm/sysv-sem",
     .summary = "shm rings, waits on a System V semaphore set (semop)",
-    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT,
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_shm,
     .create = create_sysv_sem, SHM_OPS,
 };
 
 const struct ipcb_transport ipcb_shm_futex = {
     .name = "shm/futex",
     .summary = "shm rings, futex wait/wake only when the other side sleeps",
-    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT,
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_shm,
     .create = create_futex, SHM_OPS,
 };
 
 const struct ipcb_transport ipcb_shm_eventfd = {
     .name = "shm/eventfd",
     .summary = "shm rings, waits on eventfds in semaphore mode",
-    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT,
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_shm,
     .create = create_eventfd, SHM_OPS,
 };
 
 const struct ipcb_transport ipcb_shm_spin = {
     .name = "shm/spin",
     .summary = "shm rings, lock-free, busy-polling each slot's sequence number",
-    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT,
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_shm,
     .create = create_spin, SHM_OPS,
 };

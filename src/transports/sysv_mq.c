@@ -13,6 +13,7 @@
 
 #include "ipcbench/transport.h"
 #include "transports/ledger.h"
+#include "transports/wait.h"
 
 #define TYPE_TO_CONSUMER 1L
 #define TYPE_TO_PRODUCER 2L
@@ -85,30 +86,64 @@ static int sysv_open(struct ipcb_chan *c, enum ipcb_side side)
     return 0;
 }
 
-static IPCB_HOT ssize_t sysv_send(struct ipcb_chan *c, const void *buf, size_t len)
+/* The send and receive of sysv-mq (spin 0) and of sysv-mq/spin (spin 1),
+ * which tries with IPC_NOWAIT again at once until the queue has room or a
+ * message. Inlined with spin a constant, the blocking one compiles to the
+ * plain loop it always was. */
+static inline __attribute__((always_inline)) ssize_t
+put(struct ipcb_chan *c, const void *buf, size_t len, int spin)
 {
     struct sysv_chan *q = c->priv;
     struct sysv_msg *m = msg_around(buf);
+    unsigned tries = 0;
     if (len > c->msg_max)
         return -EMSGSIZE;
     m->mtype = q->send_type;
-    while (msgsnd(q->id, m, len, 0) != 0)
-        if (errno != EINTR)
+    while (msgsnd(q->id, m, len, spin ? IPC_NOWAIT : 0) != 0) {
+        if (spin && errno == EAGAIN)
+            ipcb_spin_pause(&tries);
+        else if (errno != EINTR)
             return -errno;
+    }
     return (ssize_t)len;
 }
 
-static IPCB_HOT ssize_t sysv_recv(struct ipcb_chan *c, void *buf, size_t len)
+static inline __attribute__((always_inline)) ssize_t
+get(struct ipcb_chan *c, void *buf, size_t len, int spin)
 {
     struct sysv_chan *q = c->priv;
+    unsigned tries = 0;
     if (len > c->msg_max)
         len = c->msg_max;
     ssize_t n;
     /* no MSG_NOERROR: a message longer than len fails with E2BIG, never truncates */
-    while ((n = msgrcv(q->id, msg_around(buf), len, q->recv_type, 0)) < 0)
-        if (errno != EINTR)
+    while ((n = msgrcv(q->id, msg_around(buf), len, q->recv_type, spin ? IPC_NOWAIT : 0)) < 0) {
+        if (spin && errno == ENOMSG)
+            ipcb_spin_pause(&tries);
+        else if (errno != EINTR)
             return -errno;
+    }
     return n;
+}
+
+static IPCB_HOT ssize_t sysv_send(struct ipcb_chan *c, const void *buf, size_t len)
+{
+    return put(c, buf, len, 0);
+}
+
+static IPCB_HOT ssize_t sysv_recv(struct ipcb_chan *c, void *buf, size_t len)
+{
+    return get(c, buf, len, 0);
+}
+
+static IPCB_HOT ssize_t sysv_send_spin(struct ipcb_chan *c, const void *buf, size_t len)
+{
+    return put(c, buf, len, 1);
+}
+
+static IPCB_HOT ssize_t sysv_recv_spin(struct ipcb_chan *c, void *buf, size_t len)
+{
+    return get(c, buf, len, 1);
 }
 
 /* nothing of this side's own: the queue is the parent's to remove */
@@ -130,11 +165,21 @@ static void sysv_destroy(struct ipcb_chan *c)
     c->priv = NULL;
 }
 
+#define SYSV_OPS .limit = sysv_limit, .create = sysv_create, .open = sysv_open, \
+    .close = sysv_close, .destroy = sysv_destroy, .io = IPCB_IO_SYSV_MQ
+
 const struct ipcb_transport ipcb_sysv_mq = {
     .name = "sysv-mq",
     .summary = "System V message queue, both directions by message type",
-    .flags = IPCB_MESSAGE | IPCB_DUPLEX,
-    .limit = sysv_limit,
-    .create = sysv_create, .open = sysv_open, .send = sysv_send,
-    .recv = sysv_recv, .close = sysv_close, .destroy = sysv_destroy,
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX, .wait_default = "block",
+    .send = sysv_send, .recv = sysv_recv, SYSV_OPS,
+};
+
+/* the same queue without sleeping (a queue has no descriptor to poll) */
+const struct ipcb_transport ipcb_sysv_mq_spin = {
+    .name = "sysv-mq/spin",
+    .summary = "sysv-mq, IPC_NOWAIT tried again at once, yields after 64 tries",
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT,
+    .base = &ipcb_sysv_mq, .wait = IPCB_WAIT_SPIN,
+    .send = sysv_send_spin, .recv = sysv_recv_spin, SYSV_OPS,
 };

@@ -11,6 +11,7 @@
 
 #include "ipcbench/transport.h"
 #include "transports/sockets.h"
+#include "transports/wait.h"
 
 struct tcp_chan {
     struct ipcb_fds io;               /* this side's connection, both ways, after open */
@@ -25,7 +26,7 @@ static int tcp_create(struct ipcb_chan *c)
     struct tcp_chan *p = malloc(sizeof *p);
     if (!p)
         return -ENOMEM;
-    *p = (struct tcp_chan){.io = {-1, -1}, .listen_fd = -1, .producer_fd = -1};
+    *p = (struct tcp_chan){.io = {.rfd = -1, .wfd = -1}, .listen_fd = -1, .producer_fd = -1};
     c->priv = p;
 
     p->listen_fd = ipcb_sock_loopback(c, SOCK_STREAM, &p->listen_addr);
@@ -90,11 +91,16 @@ static void tcp_opened(struct ipcb_chan *c)
     ipcb_close_fd(&p->producer_fd);
 }
 
+#define TCP_FLAGS (IPCB_STREAM | IPCB_DUPLEX)
+
 const struct ipcb_transport ipcb_tcp = {
     .name = "tcp",
     .summary = "TCP over 127.0.0.1, ephemeral port, TCP_NODELAY",
-    .flags = IPCB_STREAM | IPCB_DUPLEX,
+    .flags = TCP_FLAGS, .io = IPCB_IO_BYTES, .wait_default = "block",
     .create = tcp_create, .open = tcp_open, .opened = tcp_opened,
     .send = ipcb_fds_write, .recv = ipcb_fds_read, .close = ipcb_fds_close,
     .destroy = ipcb_fds_destroy,
 };
+
+/* the same channel, waited on another way: tcp/spin, /poll, /epoll, /uring */
+IPCB_FD_WAIT_VARIANTS(ipcb_tcp, "tcp", TCP_FLAGS, bytes)

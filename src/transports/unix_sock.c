@@ -92,7 +92,8 @@ int ipcb_unix_sock_create(struct ipcb_chan *c, int type)
     struct unix_sock *s = malloc(sizeof *s);
     if (!s)
         return -ENOMEM;
-    *s = (struct unix_sock){.io = {-1, -1}, .listen_fd = -1, .side_fd = {-1, -1}, .type = type};
+    *s = (struct unix_sock){.io = {.rfd = -1, .wfd = -1}, .listen_fd = -1, .side_fd = {-1, -1},
+                            .type = type};
     c->priv = s;
     int rc = ipcb_chan_private_dir(c, s->dir, sizeof s->dir);
     if (rc < 0)

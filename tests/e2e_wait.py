@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""End to end over the wait strategies (--wait): every transport with every
+strategy it has moves verified data in both patterns; the spinning ones
+finish with both sides on one CPU and on two; a strategy a transport lacks is
+a skipped row in a sweep and an error alone; the per-side CPU columns add up;
+a spinning side burns CPU for its whole span; nothing is left behind."""
+import csv
+import ctypes
+import os
+import platform
+import struct
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import census  # noqa: E402
+from testlib import check, finish, transports  # noqa: E402
+
+BIN = os.path.abspath(sys.argv[1])
+COUNT = 2000
+URING_REFUSED = "skipped: io_uring is not available here"
+
+
+def run(*args, preexec_fn=None):
+    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600,
+                          preexec_fn=preexec_fn)
+
+
+def refuse_io_uring():
+    """In the child before exec: a seccomp filter that fails io_uring_setup
+    with EPERM, as a container's profile does; everything else is allowed."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    insns = [(0x20, 0, 0, 0),              # A = seccomp_data.nr
+             (0x15, 0, 1, 425),            # if A == __NR_io_uring_setup
+             (0x06, 0, 0, 0x00050000 | 1),  # return SECCOMP_RET_ERRNO | EPERM
+             (0x06, 0, 0, 0x7fff0000)]     # return SECCOMP_RET_ALLOW
+    code = b"".join(struct.pack("HBBI", *i) for i in insns)
+    filt = ctypes.create_string_buffer(code, len(code))
+    prog = struct.pack("HxxxxxxP", len(insns), ctypes.addressof(filt))
+    if libc.prctl(38, 1, 0, 0, 0) != 0 or libc.prctl(22, 2, ctypes.c_char_p(prog), 0, 0) != 0:
+        os._exit(99)  # PR_SET_NO_NEW_PRIVS, then PR_SET_SECCOMP SECCOMP_MODE_FILTER
+
+
+def rows_of(out):
+    return list(csv.DictReader(open(os.path.join(out, "summary.csv"))))
+
+
+def label(row):
+    return "%s %s %s" % (row["transport"], row["pattern"], row["size_bytes"])
+
+
+def moved_everything(row):
+    """an ok row counted every message, or a uring row the kernel refused"""
+    if row["status"].startswith(URING_REFUSED) and row["transport"].endswith("/uring"):
+        print("note: %s: %s" % (label(row), row["status"]))
+        return
+    if not check(row["status"] == "ok", label(row) + ": ok (got %r)" % row["status"]):
+        return
+    msgs = int(row["messages"])
+    if row["transport"].split("/")[0] == "udp":
+        check(0 < msgs <= COUNT, label(row) + ": 0 < messages <= %d (got %d)" % (COUNT, msgs))
+    else:
+        check(msgs == COUNT and row["errors"] == "0",
+              label(row) + ": all %d messages, no errors (got %d, %s)" % (COUNT, msgs,
+                                                                        row["errors"]))
+
+
+def cpu_adds_up(row):
+    """the producer's and the consumer's columns add up to the totals"""
+    if row["status"] != "ok":
+        return
+    for total, unit in (("cpu_user_s", float), ("cpu_sys_s", float), ("ctx_switches", int)):
+        parts = [unit(row["%s_%s" % (role, total)]) for role in ("producer", "consumer")]
+        whole = unit(row[total])
+        # three fields each rounded to 1e-6 s: their sum may differ by 1.5e-6
+        slack = 3e-6 if unit is float else 0
+        check(abs(sum(parts) - whole) <= slack,
+              "%s: producer + consumer %s = %s (got %s)" % (label(row), total, whole, parts))
+
+
+census.ensure_mqueue()
+before = census.take()
+names = transports(BIN)
+two_cpus = len(os.sched_getaffinity(0)) >= 2
+
+with tempfile.TemporaryDirectory() as work:
+    # every transport by every strategy it has, both patterns, three sizes
+    out = os.path.join(work, "every")
+    r = run("-t", "all", "--wait", "all", "-s", "1,64,4k", "-n", str(COUNT), "-q", "-o", out)
+    rows = rows_of(out)
+    check(r.returncode == 0, "-t all --wait all exits 0 (got %d: %s)" % (r.returncode,
+                                                                       r.stderr.strip()[:300]))
+    made = sorted({x["transport"] for x in rows})
+    check(made == sorted(names), "-t all --wait all runs every transport and variant "
+          "`list` shows (missing %s)" % sorted(set(names) - set(made)))
+    check(len(rows) == len(names) * 2 * 3, "%d rows (got %d)" % (len(names) * 6, len(rows)))
+    for row in rows:
+        moved_everything(row)
+        cpu_adds_up(row)
+
+    # spinning sides finish on one CPU (they yield) and on two
+    spinners = [n for n in names if n.endswith("/spin")]
+    check(len(spinners) >= 10, "every transport has a spin variant (%s)" % spinners)
+    for mode in ("same", "cross") if two_cpus else ("same",):
+        out = os.path.join(work, "spin-" + mode)
+        r = run("-t", "all", "--wait", "spin", "-s", "64", "-n", str(COUNT), "--cpu", mode,
+                "-q", "-o", out)
+        rows = rows_of(out)
+        check(r.returncode == 0 and sorted({x["transport"] for x in rows}) == sorted(spinners),
+              "--wait spin --cpu %s: a row per spin variant (exit %d, %s)"
+              % (mode, r.returncode, r.stderr.strip()[:300]))
+        for row in rows:
+            moved_everything(row)
+
+    # a strategy two transports lack: skipped rows in the sweep, the rest run
+    out = os.path.join(work, "epoll")
+    r = run("-t", "all", "--wait", "epoll", "-s", "64", "-n", "500", "-q", "-o", out)
+    rows = rows_of(out)
+    check(r.returncode == 0, "-t all --wait epoll exits 0 (got %d)" % r.returncode)
+    for row in rows:
+        if row["transport"] in ("sysv-mq/epoll", "shm/epoll"):
+            base = row["transport"].split("/")[0]
+            check(row["status"].startswith("skipped: %s cannot wait by epoll (its strategies: "
+                                           % base), label(row) + ": skipped (got %r)" % row["status"])
+        else:
+            check(row["status"] == "ok", label(row) + ": ok (got %r)" % row["status"])
+    check({x["transport"] for x in rows} >= {"sysv-mq/epoll", "shm/epoll", "pipe/epoll"},
+          "the sweep has sysv-mq/epoll, shm/epoll and pipe/epoll rows")
+
+    # alone, an unknown strategy or one the transport lacks is bad usage
+    for args, want in ((["-t", "pipe", "--wait", "nope"], "unknown --wait strategy 'nope'"),
+                       (["-t", "sysv-mq", "--wait", "epoll"],
+                        "sysv-mq cannot wait by epoll (its strategies: block, spin)")):
+        o = os.path.join(work, "never")
+        r = run(*args, "-q", "-o", o)
+        lines = r.stderr.strip().splitlines()
+        check(r.returncode == 2 and len(lines) == 1 and want in lines[0],
+              "%s: one line naming the problem, exit 2 (exit %d, %r)" % (args, r.returncode,
+                                                                         r.stderr))
+        check(not os.path.exists(o), "%s: nothing measured" % args)
+
+    # --wait all of one transport: exactly its strategies, its own first
+    out = os.path.join(work, "pipe-all")
+    r = run("--wait", "all", "-t", "pipe", "-s", "64", "-n", "500", "-q", "-o", out)
+    order = []
+    for row in rows_of(out):
+        if row["transport"] not in order:
+            order.append(row["transport"])
+    check(r.returncode == 0 and order == ["pipe", "pipe/spin", "pipe/poll", "pipe/epoll",
+                                          "pipe/uring"],
+          "--wait all -t pipe: pipe and its four variants (got %s)" % order)
+
+    # io_uring refused by the kernel: the uring rows are skipped with the
+    # reason, the others run (io_uring_setup is 425 on these two)
+    if platform.machine() in ("x86_64", "aarch64"):
+        out = os.path.join(work, "refused")
+        r = run("-t", "pipe,posix-mq", "--wait", "uring,block", "-s", "64", "-n", "200", "-q",
+                "-o", out, preexec_fn=refuse_io_uring)
+        check(r.returncode == 0, "io_uring refused: the run exits 0 (got %d: %s)"
+              % (r.returncode, r.stderr.strip()[:300]))
+        rows = rows_of(out) if r.returncode != 99 else []
+        for row in rows:
+            if row["transport"].endswith("/uring"):
+                check(row["status"].startswith(URING_REFUSED) and "not permitted" in row["status"],
+                      label(row) + ": skipped with the kernel's reason (got %r)" % row["status"])
+            else:
+                check(row["status"] == "ok", label(row) + ": ok (got %r)" % row["status"])
+        check(len(rows) == 8, "io_uring refused: 8 rows (got %d)" % len(rows))
+
+    # a side that spins is on the CPU for the whole span: the CPU both sides
+    # spent is a good part of the elapsed time (loosely: half of it)
+    if two_cpus:
+        out = os.path.join(work, "burn")
+        r = run("-t", "pipe/spin", "-p", "pingpong", "-s", "64", "-n", "20000", "--cpu",
+                "cross", "-q", "-o", out)
+        row = rows_of(out)[0]
+        if check(r.returncode == 0 and row["status"] == "ok", "pipe/spin across two CPUs runs"):
+            cpu_s = float(row["cpu_ns_per_msg"]) * int(row["messages"]) / 1e9
+            check(cpu_s >= 0.5 * float(row["seconds"]),
+                  "pipe/spin: %.4f s of CPU over a %.4f s span" % (cpu_s, float(row["seconds"])))
+            cpu_adds_up(row)
+
+left = census.diff(before, census.take())
+check(not left, "nothing left behind (found %s)" % left)
+finish("wait")
