@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc != 0 && (rc != -EINVAL || err[0] == '\0' || strchr(err, '\n')))
         abort();
     if (rc == 0 && plan.command == IPCB_CMD_RUN &&
-        (plan.n_transports == 0 || plan.n_sizes == 0 || plan.patterns == 0 ||
+        (plan.n_transports == 0 || plan.n_sizes == 0 || plan.n_patterns == 0 ||
          (plan.count == 0) == (plan.duration_ns == 0)))
         abort();
     return 0;
