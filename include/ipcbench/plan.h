@@ -18,7 +18,7 @@
 #define IPCB_DEFAULT_TIMEOUT_NS (10ull * 1000000000ull)
 
 enum ipcb_command { IPCB_CMD_RUN, IPCB_CMD_LIST, IPCB_CMD_PLOT, IPCB_CMD_CLEANUP,
-                    IPCB_CMD_HELP, IPCB_CMD_VERSION };
+                    IPCB_CMD_HELP, IPCB_CMD_VERSION, IPCB_CMD_COMPLETE };
 
 struct ipcb_plan {
     enum ipcb_command command;
@@ -44,6 +44,7 @@ struct ipcb_plan {
     const char *csv_path;
     const char *json_path;
     const char *plot_dir;       /* for `plot` */
+    const char *complete_what;  /* for `complete`: the list it prints */
     int argc;
     char **argv;
 };
