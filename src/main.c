@@ -160,6 +160,11 @@ int main(int argc, char **argv)
     case IPCB_CMD_LIST: return ipcb_list();
     case IPCB_CMD_RUN: return cmd_run(&plan);
     case IPCB_CMD_CLEANUP: return ipcb_cleanup(plan.quiet);
+    case IPCB_CMD_COMPLETE:
+        if (ipcb_complete(stdout, plan.complete_what, err, sizeof err) == 0)
+            return 0;
+        fprintf(stderr, "ipcbench: %s\n", err);
+        return 2;
     case IPCB_CMD_PLOT: {
         /* bad input or no gnuplot: 2; gnuplot or writing failed: 1 */
         int rc = ipcb_plot(plan.plot_dir, NULL, plan.quiet, err, sizeof err);

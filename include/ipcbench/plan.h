@@ -19,7 +19,7 @@
 #define IPCB_DEFAULT_TIMEOUT_NS (10ull * 1000000000ull)
 
 enum ipcb_command { IPCB_CMD_RUN, IPCB_CMD_LIST, IPCB_CMD_PLOT, IPCB_CMD_CLEANUP,
-                    IPCB_CMD_HELP, IPCB_CMD_VERSION };
+                    IPCB_CMD_HELP, IPCB_CMD_VERSION, IPCB_CMD_COMPLETE };
 
 struct ipcb_plan {
     enum ipcb_command command;
@@ -49,6 +49,7 @@ struct ipcb_plan {
     const char *json_path;
     const char *json_stream_path;   /* --json-stream: a line per finished cell */
     const char *plot_dir;       /* for `plot` */
+    const char *complete_what;  /* for `complete`: the list it prints */
     int argc;
     char **argv;
 };

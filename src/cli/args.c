@@ -47,6 +47,12 @@ static const struct option core_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
+const struct option *ipcb_core_options(size_t *count)
+{
+    *count = sizeof core_opts / sizeof core_opts[0] - 1;
+    return core_opts;
+}
+
 /* drop repeats, keep the order given */
 static void drop_repeats(struct ipcb_plan *p)
 {
@@ -300,6 +306,7 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
         else if (strcmp(cmd, "plot") == 0) p->command = IPCB_CMD_PLOT;
         else if (strcmp(cmd, "cleanup") == 0) p->command = IPCB_CMD_CLEANUP;
         else if (strcmp(cmd, "help") == 0) p->command = IPCB_CMD_HELP;
+        else if (strcmp(cmd, "complete") == 0) p->command = IPCB_CMD_COMPLETE; /* for completions/ */
         else FAIL("unknown command '%s' (use run, list, plot DIR, cleanup or --help)", cmd);
         first = 2;
     }
@@ -421,6 +428,12 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
         if (rest != 1)
             FAIL("plot takes one results directory: ipcbench plot DIR");
         p->plot_dir = sub_argv[optind];
+        return 0;
+    }
+    if (p->command == IPCB_CMD_COMPLETE) {
+        if (rest != 1)
+            FAIL("complete takes one word: ipcbench complete transports");
+        p->complete_what = sub_argv[optind];
         return 0;
     }
     if (rest > 0)
