@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "ipcbench/columns.h"
+#include "ipcbench/units.h"
 #include "run/cleanup.h"
 #include "measure/clock.h"
 #include "run/driver.h"
@@ -61,6 +62,39 @@ static void percentile_notes(const struct ipcb_results *res)
                     "its tail; %zu row%s with fewer leave%s it empty (raise -n or -d)\n",
                     cols[c].name, (unsigned long long)needs, IPCB_TAIL_SAMPLES, short_rows,
                     short_rows == 1 ? "" : "s", short_rows == 1 ? "s" : "");
+    }
+}
+
+static void on_repeat(const struct ipcb_result *r, void *arg)
+{
+    struct run_out *out = arg;
+    char err[512];
+    if (!out->write_failed && ipcb_sink_repeat(&out->sink, r, err, sizeof err) != 0) {
+        fprintf(stderr, "ipcbench: %s\n", err);
+        out->write_failed = 1;
+    }
+}
+
+/* one line per cell whose repeats disagree by more than 5 % of their median */
+static void interval_warnings(const struct ipcb_results *res)
+{
+    for (size_t i = 0; i < res->n_rows; i++) {
+        const struct ipcb_result *r = &res->rows[i];
+        if (r->status != IPCB_OK || r->repeats < 2)
+            continue;
+        const double *figs[] = {r->rep_p50_ns, r->rep_msgs_per_s};
+        const char *names[] = {"p50", "msgs/s"};
+        char sz[32];
+        ipcb_format_size(r->size_bytes, sz, sizeof sz);
+        for (int k = 0; k < 2; k++) {
+            const double *f = figs[k];
+            double half = f[0] > 0 ? (f[2] - f[1]) / 2.0 / f[0] : 0.0;
+            if (half > 0.05)
+                fprintf(stderr, "ipcbench: note: %s %s %s: the %s interval is +-%.0f%% of its "
+                        "median over %llu repeats (%.4g .. %.4g); differences smaller than "
+                        "that are noise\n", r->transport, r->pattern, sz, names[k],
+                        half * 100.0, (unsigned long long)r->repeats, f[1], f[2]);
+        }
     }
 }
 
@@ -118,7 +152,7 @@ static int cmd_run(struct ipcb_plan *p)
     out.table = out.sink.stdout_taken ? stderr : stdout;
     if (!p->quiet)
         ipcb_write_table_header(out.table);
-    int outcome = ipcb_run_plan(p, &res, on_row, &out);
+    int outcome = ipcb_run_plan(p, &res, on_row, on_repeat, &out);
     struct rusage self;
     if (getrusage(RUSAGE_SELF, &self) == 0)
         res.meta.driver_max_rss_kib = self.ru_maxrss;
@@ -133,6 +167,7 @@ static int cmd_run(struct ipcb_plan *p)
         rc = rc ? rc : 1;
     if (!p->quiet) {
         percentile_notes(&res);
+        interval_warnings(&res);
         fprintf(stderr, "results in %s/\n", outdir);
     }
     if (outcome > 1)

@@ -92,6 +92,34 @@ check(plan.get("transports") == ["pipe"] and plan.get("sizes_bytes") == [64] and
       plan.get("count") == 300 and plan.get("patterns") == ["pingpong", "stream"],
       "meta.json's plan holds each parameter as a field (%s)" % plan)
 
+# --- --repeat: round by round, the medians, intervals that hold them
+o = os.path.join(work, "repeat")
+r = run("-t", "pipe,shm", "-s", "64", "-p", "pingpong", "-n", "1000", "--repeat", "3", "-q",
+        "-o", o)
+rows = list(csv.DictReader(open(os.path.join(o, "summary.csv"))))
+reps = list(csv.DictReader(open(os.path.join(o, "repeats.csv"))))
+check(r.returncode == 0 and [(x["round"], x["transport"]) for x in reps] ==
+      [("1", "pipe"), ("1", "shm"), ("2", "pipe"), ("2", "shm"), ("3", "pipe"), ("3", "shm")],
+      "repeats.csv: every cell once per round, interleaved (%s)"
+      % [(x["round"], x["transport"]) for x in reps])
+for row in rows:
+    mine = [x for x in reps if x["transport"] == row["transport"]]
+    p50s = sorted(int(x["p50_ns"]) for x in mine)
+    rates = sorted(float(x["msgs_per_s"]) for x in mine)
+    check(row["repeats"] == "3" and int(row["messages"]) == 3000,
+          "%s: 3 repeats of 1000 messages" % row["transport"])
+    check(int(row["p50_ns"]) == p50s[1] and abs(float(row["msgs_per_s"]) - rates[1]) < 0.11,
+          "%s: p50 and msgs/s are the medians of the repeats" % row["transport"])
+    check(float(row["p50_ns_ci_low"]) <= int(row["p50_ns"]) <= float(row["p50_ns_ci_high"]) and
+          float(row["msgs_per_s_ci_low"]) <= float(row["msgs_per_s"]) <=
+          float(row["msgs_per_s_ci_high"]) and
+          float(row["p99_ns_ci_low"]) <= int(row["p99_ns"]) <= float(row["p99_ns_ci_high"]),
+          "%s: each interval holds its median" % row["transport"])
+for bad in ("0", "101", "x"):
+    r = run("-t", "pipe", "--repeat", bad)
+    check(r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1,
+          "--repeat %s: one line, exit 2 (%s)" % (bad, r.stderr.strip()))
+
 # --- streams on stdout: the data alone, the table on stderr
 r = run("-t", "pipe", "-s", "64", "-n", "300", "-o", os.path.join(work, "j"), "--json", "-")
 try:

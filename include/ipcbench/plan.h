@@ -39,6 +39,7 @@ struct ipcb_plan {
     int cpu[2];
     const char *cpu_mode;       /* "same", "cross", "pair" or NULL (not pinned) */
     size_t groups;              /* --pairs: groups of sides at once, each on its own channels */
+    size_t repeat;              /* --repeat: each cell measured this often, round by round */
     int rt_prio;                /* --rt-prio: SCHED_FIFO priority of every side, 0 = none */
     int mlock;                  /* --mlock: every side locks its memory before measuring */
     int verify_full;            /* stream: check every payload byte, not only stamps */

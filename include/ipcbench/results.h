@@ -46,6 +46,13 @@ struct ipcb_result {
     uint64_t errors;            /* lost or out-of-order messages (lossy only) */
     struct ipcb_role_result roles[IPCB_MAX_ROLES];
     size_t n_roles;
+    /* --repeat: how many measurements make the row, and for p50, p99 and
+     * msgs/s the median over them with its confidence interval: [0] median,
+     * [1] low, [2] high (src/measure/confidence.c) */
+    uint64_t repeats;
+    uint64_t round;             /* in repeats.csv: which measurement of its cell (1..N) */
+    double rep_p50_ns[3], rep_p99_ns[3], rep_msgs_per_s[3];
+    double ci_coverage;         /* the intervals' confidence, 0.95 or more from 6 repeats */
     struct ipcb_pair_result *pairs; /* per group, when more than one ran */
     size_t n_pairs;
     enum ipcb_status status;

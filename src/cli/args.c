@@ -18,6 +18,7 @@
 
 enum { OPT_WARMUP = 256, OPT_CPU, OPT_CSV, OPT_JSON, OPT_JSON_STREAM, OPT_TIMEOUT,
        OPT_VERIFY, OPT_PAIRS, OPT_CLOCK, OPT_RT_PRIO, OPT_MLOCK, OPT_PERCENTILES, OPT_WAIT,
+       OPT_REPEAT,
        OPT_PLUGIN = 1024 };
 
 /* the core's own options; the plugins' are added after them at parse time */
@@ -40,6 +41,7 @@ static const struct option core_opts[] = {
     {"rt-prio", required_argument, NULL, OPT_RT_PRIO},
     {"mlock", no_argument, NULL, OPT_MLOCK},
     {"percentiles", required_argument, NULL, OPT_PERCENTILES},
+    {"repeat", required_argument, NULL, OPT_REPEAT},
     {"wait", required_argument, NULL, OPT_WAIT},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -399,6 +401,13 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
         case OPT_PERCENTILES:
             if (parse_percentiles(arg, err, errlen)) return -EINVAL;
             break;
+        case OPT_REPEAT: {
+            uint64_t v;
+            if (ipcb_parse_count_range("--repeat", arg, 1, 100, &v, err, errlen))
+                return -EINVAL;
+            p->repeat = (size_t)v;
+            break;
+        }
         case OPT_WAIT:
             p->wait_list = arg;
             break;

@@ -54,6 +54,8 @@ void ipcb_usage(FILE *f)
 "                         channels: per-group and aggregate figures (default: 1)\n"
 "      --clock CLOCK      monotonic (CLOCK_MONOTONIC, default) or tsc (the\n"
 "                         invariant TSC, calibrated against it at start)\n"
+"      --repeat N         measure each cell N times (1-100), round by round; the\n"
+"                         row gives medians with 95%% confidence intervals\n"
 "      --percentiles LIST latency percentiles to write, 0 to 100 (default:\n"
 "                         50,90,99,99.9,99.99; 50 and 99 always); one with fewer\n"
 "                         than 10 samples in its tail is left empty\n"

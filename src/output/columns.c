@@ -36,6 +36,25 @@ static const struct ipcb_role_result *role_of(const struct ipcb_result *r, const
     return NULL;
 }
 
+/* CI_GETTER(p50_ns, 1) makes p50_ns_ci_1_get: an end of the interval of a
+ * row made from repeats, empty for a single measurement */
+#define CI_GETTER(figure, end)                                                   \
+    static bool figure##_ci_##end##_get(const struct ipcb_result *r,            \
+                                        struct ipcb_value *v)                   \
+    {                                                                          \
+        v->real = r->rep_##figure[end];                                        \
+        return r->repeats > 1;                                                 \
+    }
+CI_GETTER(p50_ns, 1)
+CI_GETTER(p50_ns, 2)
+CI_GETTER(p99_ns, 1)
+CI_GETTER(p99_ns, 2)
+CI_GETTER(msgs_per_s, 1)
+CI_GETTER(msgs_per_s, 2)
+#define CI(figure, end, word, digits)                                             \
+    .name = #figure "_ci_" word, .get = figure##_ci_##end##_get,                  \
+    .type = IPCB_COLUMN_REAL, .decimals = digits, .when = IPCB_WHEN_OK
+
 /* ROLE_GETTER(producer, cpu_user_s, real) makes producer_cpu_user_s_get */
 #define ROLE_GETTER(role, member, kind)                                          \
     static bool role##_##member##_get(const struct ipcb_result *r,             \
@@ -134,6 +153,21 @@ static const struct ipcb_column columns[] = {
     {.name = "errors", .unit = "count", FIELD(errors), .when = IPCB_WHEN_OK,
      .description = "messages lost or out of order, counted by lossy transports (udp); "
                     "0 for the others"},
+    {.name = "repeats", .unit = "count", FIELD(repeats), .when = IPCB_WHEN_OK,
+     .description = "measurements that make the row (--repeat), 0 for a single one"},
+    {CI(p50_ns, 1, "low", 1), .unit = "ns",
+     .description = "with --repeat: low end of the 95 % confidence interval of the median p50"},
+    {CI(p50_ns, 2, "high", 1), .unit = "ns",
+     .description = "with --repeat: high end of that interval"},
+    {CI(p99_ns, 1, "low", 1), .unit = "ns",
+     .description = "with --repeat: low end of the 95 % confidence interval of the median p99"},
+    {CI(p99_ns, 2, "high", 1), .unit = "ns",
+     .description = "with --repeat: high end of that interval"},
+    {CI(msgs_per_s, 1, "low", 1), .unit = "1/s",
+     .description = "with --repeat: low end of the 95 % confidence interval of the median "
+                    "msgs_per_s"},
+    {CI(msgs_per_s, 2, "high", 1), .unit = "1/s",
+     .description = "with --repeat: high end of that interval"},
     {.name = "status", .unit = "text", .type = IPCB_COLUMN_TEXT, .get = status_get,
      .when = IPCB_WHEN_ALWAYS,
      .description = "ok, or skipped:, failed: or interrupted: followed by the reason",
@@ -299,6 +333,12 @@ bool ipcb_column_get(const struct ipcb_column *c, const struct ipcb_result *r,
     if (c->is_percentile) {
         if (r->stats.count < ipcb_percentile_needs(c->percentile))
             return false;
+        /* a row made of repeats reports the median of their p50 and p99 */
+        if (r->repeats > 1 && (c->percentile == 50.0 || c->percentile == 99.0)) {
+            v->integer = (uint64_t)((c->percentile == 50.0 ? r->rep_p50_ns[0]
+                                                         : r->rep_p99_ns[0]) + 0.5);
+            return true;
+        }
         if (r->hist)
             v->integer = ipcb_hist_percentile(r->hist, c->percentile);
         else if (c->offset)

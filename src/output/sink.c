@@ -130,6 +130,24 @@ int ipcb_sink_row(struct ipcb_sink *s, const struct ipcb_result *r, char *err, s
     return rc ? fail(err, errlen, "", path, EIO) : 0;
 }
 
+int ipcb_sink_repeat(struct ipcb_sink *s, const struct ipcb_result *r, char *err,
+                     size_t errlen)
+{
+    char path[sizeof s->dir + 16];
+    snprintf(path, sizeof path, "%s/repeats.csv", s->dir);
+    if (!s->repeats) {
+        if (!(s->repeats = fopen(path, "w")))
+            return fail(err, errlen, "", path, errno);
+        fputs("round,", s->repeats);
+        if (ipcb_write_csv_header(s->repeats) != 0)
+            return fail(err, errlen, "", path, EIO);
+    }
+    fprintf(s->repeats, "%llu,", (unsigned long long)r->round);
+    if (ipcb_write_csv_row(s->repeats, r) != 0 || flush(s->repeats, 0) != 0)
+        return fail(err, errlen, "", path, EIO);
+    return 0;
+}
+
 static int close_out(FILE **f, int is_stdout)
 {
     if (!*f)
@@ -152,6 +170,7 @@ int ipcb_sink_close(struct ipcb_sink *s, const struct ipcb_results *res, char *e
     closed |= close_out(&s->csv, s->csv_stdout);
     closed |= close_out(&s->json, s->json_stdout);
     closed |= close_out(&s->stream, s->stream_stdout);
+    closed |= close_out(&s->repeats, 0);
     if (closed && rc == 0)
         rc = fail(err, errlen, "the results in", s->dir, EIO);
     return rc;

@@ -14,6 +14,7 @@ struct ipcb_sink_paths {
 struct ipcb_sink {
     char dir[4096];
     FILE *summary, *csv, *json, *stream;
+    FILE *repeats;              /* repeats.csv, made by the first repeat */
     int csv_stdout, json_stdout, stream_stdout;
     int stdout_taken;           /* a data stream owns stdout: the table goes elsewhere */
 };
@@ -25,6 +26,10 @@ int ipcb_sink_open(struct ipcb_sink *s, const char *dir, const struct ipcb_sink_
                    const struct ipcb_meta *m, char *err, size_t errlen);
 /* one finished cell, on disk before this returns */
 int ipcb_sink_row(struct ipcb_sink *s, const struct ipcb_result *r, char *err, size_t errlen);
+/* one measurement of a cell measured several times (--repeat), into
+ * repeats.csv: its round, then the columns of summary.csv */
+int ipcb_sink_repeat(struct ipcb_sink *s, const struct ipcb_result *r, char *err,
+                     size_t errlen);
 /* meta.json as the run ended and the --json document from res (NULL: only
  * close), then every file closed */
 int ipcb_sink_close(struct ipcb_sink *s, const struct ipcb_results *res, char *err,

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "measure/confidence.h"
 #include "run/measurement.h"
 
 /* the row's entry for a role, made on first sight: sides that share a role
@@ -96,4 +97,94 @@ void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r)
         r->latency_kind = "";
     }
     r->status = IPCB_OK;
+}
+
+static void median_ci(const double *v, size_t n, double out[3], double *coverage)
+{
+    struct ipcb_ci ci;
+    ipcb_median_ci(v, n, &ci);
+    out[0] = ci.median;
+    out[1] = ci.low;
+    out[2] = ci.high;
+    *coverage = ci.coverage;
+}
+
+void ipcb_aggregate_repeats(struct ipcb_result *row, struct ipcb_result *reps, size_t n)
+{
+    *row = reps[0];
+    row->hist = NULL;
+    row->pairs = NULL;
+    row->n_pairs = 0;
+    if (n == 0 || reps[0].status == IPCB_SKIPPED)
+        return;
+    /* the first repeat that did not finish decides a row that is not ok */
+    size_t ok = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (reps[i].status == IPCB_FAILED || (reps[i].status != IPCB_OK && ok == 0)) {
+            *row = reps[i];
+            row->hist = NULL;
+            row->pairs = NULL;
+            row->n_pairs = 0;
+            ok = 0;
+            break;
+        }
+        ok += reps[i].status == IPCB_OK;
+    }
+    double p50[IPCB_CI_MAX], p99[IPCB_CI_MAX], rate[IPCB_CI_MAX];
+    struct ipcb_hist *merged = ok ? malloc(sizeof *merged) : NULL;
+    if (merged)
+        ipcb_hist_init(merged);
+    if (ok) {
+        *row = (struct ipcb_result){.transport = reps[0].transport, .pattern = reps[0].pattern,
+                                    .size_bytes = reps[0].size_bytes, .status = IPCB_OK,
+                                    .latency_kind = reps[0].latency_kind};
+        memcpy(row->roles, reps[0].roles, sizeof row->roles);
+        row->n_roles = reps[0].n_roles;
+    }
+    double cpu_ns = 0.0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct ipcb_result *r = &reps[i];
+        if (ok && r->status == IPCB_OK && k < IPCB_CI_MAX) {
+            p50[k] = (double)r->stats.p50;
+            p99[k] = (double)r->stats.p99;
+            rate[k++] = r->msgs_per_s;
+            row->messages += r->messages;
+            row->seconds += r->seconds;
+            row->cpu_user_s += r->cpu_user_s;
+            row->cpu_sys_s += r->cpu_sys_s;
+            row->ctx_switches += r->ctx_switches;
+            row->errors += r->errors;
+            cpu_ns += r->cpu_ns_per_msg * (double)r->messages;
+            for (size_t j = 0; i > 0 && j < r->n_roles && j < row->n_roles; j++) {
+                row->roles[j].cpu_user_s += r->roles[j].cpu_user_s;
+                row->roles[j].cpu_sys_s += r->roles[j].cpu_sys_s;
+                row->roles[j].ctx_switches += r->roles[j].ctx_switches;
+            }
+            if (merged && r->hist)
+                ipcb_hist_merge(merged, r->hist);
+        }
+        free(r->hist);
+        free(r->pairs);
+        r->hist = NULL;
+        r->pairs = NULL;
+    }
+    if (!ok) {
+        free(merged);
+        return;
+    }
+    row->repeats = k;
+    median_ci(p50, k, row->rep_p50_ns, &row->ci_coverage);
+    median_ci(p99, k, row->rep_p99_ns, &row->ci_coverage);
+    median_ci(rate, k, row->rep_msgs_per_s, &row->ci_coverage);
+    row->msgs_per_s = row->rep_msgs_per_s[0];
+    row->mib_per_s = row->msgs_per_s * (double)row->size_bytes / (1024.0 * 1024.0);
+    row->cpu_ns_per_msg = row->messages ? cpu_ns / (double)row->messages : 0.0;
+    if (merged && merged->total) {
+        row->hist = merged;
+        ipcb_hist_stats(merged, &row->stats);
+    } else {
+        free(merged);
+        row->latency_kind = "";
+    }
 }

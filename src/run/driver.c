@@ -508,8 +508,24 @@ static struct ipcb_result *new_row(struct ipcb_results *res)
     return r;
 }
 
+/* a cell's row from its n measured repeats, handed on like any row */
+static void emit_repeats(struct ipcb_results *res, struct ipcb_result *reps, size_t n,
+                         ipcb_row_fn on_row, void *arg, int *outcome)
+{
+    struct ipcb_result *row = new_row(res);
+    if (!row) {
+        *outcome = 1;
+        return;
+    }
+    ipcb_aggregate_repeats(row, reps, n);
+    if (row->status == IPCB_FAILED)
+        *outcome = 1;
+    if (on_row)
+        on_row(row, arg);
+}
+
 int ipcb_run_plan(const struct ipcb_plan *p, struct ipcb_results *res,
-                  ipcb_row_fn on_row, void *arg)
+                  ipcb_row_fn on_row, ipcb_row_fn on_repeat, void *arg)
 {
     struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
     sigemptyset(&sa.sa_mask);
@@ -531,44 +547,82 @@ int ipcb_run_plan(const struct ipcb_plan *p, struct ipcb_results *res,
     snprintf(ledger, sizeof ledger, "%s/ledger", run_dir);
     ipcb_ledger_set(run_dir[0] ? ledger : NULL);
 
+    /* With --repeat R every cell is measured R times, round by round, so
+     * that a slow phase of the machine lands on every cell alike; a cell's
+     * row is made from its repeats after its last one. */
+    const size_t n_cells = p->n_transports * p->n_patterns * p->n_sizes;
+    const size_t rounds = p->repeat > 1 ? p->repeat : 1;
+    struct ipcb_result *reps = NULL;
+    size_t *done = NULL;        /* repeats measured of each cell, in reps[c * rounds ...] */
+    unsigned char *emitted = NULL;
     int outcome = 0;
-    for (size_t ti = 0; ti < p->n_transports && !interrupted_by; ti++) {
-        const struct ipcb_transport *t = p->transports[ti];
-        for (size_t pi = 0; pi < p->n_patterns && !interrupted_by; pi++) {
-            const struct ipcb_pattern *pat = p->patterns[pi];
-            for (size_t si = 0; si < p->n_sizes && !interrupted_by; si++) {
-                struct ipcb_result *r = new_row(res);
-                if (!r) {
-                    outcome = 1;
-                    goto done;
-                }
-                r->transport = t->name;
-                r->pattern = pat->name;
-                r->size_bytes = p->sizes[si];
-                r->latency_kind = "";
-                char label[96], sz[32];
-                ipcb_format_size(p->sizes[si], sz, sizeof sz);
-                snprintf(label, sizeof label, "%s %s %s", t->name, pat->name, sz);
-                pg.index++;
-                pg.label = label;
-                pg.started_ns = ipcb_now_ns();
-                if (t->unsupported) {
-                    r->status = IPCB_SKIPPED;
-                    snprintf(r->reason, sizeof r->reason, "%s", t->unsupported);
-                } else if (ipcb_check_limit(t, p->sizes[si], 0, r->reason, sizeof r->reason) != 0) {
-                    r->status = IPCB_SKIPPED;
-                }
-                else
-                    measure(p, t, pat, p->sizes[si], &pg, r);
-                ipcb_progress_clear(&pg);
-                if (r->status == IPCB_FAILED)
-                    outcome = 1;
+    if (rounds > 1 && (!(reps = calloc(n_cells * rounds, sizeof *reps)) ||
+                       !(done = calloc(n_cells, sizeof *done)) ||
+                       !(emitted = calloc(n_cells, 1)))) {
+        outcome = 1;
+        goto done;
+    }
+    pg.of *= rounds;
+    for (size_t round = 0; round < rounds && !interrupted_by; round++) {
+        for (size_t c = 0; c < n_cells && !interrupted_by; c++) {
+            const struct ipcb_transport *t = p->transports[c / (p->n_patterns * p->n_sizes)];
+            const struct ipcb_pattern *pat = p->patterns[c / p->n_sizes % p->n_patterns];
+            const uint64_t size = p->sizes[c % p->n_sizes];
+            const int once = rounds > 1 && round > 0 && reps[c * rounds].status != IPCB_OK;
+            struct ipcb_result *r = rounds == 1 ? new_row(res) :
+                                    &reps[c * rounds + (once ? 0 : round)];
+            if (!r) {
+                outcome = 1;
+                goto done;
+            }
+            if (!once)
+                *r = (struct ipcb_result){.transport = t->name, .pattern = pat->name,
+                                          .size_bytes = size, .latency_kind = ""};
+            char label[128], sz[32];
+            ipcb_format_size(size, sz, sizeof sz);
+            snprintf(label, sizeof label, rounds > 1 ? "%s %s %s, repeat %zu of %zu" :
+                     "%s %s %s", t->name, pat->name, sz, round + 1, rounds);
+            pg.index++;
+            pg.label = label;
+            pg.started_ns = ipcb_now_ns();
+            if (once) {
+                /* skipped or failed: once is enough */
+            } else if (t->unsupported) {
+                r->status = IPCB_SKIPPED;
+                snprintf(r->reason, sizeof r->reason, "%s", t->unsupported);
+            } else if (ipcb_check_limit(t, size, 0, r->reason, sizeof r->reason) != 0) {
+                r->status = IPCB_SKIPPED;
+            } else {
+                measure(p, t, pat, size, &pg, r);
+            }
+            ipcb_progress_clear(&pg);
+            if (r->status == IPCB_FAILED)
+                outcome = 1;
+            if (rounds == 1) {
                 if (on_row)
                     on_row(r, arg);
+                continue;
+            }
+            if (!once) {
+                done[c]++;
+                r->round = round + 1;
+                if (on_repeat)
+                    on_repeat(r, arg);
+            }
+            if (round + 1 == rounds || interrupted_by) {
+                emit_repeats(res, &reps[c * rounds], done[c], on_row, arg, &outcome);
+                emitted[c] = 1;
             }
         }
     }
+    /* an interrupted run still reports each cell it measured */
+    for (size_t c = 0; rounds > 1 && interrupted_by && c < n_cells; c++)
+        if (done[c] && !emitted[c])
+            emit_repeats(res, &reps[c * rounds], done[c], on_row, arg, &outcome);
 done:
+    free(reps);
+    free(done);
+    free(emitted);
     ipcb_ledger_set(NULL);
     if (run_dir[0]) {
         unlink(ledger);
