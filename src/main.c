@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 
 #include "cli/cli.h"
+#include "compare/compare.h"
 #include "run/cleanup.h"
 #include "measure/clock.h"
 #include "run/driver.h"
@@ -121,6 +122,7 @@ int main(int argc, char **argv)
     case IPCB_CMD_LIST: return ipcb_list();
     case IPCB_CMD_RUN: return cmd_run(&plan);
     case IPCB_CMD_CLEANUP: return ipcb_cleanup(plan.quiet);
+    case IPCB_CMD_COMPARE: return ipcb_compare(&plan);
     case IPCB_CMD_PLOT: {
         /* bad input or no gnuplot: 2; gnuplot or writing failed: 1 */
         int rc = ipcb_plot(plan.plot_dir, NULL, plan.quiet, err, sizeof err);

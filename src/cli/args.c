@@ -16,6 +16,7 @@
 
 enum { OPT_WARMUP = 256, OPT_CPU, OPT_CSV, OPT_JSON, OPT_JSON_STREAM, OPT_TIMEOUT,
        OPT_VERIFY, OPT_PAIRS, OPT_CLOCK, OPT_PLUGIN = 1024 };
+enum { OPT_THRESHOLD = 512, OPT_FAIL_ON_REGRESSION };    /* compare's */
 
 /* the core's own options; the plugins' are added after them at parse time */
 static const struct option core_opts[] = {
@@ -34,6 +35,8 @@ static const struct option core_opts[] = {
     {"verify", required_argument, NULL, OPT_VERIFY},
     {"pairs", required_argument, NULL, OPT_PAIRS},
     {"clock", required_argument, NULL, OPT_CLOCK},
+    {"threshold", required_argument, NULL, OPT_THRESHOLD},
+    {"fail-on-regression", no_argument, NULL, OPT_FAIL_ON_REGRESSION},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -180,6 +183,20 @@ static int parse_cpus(const char *s, int cpu[2], char *err, size_t errlen)
     return rc;
 }
 
+/* compare's --threshold: a percentage, 0 or more, "%" allowed after it */
+static int parse_threshold(const char *s, double *pct, char *err, size_t errlen)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end != s && *end == '%')
+        end++;
+    if (end == s || *end || errno || !(v >= 0) || v > 1e6)
+        FAIL("--threshold '%s': expected a percentage of 0 or more, e.g. 5 or 2.5", s);
+    *pct = v;
+    return 0;
+}
+
 static int validate(struct ipcb_plan *p, int have_count, char *err, size_t errlen)
 {
     for (size_t i = 0; i < p->n_sizes; i++)
@@ -229,6 +246,7 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
 {
     char why[IPCB_UNITS_ERR];
     int have_count = 0, have_sizes = 0, have_transports = 0, have_patterns = 0;
+    const char *have_compare_option = NULL;
     const struct ipcb_option *plugin[IPCB_MAX_PLUGIN_OPTIONS];
     size_t n_plugin = ipcb_plugin_options(plugin, IPCB_MAX_PLUGIN_OPTIONS);
     struct plugin_value given[64];
@@ -252,6 +270,7 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
     p->timeout_ns = IPCB_DEFAULT_TIMEOUT_NS;
     p->cpu[0] = p->cpu[1] = -1;
     p->groups = 1;
+    p->threshold_pct = IPCB_DEFAULT_THRESHOLD_PCT;
     p->argc = argc;
     p->argv = argv;
 
@@ -263,7 +282,9 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
         else if (strcmp(cmd, "plot") == 0) p->command = IPCB_CMD_PLOT;
         else if (strcmp(cmd, "cleanup") == 0) p->command = IPCB_CMD_CLEANUP;
         else if (strcmp(cmd, "help") == 0) p->command = IPCB_CMD_HELP;
-        else FAIL("unknown command '%s' (use run, list, plot DIR, cleanup or --help)", cmd);
+        else if (strcmp(cmd, "compare") == 0) p->command = IPCB_CMD_COMPARE;
+        else FAIL("unknown command '%s' (use run, list, plot DIR, compare A B, cleanup or "
+                  "--help)", cmd);
         first = 2;
     }
 
@@ -353,6 +374,14 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
             else if (strcmp(arg, "stamps") == 0) p->verify_full = 0;
             else FAIL("--verify '%s': use full or stamps", arg);
             break;
+        case OPT_THRESHOLD:
+            if (parse_threshold(arg, &p->threshold_pct, err, errlen)) return -EINVAL;
+            have_compare_option = "--threshold";
+            break;
+        case OPT_FAIL_ON_REGRESSION:
+            p->fail_on_regression = 1;
+            have_compare_option = "--fail-on-regression";
+            break;
         case 'q': p->quiet = 1; break;
         case 'h': p->command = IPCB_CMD_HELP; return 0;
         case 'V': p->command = IPCB_CMD_VERSION; return 0;
@@ -365,6 +394,16 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
         }
     }
     int rest = sub_argc - optind;
+    if (p->command == IPCB_CMD_COMPARE) {
+        if (rest < 2)
+            FAIL("compare takes two or more results directories: ipcbench compare A B [C ...]");
+        p->compare_dirs = sub_argv + optind;
+        p->n_compare_dirs = (size_t)rest;
+        return 0;
+    }
+    if (have_compare_option)
+        FAIL("%s is an option of compare (ipcbench compare A B [options])",
+             have_compare_option);
     if (p->command == IPCB_CMD_PLOT) {
         if (rest != 1)
             FAIL("plot takes one results directory: ipcbench plot DIR");
