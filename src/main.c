@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "ipcbench/columns.h"
 #include "ipcbench/units.h"
+#include "compare/compare.h"
 #include "run/cleanup.h"
 #include "measure/clock.h"
 #include "run/driver.h"
@@ -200,6 +201,7 @@ int main(int argc, char **argv)
             return 0;
         fprintf(stderr, "ipcbench: %s\n", err);
         return 2;
+    case IPCB_CMD_COMPARE: return ipcb_compare(&plan);
     case IPCB_CMD_PLOT: {
         /* bad input or no gnuplot: 2; gnuplot or writing failed: 1 */
         int rc = ipcb_plot(plan.plot_dir, NULL, plan.quiet, err, sizeof err);

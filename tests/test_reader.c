@@ -176,6 +176,89 @@ static void only_ok_rows(void)
     ipcb_summary_free(&s);
 }
 
+/* the _all readers keep every row; the required columns are still required */
+static void every_row(void)
+{
+    static const char *const need[] = {IPCB_COL_TRANSPORT, NULL};
+    const char *text = "transport,status\n"
+                       "pipe,ok\n"
+                       "fifo,\"skipped: too big, \"\"really\"\"\"\n"
+                       "tcp,failed: refused\n";
+    struct ipcb_summary s;
+    char err[512] = "";
+    int rc = ipcb_summary_read_all(results_dir("every-row", text, NULL), need, &s, err,
+                                   sizeof err);
+    CHECK(rc == 0 && s.n_rows == 3, "every row of three (%d, %zu: %s)", rc, s.n_rows, err);
+    if (rc == 0 && s.n_rows == 3) {
+        CHECK(strcmp(field(&s, 1, "status"), "skipped: too big, \"really\"") == 0,
+              "a skipped row with its reason (%s)", field(&s, 1, "status"));
+        CHECK(s.rows[2].record == 3 && strcmp(field(&s, 2, "transport"), "tcp") == 0,
+              "the failed row last, record 3");
+    }
+    ipcb_summary_free(&s);
+    static const char *const more[] = {IPCB_COL_SIZE, NULL};
+    rc = ipcb_summary_parse_all(text, strlen(text), "x.csv", more, &s, err, sizeof err);
+    CHECK(rc == -EINVAL && strcmp(err, "x.csv has no 'size_bytes' column in its header") == 0,
+          "a required column missing (%d: %s)", rc, err);
+}
+
+/* the text of key among m's scalars, or NULL */
+static const char *scalar(const struct ipcb_meta_fields *m, const char *key)
+{
+    for (size_t i = 0; i < m->n_scalars; i++)
+        if (strcmp(m->scalars[i].key, key) == 0)
+            return m->scalars[i].text;
+    return NULL;
+}
+
+/* every field but objects and floor as text, objects inside named by path */
+static void meta_scalars(void)
+{
+    const char *text =
+        "{\"version\": \"0.1.0\", \"cores\": 16, \"duration_s\": 0.0, \"clock_read_ns\": 20.5,\n"
+        " \"complete\": true, \"driver_max_rss_kib\": null,\n"
+        " \"plan\": {\"cpu\": \"cross\", \"sizes_bytes\": [64, 4096]},\n"
+        " \"floor\": {\"cacheline_rtt_ns\": 110.8125, \"xcpu_copy_64k_gib_s\": 58.5,\n"
+        "           \"memcpy_gib_s\": {\"4k\": 127.9}}}";
+    struct ipcb_meta_fields m;
+    char err[512] = "";
+    int rc = ipcb_meta_parse(text, strlen(text), "m.json", &m, err, sizeof err);
+    CHECK(rc == 0 && m.n_scalars == 8, "eight scalars (%d, %zu: %s)", rc, m.n_scalars, err);
+    CHECK(rc == 0 && strcmp(m.scalars[0].key, "version") == 0 &&
+          strcmp(m.scalars[7].key, "plan.sizes_bytes") == 0, "in the file's order");
+    const char *const want[][2] = {
+        {"version", "0.1.0"}, {"cores", "16"}, {"duration_s", "0.0"}, {"clock_read_ns", "20.5"},
+        {"complete", "true"}, {"driver_max_rss_kib", "null"}, {"plan.cpu", "cross"},
+        {"plan.sizes_bytes", "[64,4096]"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *got = scalar(&m, want[i][0]);
+        CHECK(got && strcmp(got, want[i][1]) == 0, "%s is %s (%s)", want[i][0], want[i][1],
+              got ? got : "absent");
+    }
+    CHECK(!scalar(&m, "floor.cacheline_rtt_ns") && !scalar(&m, "floor.memcpy_gib_s.4k"),
+          "floor is not among them");
+    CHECK(m.floor_cacheline_rtt_ns == 110.8125 && m.floor_xcpu_copy_64k_gib_s == 58.5,
+          "the floor's two figures (%g, %g)", m.floor_cacheline_rtt_ns,
+          m.floor_xcpu_copy_64k_gib_s);
+
+    text = "{\"floor\": null}";
+    rc = ipcb_meta_parse(text, strlen(text), "m.json", &m, err, sizeof err);
+    CHECK(rc == 0 && isnan(m.floor_cacheline_rtt_ns) && isnan(m.floor_xcpu_copy_64k_gib_s) &&
+          m.n_scalars == 0, "a null floor: NAN figures, no scalars (%d)", rc);
+
+    /* more fields than there is room for: the first ones kept */
+    char many[20000] = "{";
+    for (int i = 0; i < IPCB_META_MAX_SCALARS + 10; i++)
+        snprintf(many + strlen(many), sizeof many - strlen(many), "%s\"k%d\": %d",
+                 i ? ", " : "", i, i);
+    strcat(many, "}");
+    rc = ipcb_meta_parse(many, strlen(many), "m.json", &m, err, sizeof err);
+    CHECK(rc == 0 && m.n_scalars == IPCB_META_MAX_SCALARS &&
+          strcmp(m.scalars[IPCB_META_MAX_SCALARS - 1].text, "127") == 0,
+          "the first %d fields kept (%d, %zu)", IPCB_META_MAX_SCALARS, rc, m.n_scalars);
+}
+
 static void meta(void)
 {
     const char *dir = results_dir("meta", NULL,
@@ -301,7 +384,9 @@ int main(void)
     quoting();
     bad_csv();
     only_ok_rows();
+    every_row();
     meta();
+    meta_scalars();
     hgrm();
     CHECK(nftw(top, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0, "temp directory removed");
     return checks_done();

@@ -17,9 +17,10 @@
 #define IPCB_DEFAULT_COUNT 10000
 #define IPCB_DEFAULT_WARMUP 500
 #define IPCB_DEFAULT_TIMEOUT_NS (10ull * 1000000000ull)
+#define IPCB_DEFAULT_THRESHOLD_PCT 5.0
 
 enum ipcb_command { IPCB_CMD_RUN, IPCB_CMD_LIST, IPCB_CMD_PLOT, IPCB_CMD_CLEANUP,
-                    IPCB_CMD_HELP, IPCB_CMD_VERSION, IPCB_CMD_COMPLETE };
+                    IPCB_CMD_HELP, IPCB_CMD_VERSION, IPCB_CMD_COMPLETE, IPCB_CMD_COMPARE };
 
 struct ipcb_plan {
     enum ipcb_command command;
@@ -51,6 +52,11 @@ struct ipcb_plan {
     const char *json_stream_path;   /* --json-stream: a line per finished cell */
     const char *plot_dir;       /* for `plot` */
     const char *complete_what;  /* for `complete`: the list it prints */
+    /* for `compare`, which also takes -o (where the chart goes), --csv and -q */
+    char **compare_dirs;        /* the results directories, the first the reference */
+    size_t n_compare_dirs;
+    double threshold_pct;       /* --threshold: a larger change is a difference */
+    int fail_on_regression;     /* exit 1 when a cell is worse */
     int argc;
     char **argv;
 };

@@ -129,6 +129,8 @@ int ipcb_write_csv(FILE *f, const struct ipcb_results *res);
 /* the same a record at a time, for a file that grows as cells finish */
 int ipcb_write_csv_header(FILE *f);
 int ipcb_write_csv_row(FILE *f, const struct ipcb_result *r);
+/* one field, in double quotes when it holds a comma, a quote or a line break */
+void ipcb_write_csv_field(FILE *f, const char *s);
 /* one result row as one line of compact JSON (--json-stream) */
 int ipcb_write_json_line(FILE *f, const struct ipcb_result *r);
 int ipcb_write_meta_json(FILE *f, const struct ipcb_meta *m);

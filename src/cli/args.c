@@ -20,6 +20,7 @@ enum { OPT_WARMUP = 256, OPT_CPU, OPT_CSV, OPT_JSON, OPT_JSON_STREAM, OPT_TIMEOU
        OPT_VERIFY, OPT_PAIRS, OPT_CLOCK, OPT_RT_PRIO, OPT_MLOCK, OPT_PERCENTILES, OPT_WAIT,
        OPT_REPEAT,
        OPT_PLUGIN = 1024 };
+enum { OPT_THRESHOLD = 512, OPT_FAIL_ON_REGRESSION };    /* compare's */
 
 /* the core's own options; the plugins' are added after them at parse time */
 static const struct option core_opts[] = {
@@ -43,6 +44,8 @@ static const struct option core_opts[] = {
     {"percentiles", required_argument, NULL, OPT_PERCENTILES},
     {"repeat", required_argument, NULL, OPT_REPEAT},
     {"wait", required_argument, NULL, OPT_WAIT},
+    {"threshold", required_argument, NULL, OPT_THRESHOLD},
+    {"fail-on-regression", no_argument, NULL, OPT_FAIL_ON_REGRESSION},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -109,6 +112,25 @@ static int parse_transports(const char *s, struct ipcb_plan *p, char *err, size_
         FAIL("transport list '%s' has an empty item", s);
     drop_repeats(p);
     return 0;
+}
+
+/* The subcommands; usage is how the refusal of an unknown one names it, NULL
+ * for those --help does not show (help, complete: for the completion
+ * scripts). cli/complete.c lists the shown ones from here too. */
+static const struct ipcb_command_name commands[] = {
+    {"run", IPCB_CMD_RUN, "run"},
+    {"list", IPCB_CMD_LIST, "list"},
+    {"plot", IPCB_CMD_PLOT, "plot DIR"},
+    {"compare", IPCB_CMD_COMPARE, "compare A B"},
+    {"cleanup", IPCB_CMD_CLEANUP, "cleanup"},
+    {"help", IPCB_CMD_HELP, NULL},
+    {"complete", IPCB_CMD_COMPLETE, NULL},
+};
+
+const struct ipcb_command_name *ipcb_commands(size_t *n)
+{
+    *n = sizeof commands / sizeof commands[0];
+    return commands;
 }
 
 /* pattern names from the registry, or all; repeats dropped, order kept */
@@ -224,6 +246,20 @@ static int parse_cpus(const char *s, int cpu[2], char *err, size_t errlen)
     return rc;
 }
 
+/* compare's --threshold: a percentage, 0 or more, "%" allowed after it */
+static int parse_threshold(const char *s, double *pct, char *err, size_t errlen)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end != s && *end == '%')
+        end++;
+    if (end == s || *end || errno || !(v >= 0) || v > 1e6)
+        FAIL("--threshold '%s': expected a percentage of 0 or more, e.g. 5 or 2.5", s);
+    *pct = v;
+    return 0;
+}
+
 static int validate(struct ipcb_plan *p, int have_count, char *err, size_t errlen)
 {
     for (size_t i = 0; i < p->n_sizes; i++)
@@ -273,6 +309,7 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
 {
     char why[IPCB_UNITS_ERR];
     int have_count = 0, have_sizes = 0, have_transports = 0, have_patterns = 0;
+    const char *have_compare_option = NULL;
     const struct ipcb_option *plugin[IPCB_MAX_PLUGIN_OPTIONS];
     size_t n_plugin = ipcb_plugin_options(plugin, IPCB_MAX_PLUGIN_OPTIONS);
     struct plugin_value given[64];
@@ -297,19 +334,26 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
     p->timeout_ns = IPCB_DEFAULT_TIMEOUT_NS;
     p->cpu[0] = p->cpu[1] = -1;
     p->groups = 1;
+    p->threshold_pct = IPCB_DEFAULT_THRESHOLD_PCT;
     p->argc = argc;
     p->argv = argv;
 
     int first = 1;
     if (argc > 1 && argv[1][0] != '-') {
-        const char *cmd = argv[1];
-        if (strcmp(cmd, "run") == 0) p->command = IPCB_CMD_RUN;
-        else if (strcmp(cmd, "list") == 0) p->command = IPCB_CMD_LIST;
-        else if (strcmp(cmd, "plot") == 0) p->command = IPCB_CMD_PLOT;
-        else if (strcmp(cmd, "cleanup") == 0) p->command = IPCB_CMD_CLEANUP;
-        else if (strcmp(cmd, "help") == 0) p->command = IPCB_CMD_HELP;
-        else if (strcmp(cmd, "complete") == 0) p->command = IPCB_CMD_COMPLETE; /* for completions/ */
-        else FAIL("unknown command '%s' (use run, list, plot DIR, cleanup or --help)", cmd);
+        size_t n;
+        const struct ipcb_command_name *cmds = ipcb_commands(&n), *found = NULL;
+        for (size_t i = 0; i < n && !found; i++)
+            if (strcmp(argv[1], cmds[i].name) == 0)
+                found = &cmds[i];
+        if (!found) {
+            char names[256] = "";
+            for (size_t i = 0; i < n; i++)
+                if (cmds[i].usage)
+                    snprintf(names + strlen(names), sizeof names - strlen(names), "%s, ",
+                             cmds[i].usage);
+            FAIL("unknown command '%s' (use %sor --help)", argv[1], names);
+        }
+        p->command = found->command;
         first = 2;
     }
 
@@ -421,6 +465,14 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
             else if (strcmp(arg, "stamps") == 0) p->verify_full = 0;
             else FAIL("--verify '%s': use full or stamps", arg);
             break;
+        case OPT_THRESHOLD:
+            if (parse_threshold(arg, &p->threshold_pct, err, errlen)) return -EINVAL;
+            have_compare_option = "--threshold";
+            break;
+        case OPT_FAIL_ON_REGRESSION:
+            p->fail_on_regression = 1;
+            have_compare_option = "--fail-on-regression";
+            break;
         case 'q': p->quiet = 1; break;
         case 'h': p->command = IPCB_CMD_HELP; return 0;
         case 'V': p->command = IPCB_CMD_VERSION; return 0;
@@ -433,6 +485,16 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
         }
     }
     int rest = sub_argc - optind;
+    if (p->command == IPCB_CMD_COMPARE) {
+        if (rest < 2)
+            FAIL("compare takes two or more results directories: ipcbench compare A B [C ...]");
+        p->compare_dirs = sub_argv + optind;
+        p->n_compare_dirs = (size_t)rest;
+        return 0;
+    }
+    if (have_compare_option)
+        FAIL("%s is an option of compare (ipcbench compare A B [options])",
+             have_compare_option);
     if (p->command == IPCB_CMD_PLOT) {
         if (rest != 1)
             FAIL("plot takes one results directory: ipcbench plot DIR");

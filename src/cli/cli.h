@@ -8,6 +8,16 @@
 
 #define IPCB_MAX_PLUGIN_OPTIONS 32
 
+#include "ipcbench/plan.h"
+
+struct ipcb_command_name {
+    const char *name;
+    enum ipcb_command command;
+    const char *usage;          /* as an error names it; NULL: not shown */
+};
+/* cli/args.c: every subcommand the parser takes */
+const struct ipcb_command_name *ipcb_commands(size_t *n);
+
 /* every option that a transport or a pattern declares, each once, in
  * registry order (transports first); returns how many (at most cap) */
 size_t ipcb_plugin_options(const struct ipcb_option **out, size_t cap);

@@ -15,11 +15,11 @@
 
 static void print_commands(FILE *f)
 {
-    /* the commands of --help's usage lines; tests/e2e_docs.py holds the two
-     * together, since the parser keeps its commands in an if-chain */
-    static const char *const commands[] = {"run", "list", "plot", "cleanup"};
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "%s\n", commands[i]);
+    size_t n;
+    const struct ipcb_command_name *cmds = ipcb_commands(&n);
+    for (size_t i = 0; i < n; i++)
+        if (cmds[i].usage)
+            fprintf(f, "%s\n", cmds[i].name);
 }
 
 static void print_transports(FILE *f)

@@ -22,6 +22,11 @@ static void csv_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
+void ipcb_write_csv_field(FILE *f, const char *s)
+{
+    csv_field(f, s);
+}
+
 int ipcb_write_csv_header(FILE *f)
 {
     size_t n;

@@ -197,9 +197,10 @@ static int keep_row(struct ipcb_summary *s, struct csv_fields *f, size_t record)
     return 0;
 }
 
-int ipcb_summary_parse(const char *text, size_t len, const char *source,
-                       const char *const *required, struct ipcb_summary *s, char *err,
-                       size_t errlen)
+/* ipcb_summary_parse, keeping every row when keep_all is set */
+static int parse_summary(const char *text, size_t len, const char *source,
+                         const char *const *required, int keep_all, struct ipcb_summary *s,
+                         char *err, size_t errlen)
 {
     *s = (struct ipcb_summary){0};
     *err = '\0';
@@ -231,7 +232,8 @@ int ipcb_summary_parse(const char *text, size_t len, const char *source,
             rc = -EINVAL;
             break;
         }
-        if (strcmp(f.v[status], "ok") == 0 && (rc = keep_row(s, &f, record - 1)) != 0)
+        if ((keep_all || strcmp(f.v[status], "ok") == 0) &&
+            (rc = keep_row(s, &f, record - 1)) != 0)
             break;
     }
     if (rc == -EINVAL && !*err) {
@@ -252,6 +254,20 @@ int ipcb_summary_parse(const char *text, size_t len, const char *source,
     return 0;
 }
 
+int ipcb_summary_parse(const char *text, size_t len, const char *source,
+                       const char *const *required, struct ipcb_summary *s, char *err,
+                       size_t errlen)
+{
+    return parse_summary(text, len, source, required, 0, s, err, errlen);
+}
+
+int ipcb_summary_parse_all(const char *text, size_t len, const char *source,
+                           const char *const *required, struct ipcb_summary *s, char *err,
+                           size_t errlen)
+{
+    return parse_summary(text, len, source, required, 1, s, err, errlen);
+}
+
 /* DIR/name into text, its path into path; err says why not, except for
  * -ENOENT, which each caller words its own way */
 static int read_results_file(const char *dir, const char *name, char *path, size_t pathlen,
@@ -267,8 +283,8 @@ static int read_results_file(const char *dir, const char *name, char *path, size
     return rc;
 }
 
-int ipcb_summary_read(const char *dir, const char *const *required, struct ipcb_summary *s,
-                      char *err, size_t errlen)
+static int read_summary(const char *dir, const char *const *required, int keep_all,
+                        struct ipcb_summary *s, char *err, size_t errlen)
 {
     char path[PATH_MAX];
     struct ipcb_sbuf text = {0};
@@ -279,21 +295,28 @@ int ipcb_summary_read(const char *dir, const char *const *required, struct ipcb_
                  dir);
     if (rc)
         return rc;
-    rc = ipcb_summary_parse(text.s, text.len, path, required, s, err, errlen);
+    rc = parse_summary(text.s, text.len, path, required, keep_all, s, err, errlen);
     ipcb_sbuf_free(&text);
     return rc;
 }
 
+int ipcb_summary_read(const char *dir, const char *const *required, struct ipcb_summary *s,
+                      char *err, size_t errlen)
+{
+    return read_summary(dir, required, 0, s, err, errlen);
+}
+
+int ipcb_summary_read_all(const char *dir, const char *const *required,
+                          struct ipcb_summary *s, char *err, size_t errlen)
+{
+    return read_summary(dir, required, 1, s, err, errlen);
+}
+
 /* ---- meta.json ---- */
 
-/* key's string into out, cut at a character boundary when it does not fit */
-static void copy_string(json_t *object, const char *key, char *out, size_t len)
+/* n bytes of s into out, cut at a character boundary when they do not fit */
+static void copy_text(const char *s, size_t n, char *out, size_t len)
 {
-    json_t *value = json_object_get(object, key);
-    if (!json_is_string(value))
-        return;
-    const char *s = json_string_value(value);
-    size_t n = json_string_length(value);
     if (n >= len) {
         n = len - 1;
         while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
@@ -303,10 +326,67 @@ static void copy_string(json_t *object, const char *key, char *out, size_t len)
     out[n] = '\0';
 }
 
+/* key's string into out, left as it was when key holds no string */
+static void copy_string(json_t *object, const char *key, char *out, size_t len)
+{
+    json_t *value = json_object_get(object, key);
+    if (json_is_string(value))
+        copy_text(json_string_value(value), json_string_length(value), out, len);
+}
+
+/* a number of floor, or NAN */
+static double floor_number(json_t *floor, const char *key)
+{
+    json_t *value = json_object_get(floor, key);
+    return json_is_number(value) ? json_number_value(value) : NAN;
+}
+
+/* every value of object that is not an object into m->scalars, named by
+ * its path from the top; objects inside are followed to a few levels */
+static int add_scalars(struct ipcb_meta_fields *m, json_t *object, const char *prefix,
+                       int depth)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach(object, key, value) {
+        char path[512];         /* cut to fit the key by copy_text, at a character */
+        snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", key);
+        if (depth == 0 && strcmp(key, "floor") == 0)
+            continue;           /* measured afresh by every run: two of its figures are kept */
+        if (json_is_object(value)) {
+            if (depth < 3 && add_scalars(m, value, path, depth + 1) != 0)
+                return -ENOMEM;
+            continue;
+        }
+        if (m->n_scalars == IPCB_META_MAX_SCALARS)
+            return 0;
+        struct ipcb_meta_scalar *sc = &m->scalars[m->n_scalars++];
+        copy_text(path, strlen(path), sc->key, sizeof sc->key);
+        if (json_is_string(value)) {
+            copy_text(json_string_value(value), json_string_length(value), sc->text,
+                      sizeof sc->text);
+            continue;
+        }
+        /* real numbers as %.10g, as json.c writes them */
+        char *text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT | JSON_REAL_PRECISION(10));
+        if (!text)
+            return -ENOMEM;
+        copy_text(text, strlen(text), sc->text, sizeof sc->text);
+        free(text);
+    }
+    return 0;
+}
+
+static void meta_clear(struct ipcb_meta_fields *m)
+{
+    *m = (struct ipcb_meta_fields){0};
+    m->floor_cacheline_rtt_ns = m->floor_xcpu_copy_64k_gib_s = NAN;
+}
+
 int ipcb_meta_parse(const char *text, size_t len, const char *source,
                     struct ipcb_meta_fields *m, char *err, size_t errlen)
 {
-    *m = (struct ipcb_meta_fields){0};
+    meta_clear(m);
     json_error_t error;
     json_t *root = json_loadb(text, len, 0, &error);
     if (!root) {
@@ -329,15 +409,23 @@ int ipcb_meta_parse(const char *text, size_t len, const char *source,
     if (json_is_integer(cores) && json_integer_value(cores) > 0 &&
         json_integer_value(cores) <= INT_MAX)
         m->cores = (int)json_integer_value(cores);
+    json_t *floor = json_object_get(root, "floor");
+    m->floor_cacheline_rtt_ns = floor_number(floor, "cacheline_rtt_ns");
+    m->floor_xcpu_copy_64k_gib_s = floor_number(floor, "xcpu_copy_64k_gib_s");
+    int rc = add_scalars(m, root, "", 0);
     json_decref(root);
-    return 0;
+    if (rc) {
+        meta_clear(m);
+        snprintf(err, errlen, "out of memory reading %s", source);
+    }
+    return rc;
 }
 
 int ipcb_meta_read(const char *dir, struct ipcb_meta_fields *m, char *err, size_t errlen)
 {
     char path[PATH_MAX];
     struct ipcb_sbuf text = {0};
-    *m = (struct ipcb_meta_fields){0};
+    meta_clear(m);
     int rc = read_results_file(dir, "meta.json", path, sizeof path, &text, err, errlen);
     if (rc == -ENOENT)
         snprintf(err, errlen, "no meta.json in '%s'", dir);

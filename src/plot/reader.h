@@ -27,8 +27,9 @@ struct ipcb_summary_row {
     char **fields;              /* n_columns of them, in the header's order */
 };
 
-/* summary.csv's rows whose status is "ok"; a field is found by its column's
- * name, so the order of the columns is the header's business */
+/* summary.csv's rows whose status is "ok" (every row, read by the _all
+ * functions); a field is found by its column's name, so the order of the
+ * columns is the header's business */
 struct ipcb_summary {
     char *source;               /* the file's path (or the name given), for messages */
     char **columns;             /* the header; none when the file is empty */
@@ -48,6 +49,13 @@ int ipcb_summary_parse(const char *text, size_t len, const char *source,
 /* DIR/summary.csv through ipcb_summary_parse; -ENOENT when there is none */
 int ipcb_summary_read(const char *dir, const char *const *required, struct ipcb_summary *s,
                       char *err, size_t errlen);
+/* the same two, keeping every row whatever its status (compare shows the
+ * skipped and failed ones too) */
+int ipcb_summary_parse_all(const char *text, size_t len, const char *source,
+                           const char *const *required, struct ipcb_summary *s, char *err,
+                           size_t errlen);
+int ipcb_summary_read_all(const char *dir, const char *const *required,
+                          struct ipcb_summary *s, char *err, size_t errlen);
 /* the column's index, or -ENOENT; with two of one name, the first */
 int ipcb_summary_column(const struct ipcb_summary *s, const char *name);
 /* row's field in that column, or NULL when the header has no such column */
@@ -59,12 +67,27 @@ int ipcb_summary_number(const struct ipcb_summary *s, size_t row, const char *co
                         double *out, char *err, size_t errlen);
 void ipcb_summary_free(struct ipcb_summary *s);
 
+/* one field of meta.json that holds a value rather than an object */
+#define IPCB_META_MAX_SCALARS 128
+struct ipcb_meta_scalar {
+    char key[96];               /* its path: "kernel", or "plan.cpu" inside an object */
+    char text[256];             /* a string as it is; any other value as JSON text */
+};
+
 /* meta.json's fields that say where and when the run was made */
 struct ipcb_meta_fields {
     char cpu_model[256];        /* "" for each one the file does not have */
     char kernel[256];
     char date_utc[64];          /* as written: 2026-11-24T19:48:15Z */
     int cores;                  /* 0 when not recorded */
+    /* every field outside "floor" that is not an object, in the file's
+     * order (those inside an object named by its path); the first
+     * IPCB_META_MAX_SCALARS of them */
+    struct ipcb_meta_scalar scalars[IPCB_META_MAX_SCALARS];
+    size_t n_scalars;
+    /* the hardware floor's figures; NAN when absent or null */
+    double floor_cacheline_rtt_ns;
+    double floor_xcpu_copy_64k_gib_s;
 };
 
 /* Parses meta.json's text with jansson: escapes undone, text longer than a

@@ -40,6 +40,23 @@ static void summary(const char *text, size_t len)
     ipcb_summary_free(&s);
 }
 
+/* the reader that keeps every row, whatever its status */
+static void summary_all(const char *text, size_t len)
+{
+    struct ipcb_summary s;
+    char err[512] = "";
+    if (ipcb_summary_parse_all(text, len, "summary.csv", NULL, &s, err, sizeof err) != 0) {
+        if (!*err || s.rows || s.columns || s.source)
+            abort();
+        return;
+    }
+    /* with every record kept, the rows are the records in the file's order */
+    for (size_t i = 0; i < s.n_rows; i++)
+        if (!ipcb_summary_field(&s, i, IPCB_COL_STATUS) || s.rows[i].record != i + 1)
+            abort();
+    ipcb_summary_free(&s);
+}
+
 static void meta(const char *text, size_t len)
 {
     struct ipcb_meta_fields m;
@@ -47,8 +64,13 @@ static void meta(const char *text, size_t len)
     int rc = ipcb_meta_parse(text, len, "meta.json", &m, err, sizeof err);
     if (rc != 0 && (!*err || (rc != -EINVAL && rc != -ENOMEM)))
         abort();
-    if (m.cores < 0 || strlen(m.cpu_model) >= sizeof m.cpu_model)
+    if (m.cores < 0 || strlen(m.cpu_model) >= sizeof m.cpu_model ||
+        m.n_scalars > IPCB_META_MAX_SCALARS)
         abort();
+    for (size_t i = 0; i < m.n_scalars; i++)
+        if (strlen(m.scalars[i].key) >= sizeof m.scalars[i].key ||
+            strlen(m.scalars[i].text) >= sizeof m.scalars[i].text)
+            abort();
 }
 
 static void hgrm(const char *text, size_t len)
@@ -70,6 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(text, data, size);
     summary(text, size);
+    summary_all(text, size);
     meta(text, size);
     hgrm(text, size);
     free(text);
