@@ -16,6 +16,7 @@
 #include "measure/machine.h"
 #include "output/results_dir.h"
 #include "plot/plot.h"
+#include "report/report.h"
 
 static void print_row(const struct ipcb_result *r, void *arg)
 {
@@ -105,6 +106,14 @@ int main(int argc, char **argv)
         if (rc != 0)
             fprintf(stderr, "ipcbench: %s\n", err);
         return rc == 0 ? 0 : rc == -EIO ? 1 : 2;
+    }
+    case IPCB_CMD_REPORT: {
+        /* bad input: 2; the page could not be made or written: 1 */
+        int rc = ipcb_report(plan.plot_dir, plan.report_out, plan.quiet, stderr, err,
+                             sizeof err);
+        if (rc != 0)
+            fprintf(stderr, "ipcbench: %s\n", err);
+        return rc == 0 ? 0 : rc == -EIO || rc == -ENOMEM ? 1 : 2;
     }
     }
     return 2;

@@ -18,7 +18,7 @@
 #define IPCB_DEFAULT_TIMEOUT_NS (10ull * 1000000000ull)
 
 enum ipcb_command { IPCB_CMD_RUN, IPCB_CMD_LIST, IPCB_CMD_PLOT, IPCB_CMD_CLEANUP,
-                    IPCB_CMD_HELP, IPCB_CMD_VERSION };
+                    IPCB_CMD_HELP, IPCB_CMD_VERSION, IPCB_CMD_REPORT };
 
 struct ipcb_plan {
     enum ipcb_command command;
@@ -43,7 +43,8 @@ struct ipcb_plan {
     const char *outdir;         /* NULL: results/<date>-<host>/ */
     const char *csv_path;
     const char *json_path;
-    const char *plot_dir;       /* for `plot` */
+    const char *plot_dir;       /* the results directory of `plot` and `report` */
+    const char *report_out;     /* `report -o FILE`; NULL: DIR/report.html */
     int argc;
     char **argv;
 };

@@ -254,9 +254,11 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
         if (strcmp(cmd, "run") == 0) p->command = IPCB_CMD_RUN;
         else if (strcmp(cmd, "list") == 0) p->command = IPCB_CMD_LIST;
         else if (strcmp(cmd, "plot") == 0) p->command = IPCB_CMD_PLOT;
+        else if (strcmp(cmd, "report") == 0) p->command = IPCB_CMD_REPORT;
         else if (strcmp(cmd, "cleanup") == 0) p->command = IPCB_CMD_CLEANUP;
         else if (strcmp(cmd, "help") == 0) p->command = IPCB_CMD_HELP;
-        else FAIL("unknown command '%s' (use run, list, plot DIR, cleanup or --help)", cmd);
+        else FAIL("unknown command '%s' (use run, list, plot DIR, report DIR, cleanup or "
+                  "--help)", cmd);
         first = 2;
     }
 
@@ -354,10 +356,14 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
         }
     }
     int rest = sub_argc - optind;
-    if (p->command == IPCB_CMD_PLOT) {
+    if (p->command == IPCB_CMD_PLOT || p->command == IPCB_CMD_REPORT) {
+        const char *cmd = argv[1];
         if (rest != 1)
-            FAIL("plot takes one results directory: ipcbench plot DIR");
+            FAIL("%s takes one results directory: ipcbench %s DIR", cmd, cmd);
         p->plot_dir = sub_argv[optind];
+        if (p->command == IPCB_CMD_REPORT)
+            p->report_out = p->outdir;  /* -o names the page there */
+        p->outdir = NULL;
         return 0;
     }
     if (rest > 0)

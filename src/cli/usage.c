@@ -26,6 +26,8 @@ void ipcb_usage(FILE *f)
 "       ipcbench list                transports, what each carries, live limits\n"
 "       ipcbench plot [-q] DIR       charts of a results directory into DIR/plots/\n"
 "                                    (needs gnuplot)\n"
+"       ipcbench report DIR          one HTML page of DIR, charts inline, into\n"
+"                                    DIR/report.html (-o FILE: there instead)\n"
 "       ipcbench cleanup             remove what runs killed with SIGKILL left behind\n"
 "\n"
 "  -t, --transport LIST   transports by name, or all (default: all; variants such\n"
