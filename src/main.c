@@ -21,6 +21,7 @@
 #include "output/results_dir.h"
 #include "output/sink.h"
 #include "plot/plot.h"
+#include "report/report.h"
 
 /* what the driver hands back after each cell: the table line, and the cell
  * on disk at once */
@@ -208,6 +209,14 @@ int main(int argc, char **argv)
         if (rc != 0)
             fprintf(stderr, "ipcbench: %s\n", err);
         return rc == 0 ? 0 : rc == -EIO ? 1 : 2;
+    }
+    case IPCB_CMD_REPORT: {
+        /* bad input: 2; the page could not be made or written: 1 */
+        int rc = ipcb_report(plan.plot_dir, plan.report_out, plan.quiet, stderr, err,
+                             sizeof err);
+        if (rc != 0)
+            fprintf(stderr, "ipcbench: %s\n", err);
+        return rc == 0 ? 0 : rc == -EIO || rc == -ENOMEM ? 1 : 2;
     }
     }
     return 2;

@@ -68,6 +68,8 @@ meta = json.load(open(os.path.join(out, "meta.json")))
 check(meta.get("complete") is False, "meta.json says the run is not complete")
 r = run("plot", "-q", out)
 check(r.returncode == 0, "plot works on the killed run's directory (%s)" % r.stderr.strip())
+svg = open(os.path.join(out, "plots", "throughput_by_size.svg")).read()
+check("incomplete run" in svg, "its charts say the run is incomplete")
 run("cleanup")  # the cell that was running when the driver died
 
 # --- a finished run says so

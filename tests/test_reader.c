@@ -238,13 +238,13 @@ static void meta_scalars(void)
     }
     CHECK(!scalar(&m, "floor.cacheline_rtt_ns") && !scalar(&m, "floor.memcpy_gib_s.4k"),
           "floor is not among them");
-    CHECK(m.floor_cacheline_rtt_ns == 110.8125 && m.floor_xcpu_copy_64k_gib_s == 58.5,
-          "the floor's two figures (%g, %g)", m.floor_cacheline_rtt_ns,
-          m.floor_xcpu_copy_64k_gib_s);
+    CHECK(m.floor.cacheline_rtt_ns == 110.8125 && m.floor.xcpu_copy_64k_gib_s == 58.5,
+          "the floor's two figures (%g, %g)", m.floor.cacheline_rtt_ns,
+          m.floor.xcpu_copy_64k_gib_s);
 
     text = "{\"floor\": null}";
     rc = ipcb_meta_parse(text, strlen(text), "m.json", &m, err, sizeof err);
-    CHECK(rc == 0 && isnan(m.floor_cacheline_rtt_ns) && isnan(m.floor_xcpu_copy_64k_gib_s) &&
+    CHECK(rc == 0 && isnan(m.floor.cacheline_rtt_ns) && isnan(m.floor.xcpu_copy_64k_gib_s) &&
           m.n_scalars == 0, "a null floor: NAN figures, no scalars (%d)", rc);
 
     /* more fields than there is room for: the first ones kept */
@@ -302,6 +302,127 @@ static void meta(void)
     rc = ipcb_meta_read(dir, &m, err, sizeof err);
     CHECK(rc == -ENOENT && strstr(err, "no meta.json in '") == err && !*m.cpu_model,
           "a missing meta.json (%d: %s)", rc, err);
+}
+
+/* every field report reads, from a meta.json as output/json.c writes it */
+static void meta_run_fields(void)
+{
+    const char *text =
+        "{\n  \"version\": \"0.1.0\",\n"
+        "  \"command_line\": \"ipcbench -t pipe -o \\\"a b\\\"\",\n"
+        "  \"date_utc\": \"2026-11-24T19:48:15Z\",\n  \"host\": \"build1\",\n"
+        "  \"clock\": \"TSC\",\n  \"clock_read_ns\": 20.5,\n  \"tsc_ghz\": 2.45,\n"
+        "  \"pinning\": \"cross: producer on CPU 0, consumer on CPU 1\",\n"
+        "  \"warmup\": 500,\n  \"pairs\": 2,\n  \"count\": 0,\n  \"duration_s\": 1.5,\n"
+        "  \"floor\": {\n    \"cacheline_rtt_ns\": 440.8,\n    \"cacheline_cpus\": [0, 1],\n"
+        "    \"xcpu_copy_64k_gib_s\": 27.5,\n"
+        "    \"memcpy_gib_s\": {\"4k\": 105.2, \"64k\": 94.9, \"1M\": null, \"64M\": 20.3},\n"
+        "    \"clock_read_ns\": 27.9,\n    \"measured_utc\": \"2026-11-24T19:00:00Z\",\n"
+        "    \"from_cache\": true\n  }\n}\n";
+    struct ipcb_meta_fields m;
+    char err[512] = "";
+    int rc = ipcb_meta_parse(text, strlen(text), "m.json", &m, err, sizeof err);
+    CHECK(rc == 0, "a run's meta.json parses (%d: %s)", rc, err);
+    CHECK(strcmp(m.version, "0.1.0") == 0 && strcmp(m.host, "build1") == 0 &&
+          strcmp(m.clock, "TSC") == 0, "version, host, clock (%s, %s, %s)", m.version, m.host,
+          m.clock);
+    CHECK(strcmp(m.command_line, "ipcbench -t pipe -o \"a b\"") == 0, "command line (%s)",
+          m.command_line);
+    CHECK(strcmp(m.pinning, "cross: producer on CPU 0, consumer on CPU 1") == 0, "pinning (%s)",
+          m.pinning);
+    CHECK(m.clock_read_ns == 20.5 && m.tsc_ghz == 2.45, "clock read and TSC rate (%g, %g)",
+          m.clock_read_ns, m.tsc_ghz);
+    CHECK(m.count == 0 && m.duration_s == 1.5 && m.warmup == 500 && m.pairs == 2,
+          "settings (%lld, %g, %lld, %lld)", m.count, m.duration_s, m.warmup, m.pairs);
+    CHECK(m.complete == -1, "no \"complete\": not recorded (%d)", m.complete);
+    const struct ipcb_meta_floor *fl = &m.floor;
+    CHECK(fl->present && fl->cacheline_rtt_ns == 440.8 && fl->cacheline_cpus[0] == 0 &&
+          fl->cacheline_cpus[1] == 1, "cache-line round trip (%g, CPUs %d %d)",
+          fl->cacheline_rtt_ns, fl->cacheline_cpus[0], fl->cacheline_cpus[1]);
+    CHECK(fl->xcpu_copy_64k_gib_s == 27.5 && fl->clock_read_ns == 27.9 && fl->from_cache == 1 &&
+          strcmp(fl->measured_utc, "2026-11-24T19:00:00Z") == 0,
+          "copy across CPUs, clock read, when (%g, %g, %d, %s)", fl->xcpu_copy_64k_gib_s,
+          fl->clock_read_ns, fl->from_cache, fl->measured_utc);
+    CHECK(fl->n_memcpy == 4, "four memcpy sizes (%zu)", fl->n_memcpy);
+    if (fl->n_memcpy == 4) {
+        CHECK(strcmp(fl->memcpy[0].size, "4k") == 0 && fl->memcpy[0].gib_s == 105.2 &&
+              strcmp(fl->memcpy[3].size, "64M") == 0 && fl->memcpy[3].gib_s == 20.3,
+              "memcpy in the file's order (%s %g, %s %g)", fl->memcpy[0].size,
+              fl->memcpy[0].gib_s, fl->memcpy[3].size, fl->memcpy[3].gib_s);
+        CHECK(strcmp(fl->memcpy[2].size, "1M") == 0 && isnan(fl->memcpy[2].gib_s),
+              "a null figure is NAN (%g)", fl->memcpy[2].gib_s);
+    }
+
+    const char *odd = "{\"floor\": null, \"count\": -5, \"warmup\": 1.5, \"pairs\": \"2\","
+                      " \"clock_read_ns\": -1, \"complete\": false}";
+    rc = ipcb_meta_parse(odd, strlen(odd), "m.json", &m, err, sizeof err);
+    CHECK(rc == 0 && !m.floor.present && isnan(m.floor.cacheline_rtt_ns) &&
+          m.floor.cacheline_cpus[0] == -1 && m.floor.from_cache == -1,
+          "a null floor: not present, nothing measured (%d)", rc);
+    CHECK(m.count == -1 && m.warmup == -1 && m.pairs == -1 && isnan(m.clock_read_ns) &&
+          isnan(m.duration_s) && isnan(m.tsc_ghz) && !*m.host && !*m.command_line,
+          "out of range or of the wrong type: not recorded (%lld %lld %lld %g)", m.count,
+          m.warmup, m.pairs, m.clock_read_ns);
+    CHECK(m.complete == 0, "\"complete\": false (%d)", m.complete);
+
+    const char *cpus = "{\"floor\": {\"cacheline_cpus\": [0, -1], \"memcpy_gib_s\": 3}}";
+    rc = ipcb_meta_parse(cpus, strlen(cpus), "m.json", &m, err, sizeof err);
+    CHECK(rc == 0 && m.floor.present && m.floor.cacheline_cpus[0] == -1 &&
+          m.floor.n_memcpy == 0, "a negative CPU and a memcpy that is no object: not recorded");
+    rc = ipcb_meta_parse("[]", 2, "m.json", &m, err, sizeof err);
+    CHECK(rc == -EINVAL && m.count == -1 && isnan(m.clock_read_ns) && m.floor.from_cache == -1,
+          "on error every field is not recorded");
+}
+
+/* every row and a broken end, for the report */
+static void summary_rows(void)
+{
+    static const char text[] = "transport,status\n"
+                               "pipe,ok\n"
+                               "fifo,\"skipped: too big\"\n"
+                               "tcp,failed: refused\n"
+                               "unix,ok,extra\n"
+                               "udp,ok\n";
+    struct ipcb_summary s;
+    char err[512] = "";
+    int rc = ipcb_summary_parse_rows(text, strlen(text), "x.csv", NULL, IPCB_SUMMARY_ALL_ROWS, &s,
+                                     err, sizeof err);
+    CHECK(rc == -EINVAL && strcmp(err, "x.csv, row 4: 3 fields where the header has 2") == 0,
+          "all rows, a long row: still an error (%d: %s)", rc, err);
+    rc = ipcb_summary_parse_rows(text, strlen(text), "x.csv", NULL,
+                                 IPCB_SUMMARY_ALL_ROWS | IPCB_SUMMARY_UP_TO_ERROR, &s, err,
+                                 sizeof err);
+    CHECK(rc == 0 && s.cut_short && s.n_rows == 3, "up to the bad row: three rows (%d, %d, %zu)",
+          rc, s.cut_short, s.n_rows);
+    CHECK(strcmp(err, "x.csv, row 4: 3 fields where the header has 2") == 0,
+          "err says where it stopped (%s)", err);
+    if (rc == 0 && s.n_rows == 3)
+        CHECK(strcmp(field(&s, 1, "status"), "skipped: too big") == 0 &&
+              strcmp(field(&s, 2, "transport"), "tcp") == 0, "rows not ok are kept");
+    ipcb_summary_free(&s);
+
+    static const char open_quote[] = "transport,status\npipe,ok\n\"fifo,ok\n";
+    rc = ipcb_summary_parse_rows(open_quote, strlen(open_quote), "x.csv", NULL,
+                                 IPCB_SUMMARY_UP_TO_ERROR, &s, err, sizeof err);
+    CHECK(rc == 0 && s.cut_short && s.n_rows == 1 &&
+          strcmp(err, "x.csv, row 2: a quoted field is never closed") == 0,
+          "a quote left open at the end: the rows before it (%d, %zu, %s)", rc, s.n_rows, err);
+    ipcb_summary_free(&s);
+    rc = ipcb_summary_parse_rows("transport\npipe\n", 11, "x.csv", NULL,
+                                 IPCB_SUMMARY_UP_TO_ERROR, &s, err, sizeof err);
+    CHECK(rc == -EINVAL && s.columns == NULL, "a bad header is an error all the same (%d)", rc);
+    rc = ipcb_summary_parse_rows(text, 25, "x.csv", NULL, IPCB_SUMMARY_UP_TO_ERROR, &s, err,
+                                 sizeof err);
+    CHECK(rc == 0 && !s.cut_short && s.n_rows == 1, "a whole text is not cut short (%d, %d)", rc,
+          s.cut_short);
+    ipcb_summary_free(&s);
+
+    const char *dir = results_dir("rows", text, NULL);
+    rc = ipcb_summary_read_rows(dir, NULL, IPCB_SUMMARY_ALL_ROWS | IPCB_SUMMARY_UP_TO_ERROR, &s,
+                                err, sizeof err);
+    CHECK(rc == 0 && s.n_rows == 3 && strstr(err, "/rows/summary.csv, row 4: ") != NULL,
+          "read from a directory (%d, %zu, %s)", rc, s.n_rows, err);
+    ipcb_summary_free(&s);
 }
 
 static void hgrm(void)
@@ -387,6 +508,8 @@ int main(void)
     every_row();
     meta();
     meta_scalars();
+    meta_run_fields();
+    summary_rows();
     hgrm();
     CHECK(nftw(top, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0, "temp directory removed");
     return checks_done();

@@ -20,7 +20,8 @@
 #define IPCB_DEFAULT_THRESHOLD_PCT 5.0
 
 enum ipcb_command { IPCB_CMD_RUN, IPCB_CMD_LIST, IPCB_CMD_PLOT, IPCB_CMD_CLEANUP,
-                    IPCB_CMD_HELP, IPCB_CMD_VERSION, IPCB_CMD_COMPLETE, IPCB_CMD_COMPARE };
+                    IPCB_CMD_HELP, IPCB_CMD_VERSION, IPCB_CMD_COMPLETE, IPCB_CMD_COMPARE,
+                    IPCB_CMD_REPORT };
 
 struct ipcb_plan {
     enum ipcb_command command;
@@ -50,13 +51,14 @@ struct ipcb_plan {
     const char *csv_path;
     const char *json_path;
     const char *json_stream_path;   /* --json-stream: a line per finished cell */
-    const char *plot_dir;       /* for `plot` */
     const char *complete_what;  /* for `complete`: the list it prints */
     /* for `compare`, which also takes -o (where the chart goes), --csv and -q */
     char **compare_dirs;        /* the results directories, the first the reference */
     size_t n_compare_dirs;
     double threshold_pct;       /* --threshold: a larger change is a difference */
     int fail_on_regression;     /* exit 1 when a cell is worse */
+    const char *plot_dir;       /* the results directory of `plot` and `report` */
+    const char *report_out;     /* `report -o FILE`; NULL: DIR/report.html */
     int argc;
     char **argv;
 };

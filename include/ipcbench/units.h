@@ -1,4 +1,5 @@
-/* Parsing of sizes, size lists and ranges, durations and counts.
+/* Parsing of sizes, size lists and ranges, durations and counts, and the
+ * formatting of sizes, latencies and rates for people.
  * Every parser returns 0 or -EINVAL/-ERANGE and says why in err. */
 #ifndef IPCBENCH_UNITS_H
 #define IPCBENCH_UNITS_H
@@ -25,5 +26,9 @@ int ipcb_parse_count_range(const char *opt, const char *s, uint64_t lo, uint64_t
                            uint64_t *out, char *err, size_t errlen);
 /* format bytes for people: "64", "4k", "1M" (exact units only) */
 void ipcb_format_size(uint64_t bytes, char *buf, size_t len);
+/* a latency for people, three or four digits: "850 ns", "13.3 us", "1.25 ms" */
+void ipcb_format_ns(uint64_t ns, char *buf, size_t len);
+/* a rate for people: "950", "69.1k", "4.20M" */
+void ipcb_format_rate(double per_s, char *buf, size_t len);
 
 #endif

@@ -122,6 +122,7 @@ static const struct ipcb_command_name commands[] = {
     {"list", IPCB_CMD_LIST, "list"},
     {"plot", IPCB_CMD_PLOT, "plot DIR"},
     {"compare", IPCB_CMD_COMPARE, "compare A B"},
+    {"report", IPCB_CMD_REPORT, "report DIR"},
     {"cleanup", IPCB_CMD_CLEANUP, "cleanup"},
     {"help", IPCB_CMD_HELP, NULL},
     {"complete", IPCB_CMD_COMPLETE, NULL},
@@ -495,10 +496,14 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
     if (have_compare_option)
         FAIL("%s is an option of compare (ipcbench compare A B [options])",
              have_compare_option);
-    if (p->command == IPCB_CMD_PLOT) {
+    if (p->command == IPCB_CMD_PLOT || p->command == IPCB_CMD_REPORT) {
+        const char *cmd = argv[1];
         if (rest != 1)
-            FAIL("plot takes one results directory: ipcbench plot DIR");
+            FAIL("%s takes one results directory: ipcbench %s DIR", cmd, cmd);
         p->plot_dir = sub_argv[optind];
+        if (p->command == IPCB_CMD_REPORT)
+            p->report_out = p->outdir;  /* -o names the page there */
+        p->outdir = NULL;
         return 0;
     }
     if (p->command == IPCB_CMD_COMPLETE) {

@@ -209,6 +209,28 @@ void ipcb_format_size(uint64_t bytes, char *buf, size_t len)
         snprintf(buf, len, "%llu%c", (unsigned long long)v, units[u - 1]);
 }
 
+void ipcb_format_ns(uint64_t ns, char *buf, size_t len)
+{
+    if (ns < 1000)
+        snprintf(buf, len, "%llu ns", (unsigned long long)ns);
+    else if (ns < 1000000)
+        snprintf(buf, len, "%.1f us", (double)ns / 1e3);
+    else if (ns < 1000000000)
+        snprintf(buf, len, "%.2f ms", (double)ns / 1e6);
+    else
+        snprintf(buf, len, "%.1f s", (double)ns / 1e9);
+}
+
+void ipcb_format_rate(double per_s, char *buf, size_t len)
+{
+    if (per_s >= 1e6)
+        snprintf(buf, len, "%.2fM", per_s / 1e6);
+    else if (per_s >= 1e3)
+        snprintf(buf, len, "%.1fk", per_s / 1e3);
+    else
+        snprintf(buf, len, "%.0f", per_s);
+}
+
 int ipcb_parse_count_range(const char *opt, const char *s, uint64_t lo, uint64_t hi,
                            uint64_t *out, char *err, size_t errlen)
 {

@@ -32,6 +32,8 @@ void ipcb_usage(FILE *f)
 "                                    --fail-on-regression (exit 1 when worse),\n"
 "                                    -o DIR for the chart (default A/plots/),\n"
 "                                    --csv FILE\n"
+"       ipcbench report DIR          one HTML page of DIR, charts inline, into\n"
+"                                    DIR/report.html (-o FILE: there instead)\n"
 "       ipcbench cleanup             remove what runs killed with SIGKILL left behind\n"
 "\n"
 "  -t, --transport LIST   transports by name, or all (default: all; variants such\n"

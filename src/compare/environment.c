@@ -123,7 +123,7 @@ static void floor_line(FILE *f, const struct ipcb_comparison *c, const char *nam
     fprintf(f, "  %-22s", name);
     for (size_t d = 0; d < c->n_dirs; d++) {
         const struct ipcb_meta_fields *m = &c->dirs[d].meta;
-        double v = xcpu ? m->floor_xcpu_copy_64k_gib_s : m->floor_cacheline_rtt_ns;
+        double v = xcpu ? m->floor.xcpu_copy_64k_gib_s : m->floor.cacheline_rtt_ns;
         char text[32] = "-";
         if (c->dirs[d].have_meta && !isnan(v))
             snprintf(text, sizeof text, format, v);

@@ -18,28 +18,6 @@ const char *ipcb_status_text(const struct ipcb_result *r, char *buf, size_t len)
     return buf;
 }
 
-static void human_ns(uint64_t ns, char *buf, size_t len)
-{
-    if (ns < 1000)
-        snprintf(buf, len, "%llu ns", (unsigned long long)ns);
-    else if (ns < 1000000)
-        snprintf(buf, len, "%.1f us", (double)ns / 1e3);
-    else if (ns < 1000000000)
-        snprintf(buf, len, "%.2f ms", (double)ns / 1e6);
-    else
-        snprintf(buf, len, "%.1f s", (double)ns / 1e9);
-}
-
-static void human_rate(double v, char *buf, size_t len)
-{
-    if (v >= 1e6)
-        snprintf(buf, len, "%.2fM", v / 1e6);
-    else if (v >= 1e3)
-        snprintf(buf, len, "%.1fk", v / 1e3);
-    else
-        snprintf(buf, len, "%.0f", v);
-}
-
 /* the table's status: in an ok row, what else a reader should know at a glance */
 static void status_notes(const struct ipcb_result *r, const char *status, char *buf, size_t len)
 {
@@ -67,9 +45,10 @@ static void show(const struct ipcb_column *c, const struct ipcb_value *v,
         break;
     case IPCB_SHOW_SIZE: ipcb_format_size(v->integer, buf, len); break;
     case IPCB_SHOW_NS:
-        human_ns(c->type == IPCB_COLUMN_REAL ? (uint64_t)(v->real + 0.5) : v->integer, buf, len);
+        ipcb_format_ns(c->type == IPCB_COLUMN_REAL ? (uint64_t)(v->real + 0.5) : v->integer, buf,
+                       len);
         break;
-    case IPCB_SHOW_RATE: human_rate(v->real, buf, len); break;
+    case IPCB_SHOW_RATE: ipcb_format_rate(v->real, buf, len); break;
     case IPCB_SHOW_FIXED: snprintf(buf, len, "%.*f", c->table.decimals, v->real); break;
     case IPCB_SHOW_STATUS:
         if (r)

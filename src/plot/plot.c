@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "ipcbench/pattern.h"
 #include "plot/charts.h"
@@ -168,6 +167,8 @@ static void read_machine(struct ipcb_chart_input *in)
         ipcb_sbuf_printf(&b, ", %s", m.kernel);
     if (*date)
         ipcb_sbuf_printf(&b, ", %s", date);
+    if (m.complete == 0)        /* killed, interrupted, or still running */
+        ipcb_sbuf_printf(&b, " (incomplete run)");
     snprintf(in->machine, sizeof in->machine, "%s",
              ipcb_sbuf_error(&b) ? m.cpu_model : ipcb_sbuf_str(&b));
     ipcb_sbuf_free(&b);
@@ -186,25 +187,11 @@ int ipcb_plot(const char *dir, const char *scripts_dir, int quiet, char *err, si
 {
     struct ipcb_chart_input in = {.dir = dir};
     char scripts[PATH_MAX];
-    struct stat st;
     int rc;
     *err = '\0';
 
-    if (stat(dir, &st) != 0) {
-        rc = -errno;
-        snprintf(err, errlen, "results directory '%s': %s", dir,
-                 rc == -ENOENT ? "no such directory" : strerror(-rc));
+    if ((rc = ipcb_results_dir_check(dir, "plot", err, errlen)) != 0)
         return rc;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "'%s' is not a directory; plot takes a results directory", dir);
-        return -ENOTDIR;
-    }
-    /* room left for plots/data/ and the longest chart file name */
-    if (strlen(dir) > PATH_MAX - 128) {
-        snprintf(err, errlen, "results directory name is too long");
-        return -ENAMETOOLONG;
-    }
     if ((rc = read_rows(&in, err, errlen)) != 0)
         goto out;
     read_machine(&in);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -12,24 +13,26 @@
 #include "plot/reader.h"
 #include "plot/sbuf.h"
 
-/* the whole file into text (NUL-terminated, so "" for an empty file) */
-static int read_text(const char *path, struct ipcb_sbuf *text)
+int ipcb_results_dir_check(const char *dir, const char *command, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -errno;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (ipcb_sbuf_append(text, chunk, n) != 0)
-            break;
-    int rc = ferror(f) ? -EIO : ipcb_sbuf_error(text);
-    fclose(f);
-    if (rc == 0)
-        rc = ipcb_sbuf_reserve(text, 0);    /* so an empty file has a string too */
-    if (rc)
-        ipcb_sbuf_free(text);
-    return rc;
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        int rc = -errno;
+        snprintf(err, errlen, "results directory '%s': %s", dir,
+                 rc == -ENOENT ? "no such directory" : strerror(-rc));
+        return rc;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "'%s' is not a directory; %s takes a results directory", dir,
+                 command);
+        return -ENOTDIR;
+    }
+    /* room left for plots/data/ and the longest chart file name */
+    if (strlen(dir) > PATH_MAX - 128) {
+        snprintf(err, errlen, "results directory name is too long");
+        return -ENAMETOOLONG;
+    }
+    return 0;
 }
 
 /* ---- summary.csv ---- */
@@ -197,10 +200,9 @@ static int keep_row(struct ipcb_summary *s, struct csv_fields *f, size_t record)
     return 0;
 }
 
-/* ipcb_summary_parse, keeping every row when keep_all is set */
-static int parse_summary(const char *text, size_t len, const char *source,
-                         const char *const *required, int keep_all, struct ipcb_summary *s,
-                         char *err, size_t errlen)
+int ipcb_summary_parse_rows(const char *text, size_t len, const char *source,
+                            const char *const *required, unsigned flags,
+                            struct ipcb_summary *s, char *err, size_t errlen)
 {
     *s = (struct ipcb_summary){0};
     *err = '\0';
@@ -232,7 +234,7 @@ static int parse_summary(const char *text, size_t len, const char *source,
             rc = -EINVAL;
             break;
         }
-        if ((keep_all || strcmp(f.v[status], "ok") == 0) &&
+        if (((flags & IPCB_SUMMARY_ALL_ROWS) || strcmp(f.v[status], "ok") == 0) &&
             (rc = keep_row(s, &f, record - 1)) != 0)
             break;
     }
@@ -244,6 +246,12 @@ static int parse_summary(const char *text, size_t len, const char *source,
                      record);
     } else if (rc == -ENOMEM) {
         snprintf(err, errlen, "out of memory reading %s", source);
+    }
+    /* a run cut off while writing leaves a short or open last record: with
+     * UP_TO_ERROR what came before it is still worth reading */
+    if (rc == -EINVAL && (flags & IPCB_SUMMARY_UP_TO_ERROR) && status >= 0) {
+        s->cut_short = 1;
+        rc = 0;
     }
     csv_clear(&f);
     free(f.v);
@@ -258,14 +266,15 @@ int ipcb_summary_parse(const char *text, size_t len, const char *source,
                        const char *const *required, struct ipcb_summary *s, char *err,
                        size_t errlen)
 {
-    return parse_summary(text, len, source, required, 0, s, err, errlen);
+    return ipcb_summary_parse_rows(text, len, source, required, 0, s, err, errlen);
 }
 
 int ipcb_summary_parse_all(const char *text, size_t len, const char *source,
                            const char *const *required, struct ipcb_summary *s, char *err,
                            size_t errlen)
 {
-    return parse_summary(text, len, source, required, 1, s, err, errlen);
+    return ipcb_summary_parse_rows(text, len, source, required, IPCB_SUMMARY_ALL_ROWS, s, err,
+                                   errlen);
 }
 
 /* DIR/name into text, its path into path; err says why not, except for
@@ -277,14 +286,14 @@ static int read_results_file(const char *dir, const char *name, char *path, size
         snprintf(err, errlen, "results directory name is too long");
         return -ENAMETOOLONG;
     }
-    int rc = read_text(path, text);
+    int rc = ipcb_sbuf_read_file(path, text);
     if (rc && rc != -ENOENT)
         snprintf(err, errlen, "cannot read %s: %s", path, strerror(-rc));
     return rc;
 }
 
-static int read_summary(const char *dir, const char *const *required, int keep_all,
-                        struct ipcb_summary *s, char *err, size_t errlen)
+int ipcb_summary_read_rows(const char *dir, const char *const *required, unsigned flags,
+                           struct ipcb_summary *s, char *err, size_t errlen)
 {
     char path[PATH_MAX];
     struct ipcb_sbuf text = {0};
@@ -295,7 +304,7 @@ static int read_summary(const char *dir, const char *const *required, int keep_a
                  dir);
     if (rc)
         return rc;
-    rc = parse_summary(text.s, text.len, path, required, keep_all, s, err, errlen);
+    rc = ipcb_summary_parse_rows(text.s, text.len, path, required, flags, s, err, errlen);
     ipcb_sbuf_free(&text);
     return rc;
 }
@@ -303,13 +312,13 @@ static int read_summary(const char *dir, const char *const *required, int keep_a
 int ipcb_summary_read(const char *dir, const char *const *required, struct ipcb_summary *s,
                       char *err, size_t errlen)
 {
-    return read_summary(dir, required, 0, s, err, errlen);
+    return ipcb_summary_read_rows(dir, required, 0, s, err, errlen);
 }
 
 int ipcb_summary_read_all(const char *dir, const char *const *required,
                           struct ipcb_summary *s, char *err, size_t errlen)
 {
-    return read_summary(dir, required, 1, s, err, errlen);
+    return ipcb_summary_read_rows(dir, required, IPCB_SUMMARY_ALL_ROWS, s, err, errlen);
 }
 
 /* ---- meta.json ---- */
@@ -326,19 +335,12 @@ static void copy_text(const char *s, size_t n, char *out, size_t len)
     out[n] = '\0';
 }
 
-/* key's string into out, left as it was when key holds no string */
+/* key's string into out; out untouched when it is not a string */
 static void copy_string(json_t *object, const char *key, char *out, size_t len)
 {
     json_t *value = json_object_get(object, key);
     if (json_is_string(value))
         copy_text(json_string_value(value), json_string_length(value), out, len);
-}
-
-/* a number of floor, or NAN */
-static double floor_number(json_t *floor, const char *key)
-{
-    json_t *value = json_object_get(floor, key);
-    return json_is_number(value) ? json_number_value(value) : NAN;
 }
 
 /* every value of object that is not an object into m->scalars, named by
@@ -377,16 +379,74 @@ static int add_scalars(struct ipcb_meta_fields *m, json_t *object, const char *p
     return 0;
 }
 
-static void meta_clear(struct ipcb_meta_fields *m)
+/* key's number when it is one and not negative, else NAN */
+static double figure(json_t *object, const char *key)
 {
-    *m = (struct ipcb_meta_fields){0};
-    m->floor_cacheline_rtt_ns = m->floor_xcpu_copy_64k_gib_s = NAN;
+    json_t *value = json_object_get(object, key);
+    double v = json_is_number(value) ? json_number_value(value) : NAN;
+    return v >= 0 ? v : NAN;
+}
+
+/* key's integer when it is one and not negative, else -1 */
+static long long count(json_t *object, const char *key)
+{
+    json_t *value = json_object_get(object, key);
+    if (!json_is_integer(value) || json_integer_value(value) < 0)
+        return -1;
+    return json_integer_value(value);
+}
+
+static void read_floor(json_t *object, struct ipcb_meta_floor *fl)
+{
+    *fl = (struct ipcb_meta_floor){.cacheline_rtt_ns = NAN, .cacheline_cpus = {-1, -1},
+                                   .xcpu_copy_64k_gib_s = NAN, .clock_read_ns = NAN,
+                                   .from_cache = -1};
+    if (!json_is_object(object))
+        return;
+    fl->present = 1;
+    fl->cacheline_rtt_ns = figure(object, "cacheline_rtt_ns");
+    fl->xcpu_copy_64k_gib_s = figure(object, "xcpu_copy_64k_gib_s");
+    fl->clock_read_ns = figure(object, "clock_read_ns");
+    copy_string(object, "measured_utc", fl->measured_utc, sizeof fl->measured_utc);
+    json_t *from_cache = json_object_get(object, "from_cache");
+    if (json_is_boolean(from_cache))
+        fl->from_cache = json_is_true(from_cache);
+    json_t *cpus = json_object_get(object, "cacheline_cpus");
+    json_t *a = json_array_get(cpus, 0), *b = json_array_get(cpus, 1);
+    if (json_array_size(cpus) == 2 && json_is_integer(a) && json_is_integer(b) &&
+        json_integer_value(a) >= 0 && json_integer_value(a) <= INT_MAX &&
+        json_integer_value(b) >= 0 && json_integer_value(b) <= INT_MAX) {
+        fl->cacheline_cpus[0] = (int)json_integer_value(a);
+        fl->cacheline_cpus[1] = (int)json_integer_value(b);
+    }
+    json_t *by_size = json_object_get(object, "memcpy_gib_s");
+    const char *size;
+    json_t *value;
+    if (!json_is_object(by_size))
+        return;
+    /* jansson keeps an object's keys in the order of the file */
+    json_object_foreach(by_size, size, value) {
+        if (fl->n_memcpy == IPCB_META_MEMCPY_SIZES)
+            break;
+        copy_text(size, strlen(size), fl->memcpy[fl->n_memcpy].size,
+                  sizeof fl->memcpy[0].size);
+        double v = json_is_number(value) ? json_number_value(value) : NAN;
+        fl->memcpy[fl->n_memcpy++].gib_s = v >= 0 ? v : NAN;
+    }
+}
+
+/* every field "not recorded", as reader.h says each one is */
+static void not_recorded(struct ipcb_meta_fields *m)
+{
+    *m = (struct ipcb_meta_fields){.clock_read_ns = NAN, .tsc_ghz = NAN, .duration_s = NAN,
+                                   .count = -1, .warmup = -1, .pairs = -1, .complete = -1};
+    read_floor(NULL, &m->floor);
 }
 
 int ipcb_meta_parse(const char *text, size_t len, const char *source,
                     struct ipcb_meta_fields *m, char *err, size_t errlen)
 {
-    meta_clear(m);
+    not_recorded(m);
     json_error_t error;
     json_t *root = json_loadb(text, len, 0, &error);
     if (!root) {
@@ -409,13 +469,25 @@ int ipcb_meta_parse(const char *text, size_t len, const char *source,
     if (json_is_integer(cores) && json_integer_value(cores) > 0 &&
         json_integer_value(cores) <= INT_MAX)
         m->cores = (int)json_integer_value(cores);
-    json_t *floor = json_object_get(root, "floor");
-    m->floor_cacheline_rtt_ns = floor_number(floor, "cacheline_rtt_ns");
-    m->floor_xcpu_copy_64k_gib_s = floor_number(floor, "xcpu_copy_64k_gib_s");
+    copy_string(root, "version", m->version, sizeof m->version);
+    copy_string(root, "command_line", m->command_line, sizeof m->command_line);
+    copy_string(root, "host", m->host, sizeof m->host);
+    copy_string(root, "clock", m->clock, sizeof m->clock);
+    copy_string(root, "pinning", m->pinning, sizeof m->pinning);
+    m->clock_read_ns = figure(root, "clock_read_ns");
+    m->tsc_ghz = figure(root, "tsc_ghz");
+    m->duration_s = figure(root, "duration_s");
+    m->count = count(root, "count");
+    m->warmup = count(root, "warmup");
+    m->pairs = count(root, "pairs");
+    json_t *complete = json_object_get(root, "complete");
+    if (json_is_boolean(complete))
+        m->complete = json_is_true(complete);
+    read_floor(json_object_get(root, "floor"), &m->floor);
     int rc = add_scalars(m, root, "", 0);
     json_decref(root);
     if (rc) {
-        meta_clear(m);
+        not_recorded(m);
         snprintf(err, errlen, "out of memory reading %s", source);
     }
     return rc;
@@ -425,7 +497,7 @@ int ipcb_meta_read(const char *dir, struct ipcb_meta_fields *m, char *err, size_
 {
     char path[PATH_MAX];
     struct ipcb_sbuf text = {0};
-    meta_clear(m);
+    not_recorded(m);
     int rc = read_results_file(dir, "meta.json", path, sizeof path, &text, err, errlen);
     if (rc == -ENOENT)
         snprintf(err, errlen, "no meta.json in '%s'", dir);
@@ -514,7 +586,7 @@ int ipcb_hgrm_read(const char *path, struct ipcb_hgrm *h)
 {
     struct ipcb_sbuf text = {0};
     *h = (struct ipcb_hgrm){0};
-    int rc = read_text(path, &text);
+    int rc = ipcb_sbuf_read_file(path, &text);
     if (rc == 0)
         rc = ipcb_hgrm_parse(text.s, text.len, h);
     ipcb_sbuf_free(&text);

@@ -14,10 +14,12 @@
 #define IPCB_COL_TRANSPORT  "transport"
 #define IPCB_COL_PATTERN    "pattern"
 #define IPCB_COL_SIZE       "size_bytes"
+#define IPCB_COL_MESSAGES   "messages"
 #define IPCB_COL_MSGS_PER_S "msgs_per_s"
 #define IPCB_COL_MIB_PER_S  "mib_per_s"
 #define IPCB_COL_P50_NS     "p50_ns"
 #define IPCB_COL_P99_NS     "p99_ns"
+#define IPCB_COL_ERRORS     "errors"
 #define IPCB_COL_STATUS     "status"
 #define IPCB_COL_CPU_NS_PER_MSG "cpu_ns_per_msg"  /* optional: runs before it lack it */
 
@@ -27,16 +29,28 @@ struct ipcb_summary_row {
     char **fields;              /* n_columns of them, in the header's order */
 };
 
-/* summary.csv's rows whose status is "ok" (every row, read by the _all
- * functions); a field is found by its column's name, so the order of the
- * columns is the header's business */
+/* 0 when dir is a directory, with a name short enough for what plot and
+ * report write into it; else -errno, and err says which of those it is not
+ * ("'x' is not a directory; COMMAND takes a results directory") */
+int ipcb_results_dir_check(const char *dir, const char *command, char *err, size_t errlen);
+
+/* summary.csv's rows whose status is "ok" (every row with
+ * IPCB_SUMMARY_ALL_ROWS); a field is found by its column's name, so the
+ * order of the columns is the header's business */
 struct ipcb_summary {
     char *source;               /* the file's path (or the name given), for messages */
     char **columns;             /* the header; none when the file is empty */
     size_t n_columns;
     struct ipcb_summary_row *rows;
     size_t n_rows;
+    int cut_short;              /* IPCB_SUMMARY_UP_TO_ERROR: a bad record ended the rows */
 };
+
+/* what ipcb_summary_parse_rows keeps, or-ed */
+#define IPCB_SUMMARY_ALL_ROWS    1u /* every row, whatever its status */
+#define IPCB_SUMMARY_UP_TO_ERROR 2u /* a bad record after the header ends the rows
+                                     * rather than the read: the rows before it are
+                                     * kept, cut_short is set and err says why */
 
 /* Parses RFC 4180 text (quoted fields may hold commas, "" and newlines;
  * blank lines are passed over). The header must name every column in
@@ -46,6 +60,10 @@ struct ipcb_summary {
 int ipcb_summary_parse(const char *text, size_t len, const char *source,
                        const char *const *required, struct ipcb_summary *s, char *err,
                        size_t errlen);
+/* ipcb_summary_parse with flags (IPCB_SUMMARY_*); 0 for flags is the same */
+int ipcb_summary_parse_rows(const char *text, size_t len, const char *source,
+                            const char *const *required, unsigned flags,
+                            struct ipcb_summary *s, char *err, size_t errlen);
 /* DIR/summary.csv through ipcb_summary_parse; -ENOENT when there is none */
 int ipcb_summary_read(const char *dir, const char *const *required, struct ipcb_summary *s,
                       char *err, size_t errlen);
@@ -56,6 +74,9 @@ int ipcb_summary_parse_all(const char *text, size_t len, const char *source,
                            size_t errlen);
 int ipcb_summary_read_all(const char *dir, const char *const *required,
                           struct ipcb_summary *s, char *err, size_t errlen);
+/* the same through ipcb_summary_parse_rows with flags */
+int ipcb_summary_read_rows(const char *dir, const char *const *required, unsigned flags,
+                           struct ipcb_summary *s, char *err, size_t errlen);
 /* the column's index, or -ENOENT; with two of one name, the first */
 int ipcb_summary_column(const struct ipcb_summary *s, const char *name);
 /* row's field in that column, or NULL when the header has no such column */
@@ -74,7 +95,25 @@ struct ipcb_meta_scalar {
     char text[256];             /* a string as it is; any other value as JSON text */
 };
 
-/* meta.json's fields that say where and when the run was made */
+#define IPCB_META_MEMCPY_SIZES 8   /* memcpy figures kept, in the file's order */
+
+/* meta.json's "floor": the hardware floor the run measured */
+struct ipcb_meta_floor {
+    int present;                /* 0: the file has no floor object (or null) */
+    double cacheline_rtt_ns;    /* each figure NAN when null or absent */
+    int cacheline_cpus[2];      /* -1, -1 when not recorded */
+    double xcpu_copy_64k_gib_s;
+    struct {
+        char size[16];          /* the key as written: "4k", "64M" */
+        double gib_s;
+    } memcpy[IPCB_META_MEMCPY_SIZES];
+    size_t n_memcpy;
+    double clock_read_ns;
+    char measured_utc[64];
+    int from_cache;             /* 1, 0, or -1 when not recorded */
+};
+
+/* meta.json's fields: where, when and how the run was made */
 struct ipcb_meta_fields {
     char cpu_model[256];        /* "" for each one the file does not have */
     char kernel[256];
@@ -85,14 +124,25 @@ struct ipcb_meta_fields {
      * IPCB_META_MAX_SCALARS of them */
     struct ipcb_meta_scalar scalars[IPCB_META_MAX_SCALARS];
     size_t n_scalars;
-    /* the hardware floor's figures; NAN when absent or null */
-    double floor_cacheline_rtt_ns;
-    double floor_xcpu_copy_64k_gib_s;
+    char version[64];
+    char command_line[2048];
+    char host[256];
+    char clock[64];             /* CLOCK_MONOTONIC or TSC */
+    char pinning[256];
+    double clock_read_ns;       /* NAN when not recorded */
+    double tsc_ghz;             /* NAN when not recorded (a CLOCK_MONOTONIC run) */
+    double duration_s;          /* NAN when not recorded; 0 when count bounds the run */
+    long long count;            /* -1 when not recorded; 0 when time bounds the run */
+    long long warmup;           /* -1 when not recorded */
+    long long pairs;            /* -1 when not recorded */
+    int complete;               /* "complete": 1, 0, or -1 when the file does not say */
+    struct ipcb_meta_floor floor;
 };
 
 /* Parses meta.json's text with jansson: escapes undone, text longer than a
- * field cut short, a field of the wrong type taken as absent. 0, or -EINVAL
- * when the text is not a JSON object (err says where), -ENOMEM. */
+ * field cut short, a field of the wrong type (or a number out of its range)
+ * taken as absent. 0, or -EINVAL when the text is not a JSON object (err
+ * says where), -ENOMEM; *m holds the "not recorded" values on error. */
 int ipcb_meta_parse(const char *text, size_t len, const char *source,
                     struct ipcb_meta_fields *m, char *err, size_t errlen);
 /* DIR/meta.json through ipcb_meta_parse; -ENOENT when there is none */

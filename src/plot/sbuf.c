@@ -85,3 +85,22 @@ void ipcb_sbuf_free(struct ipcb_sbuf *b)
     free(b->s);
     *b = (struct ipcb_sbuf){0};
 }
+
+int ipcb_sbuf_read_file(const char *path, struct ipcb_sbuf *text)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -errno;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (ipcb_sbuf_append(text, chunk, n) != 0)
+            break;
+    int rc = ferror(f) ? -EIO : ipcb_sbuf_error(text);
+    fclose(f);
+    if (rc == 0)
+        rc = ipcb_sbuf_reserve(text, 0);    /* so an empty file has a string too */
+    if (rc)
+        ipcb_sbuf_free(text);
+    return rc;
+}

@@ -25,5 +25,8 @@ const char *ipcb_sbuf_str(const struct ipcb_sbuf *b);
 /* 0, or -ENOMEM when any call since the last free failed */
 int ipcb_sbuf_error(const struct ipcb_sbuf *b);
 void ipcb_sbuf_free(struct ipcb_sbuf *b);
+/* the whole file at path added to b (NUL-terminated, so "" for an empty
+ * file); 0 or -errno, and b freed on error */
+int ipcb_sbuf_read_file(const char *path, struct ipcb_sbuf *b);
 
 #endif

@@ -1,12 +1,14 @@
 /* libFuzzer target: the results reader's parsers (summary.csv, meta.json,
- * .hgrm) take any bytes. Each must return 0 or an error with a message, and
- * what it accepts must keep the promises of reader.h. */
+ * .hgrm) and the report's reading of a chart's SVG take any bytes. Each must
+ * return 0 or an error with a message, and what it accepts must keep the
+ * promises of reader.h and report/html.h. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plot/reader.h"
+#include "report/html.h"
 
 static void summary(const char *text, size_t len)
 {
@@ -57,6 +59,38 @@ static void summary_all(const char *text, size_t len)
     ipcb_summary_free(&s);
 }
 
+/* every row, and a bad record ending the rows: what report reads */
+static void summary_rows(const char *text, size_t len)
+{
+    struct ipcb_summary s;
+    char err[512] = "";
+    int rc = ipcb_summary_parse_rows(text, len, "summary.csv", NULL,
+                                     IPCB_SUMMARY_ALL_ROWS | IPCB_SUMMARY_UP_TO_ERROR, &s, err,
+                                     sizeof err);
+    if (rc != 0) {
+        if ((rc != -EINVAL && rc != -ENOMEM) || !*err || s.rows || s.columns)
+            abort();
+        return;
+    }
+    if ((s.cut_short && !*err) || (s.n_rows && ipcb_summary_column(&s, IPCB_COL_STATUS) < 0))
+        abort();
+    for (size_t i = 0; i < s.n_rows; i++)
+        for (size_t c = 0; c < s.n_columns; c++)
+            if (!s.rows[i].fields[c])
+                abort();
+    ipcb_summary_free(&s);
+}
+
+static void svg(const char *text, size_t len)
+{
+    struct ipcb_sbuf b = {0};
+    int rc = ipcb_html_svg(&b, text, len, "c1-");
+    if ((rc == 0 && strncmp(ipcb_sbuf_str(&b), "<svg", 4) != 0) ||
+        (rc != 0 && (b.len || (rc != -EINVAL && rc != -ENOMEM))))
+        abort();
+    ipcb_sbuf_free(&b);
+}
+
 static void meta(const char *text, size_t len)
 {
     struct ipcb_meta_fields m;
@@ -66,6 +100,8 @@ static void meta(const char *text, size_t len)
         abort();
     if (m.cores < 0 || strlen(m.cpu_model) >= sizeof m.cpu_model ||
         m.n_scalars > IPCB_META_MAX_SCALARS)
+        strlen(m.command_line) >= sizeof m.command_line || m.count < -1 || m.pairs < -1 ||
+        m.floor.n_memcpy > IPCB_META_MEMCPY_SIZES || m.clock_read_ns < 0)
         abort();
     for (size_t i = 0; i < m.n_scalars; i++)
         if (strlen(m.scalars[i].key) >= sizeof m.scalars[i].key ||
@@ -93,7 +129,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(text, data, size);
     summary(text, size);
     summary_all(text, size);
+    summary_rows(text, size);
     meta(text, size);
+    svg(text, size);
     hgrm(text, size);
     free(text);
     return 0;

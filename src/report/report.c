@@ -1,0 +1,332 @@
+/* `ipcbench report DIR`: read the results directory as plot does, draw its
+ * charts with plot's own code, and write one HTML page that needs nothing
+ * but itself: the stylesheet and every chart are inside it. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipcbench/units.h"
+#include "plot/plot.h"
+#include "report/html.h"
+#include "report/page.h"
+#include "report/report.h"
+
+#define MAX_CHARTS 512
+
+/* one more line for the incomplete-run box */
+__attribute__((format(printf, 2, 3)))
+static void incomplete(struct ipcb_report_input *in, const char *fmt, ...)
+{
+    if (in->n_incomplete == IPCB_REPORT_REASONS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(in->incomplete[in->n_incomplete++], sizeof in->incomplete[0], fmt, ap);
+    va_end(ap);
+}
+
+/* summary.csv, every row; *why gets the reader's line when there is none */
+static int read_summary(struct ipcb_report_input *in, char *why, size_t whylen)
+{
+    int rc = ipcb_summary_read_rows(in->dir, NULL,
+                                    IPCB_SUMMARY_ALL_ROWS | IPCB_SUMMARY_UP_TO_ERROR,
+                                    &in->summary, why, whylen);
+    if (rc == -ENOENT) {
+        incomplete(in, "no summary.csv: the run wrote no results");
+        return rc;
+    }
+    if (rc) {
+        incomplete(in, "summary.csv could not be read: %s", why);
+        return rc;
+    }
+    in->have_summary = 1;
+    if (in->summary.cut_short)
+        incomplete(in, "summary.csv breaks off (%s); the rows before that are shown", why);
+    else if (in->summary.n_columns == 0)
+        incomplete(in, "summary.csv is empty");
+    size_t interrupted = 0;
+    for (size_t i = 0; i < in->summary.n_rows; i++) {
+        const char *status = ipcb_page_field(&in->summary, i, IPCB_COL_STATUS);
+        interrupted += strncmp(status, "interrupted", 11) == 0;
+    }
+    if (interrupted)
+        incomplete(in, "%zu %s interrupted: the run stopped before the end of its plan",
+                   interrupted, interrupted == 1 ? "measurement was" : "measurements were");
+    return 0;
+}
+
+static int read_meta(struct ipcb_report_input *in)
+{
+    char why[600];
+    int rc = ipcb_meta_read(in->dir, &in->meta, why, sizeof why);
+    if (rc == -ENOENT)
+        incomplete(in, "no meta.json: the machine and the settings were not recorded");
+    else if (rc)
+        incomplete(in, "meta.json could not be read: %s", why);
+    else if (in->meta.complete == 0)
+        incomplete(in, "meta.json says the run did not finish");
+    return rc;
+}
+
+/* ---- the charts ---- */
+
+struct chart {
+    char name[256];             /* the file's name in plots/ */
+    int rank;                   /* the charts' order on the page: plot's own */
+    unsigned long long size;    /* of a chart for one message size */
+};
+
+static const char *const chart_kinds[] = {"latency_by_size.", "throughput_by_size.",
+                                          "percentiles-", "bars-"};
+#define N_KINDS (sizeof chart_kinds / sizeof chart_kinds[0])
+
+static void chart_kind(struct chart *c)
+{
+    for (c->rank = 0; c->rank < (int)N_KINDS; c->rank++) {
+        size_t n = strlen(chart_kinds[c->rank]);
+        if (strncmp(c->name, chart_kinds[c->rank], n) == 0) {
+            c->size = strtoull(c->name + n, NULL, 10);
+            return;
+        }
+    }
+}
+
+static int chart_order(const void *a, const void *b)
+{
+    const struct chart *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank - y->rank;
+    if (x->size != y->size)
+        return x->size < y->size ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* the SVG files of DIR/plots, in plot's order; -errno when it cannot be read */
+static int list_charts(const char *dir, struct chart **out, size_t *n)
+{
+    char path[PATH_MAX];
+    *out = NULL;
+    *n = 0;
+    snprintf(path, sizeof path, "%s/plots", dir);
+    DIR *d = opendir(path);
+    if (!d)
+        return -errno;
+    struct chart *charts = calloc(MAX_CHARTS, sizeof *charts);
+    if (!charts) {
+        closedir(d);
+        return -ENOMEM;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && *n < MAX_CHARTS) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || len >= sizeof charts[0].name || strcmp(e->d_name + len - 4, ".svg") != 0)
+            continue;
+        snprintf(charts[*n].name, sizeof charts[0].name, "%s", e->d_name);
+        chart_kind(&charts[(*n)++]);
+    }
+    closedir(d);
+    qsort(charts, *n, sizeof *charts, chart_order);
+    *out = charts;
+    return 0;
+}
+
+/* what a chart shows, as its caption, and its file */
+static void caption(struct ipcb_sbuf *b, const struct chart *c)
+{
+    char size[32], words[40];
+    ipcb_format_size(c->size, size, sizeof size);
+    size_t n = strlen(size);
+    char unit = size[n - 1];
+    /* 64 -> 64 B, 4k -> 4 KiB, as the charts' own titles put it */
+    if (unit >= '0' && unit <= '9')
+        snprintf(words, sizeof words, "%s B", size);
+    else
+        snprintf(words, sizeof words, "%.*s %ciB", (int)(n - 1), size, unit == 'k' ? 'K' : unit);
+    ipcb_sbuf_printf(b, "<figcaption><b>");
+    switch (c->rank) {
+    case 0: ipcb_sbuf_printf(b, "Ping-pong round trip by message size"); break;
+    case 1: ipcb_sbuf_printf(b, "Stream throughput by message size"); break;
+    case 2: ipcb_sbuf_printf(b, "Round-trip distribution at %s", words); break;
+    case 3: ipcb_sbuf_printf(b, "Every transport at %s", words); break;
+    default: ipcb_sbuf_printf(b, "Chart"); break;
+    }
+    ipcb_sbuf_printf(b, "</b> <span>plots/");
+    ipcb_html_text(b, c->name);
+    ipcb_sbuf_printf(b, "</span></figcaption>\n");
+}
+
+static void no_charts(struct ipcb_sbuf *b, FILE *notes, const char *why)
+{
+    ipcb_sbuf_printf(b, "<p class=\"none\">No charts: ");
+    ipcb_html_text(b, why);
+    ipcb_sbuf_printf(b, ".</p>\n");
+    if (notes)
+        fprintf(notes, "ipcbench: the report has no charts: %s\n", why);
+}
+
+/* one chart's file into the page, its ids prefixed with chart<k>- */
+static void embed_chart(struct ipcb_sbuf *b, const char *dir, const struct chart *c, size_t k,
+                        FILE *notes)
+{
+    char path[PATH_MAX], prefix[32];
+    struct ipcb_sbuf svg = {0};
+    snprintf(path, sizeof path, "%s/plots/%s", dir, c->name);
+    snprintf(prefix, sizeof prefix, "chart%zu-", k + 1);
+    ipcb_sbuf_printf(b, "<figure id=\"chart%zu\">\n", k + 1);
+    caption(b, c);
+    int rc = ipcb_sbuf_read_file(path, &svg);
+    if (rc == 0)
+        rc = ipcb_html_svg(b, svg.s, svg.len, prefix);
+    if (rc) {
+        const char *why = rc == -EINVAL ? "not an SVG file this page can hold" : strerror(-rc);
+        ipcb_sbuf_printf(b, "<p class=\"none\">Left out: ");
+        ipcb_html_textf(b, "%s: %s", c->name, why);
+        ipcb_sbuf_printf(b, ".</p>\n");
+        fprintf(notes, "ipcbench: the report leaves out %s: %s\n", path, why);
+    }
+    ipcb_sbuf_printf(b, "\n</figure>\n");
+    ipcb_sbuf_free(&svg);
+}
+
+static void charts(struct ipcb_sbuf *b, const struct ipcb_report_input *in, FILE *notes)
+{
+    char why[512];
+    ipcb_sbuf_printf(b, "<section>\n<h2 id=\"charts\">Charts</h2>\n");
+    if (!in->have_summary) {
+        /* said on stderr by the line about summary.csv */
+        no_charts(b, NULL, "there are no results to draw");
+        ipcb_sbuf_printf(b, "</section>\n");
+        return;
+    }
+    /* plot's own code and scripts, quietly: it lists its files on stdout */
+    int rc = ipcb_plot(in->dir, NULL, 1, why, sizeof why);
+    struct chart *list = NULL;
+    size_t n = 0;
+    if (rc == 0 && (rc = list_charts(in->dir, &list, &n)) != 0)
+        snprintf(why, sizeof why, "cannot list %s/plots: %s", in->dir, strerror(-rc));
+    if (rc) {
+        no_charts(b, notes, why);
+    } else {
+        ipcb_sbuf_printf(b, "<p class=\"lead\">Drawn by <code>ipcbench plot</code>; the same "
+                            "charts are in <code>");
+        ipcb_html_text(b, in->dir);
+        ipcb_sbuf_printf(b, "/plots/</code> as PNG and SVG.</p>\n");
+        for (size_t k = 0; k < n; k++)
+            embed_chart(b, in->dir, &list[k], k, notes);
+        if (n == 0)
+            no_charts(b, notes, "ipcbench plot drew none");
+    }
+    free(list);
+    ipcb_sbuf_printf(b, "</section>\n");
+}
+
+/* ---- the page ---- */
+
+static int make_page(struct ipcb_sbuf *b, const struct ipcb_report_input *in, FILE *notes)
+{
+    struct ipcb_sbuf warnings = {0};
+    size_t n_warnings = ipcb_page_warnings(&warnings, in);
+    ipcb_page_head(b, in);
+    ipcb_page_machine(b, in);
+    ipcb_page_table(b, in, n_warnings);
+    ipcb_sbuf_printf(b, "<section>\n<h2 id=\"warnings\">Warnings</h2>\n");
+    if (n_warnings)
+        ipcb_sbuf_printf(b, "<ul class=\"warnings\">\n%s</ul>\n", ipcb_sbuf_str(&warnings));
+    else if (in->have_summary)
+        ipcb_sbuf_printf(b, "<p class=\"all-clear\">None: every measurement ran, and every "
+                            "percentile shown rests on at least 10 messages.</p>\n");
+    else
+        ipcb_sbuf_printf(b, "<p class=\"none\">No summary.csv, so nothing to check.</p>\n");
+    ipcb_sbuf_printf(b, "</section>\n");
+    charts(b, in, notes);
+    ipcb_sbuf_printf(b, "<footer>Written by <code>ipcbench report</code> from <code>");
+    ipcb_html_text(b, in->dir);
+    ipcb_sbuf_printf(b, "</code>: summary.csv, meta.json and the charts of plots/. The page "
+                        "holds everything it shows.</footer>\n</main>\n</body>\n</html>\n");
+    int rc = ipcb_sbuf_error(&warnings);
+    ipcb_sbuf_free(&warnings);
+    return rc ? rc : ipcb_sbuf_error(b);
+}
+
+/* the page to path by way of path.tmp, so a failed write leaves no half page */
+static int write_page(const char *path, const struct ipcb_sbuf *page, char *err,
+                      size_t errlen)
+{
+    char tmp[PATH_MAX];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+        snprintf(err, errlen, "cannot write %s: the name is too long", path);
+        return -EIO;
+    }
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    int rc = fd < 0 ? -errno : 0;
+    for (size_t done = 0; rc == 0 && done < page->len;) {
+        ssize_t n = write(fd, page->s + done, page->len - done);
+        if (n > 0)
+            done += (size_t)n;
+        else if (n == 0 || errno != EINTR)
+            rc = n == 0 ? -EIO : -errno;
+    }
+    if (fd >= 0 && close(fd) != 0 && rc == 0)
+        rc = -errno;
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = -errno;
+    if (rc) {
+        if (fd >= 0)
+            unlink(tmp);
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(-rc));
+        return -EIO;
+    }
+    return 0;
+}
+
+int ipcb_report(const char *dir, const char *out_path, int quiet, FILE *notes, char *err,
+                size_t errlen)
+{
+    struct ipcb_report_input in = {.dir = dir};
+    struct ipcb_sbuf page = {0};
+    char path[PATH_MAX], summary_why[512] = "";
+    *err = '\0';
+    int rc = ipcb_results_dir_check(dir, "report", err, errlen);
+    if (rc)
+        return rc;
+    if ((size_t)snprintf(path, sizeof path, "%s", out_path ? out_path : dir) >= sizeof path - 16) {
+        snprintf(err, errlen, "-o: the file name is too long");
+        return -ENAMETOOLONG;
+    }
+    if (!out_path)
+        snprintf(path, sizeof path, "%s/report.html", dir);
+    int summary_rc = read_summary(&in, summary_why, sizeof summary_why);
+    int meta_rc = read_meta(&in);
+    if (summary_rc == -ENOENT && meta_rc == -ENOENT) {
+        snprintf(err, errlen, "no summary.csv or meta.json in '%s'; is it an ipcbench results "
+                 "directory?", dir);
+        return -ENOENT;
+    }
+    rc = make_page(&page, &in, notes);
+    if (rc == 0)
+        rc = write_page(path, &page, err, errlen);
+    else
+        snprintf(err, errlen, "out of memory making the report of %s", dir);
+    ipcb_sbuf_free(&page);
+    ipcb_summary_free(&in.summary);
+    if (rc)
+        return rc;
+    if (!quiet)
+        printf("%s\n", path);
+    if (summary_rc) {
+        /* the page is there, but the input was not what report is for */
+        snprintf(err, errlen, "%s; %s shows only the machine and is marked incomplete",
+                 summary_rc == -ENOENT ? "no summary.csv in the results directory"
+                                       : summary_why, path);
+        return summary_rc;
+    }
+    for (size_t i = 0; i < in.n_incomplete; i++)
+        fprintf(notes, "ipcbench: incomplete run: %s\n", in.incomplete[i]);
+    return 0;
+}

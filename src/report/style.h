@@ -1,0 +1,7 @@
+#ifndef IPCB_REPORT_STYLE_H
+#define IPCB_REPORT_STYLE_H
+
+/* the report page's CSS, screen and print, for its <style> element */
+extern const char ipcb_report_css[];
+
+#endif
