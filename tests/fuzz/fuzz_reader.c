@@ -99,7 +99,7 @@ static void meta(const char *text, size_t len)
     if (rc != 0 && (!*err || (rc != -EINVAL && rc != -ENOMEM)))
         abort();
     if (m.cores < 0 || strlen(m.cpu_model) >= sizeof m.cpu_model ||
-        m.n_scalars > IPCB_META_MAX_SCALARS)
+        m.n_scalars > IPCB_META_MAX_SCALARS ||
         strlen(m.command_line) >= sizeof m.command_line || m.count < -1 || m.pairs < -1 ||
         m.floor.n_memcpy > IPCB_META_MEMCPY_SIZES || m.clock_read_ns < 0)
         abort();
