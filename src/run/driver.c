@@ -8,21 +8,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "measure/clock.h"
 #include "measure/hw_floor.h"
-#include "measure/message.h"
 #include "run/measurement.h"
+#include "run/side_process.h"
 #include "run/progress.h"
 #include "run/side.h"
 #include "transports/ledger.h"
@@ -36,136 +34,6 @@ static void on_signal(int sig)
         interrupted_by = sig;
 }
 
-/* what to do about an error that a resource limit caused */
-static const char *limit_hint(int err)
-{
-    switch (err) {
-    case EMFILE: return " (the per-process open-file limit: raise it with ulimit -n)";
-    case ENFILE: return " (the system's open-file table is full: sysctl fs.file-max)";
-    case EAGAIN: return " (a process or locked-memory limit: see ulimit -u and ulimit -l)";
-    case ENOSPC: return " (a system-wide count of such objects is used up: see ipcs -l "
-                        "and the fs.mqueue and kernel.msgmni sysctls)";
-    default: return "";
-    }
-}
-
-/* ---- in the child ---- */
-
-/* size bytes, 64-byte aligned, with the IPCB_MSG_HEADROOM the transports
- * may use in front (transport.h); lives as long as the child */
-static unsigned char *message_buffer(uint64_t size)
-{
-    _Static_assert(IPCB_MSG_HEADROOM % 64 == 0, "the payload stays 64-byte aligned");
-    size_t bytes = ((size_t)size + 63) & ~(size_t)63;
-    unsigned char *b = aligned_alloc(64, IPCB_MSG_HEADROOM + (bytes ? bytes : 64));
-    if (!b)
-        return NULL;
-    b += IPCB_MSG_HEADROOM;
-    ipcb_msg_fill(b, (size_t)size);
-    return b;
-}
-
-static void __attribute__((noreturn))
-child_main(const struct ipcb_plan *p, struct ipcb_measurement *m, size_t proc, uint64_t size,
-           pid_t parent, int ready_fd, int go_fd)
-{
-    const struct ipcb_layout *lay = &m->lay;
-    const unsigned index = (unsigned)(proc % lay->n_sides);
-    const struct ipcb_side_decl *decl = &lay->sides[index];
-    struct ipcb_chan *group_chans = &m->chan[proc / lay->n_sides * lay->n_channels];
-    struct ipcb_side_result *res = ipcb_proc_result(m, proc);
-    const int cpu = p->cpu[index == 0 ? 0 : 1];
-    /* die with the driver, and let a signal from the terminal stop us too */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-        _exit(1);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGPIPE, SIG_IGN);
-
-    if (cpu >= 0) {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET(cpu, &set);
-        if (sched_setaffinity(0, sizeof set, &set) != 0) {
-            snprintf(res->error, sizeof res->error, "cannot pin to CPU %d: %s", cpu,
-                     strerror(errno));
-            res->failed = 1;
-            _exit(1);
-        }
-    }
-    if (p->rt_prio) {
-        struct sched_param sp = {.sched_priority = p->rt_prio};
-        if (sched_setscheduler(0, SCHED_FIFO, &sp) != 0) {
-            snprintf(res->error, sizeof res->error, "cannot run under SCHED_FIFO priority %d: "
-                     "%s (needs root, CAP_SYS_NICE or ulimit -r %d)", p->rt_prio,
-                     strerror(errno), p->rt_prio);
-            res->failed = 1;
-            _exit(1);
-        }
-    }
-    struct ipcb_side_args a = {
-        .chan = &group_chans[decl->ends[0].channel], .side_index = index,
-        .sh = ipcb_group_shared(m, proc / lay->n_sides), .res = res, .size = size,
-        .warmup = p->warmup, .duration_ns = p->duration_ns, .verify_full = p->verify_full,
-        .buf = message_buffer(size), .rbuf = message_buffer(size),
-        .expect = message_buffer(size), .inject_seq = UINT64_MAX,
-    };
-    /* test hook: IPCBENCH_INJECT=seq:N or payload:N spoils message N, sent
-     * by the pattern's first side */
-    const char *inject = getenv("IPCBENCH_INJECT");
-    if (inject && index == 0) {
-        unsigned long long n;
-        if (sscanf(inject, "seq:%llu", &n) == 1)
-            a.inject_seq = n;
-        else if (sscanf(inject, "payload:%llu", &n) == 1)
-            a.inject_seq = n, a.inject_payload = 1;
-    }
-    if (!a.buf || !a.rbuf || !a.expect) {
-        snprintf(res->error, sizeof res->error, "out of memory for %llu-byte buffers",
-                 (unsigned long long)size);
-        res->failed = 1;
-        _exit(1);
-    }
-    for (unsigned e = 0; e < decl->n_ends; e++) {
-        struct ipcb_chan *chan = a.chans[e] = &group_chans[decl->ends[e].channel];
-        int rc = chan->t->open(chan, decl->ends[e].end);
-        if (rc < 0) {
-            snprintf(res->error, sizeof res->error, "open: %.300s%s",
-                     chan->err[0] ? chan->err : strerror(-rc), limit_hint(-rc));
-            res->failed = 1;
-            _exit(1);
-        }
-    }
-    /* locked after the buffers and the channel exist, so the timed loop
-     * never takes a page fault on them */
-    if (p->mlock && mlockall(MCL_CURRENT | MCL_FUTURE) != 0) {
-        snprintf(res->error, sizeof res->error, "mlockall: %s (raise the locked-memory "
-                 "limit with ulimit -l, or run as root)", strerror(errno));
-        res->failed = 1;
-        _exit(1);
-    }
-    /* the start barrier: say we are ready, then wait for the driver to close go */
-    char byte = 'r', sink;
-    if (write(ready_fd, &byte, 1) != 1)
-        _exit(1);
-    close(ready_fd);
-    while (read(go_fd, &sink, 1) < 0 && errno == EINTR)
-        ;
-    close(go_fd);
-
-    int rc = decl->run(&a);
-    if (rc != 0)
-        res->failed_ns = ipcb_now_ns();
-    for (unsigned e = 0; e < decl->n_ends; e++)
-        a.chans[e]->t->close(a.chans[e], decl->ends[e].end);
-    cpu_set_t mine;
-    res->cpu = sched_getaffinity(0, sizeof mine, &mine) == 0 && CPU_COUNT(&mine) == 1
-                   ? sched_getcpu() : -1;
-    _exit(rc == 0 ? 0 : 1);
-}
-
-/* ---- in the parent ---- */
 
 static int pidfd_open(pid_t pid)
 {
@@ -421,14 +289,14 @@ static void measure(const struct ipcb_plan *p, const struct ipcb_transport *t,
         if (rc < 0) {
             r->status = IPCB_FAILED;
             snprintf(r->reason, sizeof r->reason, "create: %.300s%s",
-                     chan->err[0] ? chan->err : strerror(-rc), limit_hint(-rc));
+                     chan->err[0] ? chan->err : strerror(-rc), ipcb_limit_hint(-rc));
             m->created++; /* a create that failed halfway leaves objects too */
             goto destroy;
         }
     }
     if (pipe2(ready, O_CLOEXEC) != 0 || pipe2(go, O_CLOEXEC) != 0) {
         r->status = IPCB_FAILED;
-        snprintf(r->reason, sizeof r->reason, "pipe: %s%s", strerror(errno), limit_hint(errno));
+        snprintf(r->reason, sizeof r->reason, "pipe: %s%s", strerror(errno), ipcb_limit_hint(errno));
         goto destroy;
     }
     pid_t parent = getpid();
@@ -439,21 +307,21 @@ static void measure(const struct ipcb_plan *p, const struct ipcb_transport *t,
         if (c->pid == 0) {
             close(ready[0]);
             close(go[1]);
-            child_main(p, m, i, size, parent, ready[1], go[0]);
+            ipcb_side_process(p, m, i, size, parent, ready[1], go[0]);
         }
         if (c->pid < 0) {
             r->status = IPCB_FAILED;
             /* fork's EAGAIN is the process count, not memory */
             snprintf(r->reason, sizeof r->reason, "fork: %s%s", strerror(errno),
                      errno == EAGAIN ? " (the per-user process limit: raise it with "
-                                       "ulimit -u)" : limit_hint(errno));
+                                       "ulimit -u)" : ipcb_limit_hint(errno));
             goto stop;
         }
         c->pidfd = pidfd_open(c->pid);
         if (c->pidfd < 0) {
             r->status = IPCB_FAILED;
             snprintf(r->reason, sizeof r->reason, "pidfd_open: %s%s", strerror(errno),
-                     limit_hint(errno));
+                     ipcb_limit_hint(errno));
             goto stop;
         }
     }
