@@ -409,18 +409,13 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
             if (!*arg) FAIL("-o: empty directory name");
             p->outdir = arg;
             break;
-        case OPT_CSV:
-            if (!*arg) FAIL("--csv: empty file name");
-            p->csv_path = arg;
+        case OPT_CSV: case OPT_JSON: case OPT_JSON_STREAM: {
+            static const char *const names[] = {"--csv", "--json", "--json-stream"};
+            const char **path[] = {&p->csv_path, &p->json_path, &p->json_stream_path};
+            if (!*arg) FAIL("%s: empty file name", names[c - OPT_CSV]);
+            *path[c - OPT_CSV] = arg;
             break;
-        case OPT_JSON:
-            if (!*arg) FAIL("--json: empty file name");
-            p->json_path = arg;
-            break;
-        case OPT_JSON_STREAM:
-            if (!*arg) FAIL("--json-stream: empty file name");
-            p->json_stream_path = arg;
-            break;
+        }
         case OPT_PAIRS: {
             uint64_t v;
             if (ipcb_parse_count_range("--pairs", arg, 1, IPCB_MAX_GROUPS, &v, err, errlen))

@@ -51,8 +51,7 @@ static void unknown(struct ipcb_meta *m, const char *group, const char *key)
     add(m, group, key, IPCB_FACT_UNKNOWN);
 }
 
-/* the first line of a file, without its newline; 0 or -1 when unreadable */
-static int read_line(const char *path, char *buf, size_t len)
+int ipcb_read_line(const char *path, char *buf, size_t len)
 {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -69,7 +68,7 @@ static int read_line(const char *path, char *buf, size_t len)
 static void from_file(struct ipcb_meta *m, const char *group, const char *key, const char *path)
 {
     char line[160];
-    if (read_line(path, line, sizeof line) == 0)
+    if (ipcb_read_line(path, line, sizeof line) == 0)
         text(m, group, key, "%s", line);
     else
         unknown(m, group, key);
@@ -81,7 +80,7 @@ static void number_file(struct ipcb_meta *m, const char *group, const char *key,
 {
     char line[64], *end;
     double v;
-    if (read_line(path, line, sizeof line) == 0 && (v = strtod(line, &end), end != line))
+    if (ipcb_read_line(path, line, sizeof line) == 0 && (v = strtod(line, &end), end != line))
         number(m, group, key, v);
     else
         unknown(m, group, key);
@@ -99,13 +98,13 @@ static void topology(struct ipcb_meta *m, const struct ipcb_plan *p)
         }
         char path[128], core[32] = "?", package[32] = "?", threads[64] = "?";
         snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/topology/core_id", cpu);
-        read_line(path, core, sizeof core);
+        ipcb_read_line(path, core, sizeof core);
         snprintf(path, sizeof path,
                  "/sys/devices/system/cpu/cpu%d/topology/physical_package_id", cpu);
-        read_line(path, package, sizeof package);
+        ipcb_read_line(path, package, sizeof package);
         snprintf(path, sizeof path,
                  "/sys/devices/system/cpu/cpu%d/topology/thread_siblings_list", cpu);
-        read_line(path, threads, sizeof threads);
+        ipcb_read_line(path, threads, sizeof threads);
         text(m, "environment", keys[side], "cpu %d: core %s, package %s, threads %s", cpu,
              core, package, threads);
     }
@@ -115,7 +114,7 @@ static void topology(struct ipcb_meta *m, const struct ipcb_plan *p)
 static void smt(struct ipcb_meta *m)
 {
     char list[64];
-    if (read_line("/sys/devices/system/cpu/cpu0/topology/thread_siblings_list", list,
+    if (ipcb_read_line("/sys/devices/system/cpu/cpu0/topology/thread_siblings_list", list,
                   sizeof list) != 0) {
         unknown(m, "environment", "smt_threads_per_core");
         return;
@@ -228,9 +227,9 @@ void ipcb_collect_environment(const struct ipcb_plan *p, struct ipcb_meta *m)
     from_file(m, "environment", "energy_performance_preference",
               "/sys/devices/system/cpu/cpu0/cpufreq/energy_performance_preference");
     char line[64];
-    if (read_line("/sys/devices/system/cpu/cpufreq/boost", line, sizeof line) == 0)
+    if (ipcb_read_line("/sys/devices/system/cpu/cpufreq/boost", line, sizeof line) == 0)
         text(m, "environment", "boost", "%s", strcmp(line, "1") == 0 ? "on" : "off");
-    else if (read_line("/sys/devices/system/cpu/intel_pstate/no_turbo", line, sizeof line) == 0)
+    else if (ipcb_read_line("/sys/devices/system/cpu/intel_pstate/no_turbo", line, sizeof line) == 0)
         text(m, "environment", "boost", "%s", strcmp(line, "0") == 0 ? "on" : "off");
     else
         unknown(m, "environment", "boost");

@@ -1,5 +1,6 @@
 /* The per-boot cache of memcpy bandwidth and the clock read (floor_cache.h). */
 #include "measure/hw_floor_cache.h"
+#include "measure/environment.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,18 +15,10 @@
 /* a new version measures afresh: how the floor is measured may have changed */
 #define CACHE_FORMAT "ipcbench-floor " IPCB_VERSION
 
-/* the first line of a file, without its newline; -1 when empty or unreadable */
+/* the first line of a file; -1 when empty or unreadable */
 static int read_line(const char *path, char *buf, size_t len)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    int ok = fgets(buf, (int)len, f) != NULL;
-    fclose(f);
-    if (!ok)
-        return -1;
-    buf[strcspn(buf, "\n")] = '\0';
-    return buf[0] ? 0 : -1;
+    return ipcb_read_line(path, buf, len) == 0 && buf[0] ? 0 : -1;
 }
 
 /* $XDG_CACHE_HOME/ipcbench, else $HOME/.cache/ipcbench, made 0700 if missing */
