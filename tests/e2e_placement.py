@@ -4,6 +4,7 @@ pins where it says or fails with what the machine lacks; --rt-prio and
 --mlock run and are recorded, or say why they cannot."""
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -68,6 +69,23 @@ if os.geteuid() == 0:
     check(r.returncode == 2 and "--rt-prio 5" in r.stderr and "CAP_SYS_NICE" in r.stderr
           and len(r.stderr.strip().splitlines()) == 1,
           "--rt-prio without the right: one line, exit 2 (%s)" % r.stderr.strip())
+    # --mlock without the locked-memory allowance: the side says what to raise
+    def nobody_no_lock():
+        os.setgid(65534)
+        os.setuid(65534)
+        resource.setrlimit(resource.RLIMIT_MEMLOCK, (0, 0))
+    out = os.path.join(alone, "lock")
+    os.makedirs(out)
+    os.chown(out, 65534, 65534)
+    r = subprocess.run([copy, "-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "100",
+                        "--mlock", "-q", "-o", out], capture_output=True, text=True,
+                       preexec_fn=nobody_no_lock, env=dict(os.environ, TMPDIR="/tmp"))
+    try:
+        status = open(os.path.join(out, "summary.csv")).read().splitlines()[-1]
+    except (OSError, IndexError):
+        status = r.stderr
+    check(r.returncode == 1 and "mlockall" in status and "ulimit -l" in status,
+          "a locked-memory limit is named with how to raise it (%s)" % status)
     shutil.rmtree(alone, ignore_errors=True)
 
 for args in (["--rt-prio", "0"], ["--rt-prio", "100"], ["--rt-prio", "x"], ["--cpu", "smtt"],
