@@ -176,7 +176,9 @@ if os.geteuid() == 0:
         status = list(csv.DictReader(open(os.path.join(o, "summary.csv"))))[0]["status"]
     except (OSError, IndexError):
         status = r.stderr
-    check(r.returncode == 1 and "ulimit -u" in status,
+    # (under the sanitizers LeakSanitizer's own fork fails too, so the exit
+    # status is its; the row says what matters either way)
+    check(r.returncode != 0 and "ulimit -u" in status,
           "a process limit is named with how to raise it (%s)" % status)
     shutil.rmtree(alone, ignore_errors=True)
 

@@ -84,8 +84,11 @@ if os.geteuid() == 0:
         status = open(os.path.join(out, "summary.csv")).read().splitlines()[-1]
     except (OSError, IndexError):
         status = r.stderr
-    check(r.returncode == 1 and "mlockall" in status and "ulimit -l" in status,
-          "a locked-memory limit is named with how to raise it (%s)" % status)
+    if b"__asan_init" in open(BIN, "rb").read():
+        print("--mlock under a zero limit not checked: AddressSanitizer makes mlockall a no-op")
+    else:
+        check(r.returncode == 1 and "mlockall" in status and "ulimit -l" in status,
+              "a locked-memory limit is named with how to raise it (%s)" % status)
     shutil.rmtree(alone, ignore_errors=True)
 
 for args in (["--rt-prio", "0"], ["--rt-prio", "100"], ["--rt-prio", "x"], ["--cpu", "smtt"],

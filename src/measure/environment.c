@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "ipcbench/units.h"
+#include "transports/shm_options.h"
 
 static struct ipcb_fact *add(struct ipcb_meta *m, const char *group, const char *key,
                              enum ipcb_fact_kind kind)
@@ -212,6 +213,9 @@ static void plan_facts(struct ipcb_meta *m, const struct ipcb_plan *p)
     text(m, "plan", "verify", "%s", p->verify_full ? "full" : "stamps");
     text(m, "plan", "clock", "%s", p->clock_tsc ? "tsc" : "monotonic");
     text(m, "plan", "cpu", "%s", p->cpu_mode ? p->cpu_mode : "none");
+    number(m, "plan", "ring_slots", ipcb_ring_slots());
+    text(m, "plan", "wait", "%s", p->wait_list ? p->wait_list : "block");
+    number(m, "plan", "repeat", p->repeat ? (double)p->repeat : 1);
     number(m, "plan", "rt_prio", p->rt_prio);
     text(m, "plan", "mlock", "%s", p->mlock ? "yes" : "no");
     number(m, "plan", "producer_cpu", p->cpu[0]);
