@@ -25,6 +25,12 @@ extern const struct ipcb_transport ipcb_shm_futex;
 extern const struct ipcb_transport ipcb_shm_eventfd;
 extern const struct ipcb_transport ipcb_shm_spin;
 extern const struct ipcb_transport ipcb_sysv_mq_spin;
+extern const struct ipcb_transport ipcb_mmap;
+extern const struct ipcb_transport ipcb_mmap_sysv_sem;
+extern const struct ipcb_transport ipcb_mmap_futex;
+extern const struct ipcb_transport ipcb_mmap_eventfd;
+extern const struct ipcb_transport ipcb_mmap_spin;
+extern const struct ipcb_transport ipcb_sysv_shm;
 IPCB_FD_WAIT_EXTERNS(ipcb_pipe);
 IPCB_FD_WAIT_EXTERNS(ipcb_fifo);
 IPCB_FD_WAIT_EXTERNS(ipcb_unix);
@@ -45,6 +51,8 @@ static const struct ipcb_transport *const all[] = {
     &ipcb_sysv_mq,
     &ipcb_posix_mq,
     &ipcb_shm,
+    &ipcb_mmap,
+    &ipcb_sysv_shm,
     /* IPCB_VARIANT: a transport with another wait strategy (--wait), in
      * the order --wait all makes rows */
     IPCB_FD_WAIT_ENTRIES(ipcb_pipe),
@@ -60,6 +68,10 @@ static const struct ipcb_transport *const all[] = {
     &ipcb_shm_futex,
     &ipcb_shm_eventfd,
     &ipcb_shm_spin,
+    &ipcb_mmap_sysv_sem,
+    &ipcb_mmap_futex,
+    &ipcb_mmap_eventfd,
+    &ipcb_mmap_spin,
 };
 
 void ipcb_transport_limit(const struct ipcb_transport *t, struct ipcb_limit *lim)
