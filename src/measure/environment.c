@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "ipcbench/units.h"
+#include "transports/mmap_options.h"
 #include "transports/shm_options.h"
 
 static struct ipcb_fact *add(struct ipcb_meta *m, const char *group, const char *key,
@@ -178,6 +179,8 @@ static const struct { const char *key, *path; } bounds[] = {
     {"net.core.wmem_default", "/proc/sys/net/core/wmem_default"},
     {"fs.pipe-max-size", "/proc/sys/fs/pipe-max-size"},
     {"kernel.io_uring_disabled", "/proc/sys/kernel/io_uring_disabled"},
+    {"kernel.shmmax", "/proc/sys/kernel/shmmax"},
+    {"kernel.shmall", "/proc/sys/kernel/shmall"},
 };
 
 /* a comma-separated list, an array in JSON */
@@ -220,6 +223,19 @@ static void plan_facts(struct ipcb_meta *m, const struct ipcb_plan *p)
     text(m, "plan", "mlock", "%s", p->mlock ? "yes" : "no");
     number(m, "plan", "producer_cpu", p->cpu[0]);
     number(m, "plan", "consumer_cpu", p->cpu[1]);
+    text(m, "plan", "mmap_file_dir", "%s", ipcb_mmap_file_dir());
+    number(m, "plan", "msync", ipcb_mmap_msync());
+}
+
+/* the file system mmap's file lives on: tmpfs and a disk differ in what a
+ * page fault and an msync cost */
+static void mmap_fs(struct ipcb_meta *m)
+{
+    char type[32];
+    if (ipcb_fs_type_name(ipcb_mmap_file_dir(), type, sizeof type) == 0)
+        text(m, "environment", "mmap_fs_type", "%s", type);
+    else
+        unknown(m, "environment", "mmap_fs_type");
 }
 
 void ipcb_collect_environment(const struct ipcb_plan *p, struct ipcb_meta *m)
@@ -258,5 +274,6 @@ void ipcb_collect_environment(const struct ipcb_plan *p, struct ipcb_meta *m)
     text(m, "environment", "libc", "glibc %s", gnu_get_libc_version());
     for (size_t i = 0; i < sizeof bounds / sizeof bounds[0]; i++)
         number_file(m, "environment", bounds[i].key, bounds[i].path);
+    mmap_fs(m);
     plan_facts(m, p);
 }

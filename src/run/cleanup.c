@@ -70,7 +70,7 @@ static void sysv_removed(const char *kind, int id, void *arg)
     said(arg, what);
 }
 
-/* A run's private directory: first the System V objects its ledger names,
+/* A run's private directory (or a file of its own there): first the System V objects its ledger names,
  * then the FIFOs, sockets and the ledger itself (one level: nothing else is
  * made there), then the directory. */
 static int remove_private_dir(const char *dir, const char *name, struct sweep *s)
@@ -78,7 +78,11 @@ static int remove_private_dir(const char *dir, const char *name, struct sweep *s
     char path[PATH_MAX], ledger[PATH_MAX + 8];
     struct stat st;
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+    if (lstat(path, &st) != 0)
+        return -1;
+    if (S_ISREG(st.st_mode)) /* mmap's file, made with --file-dir in this directory */
+        return unlink(path);
+    if (!S_ISDIR(st.st_mode))
         return -1;
     snprintf(ledger, sizeof ledger, "%s/ledger", path);
     ipcb_ledger_drain(ledger, sysv_removed, s);
@@ -135,8 +139,8 @@ int ipcb_cleanup(int quiet)
                "(mount -t mqueue none /dev/mqueue)\n");
     const char *tmp = getenv("TMPDIR");
     if (tmp && *tmp && strcmp(tmp, "/tmp") != 0)
-        sweep(tmp, "directory", NULL, &s);
-    sweep("/tmp", "directory", NULL, &s);
+        sweep(tmp, "directory or file", NULL, &s);
+    sweep("/tmp", "directory or file", NULL, &s);
     if (!quiet)
         printf(s.removed ? "removed %d object(s)\n" : "nothing left behind by ipcbench\n",
                s.removed);

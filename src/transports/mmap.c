@@ -45,6 +45,11 @@ const char *ipcb_mmap_file_dir(void)
     return tmp && *tmp ? tmp : "/tmp";
 }
 
+unsigned ipcb_mmap_msync(void)
+{
+    return msync_every;
+}
+
 int ipcb_fs_type_name(const char *dir, char *buf, size_t len)
 {
     static const struct { unsigned long magic; const char *name; } known[] = {
