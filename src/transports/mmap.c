@@ -101,12 +101,11 @@ static int file_dir_apply(const char *value, struct ipcb_plan *plan, char *err, 
 
 static int msync_apply(const char *value, struct ipcb_plan *plan, char *err, size_t errlen)
 {
+    uint64_t v = 0;
     (void)plan;
-    uint64_t v;
-    if (ipcb_parse_count_range("--msync", value, 0, UINT32_MAX, &v, err, errlen) != 0)
-        return -EINVAL;
+    int rc = ipcb_parse_count_range("--msync", value, 0, UINT32_MAX, &v, err, errlen);
     msync_every = (unsigned)v;
-    return 0;
+    return rc == 0 ? 0 : -EINVAL;
 }
 
 const struct ipcb_option ipcb_opt_file_dir = {
@@ -123,19 +122,27 @@ const struct ipcb_option ipcb_opt_msync = {
 
 /* ---- the transport ---- */
 
-static void mmap_destroy(struct ipcb_chan *c);
+static void mmap_destroy(struct ipcb_chan *c)
+{
+    struct mmap_chan *p = c->priv;
+    if (!p)
+        return;
+    /* both children are reaped by now: no one waits on the rings */
+    ipcb_shm_rings_unmap(&p->r);
+    if (p->path[0])
+        unlink(p->path);
+    if (p->dir[0])
+        rmdir(p->dir);
+    free(p);
+    c->priv = NULL;
+}
 
 static int mmap_create(struct ipcb_chan *c, enum ipcb_shm_notify notify)
 {
-    size_t bytes;
-    int err = ipcb_shm_rings_size(c, notify, &bytes);
-    if (err < 0)
-        return err;
-    struct mmap_chan *p = calloc(1, sizeof *p);
+    int err;
+    struct mmap_chan *p = ipcb_shm_rings_new(c, notify, sizeof *p, &err);
     if (!p)
-        return -ENOMEM;
-    c->priv = p;
-    p->r.bytes = bytes;
+        return err;
     p->msync_every = msync_every;
 
     char name[64];
@@ -194,23 +201,6 @@ static void mmap_opened(struct ipcb_chan *c)
     ipcb_shm_rings_opened(c->priv);
 }
 
-static void mmap_destroy(struct ipcb_chan *c)
-{
-    struct mmap_chan *p = c->priv;
-    if (!p)
-        return;
-    /* both children are reaped by now: no one waits on the rings */
-    ipcb_shm_rings_fini(&p->r);
-    if (p->r.base)
-        munmap(p->r.base, p->r.bytes);
-    if (p->path[0])
-        unlink(p->path);
-    if (p->dir[0])
-        rmdir(p->dir);
-    free(p);
-    c->priv = NULL;
-}
-
 static const struct ipcb_option *const mmap_options[] = {
     &ipcb_opt_ring_slots, &ipcb_opt_file_dir, &ipcb_opt_msync, NULL,
 };
@@ -220,24 +210,18 @@ static const struct ipcb_option *const mmap_options[] = {
     .options = mmap_options
 
 /* one table per wait strategy, as shm has: "mmap" waits on POSIX semaphores */
-#define MMAP_TRANSPORT(var, how, label, flags_, ...) \
+#define MMAP_TRANSPORT(var, how, ...) \
     static int create_##var(struct ipcb_chan *c) { return mmap_create(c, how); } \
     const struct ipcb_transport ipcb_##var = { \
-        .name = label, .flags = IPCB_MESSAGE | IPCB_DUPLEX | (flags_), \
         .create = create_##var, MMAP_OPS, __VA_ARGS__ }
+#define MMAP_VARIANT(var, how, strategy, what) \
+    MMAP_TRANSPORT(mmap_##var, how, .name = "mmap/" strategy, .summary = "mmap rings, " what, \
+                   .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_mmap)
 
-MMAP_TRANSPORT(mmap, IPCB_NOTIFY_SEM, "mmap", 0,
+MMAP_TRANSPORT(mmap, IPCB_NOTIFY_SEM, .name = "mmap", .flags = IPCB_MESSAGE | IPCB_DUPLEX,
                .summary = "shm's rings in a file mapped MAP_SHARED, process-shared semaphores",
                .wait_default = "sem");
-MMAP_TRANSPORT(mmap_sysv_sem, IPCB_NOTIFY_SYSV_SEM, "mmap/sysv-sem", IPCB_VARIANT,
-               .summary = "mmap rings, waits on a System V semaphore set (semop)",
-               .base = &ipcb_mmap);
-MMAP_TRANSPORT(mmap_futex, IPCB_NOTIFY_FUTEX, "mmap/futex", IPCB_VARIANT,
-               .summary = "mmap rings, futex wait/wake only when the other side sleeps",
-               .base = &ipcb_mmap);
-MMAP_TRANSPORT(mmap_eventfd, IPCB_NOTIFY_EVENTFD, "mmap/eventfd", IPCB_VARIANT,
-               .summary = "mmap rings, waits on eventfds in semaphore mode",
-               .base = &ipcb_mmap);
-MMAP_TRANSPORT(mmap_spin, IPCB_NOTIFY_SPIN, "mmap/spin", IPCB_VARIANT,
-               .summary = "mmap rings, lock-free, busy-polling each slot's sequence number",
-               .base = &ipcb_mmap);
+MMAP_VARIANT(sysv_sem, IPCB_NOTIFY_SYSV_SEM, "sysv-sem", "waits on a System V semaphore set");
+MMAP_VARIANT(futex, IPCB_NOTIFY_FUTEX, "futex", "futex wait/wake only when the other sleeps");
+MMAP_VARIANT(eventfd, IPCB_NOTIFY_EVENTFD, "eventfd", "waits on eventfds in semaphore mode");
+MMAP_VARIANT(spin, IPCB_NOTIFY_SPIN, "spin", "lock-free, busy-polling each slot's sequence");

@@ -27,15 +27,10 @@ static void shm_destroy(struct ipcb_chan *c);
 
 static int shm_create(struct ipcb_chan *c, enum ipcb_shm_notify notify)
 {
-    size_t bytes;
-    int err = ipcb_shm_rings_size(c, notify, &bytes);
-    if (err < 0)
-        return err;
-    struct shm_chan *p = calloc(1, sizeof *p);
+    int err;
+    struct shm_chan *p = ipcb_shm_rings_new(c, notify, sizeof *p, &err);
     if (!p)
-        return -ENOMEM;
-    c->priv = p;
-    p->r.bytes = bytes;
+        return err;
     ipcb_unique_name(p->name, sizeof p->name, "/");
 
     int fd = shm_open(p->name, O_CREAT | O_EXCL | O_RDWR, 0600);
@@ -71,9 +66,7 @@ static void shm_destroy(struct ipcb_chan *c)
     if (!p)
         return;
     /* both children are reaped by now: no one waits on the rings */
-    ipcb_shm_rings_fini(&p->r);
-    if (p->r.base)
-        munmap(p->r.base, p->r.bytes);
+    ipcb_shm_rings_unmap(&p->r);
     if (p->linked)
         shm_unlink(p->name); /* ENOENT: already gone, which is what we want */
     free(p);

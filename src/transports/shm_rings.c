@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/statvfs.h>
@@ -27,6 +28,20 @@ int ipcb_shm_rings_size(struct ipcb_chan *c, enum ipcb_shm_notify how, size_t *b
         return -EOVERFLOW;
     }
     return 0;
+}
+
+void *ipcb_shm_rings_new(struct ipcb_chan *c, enum ipcb_shm_notify how, size_t priv_size,
+                         int *err)
+{
+    size_t bytes;
+    *err = ipcb_shm_rings_size(c, how, &bytes);
+    struct ipcb_shm_rings *r = *err < 0 ? NULL : calloc(1, priv_size);
+    if (r)
+        r->bytes = bytes;
+    else if (*err == 0)
+        *err = -ENOMEM;
+    c->priv = r;
+    return r;
 }
 
 /* the region did not fit: say how much it needs and what the file system has */
@@ -101,6 +116,14 @@ void ipcb_shm_rings_fini(struct ipcb_shm_rings *r)
 {
     while (r->rings_ready > 0)
         ipcb_shm_ring_fini(r->ring[--r->rings_ready]);
+}
+
+void ipcb_shm_rings_unmap(struct ipcb_shm_rings *r)
+{
+    ipcb_shm_rings_fini(r);
+    if (r->base)
+        munmap(r->base, r->bytes);
+    r->base = NULL;
 }
 
 int ipcb_shm_rings_open(struct ipcb_chan *c, enum ipcb_side side)

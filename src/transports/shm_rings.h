@@ -24,6 +24,12 @@ struct ipcb_shm_rings {
  * count; 0 or -errno with c->err set. */
 int ipcb_shm_rings_size(struct ipcb_chan *c, enum ipcb_shm_notify how, size_t *bytes);
 
+/* A transport's c->priv of priv_size bytes, zeroed, starting with the
+ * rings, whose bytes ipcb_shm_rings_size has set; NULL with *err (-errno,
+ * c->err set) when they do not fit or there is no memory. */
+void *ipcb_shm_rings_new(struct ipcb_chan *c, enum ipcb_shm_notify how, size_t priv_size,
+                         int *err);
+
 /* Size the descriptor to r->bytes, reserve every block (a sparse file or a
  * tmpfs page that cannot be backed would be SIGBUS at first touch), map it
  * shared into r->base and lay the rings out. where names the file system
@@ -42,6 +48,9 @@ void ipcb_shm_rings_opened(struct ipcb_shm_rings *r);
 
 /* parent, every path: fini the rings that were made; the caller unmaps */
 void ipcb_shm_rings_fini(struct ipcb_shm_rings *r);
+
+/* the same, then munmap what ipcb_shm_rings_map_fd mapped */
+void ipcb_shm_rings_unmap(struct ipcb_shm_rings *r);
 
 /* the operations every ring transport shares; c->priv starts with the rings */
 int ipcb_shm_rings_open(struct ipcb_chan *c, enum ipcb_side side);

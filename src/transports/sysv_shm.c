@@ -54,19 +54,28 @@ static void sysv_shm_limit(struct ipcb_limit *lim)
     lim->setting = all_binds ? "kernel.shmall" : "kernel.shmmax";
 }
 
-static void sysv_shm_destroy(struct ipcb_chan *c);
+static void sysv_shm_destroy(struct ipcb_chan *c)
+{
+    struct sysv_shm_chan *p = c->priv;
+    if (!p)
+        return;
+    /* both children are reaped by now: no one waits on the rings */
+    ipcb_shm_rings_fini(&p->r);
+    if (p->r.base)
+        shmdt(p->r.base);
+    if (p->id >= 0)
+        shmctl(p->id, IPC_RMID, NULL);
+    free(p);
+    c->priv = NULL;
+}
 
 static int sysv_shm_create(struct ipcb_chan *c)
 {
-    size_t bytes;
-    int err = ipcb_shm_rings_size(c, NOTIFY, &bytes);
-    if (err < 0)
-        return err;
-    struct sysv_shm_chan *p = calloc(1, sizeof *p);
+    int err;
+    struct sysv_shm_chan *p = ipcb_shm_rings_new(c, NOTIFY, sizeof *p, &err);
     if (!p)
-        return -ENOMEM;
-    c->priv = p;
-    p->r.bytes = bytes;
+        return err;
+    size_t bytes = p->r.bytes;
     p->id = shmget(IPC_PRIVATE, bytes, IPC_CREAT | IPC_EXCL | 0600);
     if (p->id < 0) {
         err = -errno;
@@ -102,21 +111,6 @@ static void sysv_shm_opened(struct ipcb_chan *c)
     if (p->id >= 0 && shmctl(p->id, IPC_RMID, NULL) == 0)
         p->id = -1;
     ipcb_shm_rings_opened(&p->r);
-}
-
-static void sysv_shm_destroy(struct ipcb_chan *c)
-{
-    struct sysv_shm_chan *p = c->priv;
-    if (!p)
-        return;
-    /* both children are reaped by now: no one waits on the rings */
-    ipcb_shm_rings_fini(&p->r);
-    if (p->r.base)
-        shmdt(p->r.base);
-    if (p->id >= 0)
-        shmctl(p->id, IPC_RMID, NULL);
-    free(p);
-    c->priv = NULL;
 }
 
 static const struct ipcb_option *const sysv_shm_options[] = { &ipcb_opt_ring_slots, NULL };
