@@ -38,11 +38,19 @@ def watch(args, env, where):
     holds then)."""
     p = subprocess.Popen([BIN, *args], env=env, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
-    deadline = time.time() + 15
-    while time.time() < deadline and len(children(p.pid)) < 2:
+    deadline = time.time() + 30
+    seen = []
+    while time.time() < deadline and p.poll() is None and not seen:
+        seen = where(p.pid) if len(children(p.pid)) >= 2 else []
         time.sleep(0.05)
-    time.sleep(0.3)
-    return p, where(p.pid)
+    time.sleep(0.2)
+    return p, where(p.pid) or seen
+
+
+def modes(paths):
+    """(path, mode) of each, once the run's file is among them"""
+    got = [(x, os.stat(x).st_mode) for x in paths if os.path.exists(x)]
+    return got if any(stat.S_ISREG(m) for _, m in got) else []
 
 
 env = dict(os.environ)
@@ -70,9 +78,8 @@ os.mkdir(tmp)
 env_tmp = dict(env, TMPDIR=tmp)
 p, seen = watch(["-t", "mmap", "-s", "64", "-p", "pingpong", "-d", "2s", "-q", "-o",
                  os.path.join(work, "private")], env_tmp,
-                lambda pid: [(x, os.stat(x).st_mode) for x in
-                             glob.glob(os.path.join(tmp, "ipcbench-%d-*" % pid)) +
-                             glob.glob(os.path.join(tmp, "ipcbench-%d-*/*" % pid))])
+                lambda pid: modes(glob.glob(os.path.join(tmp, "ipcbench-%d-*" % pid)) +
+                                  glob.glob(os.path.join(tmp, "ipcbench-%d-*/*" % pid))))
 check(p.wait(timeout=60) == 0, "a run in a private directory succeeds")
 dirs = [m for x, m in seen if stat.S_ISDIR(m)]
 files = [m for x, m in seen if stat.S_ISREG(m)]

@@ -50,6 +50,15 @@ static void print_options(FILE *f)
         fprintf(f, "--%s\n", plugin[i]->name);
 }
 
+/* a transport's own strategy (sysv-shm's sysv-sem), printed with those */
+static int someones_own(const struct ipcb_transport *const *all, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (all[i]->wait_default && strcmp(all[i]->wait_default, name) == 0)
+            return 1;
+    return 0;
+}
+
 /* a variant's strategy is its name after the '/' (shm/futex: futex); the
  * same strategy of several transports is printed once */
 static void print_waits(FILE *f)
@@ -69,7 +78,7 @@ static void print_waits(FILE *f)
     for (size_t i = 0; i < n; i++) {
         const char *slash = strchr(all[i]->name, '/');
         if (!(all[i]->flags & IPCB_VARIANT) || !slash || !slash[1] ||
-            strcmp(slash + 1, WAIT_DEFAULT) == 0)
+            strcmp(slash + 1, WAIT_DEFAULT) == 0 || someones_own(all, n, slash + 1))
             continue;
         size_t j = 0;
         while (j < i) {
