@@ -143,8 +143,9 @@ static int parse_patterns(const char *s, struct ipcb_plan *p, char *err, size_t 
     const struct ipcb_pattern *const *all = ipcb_patterns(&n_all);
     char buf[256], names[256] = "";
     for (size_t i = 0; i < n_all; i++)
-        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
-                 all[i]->name);
+        if (all[i]->runs_on == IPCB_ON_TRANSPORT)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+                     names[0] ? ", " : "", all[i]->name);
     if (!*s || strlen(s) >= sizeof buf || s[0] == ',' || s[strlen(s) - 1] == ',' ||
         strstr(s, ",,"))
         FAIL("pattern list '%s' is empty or has an empty item (use %s or all)", s, names);
