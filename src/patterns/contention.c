@@ -64,11 +64,7 @@ IPCB_HOT static int contender(struct ipcb_side_args *a)
         n = give(c, a->buf, 1);
         if (n != 1)
             return ipcb_side_io_error(a, "releasing the lock", i, n);
-        if (i >= a->warmup) {
-            ipcb_hist_record(&res->hist, t1 - t0);
-            res->messages++;
-        }
-        atomic_store_explicit(&res->progress, i + 1, memory_order_relaxed);
+        ipcb_side_timed(a, i, t1 - t0);
         if ((end_ns && t1 >= end_ns) ||
             atomic_load_explicit(&area->stop, memory_order_relaxed)) {
             i++;

@@ -36,11 +36,7 @@ IPCB_HOT static int handoff_producer(struct ipcb_side_args *a)
         if (n != 1)
             return ipcb_side_io_error(a, "waiting for the token", seq, n);
         last_t1 = t1;
-        if (seq >= a->warmup) {
-            ipcb_hist_record(&res->hist, t1 - t0);
-            res->messages++;
-        }
-        atomic_store_explicit(&res->progress, seq + 1, memory_order_relaxed);
+        ipcb_side_timed(a, seq, t1 - t0);
     }
     res->last_ns = ipcb_now_ns();
     res->span_messages = res->messages;
@@ -75,13 +71,9 @@ IPCB_HOT static int handoff_consumer(struct ipcb_side_args *a)
 }
 
 const struct ipcb_pattern ipcb_pattern_handoff = {
-    .name = "handoff",
-    .runs_on = IPCB_ON_PRIMITIVE,
-    .needs = IPCB_SYNC_HANDOFF,
+    .name = "handoff", .latency_kind = "rtt", .figure = IPCB_FIGURE_LATENCY,
     .summary = "(sync) two processes pass a token through a primitive:\n"
                "round-trip latency",
-    .latency_kind = "rtt",
-    .figure = IPCB_FIGURE_LATENCY,
+    .runs_on = IPCB_ON_PRIMITIVE, .needs = IPCB_SYNC_HANDOFF, .options = ipcb_sync_options,
     .layout = IPCB_PAIR_LAYOUT(handoff_producer, handoff_consumer, 0),
-    .options = ipcb_sync_options,
 };

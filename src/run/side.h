@@ -73,6 +73,17 @@ static inline int ipcb_side_received(struct ipcb_side_args *a, uint64_t expected
     return expected >= atomic_load_explicit(&a->sh->total, memory_order_acquire);
 }
 
+/* a timed side's message seq took ns: into its histogram and count after
+ * the warm-up, and its progress published */
+static inline void ipcb_side_timed(struct ipcb_side_args *a, uint64_t seq, uint64_t ns)
+{
+    if (seq >= a->warmup) {
+        ipcb_hist_record(&a->res->hist, ns);
+        a->res->messages++;
+    }
+    atomic_store_explicit(&a->res->progress, seq + 1, memory_order_relaxed);
+}
+
 /* run/side.c */
 void ipcb_side_inject(struct ipcb_side_args *a);
 static inline void ipcb_side_maybe_inject(struct ipcb_side_args *a, uint64_t seq)

@@ -44,6 +44,18 @@ void ipcb_sync_free(struct ipcb_chan *c)
     c->priv = NULL;
 }
 
+int ipcb_sync_init_nothing(struct ipcb_chan *c, struct ipcb_sync_chan *s)
+{
+    (void)c;
+    (void)s;
+    return 0;
+}
+
+void ipcb_sync_fini_nothing(struct ipcb_sync_chan *s)
+{
+    (void)s;
+}
+
 int ipcb_sync_open_nothing(struct ipcb_chan *c, enum ipcb_side side)
 {
     c->side = side;

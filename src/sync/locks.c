@@ -30,42 +30,50 @@
 #include "sync/sync.h"
 #include "transports/private_dir.h"
 
-static int files_for(const struct ipcb_chan *c, int whole_files)
+static int files_for(const struct ipcb_chan *c, const struct ipcb_sync_chan *s)
 {
-    return whole_files && !(c->use & IPCB_SYNC_LOCK) ? IPCB_SYNC_LOCKS : 1;
+    return s->whole_files && !(c->use & IPCB_SYNC_LOCK) ? IPCB_SYNC_LOCKS : 1;
 }
 
-static int locks_create(struct ipcb_chan *c, int whole_files)
+/* "<dir>/lock<i>" */
+static int lock_path(const struct ipcb_sync_chan *s, int i, char *path, size_t len)
 {
-    int rc = ipcb_sync_new(c);
-    if (rc < 0)
-        return rc;
-    struct ipcb_sync_chan *s = c->priv;
-    if ((rc = ipcb_chan_private_dir(c, s->dir, sizeof s->dir)) < 0)
-        return rc;
-    for (int i = 0; i < files_for(c, whole_files); i++) {
-        char name[16], path[4200];
-        snprintf(name, sizeof name, "lock%d", i);
-        if (ipcb_dir_path(path, sizeof path, s->dir, name) != 0)
+    char name[16];
+    snprintf(name, sizeof name, "lock%d", i);
+    return ipcb_dir_path(path, len, s->dir, name);
+}
+
+static int locks_init(struct ipcb_chan *c, struct ipcb_sync_chan *s)
+{
+    int rc = ipcb_chan_private_dir(c, s->dir, sizeof s->dir);
+    for (int i = 0; rc == 0 && i < files_for(c, s); i++) {
+        char path[4200];
+        if (lock_path(s, i, path, sizeof path) != 0)
             return -ENAMETOOLONG;
         int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd < 0)
             return ipcb_chan_errno(c, "create of a lock file");
         close(fd);
     }
-    return 0;
+    return rc;
 }
 
-static int flock_create(struct ipcb_chan *c) { return locks_create(c, 1); }
-static int fcntl_create(struct ipcb_chan *c) { return locks_create(c, 0); }
+static int flock_init(struct ipcb_chan *c, struct ipcb_sync_chan *s)
+{
+    s->whole_files = 1;
+    return locks_init(c, s);
+}
+#define fcntl_init locks_init
+#define flock_fini ipcb_sync_fini_nothing   /* ipcb_sync_free removes the files */
+#define fcntl_fini ipcb_sync_fini_nothing
 
 /* take (1) or give (0) lock i */
-static int set_lock(struct ipcb_chan *c, int whole_files, int i, int take)
+static int set_lock(struct ipcb_chan *c, int i, int take)
 {
     const struct ipcb_sync_chan *s = c->priv;
     int rc;
     do {
-        if (whole_files) {
+        if (s->whole_files) {
             rc = flock(s->fd[i], take ? LOCK_EX : LOCK_UN);
         } else {
             struct flock l = {.l_type = take ? F_WRLCK : F_UNLCK, .l_whence = SEEK_SET,
@@ -76,14 +84,13 @@ static int set_lock(struct ipcb_chan *c, int whole_files, int i, int take)
     return rc == 0 ? 0 : -errno;
 }
 
-static int locks_open(struct ipcb_chan *c, enum ipcb_side side, int whole_files)
+static int locks_open(struct ipcb_chan *c, enum ipcb_side side)
 {
     struct ipcb_sync_chan *s = c->priv;
     c->side = side;
-    for (int i = 0; i < files_for(c, whole_files); i++) {
-        char name[16], path[4200];
-        snprintf(name, sizeof name, "lock%d", i);
-        if (ipcb_dir_path(path, sizeof path, s->dir, name) != 0)
+    for (int i = 0; i < files_for(c, s); i++) {
+        char path[4200];
+        if (lock_path(s, i, path, sizeof path) != 0)
             return -ENAMETOOLONG;
         if ((s->fd[i] = open(path, O_RDWR | O_CLOEXEC)) < 0)
             return ipcb_chan_errno(c, "open of a lock file");
@@ -95,7 +102,7 @@ static int locks_open(struct ipcb_chan *c, enum ipcb_side side, int whole_files)
     s->lock_next_take = side == IPCB_PRODUCER ? 2 : 0;
     for (int i = 0; i < IPCB_SYNC_LOCKS; i++) {
         int mine = side == IPCB_PRODUCER ? i < 2 : i == 2;
-        int rc = mine ? set_lock(c, whole_files, i, 1) : 0;
+        int rc = mine ? set_lock(c, i, 1) : 0;
         if (rc < 0) {
             ipcb_chan_error(c, "taking lock %d at the start: %s", i, strerror(-rc));
             return rc;
@@ -104,41 +111,22 @@ static int locks_open(struct ipcb_chan *c, enum ipcb_side side, int whole_files)
     return 0;
 }
 
-static int flock_open(struct ipcb_chan *c, enum ipcb_side side) { return locks_open(c, side, 1); }
-static int fcntl_open(struct ipcb_chan *c, enum ipcb_side side) { return locks_open(c, side, 0); }
-
-static ssize_t step(struct ipcb_chan *c, int whole_files, int take, size_t len)
+/* the next lock of the ring to take or give, or the one lock */
+static int step(struct ipcb_chan *c, int take)
 {
     struct ipcb_sync_chan *s = c->priv;
     int *next = take ? &s->lock_next_take : &s->lock_next_give;
-    int i = (c->use & IPCB_SYNC_LOCK) ? 0 : *next;
-    int rc = set_lock(c, whole_files, i, take);
-    if (rc < 0)
-        return rc;
+    int rc = set_lock(c, (c->use & IPCB_SYNC_LOCK) ? 0 : *next, take);
     *next = (*next + 1) % IPCB_SYNC_LOCKS;
-    return (ssize_t)len;
+    return rc;
 }
 
-IPCB_HOT static ssize_t flock_send(struct ipcb_chan *c, const void *b, size_t len)
-{
-    (void)b;
-    return step(c, 1, 0, len);
-}
-IPCB_HOT static ssize_t flock_recv(struct ipcb_chan *c, void *b, size_t len)
-{
-    (void)b;
-    return step(c, 1, 1, len);
-}
-IPCB_HOT static ssize_t fcntl_send(struct ipcb_chan *c, const void *b, size_t len)
-{
-    (void)b;
-    return step(c, 0, 0, len);
-}
-IPCB_HOT static ssize_t fcntl_recv(struct ipcb_chan *c, void *b, size_t len)
-{
-    (void)b;
-    return step(c, 0, 1, len);
-}
+IPCB_HOT static int locks_give(struct ipcb_chan *c) { return step(c, 0); }
+IPCB_HOT static int locks_take(struct ipcb_chan *c) { return step(c, 1); }
+#define flock_give locks_give
+#define flock_take locks_take
+#define fcntl_give locks_give
+#define fcntl_take locks_take
 
 /* in the child: its own descriptors, and with them its locks */
 static void locks_close(struct ipcb_chan *c, enum ipcb_side side)
@@ -149,18 +137,9 @@ static void locks_close(struct ipcb_chan *c, enum ipcb_side side)
         ipcb_close_fd(&s->fd[i]);
 }
 
-const struct ipcb_transport ipcb_sync_flock = {
-    .name = "flock",
-    .summary = "flock on files in a private directory (a hand-off: three, in a ring)",
-    .flags = IPCB_SYNC_HANDOFF | IPCB_SYNC_LOCK,
-    .create = flock_create, .open = flock_open, .send = flock_send, .recv = flock_recv,
-    .close = locks_close, .destroy = ipcb_sync_free,
-};
-
-const struct ipcb_transport ipcb_sync_fcntl = {
-    .name = "fcntl",
-    .summary = "fcntl record locks on bytes of a file (a hand-off: three, in a ring)",
-    .flags = IPCB_SYNC_HANDOFF | IPCB_SYNC_LOCK,
-    .create = fcntl_create, .open = fcntl_open, .send = fcntl_send, .recv = fcntl_recv,
-    .close = locks_close, .destroy = ipcb_sync_free,
-};
+IPCB_SYNC_PRIMITIVE(flock, "flock", IPCB_SYNC_HANDOFF | IPCB_SYNC_LOCK,
+                    "flock on files in a private directory (a hand-off: three, in a ring)",
+                    locks_open, locks_close);
+IPCB_SYNC_PRIMITIVE(fcntl, "fcntl", IPCB_SYNC_HANDOFF | IPCB_SYNC_LOCK,
+                    "fcntl record locks on bytes of a file (a hand-off: three, in a ring)",
+                    locks_open, locks_close);

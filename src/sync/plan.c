@@ -88,38 +88,35 @@ static const struct ipcb_option section_opt = {
 const struct ipcb_option *const ipcb_sync_options[] = {&primitive_opt, &procs_opt,
                                                        &section_opt, NULL};
 
+/* the primitives named in s (or all), in the registry's order */
 static int parse_primitives(const char *s, struct ipcb_plan *p, char *err, size_t errlen)
 {
     size_t n_all;
     const struct ipcb_transport *const *all = ipcb_primitives(&n_all);
-    char buf[512], names[400] = "";
+    int chosen[IPCB_MAX_TRANSPORTS] = {0};
+    char names[400] = "";
     for (size_t i = 0; i < n_all; i++)
         snprintf(names + strlen(names), sizeof names - strlen(names), "%s, ", all[i]->name);
-    if (!*s || strlen(s) >= sizeof buf || s[0] == ',' || s[strlen(s) - 1] == ',' ||
-        strstr(s, ",,"))
-        FAIL("--primitive '%s' is empty or has an empty item (use %sor all)", s, names);
-    strcpy(buf, s);
-    p->n_transports = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        const struct ipcb_transport *pick[IPCB_MAX_TRANSPORTS];
-        size_t n_pick = 0;
-        if (strcmp(tok, "all") == 0) {
-            for (size_t i = 0; i < n_all; i++)
-                pick[n_pick++] = all[i];
-        } else if ((pick[0] = ipcb_primitive_find(tok)) != NULL) {
-            n_pick = 1;
-        } else {
-            FAIL("unknown primitive '%s' (use %sor all)", tok, names);
+    for (const char *at = s;; at++) {
+        size_t len = strcspn(at, ",");
+        const struct ipcb_transport *t = NULL;
+        if (len == 0)
+            FAIL("--primitive '%s' is empty or has an empty item (use %sor all)", s, names);
+        for (size_t i = 0; i < n_all; i++) {
+            int all_of_them = len == 3 && strncmp(at, "all", 3) == 0;
+            if (all_of_them || (strlen(all[i]->name) == len && !strncmp(at, all[i]->name, len)))
+                chosen[i] = 1, t = all[i];
         }
-        for (size_t i = 0; i < n_pick; i++) {
-            size_t j = 0;
-            while (j < p->n_transports && p->transports[j] != pick[i])
-                j++;
-            if (j == p->n_transports && p->n_transports < IPCB_MAX_TRANSPORTS)
-                p->transports[p->n_transports++] = pick[i];
-        }
+        if (!t)
+            FAIL("unknown primitive '%.*s' (use %sor all)", (int)len, at, names);
+        at += len;
+        if (!*at)
+            break;
     }
+    p->n_transports = 0;
+    for (size_t i = 0; i < n_all; i++)
+        if (chosen[i])
+            p->transports[p->n_transports++] = all[i];
     return 0;
 }
 

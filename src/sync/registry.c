@@ -4,14 +4,14 @@
 
 #include "sync/sync.h"
 
-extern const struct ipcb_transport ipcb_sync_posix_sem, ipcb_sync_sysv_sem, ipcb_sync_futex,
-    ipcb_sync_mutex, ipcb_sync_spin, ipcb_sync_eventfd, ipcb_sync_rt_signal, ipcb_sync_pipe,
+extern const struct ipcb_transport ipcb_sync_psem, ipcb_sync_ssem, ipcb_sync_futex,
+    ipcb_sync_mutex, ipcb_sync_spin, ipcb_sync_efd, ipcb_sync_rts, ipcb_sync_pipe,
     ipcb_sync_flock, ipcb_sync_fcntl, ipcb_sync_none;
 
 static const struct ipcb_transport *const all[] = {
-    &ipcb_sync_posix_sem, &ipcb_sync_sysv_sem, &ipcb_sync_futex, &ipcb_sync_mutex,
-    &ipcb_sync_spin, &ipcb_sync_eventfd, &ipcb_sync_rt_signal, &ipcb_sync_pipe,
-    &ipcb_sync_flock, &ipcb_sync_fcntl, &ipcb_sync_none,
+    &ipcb_sync_psem, &ipcb_sync_ssem, &ipcb_sync_futex, &ipcb_sync_mutex, &ipcb_sync_spin,
+    &ipcb_sync_efd, &ipcb_sync_rts, &ipcb_sync_pipe, &ipcb_sync_flock, &ipcb_sync_fcntl,
+    &ipcb_sync_none,
 };
 
 const struct ipcb_transport *const *ipcb_primitives(size_t *count)
@@ -20,10 +20,11 @@ const struct ipcb_transport *const *ipcb_primitives(size_t *count)
     return all;
 }
 
+/* by name; NULL when there is none */
 const struct ipcb_transport *ipcb_primitive_find(const char *name)
 {
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        if (strcmp(all[i]->name, name) == 0)
-            return all[i];
-    return NULL;
+    size_t n = sizeof all / sizeof all[0];
+    while (n-- > 0 && strcmp(all[n]->name, name) != 0)
+        ;
+    return n < sizeof all / sizeof all[0] ? all[n] : NULL;
 }

@@ -43,6 +43,7 @@ struct ipcb_sync_chan {
     unsigned inited;            /* what create set up, for destroy */
     int semid;                  /* sysv-sem, -1 */
     int fd[4];                  /* eventfds, pipes' ends, lock files; -1 */
+    int whole_files;            /* flock's files, not fcntl's bytes of one */
     int lock_next_take, lock_next_give; /* a hand-off by locks: the rotation */
     char dir[4096];             /* private directory of lock files, "" */
 };
@@ -57,9 +58,46 @@ static inline struct ipcb_sync_area *ipcb_sync_area(const struct ipcb_chan *c)
 int ipcb_sync_new(struct ipcb_chan *c);
 /* munmap, close, remove the directory, free; idempotent */
 void ipcb_sync_free(struct ipcb_chan *c);
-/* open and close that have nothing to do */
+/* the parts of a primitive that have nothing to do */
+int ipcb_sync_init_nothing(struct ipcb_chan *c, struct ipcb_sync_chan *s);
+void ipcb_sync_fini_nothing(struct ipcb_sync_chan *s);
 int ipcb_sync_open_nothing(struct ipcb_chan *c, enum ipcb_side side);
 void ipcb_sync_close_nothing(struct ipcb_chan *c, enum ipcb_side side);
+
+/* One primitive's table, ipcb_sync_<p>, from its parts, each 0 or -errno:
+ * p_init(c, s) sets up its objects after the common ones (parent, before
+ * fork), p_fini(s) releases them (parent, every path), p_give(c) passes the
+ * token or releases the lock, p_take(c) waits for the token or takes the
+ * lock. The driver's create, destroy, send and recv are made here. */
+#define IPCB_SYNC_PRIMITIVE(p, nm, fl, sum, open_fn, close_fn)                      \
+    static int p##_create(struct ipcb_chan *c)                                     \
+    {                                                                              \
+        int rc = ipcb_sync_new(c);                                                 \
+        return rc < 0 ? rc : p##_init(c, c->priv);                                 \
+    }                                                                              \
+    static void p##_destroy(struct ipcb_chan *c)                                   \
+    {                                                                              \
+        if (c->priv)                                                               \
+            p##_fini(c->priv);                                                     \
+        ipcb_sync_free(c);                                                         \
+    }                                                                              \
+    IPCB_HOT static ssize_t p##_send(struct ipcb_chan *c, const void *b, size_t n) \
+    {                                                                              \
+        (void)b;                                                                   \
+        int rc = p##_give(c);                                                      \
+        return rc < 0 ? rc : (ssize_t)n;                                           \
+    }                                                                              \
+    IPCB_HOT static ssize_t p##_recv(struct ipcb_chan *c, void *b, size_t n)       \
+    {                                                                              \
+        (void)b;                                                                   \
+        int rc = p##_take(c);                                                      \
+        return rc < 0 ? rc : (ssize_t)n;                                           \
+    }                                                                              \
+    const struct ipcb_transport ipcb_sync_##p = {                                  \
+        .name = nm, .summary = sum, .flags = fl, .create = p##_create,             \
+        .open = open_fn, .send = p##_send, .recv = p##_recv, .close = close_fn,    \
+        .destroy = p##_destroy,                                                    \
+    }
 
 /* sync/registry.c */
 const struct ipcb_transport *const *ipcb_primitives(size_t *count);
