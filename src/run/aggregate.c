@@ -53,11 +53,14 @@ static const struct ipcb_side_result *all_sides(const struct ipcb_shared *sh, un
         const struct ipcb_side_result *x = &sh->side[s];
         all->messages += x->messages;
         all->span_messages += x->span_messages;
-        if (x->first_ns < all->first_ns) all->first_ns = x->first_ns;
-        if (x->last_ns > all->last_ns) all->last_ns = x->last_ns;
+        /* a side stopped before its warm-up ended timed no span */
+        if (x->messages && x->first_ns < all->first_ns) all->first_ns = x->first_ns;
+        if (x->messages && x->last_ns > all->last_ns) all->last_ns = x->last_ns;
         ipcb_hist_merge(&all->hist, &x->hist);
         r->lost_updates += x->lost_updates;
     }
+    if (all->first_ns > all->last_ns)
+        all->first_ns = all->last_ns = 0;
     r->share_min = 1.0;
     r->share_max = 0.0;
     for (unsigned s = 0; s < n; s++) {
