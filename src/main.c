@@ -195,7 +195,7 @@ int main(int argc, char **argv)
     case IPCB_CMD_HELP: ipcb_usage(stdout); return 0;
     case IPCB_CMD_VERSION: printf("ipcbench %s\n", IPCB_VERSION); return 0;
     case IPCB_CMD_LIST: return ipcb_list();
-    case IPCB_CMD_RUN: return cmd_run(&plan);
+    case IPCB_CMD_RUN: case IPCB_CMD_SYNC: return cmd_run(&plan);
     case IPCB_CMD_CLEANUP: return ipcb_cleanup(plan.quiet);
     case IPCB_CMD_COMPLETE:
         if (ipcb_complete(stdout, plan.complete_what, err, sizeof err) == 0)

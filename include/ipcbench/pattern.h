@@ -47,6 +47,9 @@ struct ipcb_layout {
     struct ipcb_side_decl sides[IPCB_MAX_SIDES];
     /* the side whose span, count and histogram are the row's figures */
     unsigned timed_side;
+    /* every side is timed alike (N contenders): the row's count, histogram
+     * and span are all sides' together, and its shares are each side's part */
+    int all_timed;
 };
 
 /* The layout of most patterns: a producer and a consumer on one channel;
@@ -61,8 +64,17 @@ struct ipcb_layout {
         },                                                                            \
     }
 
+/* what a pattern's channels are: data transports (`ipcbench run`) or
+ * synchronization primitives (`ipcbench sync`, src/sync/) */
+enum ipcb_runs_on { IPCB_ON_TRANSPORT = 0, IPCB_ON_PRIMITIVE };
+
 struct ipcb_pattern {
     const char *name;          /* as on the command line: "pingpong" */
+    enum ipcb_runs_on runs_on;
+    /* flags a channel's table must have for the pattern to run on it
+     * (IPCB_SYNC_HANDOFF ...), handed to create() as chan->use; a pair that
+     * lacks one is no cell of the run at all, not even a skipped row */
+    unsigned needs;
     const char *summary;       /* one line for --help */
     const char *latency_kind;  /* what its histogram holds: "rtt", "one-way" */
     enum ipcb_figure figure;

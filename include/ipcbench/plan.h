@@ -21,7 +21,7 @@
 
 enum ipcb_command { IPCB_CMD_RUN, IPCB_CMD_LIST, IPCB_CMD_PLOT, IPCB_CMD_CLEANUP,
                     IPCB_CMD_HELP, IPCB_CMD_VERSION, IPCB_CMD_COMPLETE, IPCB_CMD_COMPARE,
-                    IPCB_CMD_REPORT };
+                    IPCB_CMD_REPORT, IPCB_CMD_SYNC };
 
 struct ipcb_plan {
     enum ipcb_command command;

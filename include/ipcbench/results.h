@@ -44,6 +44,11 @@ struct ipcb_result {
      * over the timed messages: per round trip for pingpong */
     double cpu_ns_per_msg;
     uint64_t errors;            /* lost or out-of-order messages (lossy only) */
+    uint64_t procs;             /* processes in one group of the pattern */
+    /* all-timed patterns (contention): the least and the most any one side
+     * did of the row's messages, as fractions; lost updates of the counter */
+    double share_min, share_max;
+    uint64_t lost_updates;
     struct ipcb_role_result roles[IPCB_MAX_ROLES];
     size_t n_roles;
     /* --repeat: how many measurements make the row, and for p50, p99 and

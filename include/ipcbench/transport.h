@@ -19,6 +19,10 @@ enum ipcb_side { IPCB_PRODUCER = 0, IPCB_CONSUMER = 1 };
 /* another way to run a transport ("shm/futex" of "shm", "pipe/epoll" of
  * "pipe"): run only when asked for by name or by --wait, never by "all" */
 #define IPCB_VARIANT 0x10u
+/* synchronization primitives (src/sync/), what they can be asked for */
+#define IPCB_SYNC_HANDOFF 0x100u  /* send passes the token to the peer, recv waits for it */
+#define IPCB_SYNC_LOCK    0x200u  /* recv takes the lock, send releases it */
+#define IPCB_SYNC_NOLOCK  0x400u  /* a lock that guards nothing: lost updates expected */
 
 /* How a side waits for the other, for the strategies every descriptor
  * transport shares (src/transports/wait_io.c, wait_uring.c). IPCB_WAIT_OWN is
@@ -69,6 +73,7 @@ struct ipcb_chan {
     unsigned ring_slots;   /* queue depth, for mechanisms that have one; 0: --ring-slots */
     int recv_timeout_ms;   /* IPCB_LOSSY only: a receive gives up after this */
     enum ipcb_side side;   /* set by open() in the child */
+    unsigned use;          /* what the pattern needs of it (ipcb_pattern.needs) */
     void *priv;            /* the transport's own state, made by create() */
     char err[IPCB_ERR_LEN];/* what went wrong, when an op returns < 0 */
 };

@@ -12,6 +12,7 @@
 #include "ipcbench/columns.h"
 #include "measure/topology.h"
 #include "ipcbench/plan.h"
+#include "sync/sync_plan.h"
 
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
 #define LARGEST_MESSAGE (64ull << 20)   /* the largest --size ipcbench sends */
@@ -119,6 +120,7 @@ static int parse_transports(const char *s, struct ipcb_plan *p, char *err, size_
  * scripts). cli/complete.c lists the shown ones from here too. */
 static const struct ipcb_command_name commands[] = {
     {"run", IPCB_CMD_RUN, "run"},
+    {"sync", IPCB_CMD_SYNC, "sync"},
     {"list", IPCB_CMD_LIST, "list"},
     {"plot", IPCB_CMD_PLOT, "plot DIR"},
     {"compare", IPCB_CMD_COMPARE, "compare A B"},
@@ -141,8 +143,9 @@ static int parse_patterns(const char *s, struct ipcb_plan *p, char *err, size_t 
     const struct ipcb_pattern *const *all = ipcb_patterns(&n_all);
     char buf[256], names[256] = "";
     for (size_t i = 0; i < n_all; i++)
-        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
-                 all[i]->name);
+        if (all[i]->runs_on == IPCB_ON_TRANSPORT)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+                     names[0] ? ", " : "", all[i]->name);
     if (!*s || strlen(s) >= sizeof buf || s[0] == ',' || s[strlen(s) - 1] == ',' ||
         strstr(s, ",,"))
         FAIL("pattern list '%s' is empty or has an empty item (use %s or all)", s, names);
@@ -154,8 +157,11 @@ static int parse_patterns(const char *s, struct ipcb_plan *p, char *err, size_t 
         size_t n_pick = 0;
         if (strcmp(tok, "all") == 0) {
             for (size_t i = 0; i < n_all && n_pick < IPCB_MAX_PATTERNS; i++)
-                pick[n_pick++] = all[i];
+                if (all[i]->runs_on == IPCB_ON_TRANSPORT)
+                    pick[n_pick++] = all[i];
         } else if ((pick[0] = ipcb_pattern_find(tok)) != NULL) {
+            if (pick[0]->runs_on != IPCB_ON_TRANSPORT)
+                FAIL("pattern '%s' runs on synchronization primitives: ipcbench sync", tok);
             n_pick = 1;
         } else {
             FAIL("unknown pattern '%s' (use %s or all)", tok, names);
@@ -509,8 +515,19 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
     }
     if (rest > 0)
         FAIL("unexpected argument '%s' (see --help)", sub_argv[optind]);
-    if (p->command != IPCB_CMD_RUN)
+    if (p->command != IPCB_CMD_RUN && p->command != IPCB_CMD_SYNC)
         return 0;
+    if (p->command == IPCB_CMD_SYNC) {
+        if (have_transports || have_patterns || have_sizes || p->wait_list)
+            FAIL("-t, -p, -s and --wait are options of run; sync takes --primitive, "
+                 "--procs and --section-bytes");
+        for (size_t i = 0; i < n_given; i++)
+            if (given[i].opt->apply(given[i].value, p, err, errlen) != 0)
+                return -EINVAL;
+        if (ipcb_sync_plan(p, err, errlen) != 0)
+            return -EINVAL;
+        return validate(p, have_count, err, errlen);
+    }
     if (!have_transports)
         parse_transports("all", p, err, errlen);
     if (!have_patterns)

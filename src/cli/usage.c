@@ -23,6 +23,9 @@ void ipcb_usage(FILE *f)
 {
     fprintf(f,
 "usage: ipcbench [run] [options]     measure IPC mechanisms\n"
+"       ipcbench sync [options]      measure synchronization primitives: hand-off\n"
+"                                    latency, and contention of --procs processes\n"
+"                                    (--primitive, --procs, --section-bytes)\n"
 "       ipcbench list                transports, what each carries, live limits\n"
 "       ipcbench plot [-q] DIR       charts of a results directory into DIR/plots/\n"
 "                                    (needs gnuplot)\n"

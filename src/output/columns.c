@@ -153,6 +153,19 @@ static const struct ipcb_column columns[] = {
     {.name = "errors", .unit = "count", FIELD(errors), .when = IPCB_WHEN_OK,
      .description = "messages lost or out of order, counted by lossy transports (udp); "
                     "0 for the others"},
+    {.name = "procs", .unit = "count", FIELD(procs), .when = IPCB_WHEN_OK,
+     .description = "processes in the pattern's group: 2 for a pair, N for contention "
+                    "(--procs)"},
+    {.name = "share_min", .unit = "fraction", FIELD(share_min), .decimals = 4, .when = IPCB_WHEN_OK,
+     .description = "contention: the smallest share of the acquisitions any one process "
+                    "made (1/procs when fair); 0 for other patterns"},
+    {.name = "share_max", .unit = "fraction", FIELD(share_max), .decimals = 4, .when = IPCB_WHEN_OK,
+     .description = "contention: the largest share of the acquisitions any one process "
+                    "made; 0 for other patterns"},
+    {.name = "lost_updates", .unit = "count", FIELD(lost_updates), .when = IPCB_WHEN_OK,
+     .description = "contention: how far the shared counter fell short of the "
+                    "increments made; only the none primitive (no lock) has any, as its "
+                    "result (a lock that loses one fails the row)"},
     {.name = "repeats", .unit = "count", FIELD(repeats), .when = IPCB_WHEN_OK,
      .description = "measurements that make the row (--repeat), 0 for a single one"},
     {CI(p50_ns, 1, "low", 1), .unit = "ns",

@@ -26,6 +26,12 @@ static void status_notes(const struct ipcb_result *r, const char *status, char *
         return;
     if (r->errors)
         snprintf(buf, len, "ok, %llu lost or reordered", (unsigned long long)r->errors);
+    if (r->lost_updates)
+        snprintf(buf, len, "ok, %llu updates lost (no lock)",
+                 (unsigned long long)r->lost_updates);
+    if (r->share_max > 0 && r->procs > 1)
+        snprintf(buf + strlen(buf), len - strlen(buf), ", shares %.2f-%.2f", r->share_min,
+                 r->share_max);
     if (r->n_pairs)
         snprintf(buf + strlen(buf), len - strlen(buf), ", %zu pairs together", r->n_pairs);
 }

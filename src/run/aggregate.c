@@ -40,6 +40,38 @@ static void add_side(struct ipcb_result *r, const char *role, const struct ipcb_
         ro->cpu = s->cpu;
 }
 
+/* the sides of an all-timed group as one (its histogram merged into the
+ * copy), and each side's share of their messages into the row */
+static const struct ipcb_side_result *all_sides(const struct ipcb_shared *sh, unsigned n,
+                                                struct ipcb_side_result *all,
+                                                struct ipcb_result *r)
+{
+    memset(all, 0, sizeof *all);
+    ipcb_hist_init(&all->hist);
+    all->first_ns = UINT64_MAX;
+    for (unsigned s = 0; s < n; s++) {
+        const struct ipcb_side_result *x = &sh->side[s];
+        all->messages += x->messages;
+        all->span_messages += x->span_messages;
+        /* a side stopped before its warm-up ended timed no span */
+        if (x->messages && x->first_ns < all->first_ns) all->first_ns = x->first_ns;
+        if (x->messages && x->last_ns > all->last_ns) all->last_ns = x->last_ns;
+        ipcb_hist_merge(&all->hist, &x->hist);
+        r->lost_updates += x->lost_updates;
+    }
+    if (all->first_ns > all->last_ns)
+        all->first_ns = all->last_ns = 0;
+    r->share_min = 1.0;
+    r->share_max = 0.0;
+    for (unsigned s = 0; s < n; s++) {
+        double share = all->messages ? (double)sh->side[s].messages / (double)all->messages
+                                     : 0.0;
+        if (share < r->share_min) r->share_min = share;
+        if (share > r->share_max) r->share_max = share;
+    }
+    return all;
+}
+
 static double per_message(uint64_t ns, uint64_t messages)
 {
     return messages ? (double)ns / (double)messages : 0.0;
@@ -57,9 +89,13 @@ void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r)
         r->pairs = calloc(m->groups, sizeof *r->pairs);
         r->n_pairs = r->pairs ? m->groups : 0;
     }
+    r->procs = lay->n_sides;
     for (size_t g = 0; g < m->groups; g++) {
         const struct ipcb_shared *sh = ipcb_group_shared(m, g);
+        struct ipcb_side_result all;
         const struct ipcb_side_result *timed = &sh->side[lay->timed_side];
+        if (lay->all_timed)
+            timed = all_sides(sh, lay->n_sides, &all, r);
         double seconds = (double)(timed->last_ns - timed->first_ns) / 1e9;
         double rate = seconds > 0 ? (double)timed->span_messages / seconds : 0.0;
         r->messages += timed->messages;
@@ -140,6 +176,9 @@ void ipcb_aggregate_repeats(struct ipcb_result *row, struct ipcb_result *reps, s
                                     .latency_kind = reps[0].latency_kind};
         memcpy(row->roles, reps[0].roles, sizeof row->roles);
         row->n_roles = reps[0].n_roles;
+        row->procs = reps[0].procs;
+        row->share_min = reps[0].share_min;
+        row->share_max = reps[0].share_max;
     }
     double cpu_ns = 0.0;
     size_t k = 0;
@@ -155,6 +194,9 @@ void ipcb_aggregate_repeats(struct ipcb_result *row, struct ipcb_result *reps, s
             row->cpu_sys_s += r->cpu_sys_s;
             row->ctx_switches += r->ctx_switches;
             row->errors += r->errors;
+            row->lost_updates += r->lost_updates;
+            if (r->share_min < row->share_min) row->share_min = r->share_min;
+            if (r->share_max > row->share_max) row->share_max = r->share_max;
             cpu_ns += r->cpu_ns_per_msg * (double)r->messages;
             for (size_t j = 0; i > 0 && j < r->n_roles && j < row->n_roles; j++) {
                 row->roles[j].cpu_user_s += r->roles[j].cpu_user_s;

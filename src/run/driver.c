@@ -277,7 +277,8 @@ static void measure(const struct ipcb_plan *p, const struct ipcb_transport *t,
 
     for (; m->created < m->n_chans; m->created++) {
         struct ipcb_chan *chan = &m->chan[m->created];
-        *chan = (struct ipcb_chan){.t = t, .msg_max = (size_t)size, .recv_timeout_ms = 100};
+        *chan = (struct ipcb_chan){.t = t, .msg_max = (size_t)size, .recv_timeout_ms = 100,
+                                   .use = pat->needs};
         rc = t->create(chan);
         if (rc == -EOPNOTSUPP && chan->err[0]) {
             /* refused on this machine (transport.h): a skip, not a failure */
@@ -436,6 +437,8 @@ int ipcb_run_plan(const struct ipcb_plan *p, struct ipcb_results *res,
             const struct ipcb_transport *t = p->transports[c / (p->n_patterns * p->n_sizes)];
             const struct ipcb_pattern *pat = p->patterns[c / p->n_sizes % p->n_patterns];
             const uint64_t size = p->sizes[c % p->n_sizes];
+            if (pat->needs & ~t->flags)
+                continue;   /* not a pair the pattern runs on (pattern.h) */
             const int once = rounds > 1 && round > 0 && reps[c * rounds].status != IPCB_OK;
             struct ipcb_result *r = rounds == 1 ? new_row(res) :
                                     &reps[c * rounds + (once ? 0 : round)];

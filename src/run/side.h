@@ -19,6 +19,7 @@ struct ipcb_side_result {
     uint64_t first_ns, last_ns; /* timed span */
     uint64_t span_messages;     /* messages that arrived inside the span */
     uint64_t lost, reordered;   /* IPCB_LOSSY only */
+    uint64_t lost_updates;      /* contention: a shared counter short by this much */
     double cpu_user_s, cpu_sys_s;   /* getrusage over the timed span */
     uint64_t cpu_ns;                /* CLOCK_PROCESS_CPUTIME_ID over the same span */
     uint64_t ctx_switches;
@@ -70,6 +71,17 @@ static inline int ipcb_side_received(struct ipcb_side_args *a, uint64_t expected
 {
     atomic_store_explicit(&a->res->progress, expected, memory_order_relaxed);
     return expected >= atomic_load_explicit(&a->sh->total, memory_order_acquire);
+}
+
+/* a timed side's message seq took ns: into its histogram and count after
+ * the warm-up, and its progress published */
+static inline void ipcb_side_timed(struct ipcb_side_args *a, uint64_t seq, uint64_t ns)
+{
+    if (seq >= a->warmup) {
+        ipcb_hist_record(&a->res->hist, ns);
+        a->res->messages++;
+    }
+    atomic_store_explicit(&a->res->progress, seq + 1, memory_order_relaxed);
 }
 
 /* run/side.c */
