@@ -104,6 +104,13 @@ r = run("-t", "pipe", "-n", "50", "-s", "64", "-q", "-o", os.path.join(tmp, "run
 pats = sorted({x["pattern"] for x in rows_of(os.path.join(tmp, "run"))}) if r.returncode == 0 else []
 check(pats == ["pingpong", "stream"], "run runs data patterns only (%r)" % pats)
 
+# the charts and the page of a sync run: its rows' patterns are known
+o = os.path.join(tmp, "plotted")
+r = subprocess.run([BIN, "sync", "-n", "500", "--primitive", "posix-sem,none", "--procs", "2",
+                    "-q", "-o", o], capture_output=True, text=True)
+p = subprocess.run([BIN, "plot", "-q", o], capture_output=True, text=True)
+check(r.returncode == 0 and p.returncode == 0,
+      "plot works on a sync directory (%s)" % p.stderr.strip())
 left = census.diff(before, census.take())
 check(not left, "nothing left behind: %r" % (left,))
 subprocess.run(["rm", "-rf", tmp])

@@ -92,6 +92,9 @@ void ipcb_pattern_layout(const struct ipcb_pattern *pat, struct ipcb_layout *out
 
 /* patterns/registry.c */
 const struct ipcb_pattern *ipcb_pattern_find(const char *name);
+/* the pattern of a results row: its name, or "contention-4" (a pattern run
+ * with 4 alike sides, `ipcbench sync --procs`) for "contention" */
+const struct ipcb_pattern *ipcb_pattern_of_row(const char *name);
 const struct ipcb_pattern *const *ipcb_patterns(size_t *count);
 
 #endif

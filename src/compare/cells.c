@@ -93,7 +93,7 @@ static struct ipcb_cmp_cell *find_cell(struct ipcb_comparison *c, const char *tr
         return NULL;
     c->cells = cells;
     struct ipcb_cmp_cell *cell = &cells[c->n_cells];
-    const struct ipcb_pattern *p = ipcb_pattern_find(pattern);
+    const struct ipcb_pattern *p = ipcb_pattern_of_row(pattern);
     *cell = (struct ipcb_cmp_cell){
         .transport = strdup(transport), .pattern = strdup(pattern), .size = size,
         .latency = p && p->figure == IPCB_FIGURE_LATENCY,

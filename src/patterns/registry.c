@@ -1,6 +1,7 @@
 /* Every pattern, in the order of src/patterns/meson.build's list, which
  * generates pattern_list.h: adding a pattern is its file and its name
  * there. */
+#include <stdio.h>
 #include <string.h>
 
 #include "ipcbench/pattern.h"
@@ -35,4 +36,15 @@ const struct ipcb_pattern *ipcb_pattern_find(const char *name)
         if (strcmp(all[i]->name, name) == 0)
             return all[i];
     return NULL;
+}
+
+const struct ipcb_pattern *ipcb_pattern_of_row(const char *name)
+{
+    const struct ipcb_pattern *pat = ipcb_pattern_find(name);
+    const char *dash = strrchr(name, '-');
+    if (pat || !dash || !dash[1] || strspn(dash + 1, "0123456789") != strlen(dash + 1))
+        return pat;
+    char base[64];
+    snprintf(base, sizeof base, "%.*s", (int)(dash - name), name);
+    return ipcb_pattern_find(base);
 }

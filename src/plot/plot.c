@@ -59,7 +59,7 @@ static int take_row(struct ipcb_chart_input *in, const struct ipcb_summary *sum,
     size_t record = sum->rows[i].record;
     const char *pattern = ipcb_summary_field(sum, i, IPCB_COL_PATTERN);
     const char *transport = ipcb_summary_field(sum, i, IPCB_COL_TRANSPORT);
-    struct ipcb_chart_row r = {.pattern = ipcb_pattern_find(pattern)};
+    struct ipcb_chart_row r = {.pattern = ipcb_pattern_of_row(pattern)};
     if (!r.pattern) {
         snprintf(err, errlen, "%s, row %zu: unknown pattern '%s'", sum->source, record,
                  pattern);
