@@ -24,6 +24,9 @@ extern const struct ipcb_transport ipcb_shm_sysv_sem;
 extern const struct ipcb_transport ipcb_shm_futex;
 extern const struct ipcb_transport ipcb_shm_eventfd;
 extern const struct ipcb_transport ipcb_shm_spin;
+extern const struct ipcb_transport ipcb_shm_condvar;
+extern const struct ipcb_transport ipcb_shm_signal;
+extern const struct ipcb_transport ipcb_signal;
 extern const struct ipcb_transport ipcb_sysv_mq_spin;
 IPCB_FD_WAIT_EXTERNS(ipcb_pipe);
 IPCB_FD_WAIT_EXTERNS(ipcb_fifo);
@@ -45,6 +48,7 @@ static const struct ipcb_transport *const all[] = {
     &ipcb_sysv_mq,
     &ipcb_posix_mq,
     &ipcb_shm,
+    &ipcb_signal,
     /* IPCB_VARIANT: a transport with another wait strategy (--wait), in
      * the order --wait all makes rows */
     IPCB_FD_WAIT_ENTRIES(ipcb_pipe),
@@ -60,6 +64,8 @@ static const struct ipcb_transport *const all[] = {
     &ipcb_shm_futex,
     &ipcb_shm_eventfd,
     &ipcb_shm_spin,
+    &ipcb_shm_condvar,
+    &ipcb_shm_signal,
 };
 
 void ipcb_transport_limit(const struct ipcb_transport *t, struct ipcb_limit *lim)

@@ -232,3 +232,47 @@ const struct ipcb_transport ipcb_shm_spin = {
     .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_shm,
     .create = create_spin, SHM_OPS,
 };
+
+static int create_condvar(struct ipcb_chan *c) { return shm_create(c, IPCB_NOTIFY_CONDVAR); }
+static int create_signal(struct ipcb_chan *c) { return shm_create(c, IPCB_NOTIFY_SIGNAL); }
+
+/* the monitor's send and receive: shm's, and a robust mutex's EOWNERDEAD
+ * said as what it means */
+static int condvar_owner_dead(struct ipcb_chan *c, ssize_t n)
+{
+    if (n == -EOWNERDEAD)
+        ipcb_chan_error(c, "the %s side died holding the ring's mutex",
+                        c->side == IPCB_PRODUCER ? "consumer" : "producer");
+    else if (n == -EPIPE)
+        ipcb_chan_error(c, "the %s side is gone",
+                        c->side == IPCB_PRODUCER ? "consumer" : "producer");
+    return (int)n;
+}
+
+static ssize_t condvar_send(struct ipcb_chan *c, const void *buf, size_t len)
+{
+    ssize_t n = shm_send(c, buf, len);
+    return n < 0 ? condvar_owner_dead(c, n) : n;
+}
+
+static ssize_t condvar_recv(struct ipcb_chan *c, void *buf, size_t len)
+{
+    ssize_t n = shm_recv(c, buf, len);
+    return n < 0 ? condvar_owner_dead(c, n) : n;
+}
+
+const struct ipcb_transport ipcb_shm_condvar = {
+    .name = "shm/condvar",
+    .summary = "shm rings as a monitor: robust shared mutex, two condition variables",
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_shm,
+    .create = create_condvar, .open = shm_open_side, .opened = shm_opened,
+    .send = condvar_send, .recv = condvar_recv, .close = shm_close,
+    .destroy = shm_destroy, .options = shm_options,
+};
+
+const struct ipcb_transport ipcb_shm_signal = {
+    .name = "shm/signal",
+    .summary = "shm rings, a realtime signal (sigqueue) wakes a side in sigtimedwait",
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_shm,
+    .create = create_signal, SHM_OPS,
+};
