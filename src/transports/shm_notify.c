@@ -563,15 +563,8 @@ static int sig_wait_filled(struct ipcb_shm_ring *r, int block)
                           &r->producer_pid, block);
 }
 
-static int sig_post_filled(struct ipcb_shm_ring *r)
-{
-    return sig_wake_if(&r->consumer_waiting, &r->consumer_pid);
-}
-
-static int sig_post_room(struct ipcb_shm_ring *r)
-{
-    return sig_wake_if(&r->producer_waiting, &r->producer_pid);
-}
+static int sig_post_filled(struct ipcb_shm_ring *r) { return sig_wake_if(&r->consumer_waiting, &r->consumer_pid); }
+static int sig_post_room(struct ipcb_shm_ring *r) { return sig_wake_if(&r->producer_waiting, &r->producer_pid); }
 
 static const struct ipcb_shm_notify_ops notify_signal = {
     .name = "signal", .init_call = "signal setup", .max_slots = UINT_MAX,
