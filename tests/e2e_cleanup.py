@@ -10,12 +10,13 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import alive, check, children, failures, finish, transports  # noqa: E402,F401
+from testlib import alive, check, children, failures, finish, fitting, limits, transports  # noqa: E402,F401
 
 BIN = os.path.abspath(sys.argv[1])
 census.ensure_mqueue()
 before = census.take()
 names = transports(BIN)
+limit = limits(BIN)
 
 # another program's objects, which cleanup must leave alone
 foreign_q = subprocess.run(["ipcmk", "-Q"], capture_output=True, text=True).stdout.split()[-1]
@@ -25,7 +26,8 @@ open(foreign_shm, "w").close()
 work = tempfile.mkdtemp(prefix="e2e-cleanup-")
 runs = []
 for name in names:
-    p = subprocess.Popen([BIN, "-t", name, "-s", "64", "-p", "pingpong", "-n", "100M", "-q",
+    p = subprocess.Popen([BIN, "-t", name, "-s", str(fitting([64], limit[name])[0]), "-p",
+                          "pingpong", "-n", "100M", "-q",
                           "-o", os.path.join(work, name)],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     runs.append((name, p))

@@ -43,14 +43,16 @@ check(r.returncode == 0 and any(l.split()[:2] == ["pipe", "stream"] for l in r.s
 # --- variants: listed and marked, never in "all"; --notify puts them where shm stands
 listed = {l.split()[0]: l for l in r.stdout.splitlines()[1:]}
 variants = [n for n in listed if n.startswith("shm/")]
-check(sorted(variants) == ["shm/eventfd", "shm/futex", "shm/spin", "shm/sysv-sem"],
+check(sorted(variants) == ["shm/condvar", "shm/eventfd", "shm/futex", "shm/signal", "shm/spin",
+                          "shm/sysv-sem"],
       "list shows every shm variant (%s)" % variants)
 check(all("variant" in listed[n] for n in variants) and "variant" not in listed["shm"],
       "list marks the variants")
 for args, want in ((["-t", "pipe,shm", "--notify", "futex,sem"], ["pipe", "shm/futex", "shm"]),
                    (["-t", "shm/spin"], ["shm/spin"]),
                    (["-t", "shm", "--notify", "all"],
-                    ["shm", "shm/sysv-sem", "shm/futex", "shm/eventfd", "shm/spin"])):
+                    ["shm", "shm/sysv-sem", "shm/futex", "shm/eventfd", "shm/spin",
+                     "shm/condvar", "shm/signal"])):
     o = os.path.join(work, "notify")
     r = run(*args, "-s", "64", "-p", "pingpong", "-n", "200", "-q", "-o", o)
     got = [x["transport"] for x in rows_of(os.path.join(o, "summary.csv"))]

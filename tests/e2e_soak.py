@@ -11,20 +11,29 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import alive, check, children, failures, finish, transports  # noqa: E402,F401
+from testlib import alive, check, children, failures, finish, fitting, limits, transports  # noqa: E402,F401
 
 BIN = os.path.abspath(sys.argv[1])
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 200
 census.ensure_mqueue()
 before = census.take()
 names = transports(BIN)
+limit = limits(BIN)
 work = tempfile.mkdtemp(prefix="e2e-soak-")
+
+
+def sizes(name, *want):
+    """want, less what name's limit refuses (signal carries 8 bytes)"""
+    return ",".join(map(str, fitting(want, limit[name])))
+
+
 interrupted = 0
 for i in range(RUNS):
     name = names[i % len(names)]
     out = os.path.join(work, "r")
     if i % 10 == 9:
-        p = subprocess.Popen([BIN, "-t", name, "-s", "64,4k", "-n", "100M", "-q", "-o", out],
+        p = subprocess.Popen([BIN, "-t", name, "-s", sizes(name, 64, 4096), "-n", "100M", "-q",
+                              "-o", out],
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         time.sleep(0.05 + (i % 7) * 0.03)  # land in different phases of a run
         p.send_signal(signal.SIGINT)
@@ -37,7 +46,7 @@ for i in range(RUNS):
               % (i, name, p.returncode, err.strip()))
         interrupted += 1
     else:
-        r = subprocess.run([BIN, "-t", name, "-s", "64", "-n", "200", "--warmup", "20", "-q",
+        r = subprocess.run([BIN, "-t", name, "-s", sizes(name, 64), "-n", "200", "--warmup", "20", "-q",
                             "-o", out], capture_output=True, text=True, timeout=120)
         check(r.returncode == 0, "run %d (%s) exits 0 (got %d: %s)"
               % (i, name, r.returncode, r.stderr.strip()))

@@ -95,7 +95,8 @@ with tempfile.TemporaryDirectory() as out:
 
     # a long run whose one side dies, or which is interrupted
     def start_long(pattern):
-        p = subprocess.Popen([BIN, "-t", NAME, "-s", "64", "-p", pattern, "-n", "100M", "-q",
+        p = subprocess.Popen([BIN, "-t", NAME, "-s", str(min(64, largest)), "-p", pattern,
+                              "-n", "100M", "-q",
                               "-o", out], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                              text=True)
         deadline = time.time() + 10

@@ -4,6 +4,7 @@
  * through 4 slots intact; what a strategy makes is gone after fini; and
  * futex and spin make no system call while neither side has to wait. */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -432,6 +433,38 @@ static void test_no_syscall(void)
     free_ring(r);
 }
 
+/* condvar: a side that dies holding the monitor's mutex makes the other's
+ * next put fail with EOWNERDEAD, and one that dies outside it (after it
+ * waited once, so its pid is in the ring) ends a blocking get within the
+ * wait's tick with EPIPE instead of leaving it asleep for good */
+static void test_dead_peer(void)
+{
+    if (how != IPCB_NOTIFY_CONDVAR)
+        return;
+    struct ipcb_shm_ring *r = new_ring(64, 4);
+    unsigned char buf[64] = {0};
+    int status = 0;
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(pthread_mutex_lock(&r->lock) == 0 ? 0 : 1); /* dies holding it */
+    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+          WEXITSTATUS(status) == 0, "the child that takes the mutex (status 0x%x)", status);
+    ssize_t rc = ipcb_shm_ring_put(r, buf, 64);
+    CHECK(rc == -EOWNERDEAD, "put after the other side died holding the mutex: %zd", rc);
+    munmap(r, ipcb_shm_ring_bytes(64, 4)); /* its mutex is unusable now: no free_ring */
+
+    r = new_ring(64, 4);
+    pid = fork();
+    if (pid == 0)
+        _exit(ipcb_shm_ring_try_put(r, buf, 64) == 64 ? 0 : 1);
+    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+          WEXITSTATUS(status) == 0, "the child that puts one (status 0x%x)", status);
+    CHECK(ipcb_shm_ring_get(r, buf, 64) == 64, "the dead producer's message arrives");
+    rc = ipcb_shm_ring_get(r, buf, 64);
+    CHECK(rc == -EPIPE, "a get with the producer gone: %zd", rc);
+    free_ring(r);
+}
+
 int main(void)
 {
     test_layout();
@@ -443,6 +476,7 @@ int main(void)
         test_lengths();
         test_fini();
         test_no_syscall();
+        test_dead_peer();
         test_two_processes();
     }
     if (failures) {

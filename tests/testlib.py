@@ -45,3 +45,16 @@ def transports(binary):
     """The transport names `ipcbench list` shows, in its order."""
     out = subprocess.run([binary, "list"], capture_output=True, text=True).stdout
     return [line.split()[0] for line in out.splitlines()[1:]]
+
+
+def limits(binary):
+    """Each transport's largest message as `ipcbench list` shows it, 0 for none."""
+    out = subprocess.run([binary, "list"], capture_output=True, text=True).stdout
+    return {f[0]: 0 if f[2] == "no" else int(f[2])
+            for f in (line.split() for line in out.splitlines()[1:])}
+
+
+def fitting(sizes, limit):
+    """The sizes (bytes) a transport with this limit carries; at least its limit."""
+    fit = [s for s in sizes if not limit or s <= limit]
+    return fit or [limit]

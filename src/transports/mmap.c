@@ -225,3 +225,5 @@ MMAP_VARIANT(sysv_sem, IPCB_NOTIFY_SYSV_SEM, "sysv-sem", "waits on a System V se
 MMAP_VARIANT(futex, IPCB_NOTIFY_FUTEX, "futex", "futex wait/wake only when the other sleeps");
 MMAP_VARIANT(eventfd, IPCB_NOTIFY_EVENTFD, "eventfd", "waits on eventfds in semaphore mode");
 MMAP_VARIANT(spin, IPCB_NOTIFY_SPIN, "spin", "lock-free, busy-polling each slot's sequence");
+MMAP_VARIANT(condvar, IPCB_NOTIFY_CONDVAR, "condvar", "a monitor: robust mutex, two condvars");
+MMAP_VARIANT(signal, IPCB_NOTIFY_SIGNAL, "signal", "a realtime signal wakes a sleeping side");

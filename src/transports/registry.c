@@ -24,12 +24,17 @@ extern const struct ipcb_transport ipcb_shm_sysv_sem;
 extern const struct ipcb_transport ipcb_shm_futex;
 extern const struct ipcb_transport ipcb_shm_eventfd;
 extern const struct ipcb_transport ipcb_shm_spin;
+extern const struct ipcb_transport ipcb_shm_condvar;
+extern const struct ipcb_transport ipcb_shm_signal;
+extern const struct ipcb_transport ipcb_signal;
 extern const struct ipcb_transport ipcb_sysv_mq_spin;
 extern const struct ipcb_transport ipcb_mmap;
 extern const struct ipcb_transport ipcb_mmap_sysv_sem;
 extern const struct ipcb_transport ipcb_mmap_futex;
 extern const struct ipcb_transport ipcb_mmap_eventfd;
 extern const struct ipcb_transport ipcb_mmap_spin;
+extern const struct ipcb_transport ipcb_mmap_condvar;
+extern const struct ipcb_transport ipcb_mmap_signal;
 extern const struct ipcb_transport ipcb_sysv_shm;
 IPCB_FD_WAIT_EXTERNS(ipcb_pipe);
 IPCB_FD_WAIT_EXTERNS(ipcb_fifo);
@@ -53,6 +58,7 @@ static const struct ipcb_transport *const all[] = {
     &ipcb_shm,
     &ipcb_mmap,
     &ipcb_sysv_shm,
+    &ipcb_signal,
     /* IPCB_VARIANT: a transport with another wait strategy (--wait), in
      * the order --wait all makes rows */
     IPCB_FD_WAIT_ENTRIES(ipcb_pipe),
@@ -72,6 +78,10 @@ static const struct ipcb_transport *const all[] = {
     &ipcb_mmap_futex,
     &ipcb_mmap_eventfd,
     &ipcb_mmap_spin,
+    &ipcb_mmap_condvar,
+    &ipcb_mmap_signal,
+    &ipcb_shm_condvar,
+    &ipcb_shm_signal,
 };
 
 void ipcb_transport_limit(const struct ipcb_transport *t, struct ipcb_limit *lim)

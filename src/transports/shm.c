@@ -123,3 +123,20 @@ const struct ipcb_transport ipcb_shm_spin = {
     .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_shm,
     .create = create_spin, SHM_OPS,
 };
+
+static int create_condvar(struct ipcb_chan *c) { return shm_create(c, IPCB_NOTIFY_CONDVAR); }
+static int create_signal(struct ipcb_chan *c) { return shm_create(c, IPCB_NOTIFY_SIGNAL); }
+
+const struct ipcb_transport ipcb_shm_condvar = {
+    .name = "shm/condvar",
+    .summary = "shm rings as a monitor: robust shared mutex, two condition variables",
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_shm,
+    .create = create_condvar, SHM_OPS,
+};
+
+const struct ipcb_transport ipcb_shm_signal = {
+    .name = "shm/signal",
+    .summary = "shm rings, a realtime signal (sigqueue) wakes a side in sigtimedwait",
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_shm,
+    .create = create_signal, SHM_OPS,
+};

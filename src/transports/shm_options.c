@@ -55,6 +55,6 @@ const struct ipcb_option ipcb_opt_notify = {
     .name = "notify", .metavar = "LIST",
     .help = "shm's older name for --wait, for shm only:\n"
             "sem (default, row shm), sysv-sem, futex,\n"
-            "eventfd, spin, or all",
+            "eventfd, spin, condvar, signal, or all",
     .apply = notify_apply,
 };

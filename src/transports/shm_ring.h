@@ -7,6 +7,7 @@
 #ifndef IPCB_SHM_RING_H
 #define IPCB_SHM_RING_H
 
+#include <pthread.h>
 #include <semaphore.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -22,6 +23,8 @@ enum ipcb_shm_notify {
     IPCB_NOTIFY_FUTEX,    /* FUTEX_WAIT/FUTEX_WAKE on head and tail */
     IPCB_NOTIFY_EVENTFD,  /* two eventfds in semaphore mode */
     IPCB_NOTIFY_SPIN,     /* busy-polling the next slot's sequence number */
+    IPCB_NOTIFY_CONDVAR,  /* a monitor: robust process-shared mutex, two condvars */
+    IPCB_NOTIFY_SIGNAL,   /* a realtime signal wakes a side asleep in sigtimedwait */
     IPCB_NOTIFY_COUNT
 };
 
@@ -31,25 +34,31 @@ enum ipcb_shm_notify {
  * adjacent-line prefetcher fetches such pairs together. The header and the
  * ring are multiples of 128 bytes, so a slot's first two lines are a pair. */
 struct ipcb_shm_ring {
-    /* sem: free slots; eventfd: the descriptor counting them */
-    _Alignas(128) union { sem_t sem; int fd; } room;
-    /* sem: filled slots; eventfd: the descriptor counting them */
-    _Alignas(64) union { sem_t sem; int fd; } filled;
+    /* sem: free slots; eventfd: the descriptor counting them; condvar:
+     * "not full" */
+    _Alignas(128) union { sem_t sem; int fd; pthread_cond_t cond; } room;
+    /* sem: filled slots; eventfd: the descriptor counting them; condvar:
+     * "not empty" */
+    _Alignas(64) union { sem_t sem; int fd; pthread_cond_t cond; } filled;
     /* the producer's line */
     _Alignas(128) _Atomic uint32_t head;    /* messages put, mod 2^32 */
     uint32_t head_slot;                     /* where the next one goes, 0..slots-1 */
-    _Atomic uint32_t producer_waiting;      /* futex: the producer sleeps on tail */
+    _Atomic uint32_t producer_waiting;      /* futex, signal: the producer sleeps */
     uint32_t tail_seen;                     /* spin: tail as the producer last read it */
+    _Atomic pid_t producer_pid;             /* condvar, signal: set at its first wait */
     /* the consumer's line */
     _Alignas(128) _Atomic uint32_t tail;    /* messages taken, mod 2^32 */
     uint32_t tail_slot;                     /* where the next one comes from */
-    _Atomic uint32_t consumer_waiting;      /* futex: the consumer sleeps on head */
+    _Atomic uint32_t consumer_waiting;      /* futex, signal: the consumer sleeps */
+    _Atomic pid_t consumer_pid;             /* condvar, signal: set at its first wait */
     /* constant after init */
     _Alignas(64) size_t msg_max;
     size_t stride;              /* bytes from one slot to the next: 64, or a multiple of 128 */
     uint32_t slots;
     uint32_t notify;            /* enum ipcb_shm_notify */
     int semid;                  /* sysv-sem: the set, semaphore 0 = room, 1 = filled */
+    /* condvar: the monitor's lock (robust, process-shared), taken by both */
+    _Alignas(64) pthread_mutex_t lock;
 };
 
 /* A slot starts with its header: the number the message has among all the
