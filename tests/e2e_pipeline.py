@@ -23,9 +23,10 @@ COUNT = 2000
 LOSS_REASON = "a pipeline over a lossy transport cannot tell loss from a slow stage"
 
 
-def run(*args, env=None):
+def run(*args, **env):
+    """The binary with these arguments, and these variables added to the environment."""
     return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600,
-                          env=env)
+                          env=dict(os.environ, **env))
 
 
 def rows_of(out):
@@ -115,7 +116,7 @@ for args, want in ((["-n", "50"], ["pingpong", "stream"]),
 for t in ("pipe", "shm", "posix-mq"):
     out = os.path.join(tmp, "inject-" + t.replace("/", "-"))
     r = run("-t", t, "-p", "pipeline", "--stages", "4", "-s", "64", "-n", str(COUNT),
-            "-q", "-o", out, env=dict(os.environ, IPCBENCH_INJECT="seq:700"))
+            "-q", "-o", out, IPCBENCH_INJECT="seq:700")
     rows = rows_of(out)
     status = rows[0]["status"] if rows else r.stderr
     check(r.returncode == 1 and status.startswith("failed: stage 1: message 700"),
