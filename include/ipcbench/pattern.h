@@ -75,6 +75,15 @@ struct ipcb_pattern {
      * (IPCB_SYNC_HANDOFF ...), handed to create() as chan->use; a pair that
      * lacks one is no cell of the run at all, not even a skipped row */
     unsigned needs;
+    /* flags of a transport the pattern cannot run over (IPCB_LOSSY ...): such
+     * a pair is a skipped row, with refused_why as its reason */
+    unsigned refuses;
+    const char *refused_why;
+    /* 1: runs only when asked for, by name or in -p all, and not in a run
+     * without -p (a pattern of many processes would slow the default run) */
+    int on_request;
+    /* 1: its latency spans n_sides - 1 hops, and its rows have hop_ns */
+    int per_hop;
     const char *summary;       /* one line for --help */
     const char *latency_kind;  /* what its histogram holds: "rtt", "one-way" */
     enum ipcb_figure figure;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ipcbench/columns.h"
+#include "ipcbench/pattern.h"
 
 /* A field of struct ipcb_result, its column type taken from the field's C
  * type, so an entry cannot read a double as an integer. */
@@ -76,6 +77,18 @@ ROLE_GETTER(consumer, ctx_switches, integer)
 #define ROLE(role, member, column_type, digits)                                   \
     .name = #role "_" #member, .get = role##_##member##_get, .type = column_type,   \
     .decimals = digits, .when = IPCB_WHEN_OK
+
+/* a pattern whose latency spans several hops (pattern.h's per_hop): the
+ * median end-to-end latency over the hops, procs - 1 */
+static bool hop_ns_get(const struct ipcb_result *r, struct ipcb_value *v)
+{
+    const struct ipcb_pattern *pat = ipcb_pattern_of_row(r->pattern);
+    if (!pat || !pat->per_hop || r->procs < 2 || r->stats.count == 0)
+        return false;
+    double p50 = r->repeats > 1 ? r->rep_p50_ns[0] : (double)r->stats.p50;
+    v->real = p50 / (double)(r->procs - 1);
+    return true;
+}
 
 static const struct ipcb_column columns[] = {
     {.name = "transport", .unit = "text", FIELD(transport), .when = IPCB_WHEN_ALWAYS,
@@ -166,6 +179,10 @@ static const struct ipcb_column columns[] = {
      .description = "contention: how far the shared counter fell short of the "
                     "increments made; only the none primitive (no lock) has any, as its "
                     "result (a lock that loses one fails the row)"},
+    {.name = "hop_ns", .unit = "ns", .type = IPCB_COLUMN_REAL, .get = hop_ns_get,
+     .decimals = 1, .when = IPCB_WHEN_TIMED,
+     .description = "pipeline: p50 end-to-end latency divided by the hops (stages - 1), "
+                    "the median latency per hop; empty for other patterns"},
     {.name = "repeats", .unit = "count", FIELD(repeats), .when = IPCB_WHEN_OK,
      .description = "measurements that make the row (--repeat), 0 for a single one"},
     {CI(p50_ns, 1, "low", 1), .unit = "ns",

@@ -79,14 +79,21 @@ static int all_done(const struct ipcb_measurement *m)
     return 1;
 }
 
-/* "producer" or "pair 3 producer" */
+/* "producer", "pair 3 producer", or "stage 2" (its place in the group)
+ * when several sides share the role */
 static const char *who(const struct ipcb_measurement *m, size_t i, char *buf, size_t len)
 {
-    const char *role = m->lay.sides[i % m->lay.n_sides].role;
-    if (m->groups == 1)
-        snprintf(buf, len, "%s", role);
-    else
-        snprintf(buf, len, "pair %zu %s", i / m->lay.n_sides + 1, role);
+    const unsigned side = (unsigned)(i % m->lay.n_sides);
+    const char *role = m->lay.sides[side].role;
+    unsigned alike = 0;
+    for (unsigned s = 0; s < m->lay.n_sides; s++)
+        alike += strcmp(m->lay.sides[s].role, role) == 0;
+    char pair[32] = "", place[16] = "";
+    if (m->groups > 1)
+        snprintf(pair, sizeof pair, "pair %zu ", i / m->lay.n_sides + 1);
+    if (alike > 1)
+        snprintf(place, sizeof place, " %u", side);
+    snprintf(buf, len, "%s%s%s", pair, role, place);
     return buf;
 }
 
@@ -461,6 +468,9 @@ int ipcb_run_plan(const struct ipcb_plan *p, struct ipcb_results *res,
             } else if (t->unsupported) {
                 r->status = IPCB_SKIPPED;
                 snprintf(r->reason, sizeof r->reason, "%s", t->unsupported);
+            } else if (pat->refuses & t->flags) {
+                r->status = IPCB_SKIPPED;
+                snprintf(r->reason, sizeof r->reason, "%s", pat->refused_why);
             } else if (ipcb_check_limit(t, size, 0, r->reason, sizeof r->reason) != 0) {
                 r->status = IPCB_SKIPPED;
             } else {
