@@ -463,6 +463,8 @@ int ipcb_run_plan(const struct ipcb_plan *p, struct ipcb_results *res,
                 snprintf(r->reason, sizeof r->reason, "%s", t->unsupported);
             } else if (ipcb_check_limit(t, size, 0, r->reason, sizeof r->reason) != 0) {
                 r->status = IPCB_SKIPPED;
+            } else if (pat->refuses && pat->refuses(t, size, r->reason, sizeof r->reason)) {
+                r->status = IPCB_SKIPPED;
             } else {
                 measure(p, t, pat, size, &pg, r);
             }

@@ -20,6 +20,7 @@ struct ipcb_side_result {
     uint64_t span_messages;     /* messages that arrived inside the span */
     uint64_t lost, reordered;   /* IPCB_LOSSY only */
     uint64_t lost_updates;      /* contention: a shared counter short by this much */
+    uint64_t share;             /* layout.shares_of_senders: what this side's peer counted of it */
     double cpu_user_s, cpu_sys_s;   /* getrusage over the timed span */
     uint64_t cpu_ns;                /* CLOCK_PROCESS_CPUTIME_ID over the same span */
     uint64_t ctx_switches;
