@@ -12,7 +12,8 @@
  * producer (counted as errors on a lossy transport). The row is the
  * consumer's: all producers' messages, their rate over its span, one-way
  * latency from the send time in bytes [8,16), and the producers' shares of
- * what arrived before the first of them was done. */
+ * what arrived up to the last message of the first of them done (of all
+ * that arrived, when that message was lost). */
 #include <errno.h>
 #include <limits.h>
 #include <stdatomic.h>
@@ -158,9 +159,13 @@ IPCB_HOT static int fanin_consumer(struct ipcb_side_args *a)
             res->last_ns = now;
         }
         atomic_store_explicit(&res->progress, got, memory_order_relaxed);
-        /* the shares are of what came while every producer was sending */
+        /* the shares are of what came before the last message of the first
+         * producer done (a producer that is done has its last_ns) */
         if (!shares_taken &&
-            atomic_load_explicit(&a->sh->producer_done, memory_order_relaxed) > 0) {
+            atomic_load_explicit(&a->sh->producer_done, memory_order_acquire) > 0 &&
+            a->sh->side[p].last_ns &&
+            expected[p] == atomic_load_explicit(&a->sh->side[p].progress,
+                                                memory_order_relaxed)) {
             for (unsigned q = 0; q < n; q++)
                 a->sh->side[q].share = counted[q];
             shares_taken = 1;
