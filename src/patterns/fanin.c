@@ -33,44 +33,11 @@
 
 static unsigned n_producers = FANIN_DEFAULT;
 
+/* stream's loop, each message tagged with the producer's index; in a timed
+ * run (-d) each producer stops on its own, and sh->total is left alone */
 IPCB_HOT static int fanin_producer(struct ipcb_side_args *a)
 {
-    struct ipcb_chan *c = a->chan;
-    ssize_t (*const send)(struct ipcb_chan *, const void *, size_t) = c->t->send;
-    const size_t len = a->size;
-    const int timestamp = len >= 16;
-    const uint64_t tag = (uint64_t)a->side_index << PRODUCER_SHIFT;
-    struct ipcb_side_result *res = a->res;
-    const uint64_t total = atomic_load(&a->sh->total);
-    uint64_t end_ns = 0, seq;
-
-    for (seq = 0; seq < total; seq++) {
-        ipcb_msg_stamp(a->buf, len, tag | seq);
-        ipcb_side_maybe_inject(a, seq);
-        if (seq >= a->warmup) {
-            uint64_t now = ipcb_now_ns();
-            if (seq == a->warmup) {
-                ipcb_side_usage_begin(a);
-                res->first_ns = now;
-                if (a->duration_ns)
-                    end_ns = now + a->duration_ns;
-            }
-            if (end_ns && now >= end_ns)
-                break;
-            if (timestamp)
-                ipcb_put64(a->buf + 8, now);
-            res->messages++;
-        }
-        ssize_t n = send(c, a->buf, len);
-        if (n != (ssize_t)len)
-            return ipcb_side_io_error(a, "send", seq, n);
-        atomic_store_explicit(&res->progress, seq + 1, memory_order_relaxed);
-    }
-    res->last_ns = ipcb_now_ns();
-    ipcb_side_usage_end(a);
-    /* progress now holds how many this producer sent, for the consumer */
-    atomic_fetch_add_explicit(&a->sh->producer_done, 1, memory_order_release);
-    return 0;
+    return ipcb_stream_send_all(a, (uint64_t)a->side_index << PRODUCER_SHIFT, 0);
 }
 
 /* every producer is done and the consumer has what they sent */
@@ -121,14 +88,14 @@ IPCB_HOT static int fanin_consumer(struct ipcb_side_args *a)
     for (;;) {
         ssize_t r = recv(c, a->buf, len);
         uint64_t now = ipcb_now_ns();
-        if (r != (ssize_t)len) {
-            if (lossy && r == -EAGAIN) {
-                if (all_received(a, n, UINT64_MAX))
-                    break;
-                continue;
-            }
+        /* a lossy channel's receive gives up now and then: done when the
+         * producers are */
+        if (lossy && r == -EAGAIN && all_received(a, n, UINT64_MAX))
+            break;
+        if (lossy && r == -EAGAIN)
+            continue;
+        if (r != (ssize_t)len)
             return ipcb_side_io_error(a, "receive", got, r);
-        }
         uint64_t word = ipcb_get64(a->buf);
         unsigned p = (unsigned)(word >> PRODUCER_SHIFT);
         uint64_t seq = word & SEQ_MASK;

@@ -64,6 +64,9 @@ struct ipcb_side_args {
 IPCB_HOT int ipcb_pingpong_producer(struct ipcb_side_args *a);
 IPCB_HOT int ipcb_pingpong_consumer(struct ipcb_side_args *a);
 IPCB_HOT int ipcb_stream_producer(struct ipcb_side_args *a);
+/* stream's producer loop: messages tag | seq; with own_total, the end of a
+ * timed run (-d) is told the consumer through sh->total */
+IPCB_HOT int ipcb_stream_send_all(struct ipcb_side_args *a, uint64_t tag, int own_total);
 IPCB_HOT int ipcb_stream_consumer(struct ipcb_side_args *a);
 
 /* a receiving side is done with message expected - 1: publish its progress
