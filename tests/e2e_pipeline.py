@@ -109,8 +109,10 @@ for args, want in ((["-n", "50"], ["pingpong", "stream"]),
     out = os.path.join(tmp, "default" if len(args) == 2 else "every")
     r = run("-t", "pipe", "-s", "64", "-q", "-o", out, *args)
     got = [row["pattern"] for row in rows_of(out)]
-    check(r.returncode == 0 and got == want, "%s: patterns %s, not %s"
-          % (" ".join(args), want, got))
+    # -p all holds every other pattern run on request too (fanin, rate)
+    fits = got == want if len(args) == 2 else [g for g in got if g in want] == want
+    check(r.returncode == 0 and fits, "%s: patterns %s, wanted %s"
+          % (" ".join(args), got, want))
 
 # --- a message spoiled at the source is caught by stage 1, which says so
 for t in ("pipe", "shm", "posix-mq"):

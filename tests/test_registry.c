@@ -124,7 +124,7 @@ static void check_parsing(void)
     size_t n_all, n_data = 0;
     const struct ipcb_pattern *const *pats = ipcb_patterns(&n_all);
     for (size_t i = 0; i < n_all; i++)
-        n_data += pats[i]->runs_on == IPCB_ON_TRANSPORT && !pats[i]->on_request;
+        n_data += pats[i]->runs_on == IPCB_ON_TRANSPORT && !(pats[i]->flags & IPCB_PATTERN_ON_REQUEST);
     CHECK(parse(&p, err, sizeof err, a2) == 0 && p.n_patterns == n_data && n_data < n_all,
           "every data pattern runs by default but those run on request, and no sync pattern");
     char *a2all[] = {"ipcbench", "-t", "pipe", "-p", "all", NULL};

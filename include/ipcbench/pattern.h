@@ -50,6 +50,9 @@ struct ipcb_layout {
     /* every side is timed alike (N contenders): the row's count, histogram
      * and span are all sides' together, and its shares are each side's part */
     int all_timed;
+    /* the timed side counts what each other side sent it (N producers into
+     * one consumer) in that side's result.share: the row's shares are those */
+    int shares_of_senders;
 };
 
 /* The layout of most patterns: a producer and a consumer on one channel;
@@ -68,6 +71,10 @@ struct ipcb_layout {
  * synchronization primitives (`ipcbench sync`, src/sync/) */
 enum ipcb_runs_on { IPCB_ON_TRANSPORT = 0, IPCB_ON_PRIMITIVE };
 
+/* pattern flags */
+/* run only when -p names it or says all, not by default */
+#define IPCB_PATTERN_ON_REQUEST 0x1u
+
 struct ipcb_pattern {
     const char *name;          /* as on the command line: "pingpong" */
     enum ipcb_runs_on runs_on;
@@ -75,13 +82,14 @@ struct ipcb_pattern {
      * (IPCB_SYNC_HANDOFF ...), handed to create() as chan->use; a pair that
      * lacks one is no cell of the run at all, not even a skipped row */
     unsigned needs;
+    unsigned flags;            /* IPCB_PATTERN_ON_REQUEST */
     /* flags of a transport the pattern cannot run over (IPCB_LOSSY ...): such
      * a pair is a skipped row, with refused_why as its reason */
-    unsigned refuses;
+    unsigned refuses_flags;
     const char *refused_why;
-    /* 1: runs only when asked for, by name or in -p all, and not in a run
-     * without -p (a pattern of many processes would slow the default run) */
-    int on_request;
+    /* optional: nonzero, with why in why[len], when the pattern cannot run
+     * on t at size; the driver makes the cell a skipped row */
+    int (*refuses)(const struct ipcb_transport *t, uint64_t size, char *why, size_t len);
     /* 1: its latency spans n_sides - 1 hops, and its rows have hop_ns */
     int per_hop;
     const char *summary;       /* one line for --help */

@@ -19,6 +19,9 @@ enum ipcb_side { IPCB_PRODUCER = 0, IPCB_CONSUMER = 1 };
 /* another way to run a transport ("shm/futex" of "shm", "pipe/epoll" of
  * "pipe"): run only when asked for by name or by --wait, never by "all" */
 #define IPCB_VARIANT 0x10u
+/* several processes may hold the producer end and send at once, each
+ * message arriving whole (a byte stream: up to PIPE_BUF bytes) */
+#define IPCB_SHARED_SEND 0x20u
 /* synchronization primitives (src/sync/), what they can be asked for */
 #define IPCB_SYNC_HANDOFF 0x100u  /* send passes the token to the peer, recv waits for it */
 #define IPCB_SYNC_LOCK    0x200u  /* recv takes the lock, send releases it */

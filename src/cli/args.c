@@ -531,13 +531,13 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
     if (!have_transports)
         parse_transports("all", p, err, errlen);
     if (!have_patterns) {
-        /* all but those that run only when asked for (pattern.h) */
+        /* all but the patterns run only when asked for */
         parse_patterns("all", p, err, errlen);
-        size_t w = 0;
+        size_t kept = 0;
         for (size_t i = 0; i < p->n_patterns; i++)
-            if (!p->patterns[i]->on_request)
-                p->patterns[w++] = p->patterns[i];
-        p->n_patterns = w;
+            if (!(p->patterns[i]->flags & IPCB_PATTERN_ON_REQUEST))
+                p->patterns[kept++] = p->patterns[i];
+        p->n_patterns = kept;
     }
     /* --wait, then the plugins' options in the order given: both rewrite
      * the transport list that -t made */

@@ -168,13 +168,15 @@ static const struct ipcb_column columns[] = {
                     "0 for the others"},
     {.name = "procs", .unit = "count", FIELD(procs), .when = IPCB_WHEN_OK,
      .description = "processes in the pattern's group: 2 for a pair, N for contention "
-                    "(--procs)"},
+                    "(--procs), N + 1 for fanin (--producers)"},
     {.name = "share_min", .unit = "fraction", FIELD(share_min), .decimals = 4, .when = IPCB_WHEN_OK,
      .description = "contention: the smallest share of the acquisitions any one process "
-                    "made (1/procs when fair); 0 for other patterns"},
+                    "made (1/procs when fair); fanin: the smallest share of one producer in "
+                    "the messages that arrived up to the first producer's last; 0 for other "
+                    "patterns"},
     {.name = "share_max", .unit = "fraction", FIELD(share_max), .decimals = 4, .when = IPCB_WHEN_OK,
      .description = "contention: the largest share of the acquisitions any one process "
-                    "made; 0 for other patterns"},
+                    "made; fanin: the largest share of one producer; 0 for other patterns"},
     {.name = "lost_updates", .unit = "count", FIELD(lost_updates), .when = IPCB_WHEN_OK,
      .description = "contention: how far the shared counter fell short of the "
                     "increments made; only the none primitive (no lock) has any, as its "

@@ -101,8 +101,8 @@ static const struct ipcb_option *const options[] = {&stages_opt, NULL};
 
 const struct ipcb_pattern ipcb_pattern_pipeline = {
     .name = "pipeline",
-    .on_request = 1,
-    .refuses = IPCB_LOSSY,
+    .flags = IPCB_PATTERN_ON_REQUEST,
+    .refuses_flags = IPCB_LOSSY,
     .refused_why = "a pipeline over a lossy transport cannot tell loss from a slow stage",
     .per_hop = 1,
     .summary = "a chain of --stages processes, each forwarding to the\n"

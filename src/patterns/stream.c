@@ -10,7 +10,7 @@
 #include "ipcbench/pattern.h"
 #include "run/side.h"
 
-IPCB_HOT int ipcb_stream_producer(struct ipcb_side_args *a)
+IPCB_HOT int ipcb_stream_send_all(struct ipcb_side_args *a, uint64_t tag, int own_total)
 {
     struct ipcb_chan *c = a->chan;
     ssize_t (*const send)(struct ipcb_chan *, const void *, size_t) = c->t->send;
@@ -20,7 +20,7 @@ IPCB_HOT int ipcb_stream_producer(struct ipcb_side_args *a)
     uint64_t total = atomic_load(&a->sh->total), end_ns = 0;
 
     for (uint64_t seq = 0; seq < total; seq++) {
-        ipcb_msg_stamp(a->buf, len, seq);
+        ipcb_msg_stamp(a->buf, len, tag | seq);
         ipcb_side_maybe_inject(a, seq);
         if (seq >= a->warmup) {
             uint64_t now = ipcb_now_ns();
@@ -32,7 +32,8 @@ IPCB_HOT int ipcb_stream_producer(struct ipcb_side_args *a)
             }
             if (end_ns && now >= end_ns) {
                 total = seq + 1;
-                atomic_store_explicit(&a->sh->total, total, memory_order_release);
+                if (own_total)
+                    atomic_store_explicit(&a->sh->total, total, memory_order_release);
             }
             if (timestamp)
                 ipcb_put64(a->buf + 8, now);
@@ -45,8 +46,14 @@ IPCB_HOT int ipcb_stream_producer(struct ipcb_side_args *a)
     }
     res->last_ns = ipcb_now_ns();
     ipcb_side_usage_end(a);
-    atomic_store(&a->sh->producer_done, 1);
+    /* progress holds how many it sent; producer_done counts the producers done */
+    atomic_fetch_add_explicit(&a->sh->producer_done, 1, memory_order_release);
     return 0;
+}
+
+IPCB_HOT int ipcb_stream_producer(struct ipcb_side_args *a)
+{
+    return ipcb_stream_send_all(a, 0, 1);
 }
 
 IPCB_HOT int ipcb_stream_consumer(struct ipcb_side_args *a)

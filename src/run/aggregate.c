@@ -72,6 +72,24 @@ static const struct ipcb_side_result *all_sides(const struct ipcb_shared *sh, un
     return all;
 }
 
+/* the timed side counted what each other side sent it: their shares */
+static void sender_shares(const struct ipcb_shared *sh, unsigned n, unsigned timed,
+                          struct ipcb_result *r)
+{
+    uint64_t sum = 0;
+    for (unsigned s = 0; s < n; s++)
+        sum += s == timed ? 0 : sh->side[s].share;
+    r->share_min = 1.0;
+    r->share_max = 0.0;
+    for (unsigned s = 0; s < n; s++) {
+        if (s == timed)
+            continue;
+        double share = sum ? (double)sh->side[s].share / (double)sum : 0.0;
+        if (share < r->share_min) r->share_min = share;
+        if (share > r->share_max) r->share_max = share;
+    }
+}
+
 static double per_message(uint64_t ns, uint64_t messages)
 {
     return messages ? (double)ns / (double)messages : 0.0;
@@ -96,6 +114,8 @@ void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r)
         const struct ipcb_side_result *timed = &sh->side[lay->timed_side];
         if (lay->all_timed)
             timed = all_sides(sh, lay->n_sides, &all, r);
+        else if (lay->shares_of_senders)
+            sender_shares(sh, lay->n_sides, lay->timed_side, r);
         double seconds = (double)(timed->last_ns - timed->first_ns) / 1e9;
         double rate = seconds > 0 ? (double)timed->span_messages / seconds : 0.0;
         r->messages += timed->messages;

@@ -20,6 +20,7 @@ struct ipcb_side_result {
     uint64_t span_messages;     /* messages that arrived inside the span */
     uint64_t lost, reordered;   /* IPCB_LOSSY only */
     uint64_t lost_updates;      /* contention: a shared counter short by this much */
+    uint64_t share;             /* layout.shares_of_senders: what this side's peer counted of it */
     double cpu_user_s, cpu_sys_s;   /* getrusage over the timed span */
     uint64_t cpu_ns;                /* CLOCK_PROCESS_CPUTIME_ID over the same span */
     uint64_t ctx_switches;
@@ -63,6 +64,9 @@ struct ipcb_side_args {
 IPCB_HOT int ipcb_pingpong_producer(struct ipcb_side_args *a);
 IPCB_HOT int ipcb_pingpong_consumer(struct ipcb_side_args *a);
 IPCB_HOT int ipcb_stream_producer(struct ipcb_side_args *a);
+/* stream's producer loop: messages tag | seq; with own_total, the end of a
+ * timed run (-d) is told the consumer through sh->total */
+IPCB_HOT int ipcb_stream_send_all(struct ipcb_side_args *a, uint64_t tag, int own_total);
 IPCB_HOT int ipcb_stream_consumer(struct ipcb_side_args *a);
 
 /* a receiving side is done with message expected - 1: publish its progress

@@ -79,7 +79,7 @@ static void fifo_opened(struct ipcb_chan *c)
     ipcb_dir_remove(((struct fifo_chan *)c->priv)->dir, fifo_name, 2);
 }
 
-#define FIFO_FLAGS IPCB_STREAM
+#define FIFO_FLAGS (IPCB_STREAM | IPCB_SHARED_SEND)
 
 const struct ipcb_transport ipcb_fifo = {
     .name = "fifo",

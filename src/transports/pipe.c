@@ -51,7 +51,7 @@ static void pipe_opened(struct ipcb_chan *c)
     }
 }
 
-#define PIPE_FLAGS IPCB_STREAM
+#define PIPE_FLAGS (IPCB_STREAM | IPCB_SHARED_SEND)
 
 const struct ipcb_transport ipcb_pipe = {
     .name = "pipe",

@@ -193,7 +193,7 @@ static void posix_destroy(struct ipcb_chan *c)
 
 static const struct ipcb_option *const posix_options[] = {&ipcb_opt_ring_slots, NULL};
 
-#define POSIX_MQ_FLAGS IPCB_MESSAGE
+#define POSIX_MQ_FLAGS (IPCB_MESSAGE | IPCB_SHARED_SEND)
 
 const struct ipcb_transport ipcb_posix_mq = {
     .name = "posix-mq",

@@ -171,7 +171,7 @@ static void sysv_destroy(struct ipcb_chan *c)
 const struct ipcb_transport ipcb_sysv_mq = {
     .name = "sysv-mq",
     .summary = "System V message queue, both directions by message type",
-    .flags = IPCB_MESSAGE | IPCB_DUPLEX, .wait_default = "block",
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_SHARED_SEND, .wait_default = "block",
     .send = sysv_send, .recv = sysv_recv, SYSV_OPS,
 };
 
@@ -179,7 +179,7 @@ const struct ipcb_transport ipcb_sysv_mq = {
 const struct ipcb_transport ipcb_sysv_mq_spin = {
     .name = "sysv-mq/spin",
     .summary = "sysv-mq, IPC_NOWAIT tried again at once, yields after 64 tries",
-    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT,
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_SHARED_SEND | IPCB_VARIANT,
     .base = &ipcb_sysv_mq, .wait = IPCB_WAIT_SPIN,
     .send = sysv_send_spin, .recv = sysv_recv_spin, SYSV_OPS,
 };

@@ -86,7 +86,7 @@ static void udp_limit(struct ipcb_limit *lim)
     lim->fixed = "the IPv4 datagram payload";
 }
 
-#define UDP_FLAGS (IPCB_MESSAGE | IPCB_LOSSY)
+#define UDP_FLAGS (IPCB_MESSAGE | IPCB_LOSSY | IPCB_SHARED_SEND)
 
 const struct ipcb_transport ipcb_udp = {
     .name = "udp",

@@ -19,7 +19,7 @@ static int dgram_create(struct ipcb_chan *c)
     return ipcb_unix_sock_create(c, SOCK_DGRAM);
 }
 
-#define UNIX_DGRAM_FLAGS IPCB_MESSAGE
+#define UNIX_DGRAM_FLAGS (IPCB_MESSAGE | IPCB_SHARED_SEND)
 
 const struct ipcb_transport ipcb_unix_dgram = {
     .name = "unix-dgram",

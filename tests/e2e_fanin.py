@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""End to end over the fanin pattern: four producers into one channel on
+every transport that lets several writers share one, each producer's
+messages all there and in order, shares between 0 and 1; udp counts its
+losses instead of failing; transports that cannot share a channel, and a
+pipe above PIPE_BUF, are skipped rows saying why; a corrupted message of one
+producer fails the row naming that producer; a bad --producers is one line
+and exit 2; the default pattern set does not have fanin; nothing is left
+behind."""
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import census  # noqa: E402
+from testlib import check, finish  # noqa: E402
+
+BIN = os.path.abspath(sys.argv[1])
+COUNT = 4000
+PRODUCERS = 4
+SHARED = ["pipe", "fifo", "unix-dgram", "posix-mq", "sysv-mq"]
+
+
+def run(*args, env=None):
+    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600, env=env)
+
+
+def rows_of(out):
+    path = os.path.join(out, "summary.csv")
+    return list(csv.DictReader(open(path))) if os.path.exists(path) else []
+
+
+before = census.take()
+tmp = tempfile.mkdtemp(prefix="e2e-fanin-")
+
+out = os.path.join(tmp, "all")
+r = run("-q", "-t", ",".join(SHARED + ["udp", "shm", "tcp"]), "-p", "fanin", "--producers",
+        str(PRODUCERS), "-s", "64", "-n", str(COUNT), "-o", out)
+check(r.returncode == 0, "fanin runs (exit %d): %s" % (r.returncode, r.stderr.strip()))
+by = {x["transport"]: x for x in rows_of(out)}
+for name in SHARED + ["udp"]:
+    x = by.get(name)
+    if not check(x is not None, "%s has a fanin row" % name):
+        continue
+    check(x["status"] == "ok", "%s fanin ok (got %r)" % (name, x["status"]))
+    if x["status"] != "ok":
+        continue
+    check(x["procs"] == str(PRODUCERS + 1), "%s: %s processes" % (name, x["procs"]))
+    lo, hi = float(x["share_min"]), float(x["share_max"])
+    check(0.0 <= lo <= 1.0 / PRODUCERS + 1e-9 <= hi + 2e-9 and hi <= 1.0,
+          "%s: shares %g..%g around 1/%d" % (name, lo, hi, PRODUCERS))
+    check(float(x["msgs_per_s"]) > 0 and x["latency_kind"] == "one-way"
+          and float(x["p50_ns"] or 0) > 0,
+          "%s: a rate and a one-way p50 (%r, %r)" % (name, x["msgs_per_s"], x["p50_ns"]))
+    if name == "udp":
+        got = int(x["messages"]) + int(x["errors"] or 0)
+        check(got >= PRODUCERS * COUNT, "udp: %s arrived + %s lost or reordered covers %d"
+              % (x["messages"], x["errors"], PRODUCERS * COUNT))
+    else:
+        check(x["messages"] == str(PRODUCERS * COUNT), "%s: %s messages, %d sent"
+              % (name, x["messages"], PRODUCERS * COUNT))
+        check(int(x["errors"] or 0) == 0, "%s: nothing lost (%r)" % (name, x["errors"]))
+for name in ["shm", "tcp"]:
+    x = by.get(name, {})
+    check(x.get("status") == "skipped: %s cannot share one channel among producers" % name,
+          "%s is skipped with the reason (%r)" % (name, x.get("status")))
+
+# a pipe write above PIPE_BUF would interleave with the others
+out = os.path.join(tmp, "big")
+r = run("-q", "-t", "pipe", "-p", "fanin", "-s", "8k", "-n", "100", "-o", out)
+rows = rows_of(out)
+check(r.returncode == 0 and len(rows) == 1 and rows[0]["status"].startswith("skipped:")
+      and "PIPE_BUF" in rows[0]["status"],
+      "pipe at 8k is skipped naming PIPE_BUF (%r)" % [x["status"] for x in rows])
+
+# message 500 of the first producer spoiled: the row fails naming it
+env = dict(os.environ, IPCBENCH_INJECT="seq:500")
+for name in ["pipe", "posix-mq"]:
+    out = os.path.join(tmp, "inject-" + name)
+    r = run("-q", "-t", name, "-p", "fanin", "-n", str(COUNT), "-o", out, env=env)
+    rows = rows_of(out)
+    status = rows[0]["status"] if rows else ""
+    check(r.returncode == 1 and status.startswith("failed:") and "producer 1 of 4" in status
+          and "500" in status, "%s: a spoiled message is caught and named (%r)"
+          % (name, status))
+
+# bad --producers: one line, exit 2
+for bad in ["0", "16", "x"]:
+    r = run("-q", "-t", "pipe", "-p", "fanin", "--producers", bad, "-o",
+            os.path.join(tmp, "bad"))
+    check(r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+          and "--producers" in r.stderr,
+          "--producers %s is one line and exit 2 (%d: %r)" % (bad, r.returncode, r.stderr))
+
+# fanin runs when asked for, not by default; all has it
+for args, want in [([], False), (["-p", "all"], True)]:
+    out = os.path.join(tmp, "default" if not args else "every")
+    r = run("-q", "-t", "pipe", "-n", "200", "-o", out, *args)
+    pats = [x["pattern"] for x in rows_of(out)]
+    check(r.returncode == 0 and ("fanin" in pats) == want,
+          "patterns %r: fanin %s (%r)" % (args, "in" if want else "out", pats))
+
+left = census.diff(before, census.take())
+check(not left, "nothing left behind: %r" % (left,))
+subprocess.run(["rm", "-rf", tmp])
+finish("e2e-fanin")
