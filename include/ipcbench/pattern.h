@@ -6,6 +6,7 @@
 #define IPCBENCH_PATTERN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ipcbench/options.h"
 #include "ipcbench/transport.h"
@@ -68,6 +69,9 @@ struct ipcb_layout {
  * synchronization primitives (`ipcbench sync`, src/sync/) */
 enum ipcb_runs_on { IPCB_ON_TRANSPORT = 0, IPCB_ON_PRIMITIVE };
 
+/* a pattern's flags */
+#define IPCB_PATTERN_ON_REQUEST 0x1u  /* run only when named (-p NAME or -p all), not by default */
+
 struct ipcb_pattern {
     const char *name;          /* as on the command line: "pingpong" */
     enum ipcb_runs_on runs_on;
@@ -75,6 +79,8 @@ struct ipcb_pattern {
      * (IPCB_SYNC_HANDOFF ...), handed to create() as chan->use; a pair that
      * lacks one is no cell of the run at all, not even a skipped row */
     unsigned needs;
+    unsigned flags;            /* IPCB_PATTERN_ON_REQUEST */
+    uint64_t min_size;         /* smaller messages are skipped rows; 0: any size */
     const char *summary;       /* one line for --help */
     const char *latency_kind;  /* what its histogram holds: "rtt", "one-way" */
     enum ipcb_figure figure;

@@ -530,8 +530,14 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
     }
     if (!have_transports)
         parse_transports("all", p, err, errlen);
-    if (!have_patterns)
+    if (!have_patterns) {
         parse_patterns("all", p, err, errlen);
+        size_t kept = 0;        /* the default leaves out patterns run on request */
+        for (size_t i = 0; i < p->n_patterns; i++)
+            if (!(p->patterns[i]->flags & IPCB_PATTERN_ON_REQUEST))
+                p->patterns[kept++] = p->patterns[i];
+        p->n_patterns = kept;
+    }
     /* --wait, then the plugins' options in the order given: both rewrite
      * the transport list that -t made */
     if (p->wait_list && ipcb_wait_expand(p, p->wait_list, NULL, "--wait", err, errlen) != 0)
