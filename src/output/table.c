@@ -22,7 +22,14 @@ const char *ipcb_status_text(const struct ipcb_result *r, char *buf, size_t len)
             char offered[32], achieved[32];
             ipcb_format_rate(r->offered_per_s, offered, sizeof offered);
             ipcb_format_rate(r->achieved_per_s, achieved, sizeof achieved);
-            snprintf(buf, len, "ok, could not keep %s/s (achieved %s/s)", offered, achieved);
+            if (r->achieved_per_s < 0.95 * r->offered_per_s) {
+                snprintf(buf, len, "ok, could not keep %s/s (achieved %s/s)", offered,
+                         achieved);
+            } else {
+                char behind[32];
+                ipcb_format_ns(r->behind_max_ns, behind, sizeof behind);
+                snprintf(buf, len, "ok, could not keep %s/s (%s behind)", offered, behind);
+            }
         }
         break;
     case IPCB_SKIPPED: snprintf(buf, len, "skipped: %s", r->reason); break;
