@@ -6,6 +6,7 @@ shows in the corrected max while the run stays ok; a bad --rate is one line
 and exit 2; nothing is left behind."""
 import csv
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -58,6 +59,13 @@ for x in rows:
         check(os.path.exists(os.path.join(out, "hist", "%s-rate-5000-64%s"
                                           % (x["transport"], suffix))),
               "%s has its %s histogram" % (name, suffix))
+
+# the chart of latency against load, when gnuplot is there
+if shutil.which("gnuplot"):
+    p = run("plot", "-q", out)
+    check(p.returncode == 0 and
+          os.path.exists(os.path.join(out, "plots", "latency_vs_load-64.png")),
+          "plot draws latency_vs_load-64 (%s)" % p.stderr.strip())
 
 # the consumer stopped for 300 ms: every message due meanwhile waited for it
 out = os.path.join(tmp, "stall")

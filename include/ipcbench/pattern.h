@@ -21,6 +21,7 @@ struct ipcb_side_args;   /* run/side.h: what a side's loop gets */
 enum ipcb_figure {
     IPCB_FIGURE_LATENCY,      /* a latency per message: latency_by_size, percentiles */
     IPCB_FIGURE_THROUGHPUT,   /* a rate at saturation: throughput_by_size */
+    IPCB_FIGURE_LOAD,         /* a latency at an offered rate: latency_vs_load */
 };
 
 /* One end of one of the group's channels. */

@@ -96,7 +96,7 @@ static struct ipcb_cmp_cell *find_cell(struct ipcb_comparison *c, const char *tr
     const struct ipcb_pattern *p = ipcb_pattern_of_row(pattern);
     *cell = (struct ipcb_cmp_cell){
         .transport = strdup(transport), .pattern = strdup(pattern), .size = size,
-        .latency = p && p->figure == IPCB_FIGURE_LATENCY,
+        .latency = p && p->figure != IPCB_FIGURE_THROUGHPUT,
         .rows = calloc(c->n_dirs, sizeof *cell->rows),
     };
     c->n_cells++;               /* counted now, so ipcb_cmp_free frees what was made */

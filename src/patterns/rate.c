@@ -226,7 +226,7 @@ const struct ipcb_pattern ipcb_pattern_rate = {
     .summary = "open loop at a fixed offered rate (--rate): one-way latency\n"
                "corrected for coordinated omission, and uncorrected",
     .latency_kind = "one-way",
-    .figure = IPCB_FIGURE_LATENCY,
+    .figure = IPCB_FIGURE_LOAD,
     .layout = IPCB_PAIR_LAYOUT(rate_producer, rate_consumer, 1),
     .options = rate_options,
 };

@@ -288,6 +288,83 @@ out:
     return rc;
 }
 
+/* latency_vs_load-<size>: the rate rows of each transport at this size, by
+ * offered rate: corrected p50, p99, p99.9 and the uncorrected p99 */
+static int chart_load(struct chart_run *cr, uint64_t size, char *err, size_t errlen)
+{
+    const struct ipcb_chart_input *in = cr->in;
+    char (*files)[PATH_MAX] = calloc(in->n_transports, sizeof *files);
+    size_t *ids = calloc(in->n_transports, sizeof *ids), n = 0;
+    size_t *order = calloc(in->n_rows + 1, sizeof *order);
+    struct ipcb_sbuf vars = {0};
+    double xmin = INFINITY, xmax = 0, ymin = INFINITY, ymax = 0;
+    int rc = 0;
+    if (!files || !ids || !order) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    for (size_t t = 0; t < in->n_transports && rc == 0; t++) {
+        size_t k = 0;           /* its rows at this size, by offered rate */
+        for (size_t i = 0; i < in->n_rows; i++) {
+            const struct ipcb_chart_row *r = &in->rows[i];
+            if (r->transport != t || r->size != size || r->pattern->figure != IPCB_FIGURE_LOAD ||
+                !r->timed || !(r->offered_per_s > 0) || !(r->p50_us > 0))
+                continue;
+            size_t j = k++;
+            for (; j > 0 && in->rows[order[j - 1]].offered_per_s > r->offered_per_s; j--)
+                order[j] = order[j - 1];
+            order[j] = i;
+        }
+        if (k == 0)
+            continue;
+        char safe[128];
+        ipcb_file_safe_name(in->transports[t], safe, sizeof safe);
+        FILE *f = open_data(cr, files[n], PATH_MAX, "latency_vs_load-%llu-%zu-%s.dat",
+                            (unsigned long long)size, t + 1, safe);
+        if (!f) {
+            snprintf(err, errlen, "cannot write %s: %s", files[n], strerror(errno));
+            rc = -EIO;
+            break;
+        }
+        for (size_t j = 0; j < k; j++) {
+            const struct ipcb_chart_row *r = &in->rows[order[j]];
+            double v[4] = {r->p50_us, r->p99_us, r->p999_us, r->p99_uncorrected_us};
+            xmin = fmin(xmin, r->offered_per_s);
+            xmax = fmax(xmax, r->offered_per_s);
+            fprintf(f, "%.6g", r->offered_per_s);
+            for (size_t m = 0; m < 4; m++) {
+                if (v[m] > 0) {  /* ? for a percentile too few messages back */
+                    fprintf(f, " %.6g", v[m]);
+                    ymin = fmin(ymin, v[m]);
+                    ymax = fmax(ymax, v[m]);
+                } else {
+                    fputs(" ?", f);
+                }
+            }
+            fputc('\n', f);
+        }
+        rc = close_data(f, files[n], err, errlen);
+        ids[n++] = t;
+    }
+    if (rc || n == 0 || ymax <= 0)
+        goto out;
+    char out[PATH_MAX];
+    pathf(out, sizeof out, "%s/latency_vs_load-%llu", cr->plots_dir, (unsigned long long)size);
+    common_vars(&vars, cr, out, 0);
+    ipcb_sbuf_printf(&vars, "; size=%llu; xmin=%.6g; xmax=%.6g; ymin=%.6g; ymax=%.6g",
+                     (unsigned long long)size, xmin, xmax, ymin, ymax);
+    array_vars(&vars, cr, ids, files, n);
+    rc = draw(cr, "latency_vs_load.gp", &vars, out, err, errlen);
+out:
+    if (rc == -ENOMEM)
+        snprintf(err, errlen, "out of memory drawing latency_vs_load");
+    ipcb_sbuf_free(&vars);
+    free(files);
+    free(ids);
+    free(order);
+    return rc;
+}
+
 /* one figure of a bar group, or ? when there is none; min and max follow it */
 static void put_figure(FILE *f, double v, double *min, double *max)
 {
@@ -319,7 +396,7 @@ static int chart_bars(struct chart_run *cr, uint64_t size, char *err, size_t err
         const struct ipcb_chart_row *lat = NULL, *thr = NULL;
         for (size_t i = 0; i < in->n_rows; i++) {
             const struct ipcb_chart_row *r = &in->rows[i];
-            if (r->transport == t && r->size == size)
+            if (r->transport == t && r->size == size && r->pattern->figure != IPCB_FIGURE_LOAD)
                 *(r->pattern->figure == IPCB_FIGURE_LATENCY ? &lat : &thr) = r;
         }
         if (!lat && !thr)
@@ -412,7 +489,8 @@ int ipcb_charts_draw(const struct ipcb_chart_input *in, const char *scripts_dir,
         (rc = make_dir(cr.data_dir, err, errlen)) != 0)
         return rc;
     static const char *const charts[] = {"latency_by_size.", "throughput_by_size.",
-                                         "percentiles-", "bars-", NULL};
+                                         "percentiles-", "bars-", "latency_vs_load-",
+                                         NULL};
     static const char *const images[] = {".png", ".svg", NULL};
     static const char *const all[] = {"", NULL};
     static const char *const dat[] = {".dat", NULL};
@@ -425,6 +503,8 @@ int ipcb_charts_draw(const struct ipcb_chart_input *in, const char *scripts_dir,
         rc = chart_percentiles(&cr, in->sizes[s], err, errlen);
     for (size_t s = 0; s < in->n_sizes && rc == 0; s++)
         rc = chart_bars(&cr, in->sizes[s], err, errlen);
+    for (size_t s = 0; s < in->n_sizes && rc == 0; s++)
+        rc = chart_load(&cr, in->sizes[s], err, errlen);
     if (rc == 0 && !quiet) {
         for (size_t i = 0; i < cr.n_written; i++)
             printf("%s.png\n%s.svg\n", cr.written[i], cr.written[i]);
