@@ -2,8 +2,9 @@
  * schedule of intended send times t0 + i/rate, never waiting for the
  * consumer and never skipping a send when it falls behind. Each message
  * carries its intended send time in [8,16) and the time it really left in
- * [16,24), so the consumer records one-way latency twice: from the intended
- * time into the usual histogram (corrected for coordinated omission: a
+ * [16,24), before the tail stamp (so messages of 32 bytes or more), and the
+ * consumer records one-way latency twice: from the intended time into the
+ * usual histogram (corrected for coordinated omission: a
  * stall delays every message that should have been sent during it) and
  * from the actual time into hist_uncorrected. `--rate 10k,50k` makes one
  * row per rate, named rate-10000, rate-50000 (registry.c maps them back). */
@@ -18,6 +19,7 @@
 #include "ipcbench/pattern.h"
 #include "ipcbench/plan.h"
 #include "ipcbench/units.h"
+#include "patterns/consume.h"
 #include "run/side.h"
 
 #define RATE_DEFAULT 10000u
@@ -69,103 +71,47 @@ IPCB_HOT static int rate_producer(struct ipcb_side_args *a)
     const size_t len = a->size;
     const uint64_t per_s = rate_of(a->pattern);
     struct ipcb_side_result *res = a->res;
-    uint64_t total = atomic_load(&a->sh->total), end_ns = 0;
-    const uint64_t t0 = ipcb_now_ns();
-
+    uint64_t total = atomic_load(&a->sh->total);
+    /* on a fixed schedule a duration is a number of messages, known now */
+    if (a->duration_ns) {
+        total = a->warmup + 1 + (uint64_t)((unsigned __int128)a->duration_ns * per_s /
+                                           1000000000u);
+        atomic_store_explicit(&a->sh->total, total, memory_order_release);
+    }
     res->offered_per_s = per_s;
+    const uint64_t t0 = ipcb_now_ns();
     for (uint64_t seq = 0; seq < total; seq++) {
-        /* in 128-bit so that long runs at high rates do not overflow */
+        /* in 128 bits so that long runs at high rates do not overflow */
         uint64_t intended = t0 + (uint64_t)((unsigned __int128)seq * 1000000000u / per_s);
         wait_until(intended);
         ipcb_msg_stamp(a->buf, len, seq);
         ipcb_side_maybe_inject(a, seq);
-        uint64_t now = ipcb_now_ns();
-        if (seq >= a->warmup) {
-            if (seq == a->warmup) {
-                ipcb_side_usage_begin(a);
-                res->first_ns = intended;
-                if (a->duration_ns)
-                    end_ns = intended + a->duration_ns;
-            }
-            if (end_ns && intended >= end_ns) {
-                total = seq + 1;
-                atomic_store_explicit(&a->sh->total, total, memory_order_release);
-            }
-            if (now - intended > res->behind_max_ns)
-                res->behind_max_ns = now - intended;
-            res->messages++;
-        }
+        uint64_t now = ipcb_now_ns(), late = ipcb_since(now, intended);
         ipcb_put64(a->buf + 8, intended);
         ipcb_put64(a->buf + 16, now);
+        if (seq == a->warmup) {
+            ipcb_side_usage_begin(a);
+            res->first_ns = intended;
+        }
+        if (seq >= a->warmup) {
+            res->behind_max_ns = late > res->behind_max_ns ? late : res->behind_max_ns;
+            res->messages++;
+        }
         ssize_t n = send(c, a->buf, len);
-        if (n != (ssize_t)len)
+        if (__builtin_expect(n != (ssize_t)len, 0))
             return ipcb_side_io_error(a, "send", seq, n);
         atomic_store_explicit(&res->progress, seq + 1, memory_order_relaxed);
     }
-    res->last_ns = ipcb_now_ns();
+    /* the producer's span, over which achieved_per_s is taken */
     ipcb_side_usage_end(a);
+    res->last_ns = ipcb_now_ns();
     atomic_store(&a->sh->producer_done, 1);
     return 0;
 }
 
 IPCB_HOT static int rate_consumer(struct ipcb_side_args *a)
 {
-    struct ipcb_chan *c = a->chan;
-    ssize_t (*const recv)(struct ipcb_chan *, void *, size_t) = c->t->recv;
-    const size_t len = a->size;
-    const int lossy = (c->t->flags & IPCB_LOSSY) != 0;
-    const uint64_t span_open = a->warmup ? a->warmup - 1 : 0;
-    struct ipcb_side_result *res = a->res;
-    uint64_t expected = 0;
-
-    if (a->warmup == 0)
-        ipcb_side_usage_begin(a);
-    for (;;) {
-        ssize_t n = recv(c, a->buf, len);
-        uint64_t now = ipcb_now_ns();
-        if (n != (ssize_t)len) {
-            if (lossy && n == -EAGAIN) {
-                if (atomic_load(&a->sh->producer_done))
-                    break;
-                continue;
-            }
-            return ipcb_side_io_error(a, "receive", expected, n);
-        }
-        uint64_t seq = expected;
-        if (lossy) {
-            seq = ipcb_msg_seq(a->buf, len);
-            if (seq < expected) {
-                res->reordered++;
-                continue;
-            }
-            res->lost += seq - expected;
-        } else if (ipcb_msg_check_stamps(a->buf, len, seq)) {
-            ipcb_msg_describe(res->error, sizeof res->error, a->buf, a->expect, len, seq);
-            res->failed = 1;
-            return -1;
-        }
-        if (seq >= a->warmup) {
-            uint64_t intended = ipcb_get64(a->buf + 8), sent = ipcb_get64(a->buf + 16);
-            ipcb_hist_record(&res->hist, now > intended ? now - intended : 0);
-            ipcb_hist_record(&res->hist_uncorrected, now > sent ? now - sent : 0);
-            res->messages++;
-        }
-        if (seq >= span_open) {
-            if (res->first_ns == 0) {
-                res->first_ns = now;
-                if (a->warmup)
-                    ipcb_side_usage_begin(a);
-            } else {
-                res->span_messages++;
-            }
-            res->last_ns = now;
-        }
-        expected = seq + 1;
-        if (ipcb_side_received(a, expected))
-            break;
-    }
-    ipcb_side_usage_end(a);
-    return 0;
+    return ipcb_consume(a, IPCB_CONSUME_RATE);
 }
 
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
@@ -222,7 +168,7 @@ static const struct ipcb_option *const rate_options[] = {&rate_opt, NULL};
 const struct ipcb_pattern ipcb_pattern_rate = {
     .name = "rate",
     .flags = IPCB_PATTERN_ON_REQUEST,
-    .min_size = 24,
+    .min_size = 32,    /* [8,16) and [16,24) before the tail stamp at [len-8,len) */
     .summary = "open loop at a fixed offered rate (--rate): one-way latency\n"
                "corrected for coordinated omission, and uncorrected",
     .latency_kind = "one-way",
