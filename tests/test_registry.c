@@ -124,9 +124,13 @@ static void check_parsing(void)
     size_t n_all, n_data = 0;
     const struct ipcb_pattern *const *pats = ipcb_patterns(&n_all);
     for (size_t i = 0; i < n_all; i++)
-        n_data += pats[i]->runs_on == IPCB_ON_TRANSPORT;
+        n_data += pats[i]->runs_on == IPCB_ON_TRANSPORT &&
+                  !(pats[i]->flags & IPCB_PATTERN_ON_REQUEST);
     CHECK(parse(&p, err, sizeof err, a2) == 0 && p.n_patterns == n_data && n_data < n_all,
-          "every data pattern runs by default, and no sync pattern");
+          "every data pattern runs by default, but those run on request and sync ones");
+    char *a2b[] = {"ipcbench", "-t", "pipe", "-p", "all", NULL};
+    CHECK(parse(&p, err, sizeof err, a2b) == 0 && p.n_patterns > n_data,
+          "-p all adds the patterns run on request (%s)", err);
     char *a3[] = {"ipcbench", "--notify", "spin", "-t", "pipe,shm,tcp", NULL};
     CHECK(parse(&p, err, sizeof err, a3) == 0 && p.n_transports == 3 &&
           strcmp(p.transports[1]->name, "shm/spin") == 0,
@@ -167,7 +171,7 @@ static void check_parsing(void)
           "--wait and --notify together are refused (%s)", err);
     char *a6[] = {"ipcbench", "-p", "pingpong,nope", NULL};
     CHECK(parse(&p, err, sizeof err, a6) != 0 &&
-          strcmp(err, "unknown pattern 'nope' (use pingpong, stream or all)") == 0,
+          strcmp(err, "unknown pattern 'nope' (use pingpong, stream, rate or all)") == 0,
           "an unknown pattern is refused with the registry's names (%s)", err);
 }
 
