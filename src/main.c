@@ -177,6 +177,7 @@ static int cmd_run(struct ipcb_plan *p)
                 sigabbrev_np(outcome));
     for (size_t i = 0; i < res.n_rows; i++) {
         free(res.rows[i].hist);
+        free(res.rows[i].hist_uncorrected);
         free(res.rows[i].pairs);
     }
     free(res.rows);

@@ -6,6 +6,7 @@
 #define IPCBENCH_PATTERN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ipcbench/options.h"
 #include "ipcbench/transport.h"
@@ -20,6 +21,7 @@ struct ipcb_side_args;   /* run/side.h: what a side's loop gets */
 enum ipcb_figure {
     IPCB_FIGURE_LATENCY,      /* a latency per message: latency_by_size, percentiles */
     IPCB_FIGURE_THROUGHPUT,   /* a rate at saturation: throughput_by_size */
+    IPCB_FIGURE_LOAD,         /* a latency at an offered rate: latency_vs_load */
 };
 
 /* One end of one of the group's channels. */
@@ -92,6 +94,7 @@ struct ipcb_pattern {
     int (*refuses)(const struct ipcb_transport *t, uint64_t size, char *why, size_t len);
     /* 1: its latency spans n_sides - 1 hops, and its rows have hop_ns */
     int per_hop;
+    uint64_t min_size;         /* smaller messages are skipped rows; 0: any size */
     const char *summary;       /* one line for --help */
     const char *latency_kind;  /* what its histogram holds: "rtt", "one-way" */
     enum ipcb_figure figure;

@@ -38,6 +38,11 @@ struct ipcb_result {
     const char *latency_kind;   /* the pattern's: "rtt", "one-way"; "" when nothing was timed */
     struct ipcb_hist *hist;     /* NULL when nothing was timed */
     struct ipcb_hist_stats stats;
+    /* rate: latency from the actual send time, NULL for other patterns */
+    struct ipcb_hist *hist_uncorrected;
+    struct ipcb_hist_stats stats_uncorrected;
+    double offered_per_s, achieved_per_s;   /* rate: the producer's schedule and pace */
+    uint64_t behind_max_ns;     /* rate: how late the producer sent, at worst */
     double cpu_user_s, cpu_sys_s;   /* every side */
     uint64_t ctx_switches;          /* every side */
     /* every side's CPU time over its timed span (the process CPU clock),
@@ -128,6 +133,10 @@ struct ipcb_results {
 };
 
 const char *ipcb_status_text(const struct ipcb_result *r, char *buf, size_t len);
+/* rate: the producer kept its schedule (achieved at least 95 % of offered,
+ * never more than IPCB_RATE_BEHIND_MAX_NS late); true for other patterns */
+#define IPCB_RATE_BEHIND_MAX_NS 10000000ull
+int ipcb_rate_kept(const struct ipcb_result *r);
 
 /* writers: 0 or -errno; the columns they share are in ipcbench/columns.h */
 int ipcb_write_csv(FILE *f, const struct ipcb_results *res);

@@ -67,7 +67,7 @@ static int read_row(const struct ipcb_summary *s, size_t i, struct ipcb_cmp_row 
     r->p50.value = r->rate.value = r->p99_ns = NAN;
     if (!(r->status = strdup(ipcb_summary_field(s, i, IPCB_COL_STATUS))))
         return -ENOMEM;
-    r->ok = strcmp(r->status, "ok") == 0;
+    r->ok = strncmp(r->status, "ok", 2) == 0;  /* "ok, could not keep 100k/s ..." too */
     if (!r->ok)
         return 0;               /* a skipped or failed row measured nothing */
     if ((rc = read_figure(s, i, IPCB_COL_P50_NS, IPCB_COL_P50_CI_LOW, IPCB_COL_P50_CI_HIGH,
@@ -96,7 +96,7 @@ static struct ipcb_cmp_cell *find_cell(struct ipcb_comparison *c, const char *tr
     const struct ipcb_pattern *p = ipcb_pattern_of_row(pattern);
     *cell = (struct ipcb_cmp_cell){
         .transport = strdup(transport), .pattern = strdup(pattern), .size = size,
-        .latency = p && p->figure == IPCB_FIGURE_LATENCY,
+        .latency = p && p->figure != IPCB_FIGURE_THROUGHPUT,
         .rows = calloc(c->n_dirs, sizeof *cell->rows),
     };
     c->n_cells++;               /* counted now, so ipcb_cmp_free frees what was made */

@@ -73,6 +73,42 @@ ROLE_GETTER(consumer, cpu_user_s, real)
 ROLE_GETTER(consumer, cpu_sys_s, real)
 ROLE_GETTER(consumer, ctx_switches, integer)
 
+/* UNCORRECTED(p99, 99) makes p99_uncorrected_get: rate's percentile from
+ * the actual send time, empty for other patterns and, like the others,
+ * when its tail holds too few samples */
+#define UNCORRECTED(figure, p)                                                   \
+    static bool figure##_uncorrected_get(const struct ipcb_result *r,           \
+                                         struct ipcb_value *v)                  \
+    {                                                                          \
+        v->integer = r->stats_uncorrected.figure;                              \
+        return r->hist_uncorrected &&                                          \
+               r->stats_uncorrected.count >= ipcb_percentile_needs(p);         \
+    }
+UNCORRECTED(p50, 50)
+UNCORRECTED(p90, 90)
+UNCORRECTED(p99, 99)
+UNCORRECTED(p999, 99.9)
+UNCORRECTED(max, 100)
+#define UNC(figure) .name = #figure "_uncorrected_ns", .unit = "ns",                \
+    .get = figure##_uncorrected_get, .type = IPCB_COLUMN_INTEGER, .when = IPCB_WHEN_TIMED
+
+/* rate's figures, empty for other patterns */
+static bool offered_get(const struct ipcb_result *r, struct ipcb_value *v)
+{
+    v->real = r->offered_per_s;
+    return r->offered_per_s > 0;
+}
+static bool achieved_get(const struct ipcb_result *r, struct ipcb_value *v)
+{
+    v->real = r->achieved_per_s;
+    return r->offered_per_s > 0;
+}
+static bool behind_get(const struct ipcb_result *r, struct ipcb_value *v)
+{
+    v->integer = r->behind_max_ns;
+    return r->offered_per_s > 0;
+}
+
 /* a column of one role's figures, empty for a pattern without that role */
 #define ROLE(role, member, column_type, digits)                                   \
     .name = #role "_" #member, .get = role##_##member##_get, .type = column_type,   \
@@ -135,6 +171,21 @@ static const struct ipcb_column columns[] = {
     {LATENCY("max_ns", max),
      .description = "longest latency, exact",
      .table = {6, "max", 10, IPCB_SHOW_NS}},
+    {UNC(p50), .description = "rate: median latency from the actual send time "
+                              "(uncorrected for coordinated omission)"},
+    {UNC(p90), .description = "rate: 90th percentile of latency from the actual send time"},
+    {UNC(p99), .description = "rate: 99th percentile of latency from the actual send time"},
+    {UNC(p999), .description = "rate: 99.9th percentile of latency from the actual send time"},
+    {UNC(max), .description = "rate: longest latency from the actual send time"},
+    {.name = "offered_per_s", .unit = "1/s", .get = offered_get, .type = IPCB_COLUMN_REAL,
+     .decimals = 1, .when = IPCB_WHEN_OK,
+     .description = "rate: messages per second the producer's schedule offers (--rate)"},
+    {.name = "achieved_per_s", .unit = "1/s", .get = achieved_get, .type = IPCB_COLUMN_REAL,
+     .decimals = 1, .when = IPCB_WHEN_OK,
+     .description = "rate: messages per second the producer sent, over its timed span"},
+    {.name = "behind_max_ns", .unit = "ns", .get = behind_get, .type = IPCB_COLUMN_INTEGER,
+     .when = IPCB_WHEN_OK,
+     .description = "rate: how far behind its schedule the producer sent, at worst"},
     {.name = "cpu_user_s", .unit = "s", FIELD(cpu_user_s), .decimals = 6,
      .when = IPCB_WHEN_OK,
      .description = "user CPU time of every side over the timed span (getrusage)"},

@@ -101,6 +101,23 @@ int ipcb_sink_open(struct ipcb_sink *s, const char *dir, const struct ipcb_sink_
     return write_meta(s, m, err, errlen);
 }
 
+/* one histogram as hist/<name> */
+static int write_hist(struct ipcb_sink *s, const struct ipcb_hist *h, const char *name,
+                      char *err, size_t errlen)
+{
+    char path[sizeof s->dir + 320];
+    snprintf(path, sizeof path, "%s/hist/%s", s->dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return fail(err, errlen, "", path, errno);
+    int rc = ipcb_write_hgrm(f, h, 1000.0);
+    if (rc == 0)
+        rc = flush(f, 0);
+    if (fclose(f) != 0 && rc == 0)
+        rc = -EIO;
+    return rc ? fail(err, errlen, "", path, EIO) : 0;
+}
+
 int ipcb_sink_row(struct ipcb_sink *s, const struct ipcb_result *r, char *err, size_t errlen)
 {
     int rc = ipcb_write_csv_row(s->summary, r);
@@ -116,18 +133,16 @@ int ipcb_sink_row(struct ipcb_sink *s, const struct ipcb_result *r, char *err, s
         return fail(err, errlen, "--json-stream", s->stream_stdout ? "-" : "file", EIO);
     if (!r->hist)
         return 0;
-    char name[256], path[sizeof s->dir + 300];
+    char name[256], unc[300];
     ipcb_hgrm_name(r->transport, r->pattern, r->size_bytes, name, sizeof name);
-    snprintf(path, sizeof path, "%s/hist/%s", s->dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return fail(err, errlen, "", path, errno);
-    rc = ipcb_write_hgrm(f, r->hist, 1000.0);
-    if (rc == 0)
-        rc = flush(f, 0);
-    if (fclose(f) != 0 && rc == 0)
-        rc = -EIO;
-    return rc ? fail(err, errlen, "", path, EIO) : 0;
+    if (write_hist(s, r->hist, name, err, errlen))
+        return -EIO;
+    if (!r->hist_uncorrected)
+        return 0;
+    /* rate's uncorrected view: <t>-rate-<r>-<size>.uncorrected.hgrm */
+    size_t stem = strlen(name) > 5 ? strlen(name) - 5 : strlen(name);
+    snprintf(unc, sizeof unc, "%.*s.uncorrected.hgrm", (int)stem, name);
+    return write_hist(s, r->hist_uncorrected, unc, err, errlen);
 }
 
 int ipcb_sink_repeat(struct ipcb_sink *s, const struct ipcb_result *r, char *err,

@@ -7,10 +7,31 @@
 #include "ipcbench/results.h"
 #include "ipcbench/units.h"
 
+int ipcb_rate_kept(const struct ipcb_result *r)
+{
+    return r->offered_per_s <= 0 || (r->achieved_per_s >= 0.95 * r->offered_per_s &&
+                                     r->behind_max_ns <= IPCB_RATE_BEHIND_MAX_NS);
+}
+
 const char *ipcb_status_text(const struct ipcb_result *r, char *buf, size_t len)
 {
     switch (r->status) {
-    case IPCB_OK: snprintf(buf, len, "ok"); break;
+    case IPCB_OK:
+        snprintf(buf, len, "ok");
+        if (!ipcb_rate_kept(r)) {
+            char offered[32], achieved[32];
+            ipcb_format_rate(r->offered_per_s, offered, sizeof offered);
+            ipcb_format_rate(r->achieved_per_s, achieved, sizeof achieved);
+            if (r->achieved_per_s < 0.95 * r->offered_per_s) {
+                snprintf(buf, len, "ok, could not keep %s/s (achieved %s/s)", offered,
+                         achieved);
+            } else {
+                char behind[32];
+                ipcb_format_ns(r->behind_max_ns, behind, sizeof behind);
+                snprintf(buf, len, "ok, could not keep %s/s (%s behind)", offered, behind);
+            }
+        }
+        break;
     case IPCB_SKIPPED: snprintf(buf, len, "skipped: %s", r->reason); break;
     case IPCB_FAILED: snprintf(buf, len, "failed: %s", r->reason); break;
     case IPCB_INTERRUPTED: snprintf(buf, len, "interrupted: %s", r->reason); break;
@@ -22,7 +43,7 @@ const char *ipcb_status_text(const struct ipcb_result *r, char *buf, size_t len)
 static void status_notes(const struct ipcb_result *r, const char *status, char *buf, size_t len)
 {
     snprintf(buf, len, "%s", status);
-    if (r->status != IPCB_OK)
+    if (r->status != IPCB_OK || !ipcb_rate_kept(r))
         return;
     if (r->errors)
         snprintf(buf, len, "ok, %llu lost or reordered", (unsigned long long)r->errors);

@@ -8,6 +8,7 @@
 #include "measure/clock.h"
 #include "measure/message.h"
 #include "ipcbench/pattern.h"
+#include "patterns/consume.h"
 #include "run/side.h"
 
 IPCB_HOT int ipcb_stream_send_all(struct ipcb_side_args *a, uint64_t tag, int own_total)
@@ -58,67 +59,7 @@ IPCB_HOT int ipcb_stream_producer(struct ipcb_side_args *a)
 
 IPCB_HOT int ipcb_stream_consumer(struct ipcb_side_args *a)
 {
-    struct ipcb_chan *c = a->chan;
-    ssize_t (*const recv)(struct ipcb_chan *, void *, size_t) = c->t->recv;
-    const size_t len = a->size;
-    const int lossy = (c->t->flags & IPCB_LOSSY) != 0;
-    const int timestamp = len >= 16;
-    /* the span opens at the last warm-up message, or at the first of all */
-    const uint64_t span_open = a->warmup ? a->warmup - 1 : 0;
-    struct ipcb_side_result *res = a->res;
-    uint64_t expected = 0;
-
-    if (a->warmup == 0)
-        ipcb_side_usage_begin(a);
-    for (;;) {
-        ssize_t n = recv(c, a->buf, len);
-        uint64_t now = ipcb_now_ns();
-        if (n != (ssize_t)len) {
-            if (lossy && n == -EAGAIN) {
-                if (atomic_load(&a->sh->producer_done))
-                    break;
-                continue;
-            }
-            return ipcb_side_io_error(a, "receive", expected, n);
-        }
-        uint64_t seq = expected;
-        if (lossy) {
-            seq = ipcb_msg_unwrap(expected, ipcb_msg_seq(a->buf, len), len);
-            if (seq < expected) {
-                res->reordered++;
-                continue;
-            }
-            res->lost += seq - expected;
-        } else {
-            int bad = a->verify_full ? ipcb_msg_check_full(a->buf, a->expect, len, seq)
-                                     : ipcb_msg_check_stamps(a->buf, len, seq);
-            if (bad) {
-                ipcb_msg_describe(res->error, sizeof res->error, a->buf, a->expect, len, seq);
-                res->failed = 1;
-                return -1;
-            }
-        }
-        if (seq >= a->warmup) {
-            if (timestamp)
-                ipcb_hist_record(&res->hist, now - ipcb_get64(a->buf + 8));
-            res->messages++;
-        }
-        if (seq >= span_open) {
-            if (res->first_ns == 0) {
-                res->first_ns = now;
-                if (a->warmup)
-                    ipcb_side_usage_begin(a);
-            } else {
-                res->span_messages++;
-            }
-            res->last_ns = now;
-        }
-        expected = seq + 1;
-        if (ipcb_side_received(a, expected))
-            break;
-    }
-    ipcb_side_usage_end(a);
-    return 0;
+    return ipcb_consume(a, IPCB_CONSUME_STREAM);
 }
 
 const struct ipcb_pattern ipcb_pattern_stream = {

@@ -319,7 +319,7 @@ static int chart_bars(struct chart_run *cr, uint64_t size, char *err, size_t err
         const struct ipcb_chart_row *lat = NULL, *thr = NULL;
         for (size_t i = 0; i < in->n_rows; i++) {
             const struct ipcb_chart_row *r = &in->rows[i];
-            if (r->transport == t && r->size == size)
+            if (r->transport == t && r->size == size && r->pattern->figure != IPCB_FIGURE_LOAD)
                 *(r->pattern->figure == IPCB_FIGURE_LATENCY ? &lat : &thr) = r;
         }
         if (!lat && !thr)
@@ -369,6 +369,86 @@ static int chart_bars(struct chart_run *cr, uint64_t size, char *err, size_t err
 
 /* charts and data files of an earlier `plot` of this directory go first, so
  * none is left over from a size or transport no longer in summary.csv */
+/* one transport's rate rows at one size into its data file, by offered
+ * rate: "offered p50 p99 p99.9 p99_uncorrected" (µs, ? when missing);
+ * order is scratch for n_rows indices. 0 when it has none, 1 when written. */
+static int load_data(struct chart_run *cr, size_t t, uint64_t size, size_t *order,
+                     char *file, double range[4], char *err, size_t errlen)
+{
+    const struct ipcb_chart_input *in = cr->in;
+    size_t k = 0;
+    for (size_t i = 0; i < in->n_rows; i++) {
+        const struct ipcb_chart_row *r = &in->rows[i];
+        if (r->transport != t || r->size != size || r->pattern->figure != IPCB_FIGURE_LOAD ||
+            !r->timed || !(r->offered_per_s > 0) || !(r->p50_us > 0))
+            continue;
+        size_t j = k++;
+        for (; j > 0 && in->rows[order[j - 1]].offered_per_s > r->offered_per_s; j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
+    if (k == 0)
+        return 0;
+    char safe[128];
+    ipcb_file_safe_name(in->transports[t], safe, sizeof safe);
+    FILE *f = open_data(cr, file, PATH_MAX, "latency_vs_load-%llu-%zu-%s.dat",
+                        (unsigned long long)size, t + 1, safe);
+    if (!f) {
+        snprintf(err, errlen, "cannot write %s: %s", file, strerror(errno));
+        return -EIO;
+    }
+    for (size_t j = 0; j < k; j++) {
+        const struct ipcb_chart_row *r = &in->rows[order[j]];
+        double v[4] = {r->p50_us, r->p99_us, r->p999_us, r->p99_uncorrected_us};
+        range[0] = fmin(range[0], r->offered_per_s);
+        range[1] = fmax(range[1], r->offered_per_s);
+        fprintf(f, "%.6g", r->offered_per_s);
+        for (size_t m = 0; m < 4; m++)
+            put_figure(f, v[m], &range[2], &range[3]);
+        fputc('\n', f);
+    }
+    int rc = close_data(f, file, err, errlen);
+    return rc ? rc : 1;
+}
+
+/* latency_vs_load-<size>: each transport's rate rows at this size against
+ * the offered rate, when there are any */
+static int chart_load(struct chart_run *cr, uint64_t size, char *err, size_t errlen)
+{
+    const struct ipcb_chart_input *in = cr->in;
+    char (*files)[PATH_MAX] = calloc(in->n_transports, sizeof *files);
+    size_t *ids = calloc(in->n_transports, sizeof *ids);
+    size_t *order = calloc(in->n_rows + 1, sizeof *order);
+    struct ipcb_sbuf vars = {0};
+    double range[4] = {INFINITY, 0, INFINITY, 0};   /* x min, max; y min, max */
+    size_t n = 0;
+    int rc = files && ids && order ? 0 : -ENOMEM;
+    for (size_t t = 0; t < in->n_transports && rc == 0; t++) {
+        rc = load_data(cr, t, size, order, files[n], range, err, errlen);
+        if (rc == 1) {
+            ids[n++] = t;
+            rc = 0;
+        }
+    }
+    if (rc == 0 && n > 0 && range[3] > 0) {
+        char out[PATH_MAX];
+        pathf(out, sizeof out, "%s/latency_vs_load-%llu", cr->plots_dir,
+              (unsigned long long)size);
+        common_vars(&vars, cr, out, 0);
+        ipcb_sbuf_printf(&vars, "; size=%llu; xmin=%.6g; xmax=%.6g; ymin=%.6g; ymax=%.6g",
+                         (unsigned long long)size, range[0], range[1], range[2], range[3]);
+        array_vars(&vars, cr, ids, files, n);
+        rc = draw(cr, "latency_vs_load.gp", &vars, out, err, errlen);
+        ipcb_sbuf_free(&vars);
+    }
+    if (rc == -ENOMEM)
+        snprintf(err, errlen, "out of memory drawing latency_vs_load");
+    free(order);
+    free(ids);
+    free(files);
+    return rc;
+}
+
 static void remove_old(const char *dir, const char *const *prefixes, const char *const *exts)
 {
     DIR *d = opendir(dir);
@@ -412,7 +492,8 @@ int ipcb_charts_draw(const struct ipcb_chart_input *in, const char *scripts_dir,
         (rc = make_dir(cr.data_dir, err, errlen)) != 0)
         return rc;
     static const char *const charts[] = {"latency_by_size.", "throughput_by_size.",
-                                         "percentiles-", "bars-", NULL};
+                                         "percentiles-", "bars-", "latency_vs_load-",
+                                         NULL};
     static const char *const images[] = {".png", ".svg", NULL};
     static const char *const all[] = {"", NULL};
     static const char *const dat[] = {".dat", NULL};
@@ -425,6 +506,8 @@ int ipcb_charts_draw(const struct ipcb_chart_input *in, const char *scripts_dir,
         rc = chart_percentiles(&cr, in->sizes[s], err, errlen);
     for (size_t s = 0; s < in->n_sizes && rc == 0; s++)
         rc = chart_bars(&cr, in->sizes[s], err, errlen);
+    for (size_t s = 0; s < in->n_sizes && rc == 0; s++)
+        rc = chart_load(&cr, in->sizes[s], err, errlen);
     if (rc == 0 && !quiet) {
         for (size_t i = 0; i < cr.n_written; i++)
             printf("%s.png\n%s.svg\n", cr.written[i], cr.written[i]);

@@ -17,6 +17,8 @@ struct ipcb_chart_row {
     int timed;                          /* p50_us, p99_us present */
     double p50_us, p99_us;
     double cpu_us_per_msg;              /* 0 when the results have no such column */
+    /* rate rows (IPCB_FIGURE_LOAD); 0 when absent */
+    double offered_per_s, p999_us, p99_uncorrected_us;
 };
 
 struct ipcb_chart_input {

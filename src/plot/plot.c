@@ -91,6 +91,14 @@ static int take_row(struct ipcb_chart_input *in, const struct ipcb_summary *sum,
         if (ipcb_summary_number(sum, i, IPCB_COL_P99_NS, &p99_ns, ignored, sizeof ignored) == 0)
             r.p99_us = p99_ns / 1e3;
     }
+    double ns;
+    if (ipcb_summary_number(sum, i, "offered_per_s", &r.offered_per_s, ignored,
+                            sizeof ignored) != 0)
+        r.offered_per_s = 0;
+    if (ipcb_summary_number(sum, i, "p999_ns", &ns, ignored, sizeof ignored) == 0)
+        r.p999_us = ns / 1e3;
+    if (ipcb_summary_number(sum, i, "p99_uncorrected_ns", &ns, ignored, sizeof ignored) == 0)
+        r.p99_uncorrected_us = ns / 1e3;
     double cpu_ns;
     if (ipcb_summary_number(sum, i, IPCB_COL_CPU_NS_PER_MSG, &cpu_ns, ignored,
                             sizeof ignored) == 0)

@@ -90,6 +90,38 @@ static void sender_shares(const struct ipcb_shared *sh, unsigned n, unsigned tim
     }
 }
 
+/* rate: the offered rate, the pace the producers kept (their messages over
+ * their spans, added over the groups), how late they fell behind at worst,
+ * and the timed sides' uncorrected histograms merged into the row */
+static void add_rate(const struct ipcb_measurement *m, struct ipcb_result *r)
+{
+    struct ipcb_hist *unc = NULL;
+    for (size_t g = 0; g < m->groups; g++) {
+        const struct ipcb_shared *sh = ipcb_group_shared(m, g);
+        for (unsigned s = 0; s < m->lay.n_sides; s++) {
+            const struct ipcb_side_result *x = &sh->side[s];
+            if (x->offered_per_s == 0)
+                continue;
+            r->offered_per_s += (double)x->offered_per_s;
+            if (x->last_ns > x->first_ns)
+                r->achieved_per_s += (double)x->messages * 1e9 / (double)(x->last_ns - x->first_ns);
+            if (x->behind_max_ns > r->behind_max_ns)
+                r->behind_max_ns = x->behind_max_ns;
+        }
+        const struct ipcb_hist *h = &sh->side[m->lay.timed_side].hist_uncorrected;
+        if (h->total && !unc && (unc = malloc(sizeof *unc)))
+            ipcb_hist_init(unc);
+        if (h->total && unc)
+            ipcb_hist_merge(unc, h);
+    }
+    if (unc && unc->total) {
+        r->hist_uncorrected = unc;
+        ipcb_hist_stats(unc, &r->stats_uncorrected);
+    } else {
+        free(unc);
+    }
+}
+
 static double per_message(uint64_t ns, uint64_t messages)
 {
     return messages ? (double)ns / (double)messages : 0.0;
@@ -152,6 +184,7 @@ void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r)
         free(merged);
         r->latency_kind = "";
     }
+    add_rate(m, r);
     r->status = IPCB_OK;
 }
 
@@ -169,6 +202,7 @@ void ipcb_aggregate_repeats(struct ipcb_result *row, struct ipcb_result *reps, s
 {
     *row = reps[0];
     row->hist = NULL;
+    row->hist_uncorrected = NULL;
     row->pairs = NULL;
     row->n_pairs = 0;
     if (n == 0 || reps[0].status == IPCB_SKIPPED)
@@ -179,6 +213,7 @@ void ipcb_aggregate_repeats(struct ipcb_result *row, struct ipcb_result *reps, s
         if (reps[i].status == IPCB_FAILED || (reps[i].status != IPCB_OK && ok == 0)) {
             *row = reps[i];
             row->hist = NULL;
+            row->hist_uncorrected = NULL;
             row->pairs = NULL;
             row->n_pairs = 0;
             ok = 0;
@@ -199,7 +234,11 @@ void ipcb_aggregate_repeats(struct ipcb_result *row, struct ipcb_result *reps, s
         row->procs = reps[0].procs;
         row->share_min = reps[0].share_min;
         row->share_max = reps[0].share_max;
+        row->offered_per_s = reps[0].offered_per_s;
     }
+    struct ipcb_hist *unc = ok && reps[0].hist_uncorrected ? malloc(sizeof *unc) : NULL;
+    if (unc)
+        ipcb_hist_init(unc);
     double cpu_ns = 0.0;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -225,15 +264,31 @@ void ipcb_aggregate_repeats(struct ipcb_result *row, struct ipcb_result *reps, s
             }
             if (merged && r->hist)
                 ipcb_hist_merge(merged, r->hist);
+            if (unc && r->hist_uncorrected)
+                ipcb_hist_merge(unc, r->hist_uncorrected);
+            /* the pace over the repeats is the slowest, the lag the worst */
+            if (k == 1 || r->achieved_per_s < row->achieved_per_s)
+                row->achieved_per_s = r->achieved_per_s;
+            if (r->behind_max_ns > row->behind_max_ns)
+                row->behind_max_ns = r->behind_max_ns;
         }
         free(r->hist);
+        free(r->hist_uncorrected);
+        r->hist_uncorrected = NULL;
         free(r->pairs);
         r->hist = NULL;
         r->pairs = NULL;
     }
     if (!ok) {
         free(merged);
+        free(unc);
         return;
+    }
+    if (unc && unc->total) {
+        row->hist_uncorrected = unc;
+        ipcb_hist_stats(unc, &row->stats_uncorrected);
+    } else {
+        free(unc);
     }
     row->repeats = k;
     median_ci(p50, k, row->rep_p50_ns, &row->ci_coverage);

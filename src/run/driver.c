@@ -248,8 +248,10 @@ static int map_shared(const struct ipcb_plan *p, struct ipcb_measurement *m)
     for (size_t g = 0; g < m->groups; g++) {
         struct ipcb_shared *sh = ipcb_group_shared(m, g);
         sh->n_sides = m->lay.n_sides;
-        for (unsigned s = 0; s < m->lay.n_sides; s++)
+        for (unsigned s = 0; s < m->lay.n_sides; s++) {
             ipcb_hist_init(&sh->side[s].hist);
+            ipcb_hist_init(&sh->side[s].hist_uncorrected);
+        }
         atomic_store(&sh->total, p->count ? p->warmup + p->count : UINT64_MAX);
     }
     return 0;
@@ -471,6 +473,10 @@ int ipcb_run_plan(const struct ipcb_plan *p, struct ipcb_results *res,
             } else if (pat->refuses_flags & t->flags) {
                 r->status = IPCB_SKIPPED;
                 snprintf(r->reason, sizeof r->reason, "%s", pat->refused_why);
+            } else if (size < pat->min_size) {
+                r->status = IPCB_SKIPPED;
+                snprintf(r->reason, sizeof r->reason, "the pattern needs messages of at least "
+                         "%llu bytes", (unsigned long long)pat->min_size);
             } else if (ipcb_check_limit(t, size, 0, r->reason, sizeof r->reason) != 0) {
                 r->status = IPCB_SKIPPED;
             } else if (pat->refuses && pat->refuses(t, size, r->reason, sizeof r->reason)) {

@@ -29,6 +29,10 @@ struct ipcb_side_result {
     /* progress for the watchdog and the display: messages done so far */
     _Alignas(64) _Atomic uint64_t progress;
     _Alignas(64) struct ipcb_hist hist;
+    /* rate: latency from the actual send time (hist is from the intended) */
+    struct ipcb_hist hist_uncorrected;
+    uint64_t offered_per_s;     /* rate: the producer's schedule, 0 for other patterns */
+    uint64_t behind_max_ns;     /* rate: how late the producer sent, at worst */
 };
 
 /* One group's part of the anonymous shared mapping the driver makes before
@@ -47,6 +51,7 @@ struct ipcb_side_args {
     /* the channel ends its declaration names, opened, in that order */
     struct ipcb_chan *chans[IPCB_MAX_ENDS];
     unsigned side_index;            /* in the layout's sides[] */
+    const struct ipcb_pattern *pattern;     /* the one this side runs (a copy with options) */
     struct ipcb_shared *sh;
     struct ipcb_side_result *res;   /* &sh->side[side_index] */
     uint64_t size;

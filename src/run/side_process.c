@@ -83,7 +83,7 @@ void ipcb_side_process(const struct ipcb_plan *p, struct ipcb_measurement *m, si
         }
     }
     struct ipcb_side_args a = {
-        .chan = &group_chans[decl->ends[0].channel], .side_index = index,
+        .chan = &group_chans[decl->ends[0].channel], .side_index = index, .pattern = m->pat,
         .sh = ipcb_group_shared(m, proc / lay->n_sides), .res = res, .size = size,
         .warmup = p->warmup, .duration_ns = p->duration_ns, .verify_full = p->verify_full,
         .buf = message_buffer(size), .rbuf = message_buffer(size),

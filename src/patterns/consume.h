@@ -1,0 +1,99 @@
+/* The receiving loop that stream and rate share: receive and check every
+ * message, time the span from the last warm-up message to the last one,
+ * and record one-way latency from the times the message carries. Inlined
+ * into each pattern with its kind a constant, so the loop stays lean. */
+#ifndef IPCB_CONSUME_H
+#define IPCB_CONSUME_H
+
+#include <errno.h>
+#include <stdatomic.h>
+
+#include "measure/clock.h"
+#include "measure/message.h"
+#include "run/side.h"
+
+enum ipcb_consume_kind {
+    /* stream: the send time in [8,16) of messages of 16 bytes or more */
+    IPCB_CONSUME_STREAM,
+    /* rate: the intended send time in [8,16) into hist (corrected for
+     * coordinated omission), the actual one in [16,24) into hist_uncorrected */
+    IPCB_CONSUME_RATE,
+};
+
+static inline uint64_t ipcb_since(uint64_t now, uint64_t then)
+{
+    return now > then ? now - then : 0;
+}
+
+__attribute__((always_inline))
+static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind kind)
+{
+    struct ipcb_chan *c = a->chan;
+    ssize_t (*const recv)(struct ipcb_chan *, void *, size_t) = c->t->recv;
+    const size_t len = a->size;
+    const int lossy = (c->t->flags & IPCB_LOSSY) != 0;
+    const int timestamp = len >= 16;
+    /* the span opens at the last warm-up message, or at the first of all */
+    const uint64_t span_open = a->warmup ? a->warmup - 1 : 0;
+    struct ipcb_side_result *res = a->res;
+    uint64_t expected = 0;
+
+    if (a->warmup == 0)
+        ipcb_side_usage_begin(a);
+    for (;;) {
+        ssize_t n = recv(c, a->buf, len);
+        uint64_t now = ipcb_now_ns();
+        if (__builtin_expect(n != (ssize_t)len, 0)) {
+            /* a lossy transport's empty receive: the end, or wait on */
+            if (!lossy || n != -EAGAIN)
+                return ipcb_side_io_error(a, "receive", expected, n);
+            if (atomic_load(&a->sh->producer_done))
+                break;
+            continue;
+        }
+        uint64_t seq = expected;
+        if (lossy) {
+            seq = ipcb_msg_unwrap(expected, ipcb_msg_seq(a->buf, len), len);
+            if (seq < expected) {
+                res->reordered++;
+                continue;
+            }
+            res->lost += seq - expected;
+        } else {
+            int bad = a->verify_full ? ipcb_msg_check_full(a->buf, a->expect, len, seq)
+                                     : ipcb_msg_check_stamps(a->buf, len, seq);
+            if (bad) {
+                ipcb_msg_describe(res->error, sizeof res->error, a->buf, a->expect, len, seq);
+                res->failed = 1;
+                return -1;
+            }
+        }
+        if (seq >= a->warmup) {
+            if (kind == IPCB_CONSUME_RATE) {
+                ipcb_hist_record(&res->hist, ipcb_since(now, ipcb_get64(a->buf + 8)));
+                ipcb_hist_record(&res->hist_uncorrected,
+                                 ipcb_since(now, ipcb_get64(a->buf + 16)));
+            } else if (timestamp) {
+                ipcb_hist_record(&res->hist, now - ipcb_get64(a->buf + 8));
+            }
+            res->messages++;
+        }
+        if (seq >= span_open) {
+            if (res->first_ns == 0) {
+                res->first_ns = now;
+                if (a->warmup)
+                    ipcb_side_usage_begin(a);
+            } else {
+                res->span_messages++;
+            }
+            res->last_ns = now;
+        }
+        expected = seq + 1;
+        if (ipcb_side_received(a, expected))
+            break;
+    }
+    ipcb_side_usage_end(a);
+    return 0;
+}
+
+#endif

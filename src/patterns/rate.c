@@ -1,0 +1,178 @@
+/* Rate: an open loop. The producer sends at a fixed offered rate, on a
+ * schedule of intended send times t0 + i/rate, never waiting for the
+ * consumer and never skipping a send when it falls behind. Each message
+ * carries its intended send time in [8,16) and the time it really left in
+ * [16,24), before the tail stamp (so messages of 32 bytes or more), and the
+ * consumer records one-way latency twice: from the intended time into the
+ * usual histogram (corrected for coordinated omission: a
+ * stall delays every message that should have been sent during it) and
+ * from the actual time into hist_uncorrected. `--rate 10k,50k` makes one
+ * row per rate, named rate-10000, rate-50000 (registry.c maps them back). */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "measure/clock.h"
+#include "measure/message.h"
+#include "ipcbench/pattern.h"
+#include "ipcbench/plan.h"
+#include "ipcbench/units.h"
+#include "patterns/consume.h"
+#include "run/side.h"
+
+#define RATE_DEFAULT 10000u
+#define RATE_MAX_LIST 8
+#define SLEEP_ABOVE_NS 50000u   /* gaps longer than this sleep, shorter ones spin */
+#define WAKE_EARLY_NS 20000u    /* a sleep ends this early, the rest is spun */
+
+extern const struct ipcb_pattern ipcb_pattern_rate;
+
+/* a copy of the pattern per --rate value, named after its rate */
+static struct ipcb_pattern copies[RATE_MAX_LIST];
+static char copy_names[RATE_MAX_LIST][32];
+static uint64_t copy_rates[RATE_MAX_LIST];
+
+static uint64_t rate_of(const struct ipcb_pattern *pat)
+{
+    for (size_t i = 0; i < RATE_MAX_LIST; i++)
+        if (pat == &copies[i])
+            return copy_rates[i];
+    return RATE_DEFAULT;
+}
+
+/* wait until the clock reads `when`: sleep the long gaps, spin the rest */
+static void wait_until(uint64_t when)
+{
+    uint64_t now = ipcb_now_ns();
+    if (now >= when)
+        return;
+    if (when - now > SLEEP_ABOVE_NS) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        uint64_t wake = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec +
+                        (when - now - WAKE_EARLY_NS);
+        ts.tv_sec = (time_t)(wake / 1000000000ull);
+        ts.tv_nsec = (long)(wake % 1000000000ull);
+        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+            ;
+    }
+    while (ipcb_now_ns() < when)
+#ifdef IPCB_HAVE_TSC
+        __builtin_ia32_pause();
+#endif
+}
+
+IPCB_HOT static int rate_producer(struct ipcb_side_args *a)
+{
+    struct ipcb_chan *c = a->chan;
+    ssize_t (*const send)(struct ipcb_chan *, const void *, size_t) = c->t->send;
+    const size_t len = a->size;
+    const uint64_t per_s = rate_of(a->pattern);
+    struct ipcb_side_result *res = a->res;
+    uint64_t total = atomic_load(&a->sh->total);
+    /* on a fixed schedule a duration is a number of messages, known now */
+    if (a->duration_ns) {
+        total = a->warmup + 1 + (uint64_t)((unsigned __int128)a->duration_ns * per_s /
+                                           1000000000u);
+        atomic_store_explicit(&a->sh->total, total, memory_order_release);
+    }
+    res->offered_per_s = per_s;
+    const uint64_t t0 = ipcb_now_ns();
+    for (uint64_t seq = 0; seq < total; seq++) {
+        /* in 128 bits so that long runs at high rates do not overflow */
+        uint64_t intended = t0 + (uint64_t)((unsigned __int128)seq * 1000000000u / per_s);
+        wait_until(intended);
+        ipcb_msg_stamp(a->buf, len, seq);
+        ipcb_side_maybe_inject(a, seq);
+        uint64_t now = ipcb_now_ns(), late = ipcb_since(now, intended);
+        ipcb_put64(a->buf + 8, intended);
+        ipcb_put64(a->buf + 16, now);
+        if (seq == a->warmup) {
+            ipcb_side_usage_begin(a);
+            res->first_ns = intended;
+        }
+        if (seq >= a->warmup) {
+            res->behind_max_ns = late > res->behind_max_ns ? late : res->behind_max_ns;
+            res->messages++;
+        }
+        ssize_t n = send(c, a->buf, len);
+        if (__builtin_expect(n != (ssize_t)len, 0))
+            return ipcb_side_io_error(a, "send", seq, n);
+        atomic_store_explicit(&res->progress, seq + 1, memory_order_relaxed);
+    }
+    /* the producer's span, over which achieved_per_s is taken */
+    ipcb_side_usage_end(a);
+    res->last_ns = ipcb_now_ns();
+    atomic_store(&a->sh->producer_done, 1);
+    return 0;
+}
+
+IPCB_HOT static int rate_consumer(struct ipcb_side_args *a)
+{
+    return ipcb_consume(a, IPCB_CONSUME_RATE);
+}
+
+#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
+
+/* --rate LIST: the rate pattern of the plan replaced by a copy per rate */
+static int rate_apply(const char *v, struct ipcb_plan *p, char *err, size_t errlen)
+{
+    size_t at = 0;
+    while (at < p->n_patterns && p->patterns[at] != &ipcb_pattern_rate)
+        at++;
+    if (at == p->n_patterns)
+        FAIL("--rate is an option of the rate pattern (-p rate)");
+    char buf[256];
+    if (!*v || strlen(v) >= sizeof buf || v[0] == ',' || v[strlen(v) - 1] == ',' ||
+        strstr(v, ",,"))
+        FAIL("--rate '%s' is empty or has an empty item (e.g. 10k,50k,100k)", v);
+    strcpy(buf, v);
+    const struct ipcb_pattern *rest[IPCB_MAX_PATTERNS];
+    size_t n_rest = p->n_patterns - at - 1, n = 0;
+    memcpy(rest, p->patterns + at + 1, n_rest * sizeof *rest);
+    p->n_patterns = at;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        uint64_t r;
+        if (n == RATE_MAX_LIST)
+            FAIL("--rate: at most %d rates", RATE_MAX_LIST);
+        if (ipcb_parse_count_range("--rate", tok, 1, 100000000, &r, err, errlen))
+            return -EINVAL;
+        copies[n] = ipcb_pattern_rate;
+        copy_rates[n] = r;
+        snprintf(copy_names[n], sizeof copy_names[n], "rate-%llu", (unsigned long long)r);
+        copies[n].name = copy_names[n];
+        if (p->n_patterns + n_rest >= IPCB_MAX_PATTERNS)
+            FAIL("--rate: too many patterns in one run (at most %d)", IPCB_MAX_PATTERNS);
+        p->patterns[p->n_patterns++] = &copies[n++];
+    }
+    memcpy(p->patterns + p->n_patterns, rest, n_rest * sizeof *rest);
+    p->n_patterns += n_rest;
+    return 0;
+}
+
+static void rate_reset(void)
+{
+    memset(copy_rates, 0, sizeof copy_rates);
+}
+
+static const struct ipcb_option rate_opt = {
+    .name = "rate", .metavar = "LIST", .reset = rate_reset, .apply = rate_apply,
+    .help = "rate: offered rates in messages per second, one row each\n"
+            "(e.g. 10k,50k,100k; default 10k)",
+};
+static const struct ipcb_option *const rate_options[] = {&rate_opt, NULL};
+
+const struct ipcb_pattern ipcb_pattern_rate = {
+    .name = "rate",
+    .flags = IPCB_PATTERN_ON_REQUEST,
+    .min_size = 32,    /* [8,16) and [16,24) before the tail stamp at [len-8,len) */
+    .summary = "open loop at a fixed offered rate (--rate): one-way latency\n"
+               "corrected for coordinated omission, and uncorrected",
+    .latency_kind = "one-way",
+    .figure = IPCB_FIGURE_LOAD,
+    .layout = IPCB_PAIR_LAYOUT(rate_producer, rate_consumer, 1),
+    .options = rate_options,
+};
