@@ -115,6 +115,24 @@ r = run("-t", "pipe", "-n", "50", "-s", "64", "-q", "-o", os.path.join(tmp, "def
 pats = sorted({x["pattern"] for x in rows_of(os.path.join(tmp, "default"))})
 check(pats == ["pingpong", "stream"], "the default runs pingpong and stream (%r)" % pats)
 
+# --- percentages of the maximum: measured first, recorded, and offered
+o = os.path.join(tmp, "pct")
+r = run("-t", "pipe", "-p", "rate", "--rate", "10%,30%", "-s", "64", "-d", "300ms", "-q",
+        "-o", o)
+rows = rows_of(o)
+check(r.returncode == 0 and [x["pattern"] for x in rows] == ["rate-10pct", "rate-30pct"],
+      "--rate 10%%,30%%: a row each (%s)" % r.stderr.strip())
+for x in rows:
+    pct = float(x["pattern"][len("rate-"):-len("pct")])
+    check(float(x["max_per_s"]) > 0 and
+          abs(float(x["offered_per_s"]) - float(x["max_per_s"]) * pct / 100) <= 1.0,
+          "%s offers %g%% of the measured maximum (%s of %s)" % (x["pattern"], pct,
+                                                              x["offered_per_s"], x["max_per_s"]))
+for bad in ("0%", "x%", "%"):
+    r = run("-t", "pipe", "-p", "rate", "--rate", bad)
+    check(r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1,
+          "--rate %s: one line, exit 2 (%s)" % (bad, r.stderr.strip()))
+
 left = census.diff(before, census.take())
 check(not left, "nothing left behind: %r" % (left,))
 subprocess.run(["rm", "-rf", tmp])

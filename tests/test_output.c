@@ -193,6 +193,7 @@ static struct sample *sample_new(void)
     rows[0].hist_uncorrected = h;
     rows[0].stats_uncorrected = rows[0].stats;
     rows[0].offered_per_s = 2002;
+    rows[0].max_per_s = 4004;   /* as if offered at 50 % of a measured maximum */
     rows[0].achieved_per_s = 2001.5;
     rows[0].behind_max_ns = 1500;
     /* as if made of three repeats: medians equal to the figures above */

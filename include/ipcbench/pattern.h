@@ -95,6 +95,11 @@ struct ipcb_pattern {
     /* 1: its latency spans n_sides - 1 hops, and its rows have hop_ns */
     int per_hop;
     uint64_t min_size;         /* smaller messages are skipped rows; 0: any size */
+    /* optional: measure each cell with this pattern first and hand its
+     * msgs/s to calibrated() before forking (rate's --rate 50%: half the
+     * stream maximum of that transport at that size) */
+    const struct ipcb_pattern *calibrate_with;
+    void (*calibrated)(const struct ipcb_pattern *pat, double max_per_s);
     const char *summary;       /* one line for --help */
     const char *latency_kind;  /* what its histogram holds: "rtt", "one-way" */
     enum ipcb_figure figure;
@@ -112,8 +117,8 @@ void ipcb_pattern_layout(const struct ipcb_pattern *pat, struct ipcb_layout *out
 
 /* patterns/registry.c */
 const struct ipcb_pattern *ipcb_pattern_find(const char *name);
-/* the pattern of a results row: its name, or "contention-4" (a pattern run
- * with 4 alike sides, `ipcbench sync --procs`) for "contention" */
+/* the pattern of a results row: its name, or the pattern a numbered copy
+ * was made from ("contention-4" of sync --procs, "rate-50pct" of --rate) */
 const struct ipcb_pattern *ipcb_pattern_of_row(const char *name);
 const struct ipcb_pattern *const *ipcb_patterns(size_t *count);
 

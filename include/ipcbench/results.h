@@ -43,6 +43,7 @@ struct ipcb_result {
     struct ipcb_hist_stats stats_uncorrected;
     double offered_per_s, achieved_per_s;   /* rate: the producer's schedule and pace */
     uint64_t behind_max_ns;     /* rate: how late the producer sent, at worst */
+    double max_per_s;           /* rate with --rate N%: the stream maximum measured first */
     double cpu_user_s, cpu_sys_s;   /* every side */
     uint64_t ctx_switches;          /* every side */
     /* every side's CPU time over its timed span (the process CPU clock),

@@ -103,6 +103,11 @@ static bool achieved_get(const struct ipcb_result *r, struct ipcb_value *v)
     v->real = r->achieved_per_s;
     return r->offered_per_s > 0;
 }
+static bool max_get(const struct ipcb_result *r, struct ipcb_value *v)
+{
+    v->real = r->max_per_s;
+    return r->max_per_s > 0;
+}
 static bool behind_get(const struct ipcb_result *r, struct ipcb_value *v)
 {
     v->integer = r->behind_max_ns;
@@ -183,6 +188,10 @@ static const struct ipcb_column columns[] = {
     {.name = "achieved_per_s", .unit = "1/s", .get = achieved_get, .type = IPCB_COLUMN_REAL,
      .decimals = 1, .when = IPCB_WHEN_OK,
      .description = "rate: messages per second the producer sent, over its timed span"},
+    {.name = "max_per_s", .unit = "1/s", .get = max_get, .type = IPCB_COLUMN_REAL,
+     .decimals = 1, .when = IPCB_WHEN_OK,
+     .description = "rate with --rate N%: the stream maximum of this transport and size, "
+                    "measured just before, that the percentage is of"},
     {.name = "behind_max_ns", .unit = "ns", .get = behind_get, .type = IPCB_COLUMN_INTEGER,
      .when = IPCB_WHEN_OK,
      .description = "rate: how far behind its schedule the producer sent, at worst"},

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -33,6 +34,19 @@ extern const struct ipcb_pattern ipcb_pattern_rate;
 static struct ipcb_pattern copies[RATE_MAX_LIST];
 static char copy_names[RATE_MAX_LIST][32];
 static uint64_t copy_rates[RATE_MAX_LIST];
+static double copy_pct[RATE_MAX_LIST];  /* --rate 50%: of the measured maximum; 0 else */
+
+extern const struct ipcb_pattern ipcb_pattern_stream;
+
+/* the maximum of the cell about to be measured, measured just before */
+static void rate_calibrated(const struct ipcb_pattern *pat, double max_per_s)
+{
+    for (size_t i = 0; i < RATE_MAX_LIST; i++)
+        if (pat == &copies[i] && copy_pct[i] > 0) {
+            double r = max_per_s * copy_pct[i] / 100.0;
+            copy_rates[i] = r < 1.0 ? 1 : (uint64_t)r;
+        }
+}
 
 static uint64_t rate_of(const struct ipcb_pattern *pat)
 {
@@ -135,14 +149,31 @@ static int rate_apply(const char *v, struct ipcb_plan *p, char *err, size_t errl
     p->n_patterns = at;
     char *save = NULL;
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        uint64_t r;
+        uint64_t r = 0;
+        double pct = 0;
         if (n == RATE_MAX_LIST)
             FAIL("--rate: at most %d rates", RATE_MAX_LIST);
-        if (ipcb_parse_count_range("--rate", tok, 1, 100000000, &r, err, errlen))
+        size_t len = strlen(tok);
+        if (tok[len - 1] == '%') {
+            char *end;
+            tok[len - 1] = '\0';
+            pct = strtod(tok, &end);
+            if (end == tok || *end || !(pct > 0 && pct <= 1000))
+                FAIL("--rate: '%s%%' is not a percentage of the maximum (e.g. 10%%,50%%,90%%)",
+                     tok);
+        } else if (ipcb_parse_count_range("--rate", tok, 1, 100000000, &r, err, errlen)) {
             return -EINVAL;
+        }
         copies[n] = ipcb_pattern_rate;
         copy_rates[n] = r;
-        snprintf(copy_names[n], sizeof copy_names[n], "rate-%llu", (unsigned long long)r);
+        copy_pct[n] = pct;
+        if (pct > 0) {
+            /* the row's offered rate comes from the stream maximum measured first */
+            copies[n].calibrate_with = &ipcb_pattern_stream;
+            snprintf(copy_names[n], sizeof copy_names[n], "rate-%gpct", pct);
+        } else {
+            snprintf(copy_names[n], sizeof copy_names[n], "rate-%llu", (unsigned long long)r);
+        }
         copies[n].name = copy_names[n];
         if (p->n_patterns + n_rest >= IPCB_MAX_PATTERNS)
             FAIL("--rate: too many patterns in one run (at most %d)", IPCB_MAX_PATTERNS);
@@ -156,12 +187,14 @@ static int rate_apply(const char *v, struct ipcb_plan *p, char *err, size_t errl
 static void rate_reset(void)
 {
     memset(copy_rates, 0, sizeof copy_rates);
+    memset(copy_pct, 0, sizeof copy_pct);
 }
 
 static const struct ipcb_option rate_opt = {
     .name = "rate", .metavar = "LIST", .reset = rate_reset, .apply = rate_apply,
     .help = "rate: offered rates in messages per second, one row each\n"
-            "(e.g. 10k,50k,100k; default 10k)",
+            "(e.g. 10k,50k,100k; default 10k), or percentages of the\n"
+            "stream maximum measured first (10%,50%,90%)",
 };
 static const struct ipcb_option *const rate_options[] = {&rate_opt, NULL};
 
@@ -175,4 +208,5 @@ const struct ipcb_pattern ipcb_pattern_rate = {
     .figure = IPCB_FIGURE_LOAD,
     .layout = IPCB_PAIR_LAYOUT(rate_producer, rate_consumer, 1),
     .options = rate_options,
+    .calibrated = rate_calibrated,
 };

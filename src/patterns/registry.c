@@ -42,7 +42,8 @@ const struct ipcb_pattern *ipcb_pattern_of_row(const char *name)
 {
     const struct ipcb_pattern *pat = ipcb_pattern_find(name);
     const char *dash = strrchr(name, '-');
-    if (pat || !dash || !dash[1] || strspn(dash + 1, "0123456789") != strlen(dash + 1))
+    /* "contention-4", "rate-100000", "rate-50pct": a copy run with a number */
+    if (pat || !dash || dash[1] < '0' || dash[1] > '9')
         return pat;
     char base[64];
     snprintf(base, sizeof base, "%.*s", (int)(dash - name), name);

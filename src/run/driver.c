@@ -371,6 +371,31 @@ destroy:
     free(m);
 }
 
+/* A pattern that needs the cell's maximum first (calibrate_with) has it
+ * measured now and handed over; 0 to go on, -1 with r telling why not. */
+static int calibrate(const struct ipcb_plan *p, const struct ipcb_transport *t,
+                     const struct ipcb_pattern *pat, uint64_t size,
+                     const struct ipcb_progress *pg, struct ipcb_result *r)
+{
+    if (!pat->calibrate_with || !pat->calibrated)
+        return 0;
+    struct ipcb_result max = {.transport = t->name, .pattern = pat->calibrate_with->name,
+                              .size_bytes = size, .latency_kind = ""};
+    measure(p, t, pat->calibrate_with, size, pg, &max);
+    free(max.hist);
+    free(max.hist_uncorrected);
+    free(max.pairs);
+    if (max.status != IPCB_OK || !(max.msgs_per_s > 0)) {
+        r->status = max.status == IPCB_OK ? IPCB_FAILED : max.status;
+        snprintf(r->reason, sizeof r->reason, "measuring the %s maximum first: %.400s",
+                 pat->calibrate_with->name, max.status == IPCB_OK ? "no rate" : max.reason);
+        return -1;
+    }
+    r->max_per_s = max.msgs_per_s;
+    pat->calibrated(pat, max.msgs_per_s);
+    return 0;
+}
+
 static struct ipcb_result *new_row(struct ipcb_results *res)
 {
     if (res->n_rows == res->cap_rows) {
@@ -481,7 +506,7 @@ int ipcb_run_plan(const struct ipcb_plan *p, struct ipcb_results *res,
                 r->status = IPCB_SKIPPED;
             } else if (pat->refuses && pat->refuses(t, size, r->reason, sizeof r->reason)) {
                 r->status = IPCB_SKIPPED;
-            } else {
+            } else if (calibrate(p, t, pat, size, &pg, r) == 0) {
                 measure(p, t, pat, size, &pg, r);
             }
             ipcb_progress_clear(&pg);
