@@ -17,7 +17,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import alive, children, check, finish  # noqa: E402
+from testlib import check, finish, killed_side  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 COUNT = 4000
@@ -105,29 +105,8 @@ for args, want in [([], False), (["-p", "all"], True)]:
           "patterns %r: fanin %s (%r)" % (args, "in" if want else "out", pats))
 
 # --- a killed side is named, and every side is gone
-def killed_side(args, nsides, victim, want, label):
-    out = os.path.join(tmp, "killed-" + label)
-    p = subprocess.Popen([BIN, *args, "-d", "30s", "-q", "-o", out],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 10
-    while time.time() < deadline and len(children(p.pid)) < nsides:
-        time.sleep(0.05)
-    sides = sorted(children(p.pid))
-    if check(len(sides) == nsides, "%s: %d sides forked (%s)" % (label, nsides, sides)):
-        time.sleep(0.3)
-        os.kill(sides[victim], signal.SIGKILL)
-    p.communicate(timeout=60)
-    try:
-        status = list(csv.DictReader(open(os.path.join(out, "summary.csv"))))[0]["status"]
-    except (OSError, IndexError):
-        status = ""
-    check(p.returncode == 1 and status == want,
-          "%s: the killed side is named (exit %d): %r" % (label, p.returncode, status))
-    check(not any(alive(s) for s in sides), "%s: no side outlives the run" % label)
-
-
-killed_side(["-t", "posix-mq", "-p", "fanin", "--producers", "3", "-s", "64"], 4, 1,
-            "failed: producer 1 killed by signal 9 (SIGKILL)", "fanin")
+killed_side(BIN, ["-t", "posix-mq", "-p", "fanin", "--producers", "3", "-s", "64"], 4, 1,
+            "failed: producer 1 killed by signal 9 (SIGKILL)", "fanin", tmp)
 
 left = census.diff(before, census.take())
 check(not left, "nothing left behind: %r" % (left,))

@@ -15,7 +15,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import alive, check, children, finish  # noqa: E402
+from testlib import check, children, finish, killed_side  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 PAIRS = [("p50_ns", "p50_uncorrected_ns"), ("p90_ns", "p90_uncorrected_ns"),
@@ -134,29 +134,8 @@ for bad in ("0%", "x%", "%"):
           "--rate %s: one line, exit 2 (%s)" % (bad, r.stderr.strip()))
 
 # --- a killed side is named, and every side is gone
-def killed_side(args, nsides, victim, want, label):
-    out = os.path.join(tmp, "killed-" + label)
-    p = subprocess.Popen([BIN, *args, "-d", "30s", "-q", "-o", out],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 10
-    while time.time() < deadline and len(children(p.pid)) < nsides:
-        time.sleep(0.05)
-    sides = sorted(children(p.pid))
-    if check(len(sides) == nsides, "%s: %d sides forked (%s)" % (label, nsides, sides)):
-        time.sleep(0.3)
-        os.kill(sides[victim], signal.SIGKILL)
-    p.communicate(timeout=60)
-    try:
-        status = list(csv.DictReader(open(os.path.join(out, "summary.csv"))))[0]["status"]
-    except (OSError, IndexError):
-        status = ""
-    check(p.returncode == 1 and status == want,
-          "%s: the killed side is named (exit %d): %r" % (label, p.returncode, status))
-    check(not any(alive(s) for s in sides), "%s: no side outlives the run" % label)
-
-
-killed_side(["-t", "pipe", "-p", "rate", "--rate", "5k", "-s", "64"], 2, 1,
-            "failed: consumer killed by signal 9 (SIGKILL)", "rate")
+killed_side(BIN, ["-t", "pipe", "-p", "rate", "--rate", "5k", "-s", "64"], 2, 1,
+            "failed: consumer killed by signal 9 (SIGKILL)", "rate", tmp)
 
 left = census.diff(before, census.take())
 check(not left, "nothing left behind: %r" % (left,))

@@ -58,3 +58,30 @@ def fitting(sizes, limit):
     """The sizes (bytes) a transport with this limit carries; at least its limit."""
     fit = [s for s in sizes if not limit or s <= limit]
     return fit or [limit]
+
+
+def killed_side(binary, args, nsides, victim, want, label, workdir):
+    """Start a run of nsides sides, SIGKILL side number victim (by fork
+    order) once all are up, and check the run fails naming it as want and
+    that no side outlives it."""
+    import csv
+    import signal
+    import time
+    out = os.path.join(workdir, "killed-" + label)
+    p = subprocess.Popen([binary, *args, "-d", "30s", "-q", "-o", out],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 10
+    while time.time() < deadline and len(children(p.pid)) < nsides:
+        time.sleep(0.05)
+    sides = sorted(children(p.pid))
+    if check(len(sides) == nsides, "%s: %d sides forked (%s)" % (label, nsides, sides)):
+        time.sleep(0.3)
+        os.kill(sides[victim], signal.SIGKILL)
+    p.communicate(timeout=60)
+    try:
+        status = list(csv.DictReader(open(os.path.join(out, "summary.csv"))))[0]["status"]
+    except (OSError, IndexError):
+        status = ""
+    check(p.returncode == 1 and status == want,
+          "%s: the killed side is named (exit %d): %r" % (label, p.returncode, status))
+    check(not any(alive(s) for s in sides), "%s: no side outlives the run" % label)

@@ -234,7 +234,7 @@ int ipcb_summary_parse_rows(const char *text, size_t len, const char *source,
             rc = -EINVAL;
             break;
         }
-        if (((flags & IPCB_SUMMARY_ALL_ROWS) || strncmp(f.v[status], "ok", 2) == 0) &&
+        if (((flags & IPCB_SUMMARY_ALL_ROWS) || ipcb_status_ok(f.v[status])) &&
             (rc = keep_row(s, &f, record - 1)) != 0)
             break;
     }

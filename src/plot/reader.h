@@ -8,6 +8,7 @@
 #define IPCB_READER_H
 
 #include <stddef.h>
+#include <string.h>
 #include <stdint.h>
 
 /* summary.csv's column names, as output/csv.c writes them */
@@ -32,6 +33,13 @@ struct ipcb_summary_row {
 /* 0 when dir is a directory, with a name short enough for what plot and
  * report write into it; else -errno, and err says which of those it is not
  * ("'x' is not a directory; COMMAND takes a results directory") */
+/* a status field that means the row measured: "ok", or "ok, ..." with what
+ * else the row says (losses, a rate not kept) */
+static inline int ipcb_status_ok(const char *status)
+{
+    return strcmp(status, "ok") == 0 || strncmp(status, "ok, ", 4) == 0;
+}
+
 int ipcb_results_dir_check(const char *dir, const char *command, char *err, size_t errlen);
 
 /* summary.csv's rows whose status is "ok" (every row with

@@ -73,7 +73,7 @@ static void row_name(struct ipcb_sbuf *b, const struct ipcb_summary *s, size_t r
 static void status_cell(struct ipcb_sbuf *b, const struct ipcb_report_input *in, size_t row)
 {
     const char *status = ipcb_page_field(&in->summary, row, IPCB_COL_STATUS);
-    int ok = strcmp(status, "ok") == 0;
+    int ok = ipcb_status_ok(status);
     double errors;
     ipcb_sbuf_printf(b, "<td class=\"text status%s\">", ok ? " ok" : "");
     ipcb_html_text(b, status);
@@ -173,7 +173,7 @@ void ipcb_page_table(struct ipcb_sbuf *b, const struct ipcb_report_input *in,
         const char *status = ipcb_page_field(s, i, IPCB_COL_STATUS);
         int first = i == 0 || strcmp(ipcb_page_field(s, i, IPCB_COL_TRANSPORT),
                                      ipcb_page_field(s, i - 1, IPCB_COL_TRANSPORT)) != 0;
-        int ok = strcmp(status, "ok") == 0;
+        int ok = ipcb_status_ok(status);
         ipcb_sbuf_printf(b, "<tr class=\"%s%s%s\">", first ? "first " : "", ok ? "ok" : "not-ok",
                          strncmp(status, "skipped", 7) == 0 ? " skipped" : "");
         for (size_t c = 0; c < n; c++)
@@ -201,7 +201,7 @@ static size_t not_ok_rows(struct ipcb_sbuf *b, const struct ipcb_summary *s)
     size_t n = 0;
     for (size_t i = 0; i < s->n_rows; i++) {
         const char *status = ipcb_page_field(s, i, IPCB_COL_STATUS);
-        if (strcmp(status, "ok") == 0)
+        if (ipcb_status_ok(status))
             continue;
         const char *colon = strchr(status, ':');
         char kind[32] = "Not measured";
@@ -226,7 +226,7 @@ static size_t small_or_lossy_rows(struct ipcb_sbuf *b, const struct ipcb_summary
     size_t n = 0;
     for (size_t i = 0; i < s->n_rows; i++) {
         double messages, errors;
-        if (strcmp(ipcb_page_field(s, i, IPCB_COL_STATUS), "ok") != 0)
+        if (!ipcb_status_ok(ipcb_page_field(s, i, IPCB_COL_STATUS)))
             continue;
         if (number(s, i, IPCB_COL_MESSAGES, &messages) == 0 && messages < FEW_MESSAGES) {
             warning_start(b, 0, "Few samples");
@@ -322,7 +322,7 @@ static size_t thin_tails(struct ipcb_sbuf *b, const struct ipcb_summary *s)
             t.column[t.n++] = s->columns[c];
     for (size_t i = 0; i < s->n_rows; i++) {
         double v;
-        if (strcmp(ipcb_page_field(s, i, IPCB_COL_STATUS), "ok") != 0 ||
+        if (!ipcb_status_ok(ipcb_page_field(s, i, IPCB_COL_STATUS)) ||
             number(s, i, IPCB_COL_MESSAGES, &t.messages[i]) != 0)
             continue;
         t.n_counted++;

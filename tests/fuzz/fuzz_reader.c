@@ -28,7 +28,7 @@ static void summary(const char *text, size_t len)
     size_t last = 0;
     for (size_t i = 0; i < s.n_rows; i++) {
         const char *status = ipcb_summary_field(&s, i, IPCB_COL_STATUS);
-        if (!status || strcmp(status, "ok") != 0 || s.rows[i].record <= last)
+        if (!status || !ipcb_status_ok(status) || s.rows[i].record <= last)
             abort();
         last = s.rows[i].record;
         for (size_t c = 0; c < s.n_columns; c++)

@@ -4,4 +4,7 @@
 set -eu
 scratch="$(dirname "$1")/corpus-$(basename "$1")"
 mkdir -p "$scratch"
-exec "$1" -max_total_time="$3" -print_final_stats=1 "$scratch" "$2"
+# a crash must fail the test: libFuzzer's own exit code for one, 77, is
+# meson's code for a skipped test
+exec "$1" -max_total_time="$3" -print_final_stats=1 -error_exitcode=1 \
+    -artifact_prefix="$scratch/" "$scratch" "$2"
