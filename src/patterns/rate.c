@@ -78,6 +78,13 @@ static void wait_until(uint64_t when)
 #endif
 }
 
+/* x * mul / div without overflow for any x (mul and div at most about 1e9):
+ * the whole multiples of div apart, the remainder (below div) times mul */
+static inline uint64_t scaled(uint64_t x, uint64_t mul, uint64_t div)
+{
+    return x / div * mul + x % div * mul / div;
+}
+
 IPCB_HOT static int rate_producer(struct ipcb_side_args *a)
 {
     struct ipcb_chan *c = a->chan;
@@ -88,15 +95,13 @@ IPCB_HOT static int rate_producer(struct ipcb_side_args *a)
     uint64_t total = atomic_load(&a->sh->total);
     /* on a fixed schedule a duration is a number of messages, known now */
     if (a->duration_ns) {
-        total = a->warmup + 1 + (uint64_t)((unsigned __int128)a->duration_ns * per_s /
-                                           1000000000u);
+        total = a->warmup + 1 + scaled(a->duration_ns, per_s, 1000000000u);
         atomic_store_explicit(&a->sh->total, total, memory_order_release);
     }
     res->offered_per_s = per_s;
     const uint64_t t0 = ipcb_now_ns();
     for (uint64_t seq = 0; seq < total; seq++) {
-        /* in 128 bits so that long runs at high rates do not overflow */
-        uint64_t intended = t0 + (uint64_t)((unsigned __int128)seq * 1000000000u / per_s);
+        uint64_t intended = t0 + scaled(seq, 1000000000u, per_s);
         wait_until(intended);
         ipcb_msg_stamp(a->buf, len, seq);
         ipcb_side_maybe_inject(a, seq);

@@ -127,8 +127,10 @@ static void fact_text(struct ipcb_sbuf *b, const char *name, const char *value)
 static void figure_ns(struct ipcb_sbuf *b, double ns, const char *missing)
 {
     char text[32];
-    if (!isfinite(ns))
-        return not_recorded(b, missing);
+    if (!isfinite(ns)) {
+        not_recorded(b, missing);
+        return;
+    }
     if (ns < 100)
         snprintf(text, sizeof text, "%.1f ns", ns);
     else

@@ -91,8 +91,10 @@ static void cell(struct ipcb_sbuf *b, const struct ipcb_report_input *in, size_t
     const char *text = ipcb_page_field(s, row, c->name);
     char shown[64];
     double v, messages;
-    if (c->table.show == IPCB_SHOW_STATUS)
-        return status_cell(b, in, row);
+    if (c->table.show == IPCB_SHOW_STATUS) {
+        status_cell(b, in, row);
+        return;
+    }
     if (c->table.show == IPCB_SHOW_PLAIN || !*text || number(s, row, c->name, &v) != 0) {
         ipcb_sbuf_printf(b, "<td%s>", c->table.show == IPCB_SHOW_PLAIN ? " class=\"text\"" : "");
         ipcb_html_text(b, *text ? text : "-");
