@@ -7,7 +7,6 @@ pipe above PIPE_BUF, are skipped rows saying why; a corrupted message of one
 producer fails the row naming that producer; a bad --producers is one line
 and exit 2; the default pattern set does not have fanin; nothing is left
 behind."""
-import csv
 import os
 import time
 import signal
@@ -17,7 +16,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import check, finish, killed_side  # noqa: E402
+from testlib import check, finish, killed_side, rows_of  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 COUNT = 4000
@@ -29,9 +28,6 @@ def run(*args, env=None):
     return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600, env=env)
 
 
-def rows_of(out):
-    path = os.path.join(out, "summary.csv")
-    return list(csv.DictReader(open(path))) if os.path.exists(path) else []
 
 
 before = census.take()

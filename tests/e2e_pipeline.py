@@ -6,7 +6,6 @@ stream-like row; a bad --stages is one line and exit 2; a message spoiled at
 the source is caught by the first stage, which is named; a killed middle
 stage is named; the default run leaves the pipeline out and -p all has it;
 nothing is left behind."""
-import csv
 import os
 import signal
 import subprocess
@@ -16,7 +15,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import alive, check, children, finish  # noqa: E402
+from testlib import alive, check, children, finish, rows_of  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 COUNT = 2000
@@ -29,9 +28,6 @@ def run(*args, **env):
                           env=dict(os.environ, **env))
 
 
-def rows_of(out):
-    path = os.path.join(out, "summary.csv")
-    return list(csv.DictReader(open(path))) if os.path.exists(path) else []
 
 
 census.ensure_mqueue()

@@ -4,7 +4,6 @@ corrected percentiles (from the intended send time) are never below the
 uncorrected ones (from the actual send time); a consumer stopped for 300 ms
 shows in the corrected max while the run stays ok; a bad --rate is one line
 and exit 2; nothing is left behind."""
-import csv
 import os
 import shutil
 import signal
@@ -15,7 +14,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import check, children, finish, killed_side  # noqa: E402
+from testlib import check, children, finish, killed_side, rows_of  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 PAIRS = [("p50_ns", "p50_uncorrected_ns"), ("p90_ns", "p90_uncorrected_ns"),
@@ -27,9 +26,6 @@ def run(*args):
     return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600)
 
 
-def rows_of(out):
-    path = os.path.join(out, "summary.csv")
-    return list(csv.DictReader(open(path))) if os.path.exists(path) else []
 
 
 before = census.take()

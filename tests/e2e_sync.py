@@ -5,7 +5,6 @@ shared counter whole at 1 and 2 processes, with shares that add up; `none`
 loses updates with two processes on two CPUs and says so as its result; a
 bad --primitive is one line and exit 2; nothing is left behind (System V
 semaphores through the ledger, lock files in private directories)."""
-import csv
 import os
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import check, finish  # noqa: E402
+from testlib import check, finish, rows_of  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 COUNT = 3000
@@ -26,8 +25,6 @@ def run(*args):
     return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600)
 
 
-def rows_of(out):
-    return list(csv.DictReader(open(os.path.join(out, "summary.csv"))))
 
 
 before = census.take()

@@ -4,7 +4,6 @@ strategy it has moves verified data in both patterns; the spinning ones
 finish with both sides on one CPU and on two; a strategy a transport lacks is
 a skipped row in a sweep and an error alone; the per-side CPU columns add up;
 a spinning side burns CPU for its whole span; nothing is left behind."""
-import csv
 import ctypes
 import os
 import platform
@@ -15,7 +14,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import check, finish, limits, transports  # noqa: E402
+from testlib import check, finish, limits, rows_of, transports  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 COUNT = 2000
@@ -42,8 +41,6 @@ def refuse_io_uring():
         os._exit(99)  # PR_SET_NO_NEW_PRIVS, then PR_SET_SECCOMP SECCOMP_MODE_FILTER
 
 
-def rows_of(out):
-    return list(csv.DictReader(open(os.path.join(out, "summary.csv"))))
 
 
 def label(row):

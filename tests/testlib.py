@@ -60,11 +60,17 @@ def fitting(sizes, limit):
     return fit or [limit]
 
 
+def rows_of(out):
+    """The rows of a results directory's summary.csv; none when it has none."""
+    import csv
+    path = os.path.join(out, "summary.csv")
+    return list(csv.DictReader(open(path))) if os.path.exists(path) else []
+
+
 def killed_side(binary, args, nsides, victim, want, label, workdir):
     """Start a run of nsides sides, SIGKILL side number victim (by fork
     order) once all are up, and check the run fails naming it as want and
     that no side outlives it."""
-    import csv
     import signal
     import time
     out = os.path.join(workdir, "killed-" + label)
@@ -78,10 +84,8 @@ def killed_side(binary, args, nsides, victim, want, label, workdir):
         time.sleep(0.3)
         os.kill(sides[victim], signal.SIGKILL)
     p.communicate(timeout=60)
-    try:
-        status = list(csv.DictReader(open(os.path.join(out, "summary.csv"))))[0]["status"]
-    except (OSError, IndexError):
-        status = ""
+    rows = rows_of(out)
+    status = rows[0]["status"] if rows else ""
     check(p.returncode == 1 and status == want,
           "%s: the killed side is named (exit %d): %r" % (label, p.returncode, status))
     check(not any(alive(s) for s in sides), "%s: no side outlives the run" % label)
