@@ -85,16 +85,11 @@ struct ipcb_pattern {
      * lacks one is no cell of the run at all, not even a skipped row */
     unsigned needs;
     unsigned flags;            /* IPCB_PATTERN_ON_REQUEST */
-    /* flags of a transport the pattern cannot run over (IPCB_LOSSY ...): such
-     * a pair is a skipped row, with refused_why as its reason */
-    unsigned refuses_flags;
-    const char *refused_why;
     /* optional: nonzero, with why in why[len], when the pattern cannot run
      * on t at size; the driver makes the cell a skipped row */
     int (*refuses)(const struct ipcb_transport *t, uint64_t size, char *why, size_t len);
     /* 1: its latency spans n_sides - 1 hops, and its rows have hop_ns */
     int per_hop;
-    uint64_t min_size;         /* smaller messages are skipped rows; 0: any size */
     /* optional: measure each cell with this pattern first and hand its
      * msgs/s to calibrated() before forking (rate's --rate 50%: half the
      * stream maximum of that transport at that size) */

@@ -99,11 +99,21 @@ static const struct ipcb_option stages_opt = {
 };
 static const struct ipcb_option *const options[] = {&stages_opt, NULL};
 
+/* a stage cannot tell a message lost on the way from a late one */
+static int pipeline_refuses(const struct ipcb_transport *t, uint64_t size, char *why,
+                            size_t len)
+{
+    (void)size;
+    if (!(t->flags & IPCB_LOSSY))
+        return 0;
+    snprintf(why, len, "a pipeline over a lossy transport cannot tell loss from a slow stage");
+    return 1;
+}
+
 const struct ipcb_pattern ipcb_pattern_pipeline = {
     .name = "pipeline",
     .flags = IPCB_PATTERN_ON_REQUEST,
-    .refuses_flags = IPCB_LOSSY,
-    .refused_why = "a pipeline over a lossy transport cannot tell loss from a slow stage",
+    .refuses = pipeline_refuses,
     .per_hop = 1,
     .summary = "a chain of --stages processes, each forwarding to the\n"
                "next: end-to-end latency and throughput at the sink",

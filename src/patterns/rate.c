@@ -203,10 +203,22 @@ static const struct ipcb_option rate_opt = {
 };
 static const struct ipcb_option *const rate_options[] = {&rate_opt, NULL};
 
+/* both send times ride in [8,16) and [16,24), before the tail stamp at
+ * [len-8,len): 32 bytes at least */
+static int rate_refuses(const struct ipcb_transport *t, uint64_t size, char *why, size_t len)
+{
+    (void)t;
+    if (size >= 32)
+        return 0;
+    snprintf(why, len, "the rate pattern needs messages of at least 32 bytes (two send "
+             "times and the tail stamp)");
+    return 1;
+}
+
 const struct ipcb_pattern ipcb_pattern_rate = {
     .name = "rate",
     .flags = IPCB_PATTERN_ON_REQUEST,
-    .min_size = 32,    /* [8,16) and [16,24) before the tail stamp at [len-8,len) */
+    .refuses = rate_refuses,
     .summary = "open loop at a fixed offered rate (--rate): one-way latency\n"
                "corrected for coordinated omission, and uncorrected",
     .latency_kind = "one-way",

@@ -495,13 +495,6 @@ int ipcb_run_plan(const struct ipcb_plan *p, struct ipcb_results *res,
             } else if (t->unsupported) {
                 r->status = IPCB_SKIPPED;
                 snprintf(r->reason, sizeof r->reason, "%s", t->unsupported);
-            } else if (pat->refuses_flags & t->flags) {
-                r->status = IPCB_SKIPPED;
-                snprintf(r->reason, sizeof r->reason, "%s", pat->refused_why);
-            } else if (size < pat->min_size) {
-                r->status = IPCB_SKIPPED;
-                snprintf(r->reason, sizeof r->reason, "the pattern needs messages of at least "
-                         "%llu bytes", (unsigned long long)pat->min_size);
             } else if (ipcb_check_limit(t, size, 0, r->reason, sizeof r->reason) != 0) {
                 r->status = IPCB_SKIPPED;
             } else if (pat->refuses && pat->refuses(t, size, r->reason, sizeof r->reason)) {
