@@ -92,27 +92,18 @@ UNCORRECTED(max, 100)
 #define UNC(figure) .name = #figure "_uncorrected_ns", .unit = "ns",                \
     .get = figure##_uncorrected_get, .type = IPCB_COLUMN_INTEGER, .when = IPCB_WHEN_TIMED
 
-/* rate's figures, empty for other patterns */
-static bool offered_get(const struct ipcb_result *r, struct ipcb_value *v)
-{
-    v->real = r->offered_per_s;
-    return r->offered_per_s > 0;
-}
-static bool achieved_get(const struct ipcb_result *r, struct ipcb_value *v)
-{
-    v->real = r->achieved_per_s;
-    return r->offered_per_s > 0;
-}
-static bool max_get(const struct ipcb_result *r, struct ipcb_value *v)
-{
-    v->real = r->max_per_s;
-    return r->max_per_s > 0;
-}
-static bool behind_get(const struct ipcb_result *r, struct ipcb_value *v)
-{
-    v->integer = r->behind_max_ns;
-    return r->offered_per_s > 0;
-}
+/* RATE_GETTER(offered, real, offered_per_s, offered_per_s): a figure of the
+ * rate pattern, present when the row has `when` (other patterns' rows do not) */
+#define RATE_GETTER(name, kind, member, when)                                     \
+    static bool name##_get(const struct ipcb_result *r, struct ipcb_value *v)    \
+    {                                                                          \
+        v->kind = r->member;                                                   \
+        return r->when > 0;                                                    \
+    }
+RATE_GETTER(offered, real, offered_per_s, offered_per_s)
+RATE_GETTER(achieved, real, achieved_per_s, offered_per_s)
+RATE_GETTER(max, real, max_per_s, max_per_s)
+RATE_GETTER(behind, integer, behind_max_ns, offered_per_s)
 
 /* a column of one role's figures, empty for a pattern without that role */
 #define ROLE(role, member, column_type, digits)                                   \
