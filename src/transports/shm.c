@@ -73,12 +73,6 @@ static void shm_destroy(struct ipcb_chan *c)
     c->priv = NULL;
 }
 
-static int create_sem(struct ipcb_chan *c) { return shm_create(c, IPCB_NOTIFY_SEM); }
-static int create_sysv_sem(struct ipcb_chan *c) { return shm_create(c, IPCB_NOTIFY_SYSV_SEM); }
-static int create_futex(struct ipcb_chan *c) { return shm_create(c, IPCB_NOTIFY_FUTEX); }
-static int create_eventfd(struct ipcb_chan *c) { return shm_create(c, IPCB_NOTIFY_EVENTFD); }
-static int create_spin(struct ipcb_chan *c) { return shm_create(c, IPCB_NOTIFY_SPIN); }
-
 /* no .limit: only memory bounds it, and create() says so when /dev/shm is too small */
 static const struct ipcb_option *const shm_options[] = {
     &ipcb_opt_ring_slots, &ipcb_opt_notify, NULL,
@@ -88,55 +82,25 @@ static const struct ipcb_option *const shm_options[] = {
     .recv = ipcb_shm_rings_recv, .close = ipcb_shm_rings_close, .destroy = shm_destroy, \
     .options = shm_options
 
-const struct ipcb_transport ipcb_shm = {
-    .name = "shm",
-    .summary = "POSIX shared memory ring buffers, process-shared semaphores",
-    .flags = IPCB_MESSAGE | IPCB_DUPLEX, .wait_default = "sem",
-    .create = create_sem, SHM_OPS,
-};
+/* one table per wait strategy, as mmap.c makes its own: "shm" waits on POSIX
+ * semaphores, each variant "shm/<strategy>" another way (-t shm --wait ...) */
+#define SHM_TRANSPORT(var, how, ...) \
+    static int create_##var(struct ipcb_chan *c) { return shm_create(c, how); } \
+    const struct ipcb_transport ipcb_##var = { .create = create_##var, SHM_OPS, __VA_ARGS__ }
+#define SHM_VARIANT(var, how, strategy, what) \
+    SHM_TRANSPORT(shm_##var, how, .name = "shm/" strategy, .summary = "shm rings, " what, \
+                  .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_shm)
 
-/* the variants: the same rings, another way to wait (-t shm --wait ...) */
-const struct ipcb_transport ipcb_shm_sysv_sem = {
-    .name = "shm/sysv-sem",
-    .summary = "shm rings, waits on a System V semaphore set (semop)",
-    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_shm,
-    .create = create_sysv_sem, SHM_OPS,
-};
-
-const struct ipcb_transport ipcb_shm_futex = {
-    .name = "shm/futex",
-    .summary = "shm rings, futex wait/wake only when the other side sleeps",
-    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_shm,
-    .create = create_futex, SHM_OPS,
-};
-
-const struct ipcb_transport ipcb_shm_eventfd = {
-    .name = "shm/eventfd",
-    .summary = "shm rings, waits on eventfds in semaphore mode",
-    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_shm,
-    .create = create_eventfd, SHM_OPS,
-};
-
-const struct ipcb_transport ipcb_shm_spin = {
-    .name = "shm/spin",
-    .summary = "shm rings, lock-free, busy-polling each slot's sequence number",
-    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_shm,
-    .create = create_spin, SHM_OPS,
-};
-
-static int create_condvar(struct ipcb_chan *c) { return shm_create(c, IPCB_NOTIFY_CONDVAR); }
-static int create_signal(struct ipcb_chan *c) { return shm_create(c, IPCB_NOTIFY_SIGNAL); }
-
-const struct ipcb_transport ipcb_shm_condvar = {
-    .name = "shm/condvar",
-    .summary = "shm rings as a monitor: robust shared mutex, two condition variables",
-    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_shm,
-    .create = create_condvar, SHM_OPS,
-};
-
-const struct ipcb_transport ipcb_shm_signal = {
-    .name = "shm/signal",
-    .summary = "shm rings, a realtime signal (sigqueue) wakes a side in sigtimedwait",
-    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_shm,
-    .create = create_signal, SHM_OPS,
-};
+SHM_TRANSPORT(shm, IPCB_NOTIFY_SEM, .name = "shm", .flags = IPCB_MESSAGE | IPCB_DUPLEX,
+              .summary = "POSIX shared memory ring buffers, process-shared semaphores",
+              .wait_default = "sem");
+SHM_VARIANT(sysv_sem, IPCB_NOTIFY_SYSV_SEM, "sysv-sem",
+            "waits on a System V semaphore set (semop)");
+SHM_VARIANT(futex, IPCB_NOTIFY_FUTEX, "futex", "futex wait/wake only when the other side sleeps");
+SHM_VARIANT(eventfd, IPCB_NOTIFY_EVENTFD, "eventfd", "waits on eventfds in semaphore mode");
+SHM_VARIANT(spin, IPCB_NOTIFY_SPIN, "spin",
+            "lock-free, busy-polling each slot's sequence number");
+SHM_VARIANT(condvar, IPCB_NOTIFY_CONDVAR, "condvar",
+            "as a monitor: robust shared mutex, two condition variables");
+SHM_VARIANT(signal, IPCB_NOTIFY_SIGNAL, "signal",
+            "a realtime signal (sigqueue) wakes a side in sigtimedwait");
