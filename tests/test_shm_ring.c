@@ -89,14 +89,22 @@ static void free_ring(struct ipcb_shm_ring *r)
     munmap(r, bytes);
 }
 
+/* bytes the slots of a ring take: the ring less its header, lengths and notes */
+static size_t slot_bytes(size_t msg_max, unsigned slots)
+{
+    return ipcb_shm_ring_bytes(msg_max, slots) - ipcb_shm_ring_bytes(0, slots) + slots * 64u;
+}
+
 static void test_layout(void)
 {
     size_t b = ipcb_shm_ring_bytes(1, 4);
     CHECK(b > 0 && b % 128 == 0, "bytes(1, 4) = %zu", b);
-    /* a 1-byte slot with its length field takes one cache line */
-    CHECK(b == sizeof(struct ipcb_shm_ring) + 4 * 64, "bytes(1, 4) = %zu", b);
-    b = ipcb_shm_ring_bytes(64, 3);
-    CHECK(b == sizeof(struct ipcb_shm_ring) + 3 * 128, "bytes(64, 3) = %zu", b);
+    /* header, then lens[] and the notes on pairs of lines of their own */
+    CHECK(b == sizeof(struct ipcb_shm_ring) + 128 + 128 + 4 * 64, "bytes(1, 4) = %zu", b);
+    /* a slot is the message alone: 64 bytes are one cache line, as 1 byte is */
+    CHECK(ipcb_shm_ring_bytes(64, 4) == b, "bytes(64, 4) = %zu, bytes(1, 4) = %zu",
+          ipcb_shm_ring_bytes(64, 4), b);
+    CHECK(slot_bytes(65, 4) == 4 * 128, "65-byte slots: %zu bytes for 4", slot_bytes(65, 4));
     b = ipcb_shm_ring_bytes(1024 * 1024, 16);
     CHECK(b >= 16u * 1024 * 1024 && b % 64 == 0, "bytes(1M, 16) = %zu", b);
     CHECK(ipcb_shm_ring_bytes(1, 0) == 0, "0 slots must be refused");
@@ -105,17 +113,16 @@ static void test_layout(void)
     CHECK(sizeof(struct ipcb_shm_ring) % 128 == 0, "header of %zu bytes", sizeof(struct ipcb_shm_ring));
     /* a slot of more than one line starts a 128-byte pair, so its first two
      * lines are the pair the adjacent-line prefetcher fetches together */
-    b = ipcb_shm_ring_bytes(130, 2) - sizeof(struct ipcb_shm_ring);
-    CHECK(b == 2 * 256, "a 130-byte slot's stride is 256 (%zu bytes for 2)", b);
-    b = ipcb_shm_ring_bytes(4096, 2) - sizeof(struct ipcb_shm_ring);
-    CHECK(b % 256 == 0, "a 4 KiB slot's stride is a multiple of 128 (%zu bytes for 2)", b);
-    /* the second ring of a segment starts where the first one's bytes end */
-    b = ipcb_shm_ring_bytes(32, 3);
-    CHECK(b % 128 == 0 && b >= sizeof(struct ipcb_shm_ring) + 3 * 64,
-          "three one-line slots: %zu bytes, a multiple of 128", b);
+    CHECK(slot_bytes(130, 2) == 2 * 256, "a 130-byte slot's stride is 256 (%zu bytes for 2)",
+          slot_bytes(130, 2));
+    CHECK(slot_bytes(4096, 2) % 256 == 0, "a 4 KiB slot's stride is a multiple of 128 "
+          "(%zu bytes for 2)", slot_bytes(4096, 2));
+    /* 40 slots' lengths take two pairs of lines, their notes three */
+    b = ipcb_shm_ring_bytes(1, 40);
+    CHECK(b == sizeof(struct ipcb_shm_ring) + 2 * 128 + 3 * 128 + 40 * 64, "bytes(1, 40) = %zu", b);
 #if SIZE_MAX > UINT32_MAX
     b = ipcb_shm_ring_bytes((size_t)UINT32_MAX + 1, 1);
-    CHECK(b == 0, "a slot longer than its header can say must be refused (%zu)", b);
+    CHECK(b == 0, "a slot longer than lens[] can say must be refused (%zu)", b);
 #endif
     CHECK(offsetof(struct ipcb_shm_ring, head) / 64 != offsetof(struct ipcb_shm_ring, tail) / 64,
           "head and tail share a cache line");
@@ -218,11 +225,11 @@ static void test_counter_wrap(void)
 {
     const unsigned slots = 3;
     struct ipcb_shm_ring *r = new_ring(64, slots);
-    /* as if 2^32 - 3 * slots messages had gone through; far enough below
-     * 2^32 that no slot's initial 0 is a number the consumer waits for */
+    /* as if 2^32 - 3 * slots messages had gone through */
     const uint32_t start = UINT32_MAX - 3 * slots + 1;
     atomic_store(&r->head, start);
     atomic_store(&r->tail, start);
+    r->taken = start;
     r->tail_seen = start;
     unsigned char buf[64];
     unsigned bad = 0, refused_full = 0;
@@ -249,6 +256,58 @@ static void test_counter_wrap(void)
     CHECK(bad == 0, "%u puts or gets went wrong around the wrap", bad);
     CHECK(refused_full == 6 * slots, "a full ring took a message (%u of %u refused)",
           refused_full, 6 * slots);
+    free_ring(r);
+}
+
+/* messages whose first 8 bytes are the same every time (spin watches those
+ * bytes for a new message): each still arrives, once, in order, whether the
+ * get waits or only tries */
+static void test_same_first_bytes(void)
+{
+    const unsigned slots = 4;
+    struct ipcb_shm_ring *r = new_ring(32, slots);
+    unsigned char buf[32];
+    unsigned bad = 0;
+    for (uint64_t seq = 0; seq < 10 * slots; seq++) {
+        memset(buf, 0, 8);
+        fill(buf + 8, 24, seq);
+        if (ipcb_shm_ring_try_put(r, buf, 32) != 32)
+            bad++;
+        memset(buf, 0xee, sizeof buf);
+        ssize_t n = seq % 2 ? ipcb_shm_ring_try_get(r, buf, sizeof buf)
+                            : ipcb_shm_ring_get(r, buf, sizeof buf);
+        if (n != 32 || first_bad(buf + 8, 24, seq) != 24 || buf[0] != 0)
+            bad++;
+        if (ipcb_shm_ring_try_get(r, buf, sizeof buf) != -EAGAIN)
+            bad++;
+    }
+    CHECK(bad == 0, "%u messages with equal first bytes went wrong", bad);
+    free_ring(r);
+}
+
+/* spin: the producer stores head a moment after the slot, so a consumer
+ * can take a message while head still trails it; that head must not make
+ * it take the slot again (a lap-old message) */
+static void test_head_trails(void)
+{
+    if (how != IPCB_NOTIFY_SPIN)
+        return;
+    struct ipcb_shm_ring *r = new_ring(64, 4);
+    unsigned char buf[64];
+    unsigned bad = 0;
+    for (uint64_t seq = 0; seq < 12; seq++) {
+        fill(buf, sizeof buf, seq);
+        if (ipcb_shm_ring_try_put(r, buf, sizeof buf) != (ssize_t)sizeof buf)
+            bad++;
+        atomic_fetch_sub(&r->head, 1); /* as if head were not stored yet */
+        if (ipcb_shm_ring_try_get(r, buf, sizeof buf) != (ssize_t)sizeof buf ||
+            first_bad(buf, sizeof buf, seq) != sizeof buf)
+            bad++;
+        if (ipcb_shm_ring_try_get(r, buf, sizeof buf) != -EAGAIN)
+            bad++;
+        atomic_fetch_add(&r->head, 1);
+    }
+    CHECK(bad == 0, "%u gets went wrong while head trailed the slots", bad);
     free_ring(r);
 }
 
@@ -474,6 +533,8 @@ int main(void)
         test_wrap();
         test_counter_wrap();
         test_lengths();
+        test_same_first_bytes();
+        test_head_trails();
         test_fini();
         test_no_syscall();
         test_dead_peer();

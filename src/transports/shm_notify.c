@@ -160,8 +160,7 @@ static int has_room(struct ipcb_shm_ring *r)
 
 static int has_filled(struct ipcb_shm_ring *r)
 {
-    return atomic_load_explicit(&r->head, memory_order_acquire) !=
-           atomic_load_explicit(&r->tail, memory_order_relaxed);
+    return atomic_load_explicit(&r->head, memory_order_acquire) != r->taken;
 }
 
 static int futex_wait_room(struct ipcb_shm_ring *r, int block)
@@ -266,84 +265,16 @@ static const struct ipcb_shm_notify_ops notify_eventfd = {
     .wait_filled = efd_wait_filled, .post_room = efd_post_room,
 };
 
-/* ---- spin: a lock-free single-producer single-consumer ring ----
- * The consumer polls the sequence number in the header of the slot it
- * takes next, so the line it waits on is the line that carries the message;
- * the producer keeps the last tail it read and reads tail again only when
- * that copy says the ring is full. In ping-pong that leaves, each way, the
- * slot's lines as the only ones that change CPU, near the cache-line round
- * trip of the floor. While it polls, the consumer prefetches the slot's
- * second line: a 64-byte message with its header spans two, and fetching
- * them together halves the wait for the second.
- * No system call, except: when both sides are pinned to one CPU (--cpu same)
- * the side it waits for cannot run while it spins, and would get the CPU only
- * when the time slice ends; so after SPINS_BEFORE_YIELD polls (some 6 us with
- * a 20-25 ns pause, longer where pause is slower) it gives the CPU away with
- * sched_yield. Across two CPUs the answer nearly always comes first; if it
- * does not, a yield with nothing else to run returns at once. */
-#define SPINS_BEFORE_YIELD 256u
+/* ---- spin: the ring itself (shm_ring.c), which calls these inline ---- */
 
-static inline void cpu_pause(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#else
-    atomic_signal_fence(memory_order_seq_cst); /* a compiler barrier: reload each time */
-#endif
-}
-
-/* the producer's view of free slots: its own copy of tail first */
-static int spin_has_room(struct ipcb_shm_ring *r)
-{
-    uint32_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
-    if (head - r->tail_seen < r->slots)
-        return 1;
-    /* acquire: pairs with the consumer's release of tail, after its copy-out */
-    r->tail_seen = atomic_load_explicit(&r->tail, memory_order_acquire);
-    return head - r->tail_seen < r->slots;
-}
-
-/* the consumer's view: the slot it takes next carries the number it waits
- * for. While it does not, fetch the slot's second line along with the
- * first, so the two arrive together when the message does */
-static int spin_has_filled(struct ipcb_shm_ring *r)
-{
-    const struct ipcb_shm_slot *s = ipcb_shm_ring_slot(r, r->tail_slot);
-    const uint32_t want = atomic_load_explicit(&r->tail, memory_order_relaxed) + 1;
-    /* acquire: pairs with the producer's release of seq, after its copy-in */
-    if (atomic_load_explicit(&s->seq, memory_order_acquire) == want)
-        return 1;
-    if (r->stride > 64)
-        __builtin_prefetch((const char *)s + 64, 0, 3);
-    return 0;
-}
-
-static int spin_until(struct ipcb_shm_ring *r, int (*ready)(struct ipcb_shm_ring *), int block)
-{
-    unsigned spins = 0;
-    while (!ready(r)) {
-        if (!block)
-            return -EAGAIN;
-        cpu_pause();
-        if (++spins == SPINS_BEFORE_YIELD) {
-            spins = 0;
-            sched_yield();
-        }
-    }
-    return 0;
-}
-
-static int spin_wait_room(struct ipcb_shm_ring *r, int block) { return spin_until(r, spin_has_room, block); }
-static int spin_wait_filled(struct ipcb_shm_ring *r, int block) { return spin_until(r, spin_has_filled, block); }
-
-/* the release store of seq (and of tail) is the whole post */
+/* the release store of word0 (and of tail) is the whole post */
 static int spin_post(struct ipcb_shm_ring *r) { (void)r; return 0; }
 
 static const struct ipcb_shm_notify_ops notify_spin = {
     .name = "spin", .init_call = "spin setup", .max_slots = UINT_MAX,
     .init = none_init, .fini = none_fini,
-    .wait_room = spin_wait_room, .post_filled = spin_post,
-    .wait_filled = spin_wait_filled, .post_room = spin_post,
+    .wait_room = ipcb_shm_spin_wait_room, .post_filled = spin_post,
+    .wait_filled = ipcb_shm_spin_wait_filled, .post_room = spin_post,
 };
 
 /* ---- shared by condvar and signal: who waits, and is the other alive ----

@@ -28,11 +28,12 @@ enum ipcb_shm_notify {
     IPCB_NOTIFY_COUNT
 };
 
-/* The header at the start of a ring; the slots follow it. Each field that
- * one side writes in the hot path has a 128-byte pair of lines of its own
- * (or shares it only with what the same side writes): the CPU's
- * adjacent-line prefetcher fetches such pairs together. The header and the
- * ring are multiples of 128 bytes, so a slot's first two lines are a pair. */
+/* The header at the start of a ring; the lengths, the consumer's notes and
+ * the slots follow it. Each field that one side writes in the hot path has
+ * a 128-byte pair of lines of its own (or shares it only with what the same
+ * side writes): the CPU's adjacent-line prefetcher fetches such pairs
+ * together. The header and the ring are multiples of 128 bytes, so a slot
+ * of more than one line starts a pair. */
 struct ipcb_shm_ring {
     /* sem: free slots; eventfd: the descriptor counting them; condvar:
      * "not full" */
@@ -47,37 +48,63 @@ struct ipcb_shm_ring {
     uint32_t tail_seen;                     /* spin: tail as the producer last read it */
     _Atomic pid_t producer_pid;             /* condvar, signal: set at its first wait */
     /* the consumer's line */
-    _Alignas(128) _Atomic uint32_t tail;    /* messages taken, mod 2^32 */
+    _Alignas(128) _Atomic uint32_t tail;    /* messages taken and given back, mod 2^32 */
     uint32_t tail_slot;                     /* where the next one comes from */
+    uint32_t taken;                         /* messages taken; spin gives them back
+                                               (tail) in batches, the others at once */
     _Atomic uint32_t consumer_waiting;      /* futex, signal: the consumer sleeps */
     _Atomic pid_t consumer_pid;             /* condvar, signal: set at its first wait */
     /* constant after init */
     _Alignas(64) size_t msg_max;
     size_t stride;              /* bytes from one slot to the next: 64, or a multiple of 128 */
+    size_t lens_off, notes_off, slots_off; /* from the ring's start */
     uint32_t slots;
+    uint32_t give_back;         /* spin: tail is published every this many messages */
     uint32_t notify;            /* enum ipcb_shm_notify */
     int semid;                  /* sysv-sem: the set, semaphore 0 = room, 1 = filled */
     /* condvar: the monitor's lock (robust, process-shared), taken by both */
     _Alignas(64) pthread_mutex_t lock;
 };
 
-/* A slot starts with its header: the number the message has among all the
- * ring has carried, plus one (mod 2^32), stored last and with release order,
- * so a consumer that sees the number it waits for sees the whole message;
- * then the length. The payload follows the header. */
+/* A slot is the message's bytes and nothing else, so a 64-byte message is
+ * one cache line. Its length is in the ring's lens[] (rewritten only when
+ * it changes, so in a run of equal lengths that line never moves between
+ * CPUs). The slot's first 8 bytes, stored last and with release order, are
+ * what spin's consumer watches: they change when a new message has landed.
+ * They hold the message's first 8 bytes (zero-padded below 8), which for
+ * ipcbench's messages is the sequence number, different in every lap. A
+ * message whose first 8 bytes equal those of the one a lap before is still
+ * delivered: the consumer then learns of it from head (see shm_ring.c). */
 struct ipcb_shm_slot {
-    _Atomic uint32_t seq;
-    uint32_t len;
+    _Atomic uint64_t word0;
+    unsigned char rest[];       /* bytes 8.. of the message */
 };
+
+/* what word0 holds before the first message: no ipcbench message starts so */
+#define IPCB_SHM_WORD0_UNSET 0xa5a5a5a5a5a5a5a5ull
 
 static inline struct ipcb_shm_slot *ipcb_shm_ring_slot(struct ipcb_shm_ring *r, uint32_t index)
 {
-    return (struct ipcb_shm_slot *)((unsigned char *)(r + 1) + (size_t)index * r->stride);
+    return (struct ipcb_shm_slot *)((unsigned char *)r + r->slots_off +
+                                    (size_t)index * r->stride);
 }
 
-/* Bytes one ring takes (header and slots, a multiple of 128), or 0 when the
- * product does not fit in a size_t, slots is 0 or above SEM_VALUE_MAX, or a
- * message could be longer than a slot header can say (4 GiB). */
+/* the length of the message in each slot: written by the producer only */
+static inline uint32_t *ipcb_shm_ring_lens(struct ipcb_shm_ring *r)
+{
+    return (uint32_t *)(void *)((unsigned char *)r + r->lens_off);
+}
+
+/* the consumer's own notes: word0 of the message it last took from each
+ * slot, to tell a new message from the old one (spin) */
+static inline uint64_t *ipcb_shm_ring_notes(struct ipcb_shm_ring *r)
+{
+    return (uint64_t *)(void *)((unsigned char *)r + r->notes_off);
+}
+
+/* Bytes one ring takes (header, lengths, notes and slots, a multiple of
+ * 128), or 0 when the product does not fit in a size_t, slots is 0 or above
+ * SEM_VALUE_MAX, or a message could be longer than lens[] can say (4 GiB). */
 size_t ipcb_shm_ring_bytes(size_t msg_max, unsigned slots);
 
 /* The strategy's name as --notify spells it ("sysv-sem"), and the most
@@ -131,6 +158,11 @@ struct ipcb_shm_notify_ops {
     /* consumer, after the copy and tail: the producer may reuse the slot */
     int (*post_room)(struct ipcb_shm_ring *r);
 };
+
+/* spin's waits, in shm_ring.c: put and get call them inline, the table
+ * above names them for everything else */
+int ipcb_shm_spin_wait_room(struct ipcb_shm_ring *r, int block);
+int ipcb_shm_spin_wait_filled(struct ipcb_shm_ring *r, int block);
 
 extern const struct ipcb_shm_notify_ops *const ipcb_shm_notify_ops[IPCB_NOTIFY_COUNT];
 
