@@ -13,7 +13,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import alive, check, children, failures, finish  # noqa: E402,F401
+from testlib import alive, check, children, failures, finish, settled_children  # noqa: E402,F401
 
 BIN = os.path.abspath(sys.argv[1])
 def run(*args, env=None, cwd=None, timeout=300):
@@ -229,10 +229,7 @@ def start_long(out):
     p = subprocess.Popen([BIN, "-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "100M",
                           "-q", "-o", out], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True)
-    deadline = time.time() + 10
-    while len(children(p.pid)) < 2 and time.time() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.3)
+    settled_children(p.pid, 2)
     return p
 
 
