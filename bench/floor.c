@@ -1,11 +1,12 @@
 /* bench/floor: the hardware floor under ipcbench's figures, measured with
  * more repeats than the quick pass every run writes into meta.json (the
- * same code: src/measure/hw_floor.c).
+ * same code: src/measure/hw_floor.c, hw_floor_spsc.c).
  *
  *   floor [--quick] [CPU_A CPU_B]
  *
- * CPU_A and CPU_B are the two CPUs of the cache-line round trip (default:
- * the first two this process may run on); --quick uses the effort of a run. */
+ * CPU_A and CPU_B are the two CPUs of the cache-line round trip, the copy
+ * and the SPSC ring (default: the first two this process may run on);
+ * --quick uses the effort of a run. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,10 @@ int main(int argc, char **argv)
         printf("  copy across CPUs 64k    %8.2f GiB/s, CPU %d -> CPU %d through %u slots, "
                "median of %u\n", f.xcpu_copy_gib_s, f.cpu[0], f.cpu[1], IPCB_HWFLOOR_XCPU_SLOTS,
                e->xcpu_samples);
+    if (f.cpu[0] >= 0)
+        printf("  SPSC ring 64 B          %8.2f M msgs/s, CPU %d -> CPU %d, %u slots, "
+               "median of %u\n", f.spsc_64_msgs_per_s / 1e6, f.cpu[0], f.cpu[1],
+               IPCB_HWFLOOR_XCPU_SLOTS, e->spsc_samples);
     for (int s = 0; s < IPCB_HWFLOOR_MEMCPY_SIZES; s++)
         printf("  memcpy %-4s             %8.2f GiB/s, median of %u\n",
                ipcb_hwfloor_memcpy_name[s], f.memcpy_gib_s[s], e->memcpy_repeats);
@@ -63,6 +68,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "floor: CPUs %d and %d are not two CPUs this process may use; "
                 "used %d and %d\n", want[0], want[1], f.cpu[0], f.cpu[1]);
     /* NAN != NAN: a figure that could not be measured on two CPUs fails */
-    int both = f.cacheline_rtt_ns == f.cacheline_rtt_ns && f.xcpu_copy_gib_s == f.xcpu_copy_gib_s;
-    return both || f.cpu[0] < 0 ? 0 : 1;
+    int all = f.cacheline_rtt_ns == f.cacheline_rtt_ns && f.xcpu_copy_gib_s == f.xcpu_copy_gib_s &&
+              f.spsc_64_msgs_per_s == f.spsc_64_msgs_per_s;
+    return all || f.cpu[0] < 0 ? 0 : 1;
 }

@@ -13,7 +13,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import alive, check, children, failures, finish  # noqa: E402,F401
+from testlib import alive, check, children, failures, finish, settled_children  # noqa: E402,F401
 
 BIN = os.path.abspath(sys.argv[1])
 def run(*args, env=None, cwd=None, timeout=300):
@@ -100,8 +100,9 @@ for i in range(2):
         check(m["driver_max_rss_kib"] < 64 * 1024, "the floor's 2 x 64 MiB of memcpy buffers "
               "are not in the driver's peak RSS (%d KiB)" % m["driver_max_rss_kib"])
 fl = floors[0]
-check(set(fl) >= {"cacheline_rtt_ns", "cacheline_cpus", "xcpu_copy_64k_gib_s", "memcpy_gib_s",
-                  "clock_read_ns", "measured_utc", "from_cache"}, "meta.json floor has its fields (%s)" % fl)
+check(set(fl) >= {"cacheline_rtt_ns", "cacheline_cpus", "xcpu_copy_64k_gib_s",
+                  "spsc_64_msgs_per_s", "memcpy_gib_s", "clock_read_ns", "measured_utc",
+                  "from_cache"}, "meta.json floor has its fields (%s)" % fl)
 check(sorted((fl.get("memcpy_gib_s") or {}).keys()) == sorted(["4k", "64k", "1M", "64M"]),
       "floor memcpy at 4k 64k 1M 64M (%s)" % fl.get("memcpy_gib_s"))
 check(all((v or 0) > 0 for v in (fl.get("memcpy_gib_s") or {}).values()) and
@@ -111,6 +112,10 @@ if len(os.sched_getaffinity(0)) >= 2:
           "every run measures the cache-line round trip (%s)" % floors)
     check(all((f.get("xcpu_copy_64k_gib_s") or 0) > 0 for f in floors),
           "every run measures the copy across two CPUs (%s)" % floors)
+    # a number above 0 or null (a side not scheduled in time), never a string or 0
+    check(all(f.get("spsc_64_msgs_per_s", 0) is None or
+              (isinstance(f["spsc_64_msgs_per_s"], (int, float)) and f["spsc_64_msgs_per_s"] > 0)
+              for f in floors), "every run measures the SPSC ring (%s)" % floors)
 check(fl.get("from_cache") is False and floors[1].get("from_cache") is True,
       "the first run measures memcpy, the second reads it from the cache")
 cached = ("memcpy_gib_s", "clock_read_ns", "measured_utc")
@@ -229,10 +234,7 @@ def start_long(out):
     p = subprocess.Popen([BIN, "-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "100M",
                           "-q", "-o", out], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True)
-    deadline = time.time() + 10
-    while len(children(p.pid)) < 2 and time.time() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.3)
+    settled_children(p.pid, 2)
     return p
 
 

@@ -211,7 +211,8 @@ static struct sample *sample_new(void)
                  .cpu_model = "a CPU", .cores = 4, .clock = "CLOCK_MONOTONIC",
                  .clock_read_ns = 20.5, .pinning = "none", .warmup = 500, .count = 1001,
                  .hw_floor = {.measured = 1, .cpu = {0, 1}, .cacheline_rtt_ns = NAN,
-                           .xcpu_copy_gib_s = 30, .memcpy_gib_s = {1, 2, 3, 4},
+                           .xcpu_copy_gib_s = 30, .spsc_64_msgs_per_s = 12.5e6,
+                           .memcpy_gib_s = {1, 2, 3, 4},
                            .clock_read_ns = 20.4, .measured_utc = "2024-01-02T03:00:00Z"}},
         .rows = rows, .n_rows = 2};
     return s;
@@ -251,10 +252,22 @@ static void json_meta(json_t *meta)
           "tsc_ghz and driver_max_rss_kib only when known");
     json_t *fl = json_object_get(meta, "floor");
     static const char *const floor_keys[] = {"cacheline_rtt_ns", "cacheline_cpus",
-                                             "xcpu_copy_64k_gib_s", "memcpy_gib_s",
-                                             "clock_read_ns", "measured_utc", "from_cache"};
-    for (size_t k = 0; k < sizeof floor_keys / sizeof floor_keys[0]; k++)
+                                             "xcpu_copy_64k_gib_s", "spsc_64_msgs_per_s",
+                                             "memcpy_gib_s", "clock_read_ns", "measured_utc",
+                                             "from_cache"};
+    const size_t n_floor_keys = sizeof floor_keys / sizeof floor_keys[0];
+    for (size_t k = 0; k < n_floor_keys; k++)
         CHECK(json_object_get(fl, floor_keys[k]) != NULL, "floor has %s", floor_keys[k]);
+    /* jansson keeps the order they were written in */
+    size_t at = 0;
+    const char *key;
+    json_t *value;
+    json_object_foreach(fl, key, value)
+        if (at < n_floor_keys && value && strcmp(key, floor_keys[at]) == 0)
+            at++;
+    CHECK(at == n_floor_keys, "the floor's keys in their order (%zu of %zu)", at, n_floor_keys);
+    CHECK(json_real_value(json_object_get(fl, "spsc_64_msgs_per_s")) == 12.5e6,
+          "spsc_64_msgs_per_s as written");
     CHECK(json_is_null(json_object_get(fl, "cacheline_rtt_ns")), "NaN is written as null");
     CHECK(json_integer_value(json_array_get(json_object_get(fl, "cacheline_cpus"), 1)) == 1,
           "cacheline_cpus [0, 1]");

@@ -219,7 +219,7 @@ static void meta_scalars(void)
         " \"complete\": true, \"driver_max_rss_kib\": null,\n"
         " \"plan\": {\"cpu\": \"cross\", \"sizes_bytes\": [64, 4096]},\n"
         " \"floor\": {\"cacheline_rtt_ns\": 110.8125, \"xcpu_copy_64k_gib_s\": 58.5,\n"
-        "           \"memcpy_gib_s\": {\"4k\": 127.9}}}";
+        "           \"spsc_64_msgs_per_s\": 41250000.5, \"memcpy_gib_s\": {\"4k\": 127.9}}}";
     struct ipcb_meta_fields m;
     char err[512] = "";
     int rc = ipcb_meta_parse(text, strlen(text), "m.json", &m, err, sizeof err);
@@ -238,14 +238,15 @@ static void meta_scalars(void)
     }
     CHECK(!scalar(&m, "floor.cacheline_rtt_ns") && !scalar(&m, "floor.memcpy_gib_s.4k"),
           "floor is not among them");
-    CHECK(m.floor.cacheline_rtt_ns == 110.8125 && m.floor.xcpu_copy_64k_gib_s == 58.5,
-          "the floor's two figures (%g, %g)", m.floor.cacheline_rtt_ns,
-          m.floor.xcpu_copy_64k_gib_s);
+    CHECK(m.floor.cacheline_rtt_ns == 110.8125 && m.floor.xcpu_copy_64k_gib_s == 58.5 &&
+          m.floor.spsc_64_msgs_per_s == 41250000.5, "the floor's three figures (%g, %g, %g)",
+          m.floor.cacheline_rtt_ns, m.floor.xcpu_copy_64k_gib_s, m.floor.spsc_64_msgs_per_s);
 
     text = "{\"floor\": null}";
     rc = ipcb_meta_parse(text, strlen(text), "m.json", &m, err, sizeof err);
     CHECK(rc == 0 && isnan(m.floor.cacheline_rtt_ns) && isnan(m.floor.xcpu_copy_64k_gib_s) &&
-          m.n_scalars == 0, "a null floor: NAN figures, no scalars (%d)", rc);
+          isnan(m.floor.spsc_64_msgs_per_s) && m.n_scalars == 0,
+          "a null floor: NAN figures, no scalars (%d)", rc);
 
     /* more fields than there is room for: the first ones kept */
     char many[20000] = "{";
@@ -315,7 +316,7 @@ static void meta_run_fields(void)
         "  \"pinning\": \"cross: producer on CPU 0, consumer on CPU 1\",\n"
         "  \"warmup\": 500,\n  \"pairs\": 2,\n  \"count\": 0,\n  \"duration_s\": 1.5,\n"
         "  \"floor\": {\n    \"cacheline_rtt_ns\": 440.8,\n    \"cacheline_cpus\": [0, 1],\n"
-        "    \"xcpu_copy_64k_gib_s\": 27.5,\n"
+        "    \"xcpu_copy_64k_gib_s\": 27.5,\n    \"spsc_64_msgs_per_s\": null,\n"
         "    \"memcpy_gib_s\": {\"4k\": 105.2, \"64k\": 94.9, \"1M\": null, \"64M\": 20.3},\n"
         "    \"clock_read_ns\": 27.9,\n    \"measured_utc\": \"2026-11-24T19:00:00Z\",\n"
         "    \"from_cache\": true\n  }\n}\n";
@@ -343,6 +344,7 @@ static void meta_run_fields(void)
           strcmp(fl->measured_utc, "2026-11-24T19:00:00Z") == 0,
           "copy across CPUs, clock read, when (%g, %g, %d, %s)", fl->xcpu_copy_64k_gib_s,
           fl->clock_read_ns, fl->from_cache, fl->measured_utc);
+    CHECK(isnan(fl->spsc_64_msgs_per_s), "a null SPSC ring is NAN (%g)", fl->spsc_64_msgs_per_s);
     CHECK(fl->n_memcpy == 4, "four memcpy sizes (%zu)", fl->n_memcpy);
     if (fl->n_memcpy == 4) {
         CHECK(strcmp(fl->memcpy[0].size, "4k") == 0 && fl->memcpy[0].gib_s == 105.2 &&
@@ -357,7 +359,8 @@ static void meta_run_fields(void)
                       " \"clock_read_ns\": -1, \"complete\": false}";
     rc = ipcb_meta_parse(odd, strlen(odd), "m.json", &m, err, sizeof err);
     CHECK(rc == 0 && !m.floor.present && isnan(m.floor.cacheline_rtt_ns) &&
-          m.floor.cacheline_cpus[0] == -1 && m.floor.from_cache == -1,
+          isnan(m.floor.spsc_64_msgs_per_s) && m.floor.cacheline_cpus[0] == -1 &&
+          m.floor.from_cache == -1,
           "a null floor: not present, nothing measured (%d)", rc);
     CHECK(m.count == -1 && m.warmup == -1 && m.pairs == -1 && isnan(m.clock_read_ns) &&
           isnan(m.duration_s) && isnan(m.tsc_ghz) && !*m.host && !*m.command_line,

@@ -33,6 +33,20 @@ def children(pid):
         return []
 
 
+def settled_children(pid, n, timeout=10):
+    """The n PIDs pid forked once the same n are there twice 0.3 s apart:
+    the hardware floor's measuring children come and go before the sides
+    (each pair gone within 250 ms). Fewer or more when time ran out."""
+    import time
+    deadline = time.time() + timeout
+    kids, before = [], None
+    while time.time() < deadline and (len(kids) != n or kids != before):
+        before = kids
+        time.sleep(0.3 if len(kids) == n else 0.05)
+        kids = sorted(children(pid))
+    return kids
+
+
 def alive(pid):
     try:
         os.kill(pid, 0)
@@ -76,12 +90,8 @@ def killed_side(binary, args, nsides, victim, want, label, workdir):
     out = os.path.join(workdir, "killed-" + label)
     p = subprocess.Popen([binary, *args, "-d", "30s", "-q", "-o", out],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 10
-    while time.time() < deadline and len(children(p.pid)) < nsides:
-        time.sleep(0.05)
-    sides = sorted(children(p.pid))
+    sides = settled_children(p.pid, nsides)
     if check(len(sides) == nsides, "%s: %d sides forked (%s)" % (label, nsides, sides)):
-        time.sleep(0.3)
         os.kill(sides[victim], signal.SIGKILL)
     p.communicate(timeout=60)
     rows = rows_of(out)

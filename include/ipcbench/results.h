@@ -72,8 +72,10 @@ struct ipcb_result {
 
 /* The hardware floor under the figures (src/measure/hw_floor.c): a
  * cache-line round trip between two CPUs is the least any ping-pong can
- * take, memcpy bandwidth the most any copying mechanism can move. The round trip is
- * measured by every run; memcpy and the clock read once per boot, cached.
+ * take, memcpy bandwidth the most any copying mechanism can move, the SPSC
+ * ring the most small messages a shared-memory ring can pass. The figures
+ * across two CPUs are measured by every run; memcpy and the clock read once
+ * per boot, cached.
  * NAN where it could not be measured (the writers print null). */
 #define IPCB_HWFLOOR_MEMCPY_SIZES 4  /* 4 KiB, 64 KiB, 1 MiB, 64 MiB */
 struct ipcb_hwfloor {
@@ -83,6 +85,7 @@ struct ipcb_hwfloor {
     int cpu[2];                     /* the cache-line round trip's CPUs, -1 if none */
     double cacheline_rtt_ns;        /* median round trip */
     double xcpu_copy_gib_s;         /* 64 KiB blocks copied in on one CPU, out on the other */
+    double spsc_64_msgs_per_s;      /* 64-byte messages through an SPSC ring, the same CPUs */
     double memcpy_gib_s[IPCB_HWFLOOR_MEMCPY_SIZES];
     double clock_read_ns;           /* one clock_gettime(CLOCK_MONOTONIC) */
 };

@@ -1,7 +1,7 @@
 /* The hardware floor: a cache line's round trip between two CPUs, the copy
- * of 64 KiB blocks across them, memcpy bandwidth, the cost of a clock read.
- * One implementation for every run's meta.json (quick) and for bench/floor
- * (thorough). */
+ * of 64 KiB blocks across them, memcpy bandwidth, the cost of a clock read
+ * (the SPSC ring across them: hw_floor_spsc.c). One implementation for every
+ * run's meta.json (quick) and for bench/floor (thorough). */
 #include "measure/hw_floor.h"
 
 #include <errno.h>
@@ -21,6 +21,7 @@
 
 #include "measure/clock.h"
 #include "measure/hw_floor_cache.h"
+#include "measure/hw_floor_sides.h"
 #include "transports/shm_options.h"
 
 const size_t ipcb_hwfloor_memcpy_bytes[IPCB_HWFLOOR_MEMCPY_SIZES] = {
@@ -32,11 +33,13 @@ const struct ipcb_hwfloor_effort ipcb_hwfloor_quick = {
     .rtt_batches = 200, .rtt_per_batch = 16, .rtt_deadline_ns = 250000000ull,
     .memcpy_repeats = 3, .memcpy_sample_bytes = 1024 * 1024,
     .xcpu_samples = 5, .xcpu_blocks_per_sample = 128,
+    .spsc_samples = 3, .spsc_msgs_per_sample = 100000,
 };
 const struct ipcb_hwfloor_effort ipcb_hwfloor_thorough = {
     .rtt_batches = 20000, .rtt_per_batch = 16, .rtt_deadline_ns = 5000000000ull,
     .memcpy_repeats = 15, .memcpy_sample_bytes = 64 * 1024 * 1024,
     .xcpu_samples = 15, .xcpu_blocks_per_sample = 1024,
+    .spsc_samples = 9, .spsc_msgs_per_sample = 1000000,
 };
 
 #define RTT_WARMUP 1000u
@@ -47,7 +50,7 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static double median(double *v, size_t n)
+double ipcb_hwfloor_median(double *v, size_t n)
 {
     qsort(v, n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
@@ -108,35 +111,6 @@ struct line_pair {
     _Atomic int gave_up;                 /* a side stopped waiting: the other stops too */
 };
 
-/* The spin-wait hint: without it the spinning load keeps pulling the line
- * back while the other side's store is on its way, and a round trip measured
- * here took 10-20% longer (x86-64 VM). */
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
-
-/* spin until *v reaches want (the counters only grow); -1 when the other
- * side gave up or time ran out */
-static int spin_for(_Atomic uint64_t *v, uint64_t want, _Atomic int *gave_up,
-                    uint64_t deadline_ns)
-{
-    for (unsigned n = 1; atomic_load_explicit(v, memory_order_acquire) < want; n++) {
-        cpu_relax();
-        if ((n & 0xfffu) == 0 &&
-            (atomic_load_explicit(gave_up, memory_order_relaxed) ||
-             ipcb_now_ns() > deadline_ns)) {
-            atomic_store(gave_up, 1);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 static int pin_to(int cpu)
 {
     cpu_set_t set;
@@ -155,7 +129,7 @@ echo_side(struct line_pair *lp, int cpu, uint64_t total, uint64_t deadline_ns)
     }
     atomic_store(&lp->ready, 1);
     for (uint64_t i = 1; i <= total; i++) {
-        if (spin_for(&lp->ping, i, &lp->gave_up, deadline_ns) != 0)
+        if (ipcb_hwfloor_spin_for(&lp->ping, i, &lp->gave_up, deadline_ns) != 0)
             _exit(1);
         atomic_store_explicit(&lp->pong, i, memory_order_release);
     }
@@ -166,19 +140,19 @@ echo_side(struct line_pair *lp, int cpu, uint64_t total, uint64_t deadline_ns)
 static int timing_side(struct line_pair *lp, const struct ipcb_hwfloor_effort *e,
                        uint64_t deadline_ns, double *per_rtt)
 {
-    if (spin_for(&lp->ready, 1, &lp->gave_up, deadline_ns) != 0)
+    if (ipcb_hwfloor_spin_for(&lp->ready, 1, &lp->gave_up, deadline_ns) != 0)
         return -1;
     uint64_t i = 0;
     while (i < RTT_WARMUP) {
         atomic_store_explicit(&lp->ping, ++i, memory_order_release);
-        if (spin_for(&lp->pong, i, &lp->gave_up, deadline_ns) != 0)
+        if (ipcb_hwfloor_spin_for(&lp->pong, i, &lp->gave_up, deadline_ns) != 0)
             return -1;
     }
     for (unsigned b = 0; b < e->rtt_batches; b++) {
         uint64_t t0 = ipcb_now_ns();
         for (unsigned k = 0; k < e->rtt_per_batch; k++) {
             atomic_store_explicit(&lp->ping, ++i, memory_order_release);
-            if (spin_for(&lp->pong, i, &lp->gave_up, deadline_ns) != 0)
+            if (ipcb_hwfloor_spin_for(&lp->pong, i, &lp->gave_up, deadline_ns) != 0)
                 return -1;
         }
         per_rtt[b] = (double)(ipcb_now_ns() - t0) / e->rtt_per_batch;
@@ -209,7 +183,7 @@ double ipcb_hwfloor_cacheline_rtt_ns(int cpu_a, int cpu_b, const struct ipcb_hwf
             atomic_store(&lp->gave_up, 1); /* the echo side stops too */
         sched_setaffinity(0, sizeof before, &before);
         if (reaped_ok(pid) && ok)
-            result = median(per_rtt, e->rtt_batches);
+            result = ipcb_hwfloor_median(per_rtt, e->rtt_batches);
     }
     free(per_rtt);
     munmap(lp, sizeof *lp);
@@ -235,12 +209,6 @@ static unsigned char *touched_buffer(size_t bytes, int fill)
     return p;
 }
 
-/* the copy happened, as far as the compiler knows: no copy can be elided */
-static inline void copied(void *dst)
-{
-    __asm__ __volatile__("" : : "r"(dst) : "memory");
-}
-
 int ipcb_hwfloor_memcpy_gib_s(double gib_s[IPCB_HWFLOOR_MEMCPY_SIZES],
                             const struct ipcb_hwfloor_effort *e)
 {
@@ -263,16 +231,16 @@ int ipcb_hwfloor_memcpy_gib_s(double gib_s[IPCB_HWFLOOR_MEMCPY_SIZES],
         const size_t bytes = ipcb_hwfloor_memcpy_bytes[s];
         const size_t copies = sample_bytes > bytes ? sample_bytes / bytes : 1;
         memcpy(dst, src, bytes); /* warm: caches for the small ones, TLB for all */
-        copied(dst);
+        ipcb_hwfloor_copied(dst);
         for (unsigned r = 0; r < repeats; r++) {
             uint64_t t0 = ipcb_now_ns();
             for (size_t c = 0; c < copies; c++) {
                 memcpy(dst, src, bytes);
-                copied(dst);
+                ipcb_hwfloor_copied(dst);
             }
             sample[r] = gib_per_s(copies * bytes, ipcb_now_ns() - t0);
         }
-        gib_s[s] = median(sample, repeats);
+        gib_s[s] = ipcb_hwfloor_median(sample, repeats);
     }
 out:
     free(sample);
@@ -283,24 +251,90 @@ out:
     return rc;
 }
 
+/* ---- two sides on two CPUs ---- */
+
+static void __attribute__((noreturn))
+one_side(struct ipcb_hwfloor_start *s, int cpu, const struct ipcb_hwfloor_effort *e,
+         uint64_t deadline_ns, ipcb_hwfloor_side_fn *side, int second)
+{
+    child_prologue();
+    int ok = pin_to(cpu) == 0;
+    if (ok) {
+        atomic_fetch_add(&s->ready, 1);
+        ok = ipcb_hwfloor_spin_for(&s->ready, 2, &s->gave_up, deadline_ns) == 0 &&
+             side(s, e, deadline_ns, second) == 0;
+    }
+    if (!ok)
+        atomic_store(&s->gave_up, 1);
+    _exit(ok ? 0 : 1);
+}
+
+double ipcb_hwfloor_across(int cpu_a, int cpu_b, size_t bytes,
+                           const struct ipcb_hwfloor_effort *e, ipcb_hwfloor_side_fn *side)
+{
+    if (cpu_a < 0 || cpu_b < 0 || cpu_a == cpu_b)
+        return NAN;
+    struct ipcb_hwfloor_start *s = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                                        MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (s == MAP_FAILED)
+        return NAN;
+    s->figure = NAN;
+    const uint64_t deadline_ns = ipcb_now_ns() + e->rtt_deadline_ns;
+    int ok = 1;
+    pid_t pid[2];
+    for (int second = 0; second < 2; second++) {
+        pid[second] = ok ? fork() : -1;
+        if (pid[second] == 0)
+            one_side(s, second ? cpu_b : cpu_a, e, deadline_ns, side, second);
+        if (pid[second] < 0) {
+            atomic_store(&s->gave_up, 1); /* a first side already started stops too */
+            ok = 0;
+        }
+    }
+    for (int second = 0; second < 2; second++)
+        if (pid[second] > 0)
+            ok = reaped_ok(pid[second]) && ok;
+    double result = ok ? s->figure : NAN;
+    munmap(s, bytes);
+    return result;
+}
+
+int ipcb_hwfloor_samples(struct ipcb_hwfloor_start *s, unsigned n,
+                         double (*sample)(void *ctx, unsigned k), void *ctx)
+{
+    double *v = malloc(n * sizeof *v);
+    int rc = v ? 0 : -1;
+    for (unsigned k = 0; rc == 0 && k < n; k++)
+        rc = isnan(v[k] = sample(ctx, k)) ? -1 : 0;
+    if (rc == 0)
+        s->figure = ipcb_hwfloor_median(v, n);
+    free(v);
+    return rc;
+}
+
 /* ---- copy across two CPUs ----
  * What a copy-in/copy-out ring at its best moves between two CPUs: one
  * process pinned to cpu_a copies 64 KiB blocks from a private buffer into a
  * shared ring of IPCB_HWFLOOR_XCPU_SLOTS blocks, one pinned to cpu_b copies
- * each out to a private buffer; a counter each way and nothing else. Both
- * are children, so the ring never counts in the caller's RSS. */
+ * each out to a private buffer; a counter each way and nothing else. */
 
 struct xcpu_ring {
+    struct ipcb_hwfloor_start start;     /* its figure: GiB/s, the reading side's median */
     _Alignas(64) _Atomic uint64_t head;  /* blocks written */
     _Alignas(64) _Atomic uint64_t tail;  /* blocks copied out */
-    _Alignas(64) _Atomic uint64_t ready; /* sides pinned and waiting: 2 to start */
-    _Atomic int gave_up;
-    double gib_s;                        /* the reading side's median */
 };
 #define XCPU_BLOCKS_AT 4096 /* the blocks start on a page of their own */
+#define XCPU_WARM (IPCB_HWFLOOR_XCPU_SLOTS * 4ull) /* blocks before the first sample */
 _Static_assert(sizeof(struct xcpu_ring) <= XCPU_BLOCKS_AT, "the counters fit before the blocks");
 _Static_assert(IPCB_HWFLOOR_XCPU_SLOTS == IPCB_SHM_DEFAULT_RING_SLOTS,
                "the copy across CPUs has the shm transport's default ring");
+
+/* the reading side's state from one sample to the next */
+struct xcpu_reader {
+    struct xcpu_ring *x;
+    unsigned char *mine;
+    uint64_t per, deadline_ns;
+};
 
 static unsigned char *xcpu_block(struct xcpu_ring *x, uint64_t i)
 {
@@ -312,9 +346,11 @@ static unsigned char *xcpu_block(struct xcpu_ring *x, uint64_t i)
 static int xcpu_write(struct xcpu_ring *x, const unsigned char *mine, uint64_t total,
                       uint64_t deadline_ns)
 {
+    _Atomic int *gave_up = &x->start.gave_up;
     for (uint64_t i = 0; i < total; i++) {
         if (i >= IPCB_HWFLOOR_XCPU_SLOTS &&
-            spin_for(&x->tail, i + 1 - IPCB_HWFLOOR_XCPU_SLOTS, &x->gave_up, deadline_ns) != 0)
+            ipcb_hwfloor_spin_for(&x->tail, i + 1 - IPCB_HWFLOOR_XCPU_SLOTS, gave_up,
+                                  deadline_ns) != 0)
             return -1;
         memcpy(xcpu_block(x, i), mine, IPCB_HWFLOOR_XCPU_BYTES);
         atomic_store_explicit(&x->head, i + 1, memory_order_release);
@@ -327,73 +363,48 @@ static int xcpu_read(struct xcpu_ring *x, unsigned char *mine, uint64_t first, u
                      uint64_t deadline_ns)
 {
     for (uint64_t i = first; i < last; i++) {
-        if (spin_for(&x->head, i + 1, &x->gave_up, deadline_ns) != 0)
+        if (ipcb_hwfloor_spin_for(&x->head, i + 1, &x->start.gave_up, deadline_ns) != 0)
             return -1;
         memcpy(mine, xcpu_block(x, i), IPCB_HWFLOOR_XCPU_BYTES);
-        copied(mine);
+        ipcb_hwfloor_copied(mine);
         atomic_store_explicit(&x->tail, i + 1, memory_order_release);
     }
     return 0;
 }
 
-static void __attribute__((noreturn))
-xcpu_side(struct xcpu_ring *x, int cpu, int reader, const struct ipcb_hwfloor_effort *e,
-          uint64_t deadline_ns)
+/* sample k: its blocks, after the warm-up, in GiB/s */
+static double xcpu_sample(void *ctx, unsigned k)
 {
-    child_prologue();
-    const uint64_t warm = IPCB_HWFLOOR_XCPU_SLOTS * 4ull, per = e->xcpu_blocks_per_sample;
-    unsigned char *mine = touched_buffer(IPCB_HWFLOOR_XCPU_BYTES, reader ? 0 : 0x5a);
-    double *sample = reader ? malloc(e->xcpu_samples * sizeof *sample) : NULL;
-    if (!mine || (reader && !sample) || pin_to(cpu) != 0) {
-        atomic_store(&x->gave_up, 1);
-        _exit(1);
-    }
-    atomic_fetch_add(&x->ready, 1);
-    if (spin_for(&x->ready, 2, &x->gave_up, deadline_ns) != 0)
-        _exit(1);
+    struct xcpu_reader *rd = ctx;
+    const uint64_t t0 = ipcb_now_ns(), first = XCPU_WARM + k * rd->per;
+    if (xcpu_read(rd->x, rd->mine, first, first + rd->per, rd->deadline_ns) != 0)
+        return NAN;
+    return gib_per_s(rd->per * IPCB_HWFLOOR_XCPU_BYTES, ipcb_now_ns() - t0);
+}
+
+static int xcpu_side(void *shared, const struct ipcb_hwfloor_effort *e, uint64_t deadline_ns,
+                     int reader)
+{
+    struct xcpu_reader rd = {shared, NULL, e->xcpu_blocks_per_sample, deadline_ns};
+    rd.mine = touched_buffer(IPCB_HWFLOOR_XCPU_BYTES, reader ? 0 : 0x5a);
+    if (!rd.mine)
+        return -1;
+    int rc;
     if (!reader)
-        _exit(xcpu_write(x, mine, warm + e->xcpu_samples * per, deadline_ns) == 0 ? 0 : 1);
-    if (xcpu_read(x, mine, 0, warm, deadline_ns) != 0)
-        _exit(1);
-    for (unsigned k = 0; k < e->xcpu_samples; k++) {
-        uint64_t t0 = ipcb_now_ns(), first = warm + k * per;
-        if (xcpu_read(x, mine, first, first + per, deadline_ns) != 0)
-            _exit(1);
-        sample[k] = gib_per_s(per * IPCB_HWFLOOR_XCPU_BYTES, ipcb_now_ns() - t0);
-    }
-    x->gib_s = median(sample, e->xcpu_samples);
-    _exit(0);
+        rc = xcpu_write(rd.x, rd.mine, XCPU_WARM + (uint64_t)e->xcpu_samples * rd.per,
+                        deadline_ns);
+    else if ((rc = xcpu_read(rd.x, rd.mine, 0, XCPU_WARM, deadline_ns)) == 0)
+        rc = ipcb_hwfloor_samples(&rd.x->start, e->xcpu_samples, xcpu_sample, &rd);
+    munmap(rd.mine, IPCB_HWFLOOR_XCPU_BYTES);
+    return rc;
 }
 
 double ipcb_hwfloor_xcpu_copy_gib_s(int cpu_a, int cpu_b, const struct ipcb_hwfloor_effort *e)
 {
-    if (cpu_a < 0 || cpu_b < 0 || cpu_a == cpu_b || e->xcpu_samples == 0 ||
-        e->xcpu_blocks_per_sample == 0)
+    if (e->xcpu_samples == 0 || e->xcpu_blocks_per_sample == 0)
         return NAN;
     const size_t bytes = XCPU_BLOCKS_AT + (size_t)IPCB_HWFLOOR_XCPU_SLOTS * IPCB_HWFLOOR_XCPU_BYTES;
-    struct xcpu_ring *x = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-                               -1, 0);
-    if (x == MAP_FAILED)
-        return NAN;
-    x->gib_s = NAN;
-    const uint64_t deadline_ns = ipcb_now_ns() + e->rtt_deadline_ns;
-    int ok = 1;
-    pid_t side[2];
-    for (int reader = 0; reader < 2; reader++) {
-        side[reader] = ok ? fork() : -1;
-        if (side[reader] == 0)
-            xcpu_side(x, reader ? cpu_b : cpu_a, reader, e, deadline_ns);
-        if (side[reader] < 0) {
-            atomic_store(&x->gave_up, 1); /* a writer already started stops too */
-            ok = 0;
-        }
-    }
-    for (int reader = 0; reader < 2; reader++)
-        if (side[reader] > 0)
-            ok = reaped_ok(side[reader]) && ok;
-    double result = ok ? x->gib_s : NAN;
-    munmap(x, bytes);
-    return result;
+    return ipcb_hwfloor_across(cpu_a, cpu_b, bytes, e, xcpu_side);
 }
 
 /* In a child of its own: the 128 MiB it touches must never count in the
@@ -430,12 +441,14 @@ static void measure_memory_and_clock(struct ipcb_hwfloor *f, const struct ipcb_h
     memcpy_in_child(f->memcpy_gib_s, e);
 }
 
-static void measure_cacheline(struct ipcb_hwfloor *f, const int want[2],
-                              const struct ipcb_hwfloor_effort *e)
+/* the figures across two CPUs: the round trip, the copy, the SPSC ring */
+static void measure_across_cpus(struct ipcb_hwfloor *f, const int want[2],
+                                const struct ipcb_hwfloor_effort *e)
 {
     ipcb_hwfloor_pick_cpus(want, f->cpu);
     f->cacheline_rtt_ns = ipcb_hwfloor_cacheline_rtt_ns(f->cpu[0], f->cpu[1], e);
     f->xcpu_copy_gib_s = ipcb_hwfloor_xcpu_copy_gib_s(f->cpu[0], f->cpu[1], e);
+    f->spsc_64_msgs_per_s = ipcb_hwfloor_spsc_msgs_per_s(f->cpu[0], f->cpu[1], e);
 }
 
 void ipcb_hwfloor_measure(struct ipcb_hwfloor *f, const int want[2],
@@ -443,7 +456,7 @@ void ipcb_hwfloor_measure(struct ipcb_hwfloor *f, const int want[2],
 {
     memset(f, 0, sizeof *f);
     f->measured = 1;
-    measure_cacheline(f, want, e);
+    measure_across_cpus(f, want, e);
     measure_memory_and_clock(f, e);
 }
 
@@ -451,10 +464,10 @@ void ipcb_hwfloor_get(struct ipcb_hwfloor *f, const int want[2])
 {
     memset(f, 0, sizeof *f);
     f->measured = 1;
-    /* every run, in a few ms: a VM's vCPUs move between physical cores
-     * during a boot, and on the one this was written on that moved the
-     * figure between 130 and 570 ns */
-    measure_cacheline(f, want, &ipcb_hwfloor_quick);
+    /* every run, in a few tens of ms: a VM's vCPUs move between physical
+     * cores during a boot, and on the one this was written on that moved
+     * the round trip between 130 and 570 ns */
+    measure_across_cpus(f, want, &ipcb_hwfloor_quick);
     if (ipcb_hwfloor_cache_load(f) == 0)
         return;
     measure_memory_and_clock(f, &ipcb_hwfloor_quick);

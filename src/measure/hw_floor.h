@@ -1,6 +1,7 @@
 /* The hardware floor under ipcbench's figures: how fast two CPUs can pass a
- * cache line back and forth, how fast memory copies at four sizes, and what
- * one clock read costs. The driver puts it in every run's meta.json (quick,
+ * cache line back and forth, copy 64 KiB blocks and stream 64-byte messages
+ * between them, how fast memory copies at four sizes, and what one clock
+ * read costs. The driver puts it in every run's meta.json (quick,
  * cached per boot); bench/floor measures it with more repeats. */
 #ifndef IPCB_HWFLOOR_H
 #define IPCB_HWFLOOR_H
@@ -23,8 +24,10 @@ struct ipcb_hwfloor_effort {
     size_t memcpy_sample_bytes; /* bytes one sample copies (one copy at least) */
     unsigned xcpu_samples;      /* timed samples of the copy across CPUs */
     unsigned xcpu_blocks_per_sample; /* 64 KiB blocks each sample reads */
+    unsigned spsc_samples;      /* timed samples of the SPSC ring */
+    unsigned spsc_msgs_per_sample; /* 64-byte messages each sample reads, 2 at least */
 };
-/* for meta.json: the round trip in a few ms every run; memcpy in 0.05-0.4 s,
+/* for meta.json: the figures across CPUs in a few tens of ms every run; memcpy in 0.05-0.4 s,
  * most of it touching 128 MiB, once per boot */
 extern const struct ipcb_hwfloor_effort ipcb_hwfloor_quick;
 /* about 1 s: bench/floor */
@@ -51,6 +54,14 @@ double ipcb_hwfloor_cacheline_rtt_ns(int cpu_a, int cpu_b, const struct ipcb_hwf
 #define IPCB_HWFLOOR_XCPU_SLOTS 16u
 double ipcb_hwfloor_xcpu_copy_gib_s(int cpu_a, int cpu_b, const struct ipcb_hwfloor_effort *e);
 
+/* The SPSC reference: the best-known single-producer single-consumer ring
+ * (cached indexes, one 64-byte slot a cache line, IPCB_HWFLOOR_XCPU_SLOTS
+ * slots) streaming 64-byte messages, each copied in on cpu_a and out on
+ * cpu_b, in messages/s as cpu_b sees them, median of the samples: what a
+ * shared-memory ring of small messages can reach. NAN if it could not run,
+ * or if a message came out wrong. Takes 10-30 ms (quick). */
+double ipcb_hwfloor_spsc_msgs_per_s(int cpu_a, int cpu_b, const struct ipcb_hwfloor_effort *e);
+
 /* memcpy bandwidth in GiB/s at each ipcb_hwfloor_memcpy_bytes size between
  * pre-touched buffers, median of repeats; 0, or -ENOMEM (gib_s[] NAN). */
 int ipcb_hwfloor_memcpy_gib_s(double gib_s[IPCB_HWFLOOR_MEMCPY_SIZES],
@@ -61,11 +72,12 @@ int ipcb_hwfloor_memcpy_gib_s(double gib_s[IPCB_HWFLOOR_MEMCPY_SIZES],
 void ipcb_hwfloor_measure(struct ipcb_hwfloor *f, const int want[2],
                         const struct ipcb_hwfloor_effort *e);
 
-/* The floor for this run. The cache-line round trip and the copy across
- * CPUs are measured every time (a few ms: where a VM's vCPUs sit, which
- * decides them, can change during a boot). memcpy bandwidth and the clock
- * read, which cost up to 0.4 s, come from this boot's cache (floor_cache.h),
- * else are measured now and cached when every figure came out. */
+/* The floor for this run. The cache-line round trip, the copy across CPUs
+ * and the SPSC ring are measured every time (a few tens of ms: where a VM's
+ * vCPUs sit, which decides them, can change during a boot). memcpy bandwidth
+ * and the clock read, which cost up to 0.4 s, come from this boot's cache
+ * (floor_cache.h), else are measured now and cached when every figure came
+ * out. */
 void ipcb_hwfloor_get(struct ipcb_hwfloor *f, const int want[2]);
 
 #endif

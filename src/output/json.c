@@ -85,6 +85,7 @@ static json_t *floor_object(const struct ipcb_hwfloor *fl)
                                    ? json_pack("[ii]", fl->cpu[0], fl->cpu[1])
                                    : json_null());
     bad |= json_object_set_new(o, "xcpu_copy_64k_gib_s", number(fl->xcpu_copy_gib_s));
+    bad |= json_object_set_new(o, "spsc_64_msgs_per_s", number(fl->spsc_64_msgs_per_s));
     bad |= json_object_set_new(o, "memcpy_gib_s", memcpy_gib_s);
     bad |= json_object_set_new(o, "clock_read_ns", number(fl->clock_read_ns));
     bad |= json_object_set_new(o, "measured_utc", text(fl->measured_utc));

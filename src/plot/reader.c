@@ -399,13 +399,14 @@ static long long count(json_t *object, const char *key)
 static void read_floor(json_t *object, struct ipcb_meta_floor *fl)
 {
     *fl = (struct ipcb_meta_floor){.cacheline_rtt_ns = NAN, .cacheline_cpus = {-1, -1},
-                                   .xcpu_copy_64k_gib_s = NAN, .clock_read_ns = NAN,
-                                   .from_cache = -1};
+                                   .xcpu_copy_64k_gib_s = NAN, .spsc_64_msgs_per_s = NAN,
+                                   .clock_read_ns = NAN, .from_cache = -1};
     if (!json_is_object(object))
         return;
     fl->present = 1;
     fl->cacheline_rtt_ns = figure(object, "cacheline_rtt_ns");
     fl->xcpu_copy_64k_gib_s = figure(object, "xcpu_copy_64k_gib_s");
+    fl->spsc_64_msgs_per_s = figure(object, "spsc_64_msgs_per_s");
     fl->clock_read_ns = figure(object, "clock_read_ns");
     copy_string(object, "measured_utc", fl->measured_utc, sizeof fl->measured_utc);
     json_t *from_cache = json_object_get(object, "from_cache");
@@ -430,8 +431,7 @@ static void read_floor(json_t *object, struct ipcb_meta_floor *fl)
             break;
         copy_text(size, strlen(size), fl->memcpy[fl->n_memcpy].size,
                   sizeof fl->memcpy[0].size);
-        double v = json_is_number(value) ? json_number_value(value) : NAN;
-        fl->memcpy[fl->n_memcpy++].gib_s = v >= 0 ? v : NAN;
+        fl->memcpy[fl->n_memcpy++].gib_s = figure(by_size, size);
     }
 }
 

@@ -111,6 +111,7 @@ struct ipcb_meta_floor {
     double cacheline_rtt_ns;    /* each figure NAN when null or absent */
     int cacheline_cpus[2];      /* -1, -1 when not recorded */
     double xcpu_copy_64k_gib_s;
+    double spsc_64_msgs_per_s;
     struct {
         char size[16];          /* the key as written: "4k", "64M" */
         double gib_s;

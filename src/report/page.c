@@ -146,6 +146,15 @@ static void figure_gib_s(struct ipcb_sbuf *b, double gib_s)
         not_recorded(b, "not measured");
 }
 
+/* messages a second in millions: 12.3 M msgs/s */
+static void figure_msgs_s(struct ipcb_sbuf *b, double msgs_s)
+{
+    if (isfinite(msgs_s))
+        ipcb_sbuf_printf(b, "%.1f M msgs/s", msgs_s / 1e6);
+    else
+        not_recorded(b, "not measured");
+}
+
 static void machine(struct ipcb_sbuf *b, const struct ipcb_meta_fields *m)
 {
     ipcb_sbuf_printf(b, "<section class=\"card\">\n<h3>Machine</h3>\n<dl>\n");
@@ -187,6 +196,9 @@ static void hardware_floor(struct ipcb_sbuf *b, const struct ipcb_meta_floor *fl
     term(b, "Cross-CPU copy, 64k");
     figure_gib_s(b, fl->xcpu_copy_64k_gib_s);
     ipcb_sbuf_printf(b, "</dd>\n");
+    term(b, "SPSC ring, 64 B");
+    figure_msgs_s(b, fl->spsc_64_msgs_per_s);
+    ipcb_sbuf_printf(b, "</dd>\n");
     for (size_t i = 0; i < fl->n_memcpy; i++) {
         char name[48];
         snprintf(name, sizeof name, "memcpy %s", fl->memcpy[i].size);
@@ -198,7 +210,7 @@ static void hardware_floor(struct ipcb_sbuf *b, const struct ipcb_meta_floor *fl
     figure_ns(b, fl->clock_read_ns, "not measured");
     ipcb_sbuf_printf(b, "</dd>\n</dl>\n<p class=\"note\">The least any IPC can cost here. ");
     if (fl->cacheline_cpus[0] >= 0)
-        ipcb_sbuf_printf(b, "The cache line and the copy went between CPUs %d and %d. ",
+        ipcb_sbuf_printf(b, "The cache line, the copy and the ring went between CPUs %d and %d. ",
                          fl->cacheline_cpus[0], fl->cacheline_cpus[1]);
     ipcb_sbuf_printf(b, "memcpy and the clock read ");
     if (*fl->measured_utc) {
