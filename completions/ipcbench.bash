@@ -92,7 +92,7 @@ _ipcbench()
             _ipcbench_words "$cur" stamps full
             ;;
         --clock)
-            _ipcbench_words "$cur" monotonic tsc
+            _ipcbench_words "$cur" auto monotonic tsc
             ;;
         -o | --output)
             # report writes one page; a run fills a directory

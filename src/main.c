@@ -110,7 +110,13 @@ static int cmd_run(struct ipcb_plan *p)
         fprintf(stderr, "ipcbench: %s\n", err);
         return 2;
     }
-    if (p->clock_tsc && ipcb_clock_use_tsc(err, sizeof err) != 0) {
+    /* auto takes the TSC only where the kernel trusts it, and otherwise
+     * (or should calibration fail, which leaves it unset) stays with
+     * CLOCK_MONOTONIC without a word: it is a default, not a request */
+    if (p->clock == IPCB_CLOCK_AUTO) {
+        if (ipcb_clock_tsc_trusted())
+            (void)ipcb_clock_use_tsc(err, sizeof err);
+    } else if (p->clock == IPCB_CLOCK_TSC && ipcb_clock_use_tsc(err, sizeof err) != 0) {
         fprintf(stderr, "ipcbench: %s\n", err);
         if (made_dir)
             rmdir(outdir);

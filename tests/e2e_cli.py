@@ -169,6 +169,36 @@ if "constant_tsc" in flags and "nonstop_tsc" in flags:
     check(all(x["status"] == "ok" and int(x["p50_ns"]) > 0 for x in rows if x["p50_ns"]),
           "--clock tsc times every message")
 
+# --- --clock auto, the default: the TSC where the kernel times with it, else
+# CLOCK_MONOTONIC; meta.json says what was asked and what it came to
+def kernel_clocksource():
+    try:
+        return open("/sys/devices/system/clocksource/clocksource0/current_clocksource").read().strip()
+    except OSError:
+        return None
+
+
+for extra in (["--clock", "auto"], []):
+    o = os.path.join(work, "auto%d" % len(extra))
+    r = run("-t", "pipe", "-s", "64", "-n", "300", *extra, "-q", "-o", o)
+    meta = json.load(open(os.path.join(o, "meta.json")))
+    used = meta["plan"].get("clock_used")
+    check(r.returncode == 0 and meta["plan"]["clock"] == "auto" and used in ("tsc", "monotonic"),
+          "%s: plan clock auto, clock_used %s (%s)" % (extra or "no --clock", used, r.stderr))
+    check(meta["clock"] == {"tsc": "TSC", "monotonic": "CLOCK_MONOTONIC"}.get(used),
+          "%s: meta clock %s is the one used" % (extra or "no --clock", meta["clock"]))
+    if kernel_clocksource() != "tsc":
+        check(used == "monotonic", "auto keeps CLOCK_MONOTONIC where the kernel does not time "
+              "with the TSC")
+    elif "constant_tsc" in flags and "nonstop_tsc" in flags:
+        check(used == "tsc", "auto takes the TSC where the kernel times with an invariant one")
+o = os.path.join(work, "mono")
+r = run("-t", "pipe", "-s", "64", "-n", "300", "--clock", "monotonic", "-q", "-o", o)
+meta = json.load(open(os.path.join(o, "meta.json")))
+check(r.returncode == 0 and meta["clock"] == "CLOCK_MONOTONIC" and
+      meta["plan"]["clock"] == "monotonic" and meta["plan"]["clock_used"] == "monotonic",
+      "--clock monotonic is kept (%s)" % r.stderr)
+
 # --- several pairs at once: per-pair figures and a correct aggregate
 o = os.path.join(work, "pairs")
 r = run("-t", "pipe", "-s", "64", "-n", "500", "--pairs", "3", "-q", "-o", o,
@@ -208,7 +238,7 @@ bad = [
     ["--cpu", "0"], ["--cpu", "0,99999"], ["--cpu", "a,b"], ["--cpu", "0,1,2"], ["-p", "nosuch"],
     ["-p", ""], ["--bogus"], ["-x"], ["-t"], ["foo"], ["frobnicate"], ["-o", "/dev/null/sub"],
     ["-o", ""], ["--timeout", "1ms"], ["--ring-slots", "1"], ["--ring-slots", "99999999"],
-    ["--clock", "sundial"], ["--clock", ""], ["--pairs", "0"], ["--pairs", "65"], ["--pairs", "x"],
+    ["--clock", "sundial"], ["--clock", ""], ["--clock", "Auto"], ["--pairs", "0"], ["--pairs", "65"], ["--pairs", "x"],
     ["--verify", "maybe"], ["--csv", ""], ["plot"], ["plot", "a", "b"], ["list", "extra"],
     ["--notify", "nope"], ["--notify", ""], ["--notify", "futex,"], ["--notify", "futex,,spin"],
     ["--notify", "shm/futex"], ["-t", "pipe", "--notify", "futex"],

@@ -194,7 +194,8 @@ else:
     got = bash_complete("--verify", "")
     check(got == ["full", "stamps"], "bash: --verify offers stamps and full (got %r)" % got)
     got = bash_complete("--clock", "")
-    check(got == ["monotonic", "tsc"], "bash: --clock offers monotonic and tsc (got %r)" % got)
+    check(got == ["auto", "monotonic", "tsc"],
+          "bash: --clock offers auto, monotonic and tsc (got %r)" % got)
     got = bash_complete("--cpu", "")
     check("same" in got and "cross" in got, "bash: --cpu offers same and cross (got %r)" % got)
 

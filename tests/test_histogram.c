@@ -130,6 +130,54 @@ static void merge(void)
     free(all);
 }
 
+/* every field of two histograms, the sums bit for bit */
+static int same(const struct ipcb_hist *x, const struct ipcb_hist *y)
+{
+    return memcmp(x->counts, y->counts, sizeof x->counts) == 0 && x->total == y->total &&
+           x->min == y->min && x->max == y->max &&
+           memcmp(&x->sum, &y->sum, sizeof x->sum) == 0 &&
+           memcmp(&x->sumsq, &y->sumsq, sizeof x->sumsq) == 0;
+}
+
+/* the hot loops' accumulator leaves a histogram exactly as recording each
+ * value into it would; values large enough that sumsq rounds */
+static void accumulator(void)
+{
+    struct ipcb_hist *direct = fresh(), *through = fresh();
+    struct ipcb_hist_acc acc;
+    ipcb_hist_acc_init(&acc);
+    uint64_t v = 12345;
+    for (unsigned i = 0; i < 200000; i++) {
+        v = v * 6364136223846793005ull + 1442695040888963407ull;
+        uint64_t ns = (v >> 33) % (i % 7 == 0 ? 5000000000ull : 3000);
+        ipcb_hist_record(direct, ns);
+        ipcb_hist_acc_record(through, &acc, ns);
+    }
+    CHECK(through->total == 0 &&
+          memcmp(direct->counts, through->counts, sizeof direct->counts) == 0,
+          "before the flush the histogram has its counts and nothing else");
+    ipcb_hist_acc_flush(through, &acc);
+    CHECK(same(direct, through), "accumulated and flushed equals recorded one by one "
+          "(total %llu/%llu, sum %.17g/%.17g, sumsq %.17g/%.17g)",
+          (unsigned long long)through->total, (unsigned long long)direct->total,
+          through->sum, direct->sum, through->sumsq, direct->sumsq);
+
+    /* an empty accumulator changes nothing, min and max included */
+    ipcb_hist_acc_init(&acc);
+    ipcb_hist_acc_flush(through, &acc);
+    CHECK(same(direct, through), "an empty accumulator flushed into a full histogram");
+
+    /* and into an empty one, neither does it */
+    struct ipcb_hist *blank = fresh(), *untouched = fresh();
+    ipcb_hist_acc_flush(blank, &acc);
+    CHECK(same(blank, untouched) && blank->min == UINT64_MAX,
+          "an empty accumulator flushed into an empty histogram");
+    free(direct);
+    free(through);
+    free(blank);
+    free(untouched);
+}
+
 static void empty(void)
 {
     struct ipcb_hist *h = fresh();
@@ -145,6 +193,7 @@ int main(void)
     constant();
     range_and_precision();
     merge();
+    accumulator();
     empty();
     return checks_done();
 }

@@ -23,6 +23,14 @@ enum ipcb_command { IPCB_CMD_RUN, IPCB_CMD_LIST, IPCB_CMD_PLOT, IPCB_CMD_CLEANUP
                     IPCB_CMD_HELP, IPCB_CMD_VERSION, IPCB_CMD_COMPLETE, IPCB_CMD_COMPARE,
                     IPCB_CMD_REPORT, IPCB_CMD_SYNC };
 
+/* --clock: auto (the default) is the TSC where the kernel trusts it */
+enum ipcb_clock_choice { IPCB_CLOCK_AUTO, IPCB_CLOCK_MONOTONIC, IPCB_CLOCK_TSC };
+
+static inline const char *ipcb_clock_name(enum ipcb_clock_choice c)
+{
+    return c == IPCB_CLOCK_TSC ? "tsc" : c == IPCB_CLOCK_MONOTONIC ? "monotonic" : "auto";
+}
+
 struct ipcb_plan {
     enum ipcb_command command;
     const struct ipcb_transport *transports[IPCB_MAX_TRANSPORTS];
@@ -45,7 +53,7 @@ struct ipcb_plan {
     int rt_prio;                /* --rt-prio: SCHED_FIFO priority of every side, 0 = none */
     int mlock;                  /* --mlock: every side locks its memory before measuring */
     int verify_full;            /* stream: check every payload byte, not only stamps */
-    int clock_tsc;              /* time with the calibrated invariant TSC */
+    enum ipcb_clock_choice clock;   /* --clock as asked; what it came to is ipcb_tsc_mult */
     int quiet;
     const char *outdir;         /* NULL: results/<date>-<host>/ */
     const char *csv_path;

@@ -458,9 +458,10 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
             p->wait_list = arg;
             break;
         case OPT_CLOCK:
-            if (strcmp(arg, "monotonic") == 0) p->clock_tsc = 0;
-            else if (strcmp(arg, "tsc") == 0) p->clock_tsc = 1;
-            else FAIL("--clock '%s': use monotonic or tsc", arg);
+            if (strcmp(arg, "auto") == 0) p->clock = IPCB_CLOCK_AUTO;
+            else if (strcmp(arg, "monotonic") == 0) p->clock = IPCB_CLOCK_MONOTONIC;
+            else if (strcmp(arg, "tsc") == 0) p->clock = IPCB_CLOCK_TSC;
+            else FAIL("--clock '%s': use auto, monotonic or tsc", arg);
             break;
         case OPT_VERIFY:
             if (strcmp(arg, "full") == 0) p->verify_full = 1;

@@ -64,8 +64,10 @@ void ipcb_usage(FILE *f)
 "      --mlock            every side locks its memory (mlockall) before measuring\n"
 "      --pairs N          N groups of a pattern's sides at once, each on its own\n"
 "                         channels: per-group and aggregate figures (default: 1)\n"
-"      --clock CLOCK      monotonic (CLOCK_MONOTONIC, default) or tsc (the\n"
-"                         invariant TSC, calibrated against it at start)\n"
+"      --clock CLOCK      auto (default: tsc where the kernel times with the\n"
+"                         TSC itself, else monotonic), monotonic\n"
+"                         (CLOCK_MONOTONIC) or tsc (the invariant TSC,\n"
+"                         calibrated against CLOCK_MONOTONIC at start)\n"
 "      --repeat N         measure each cell N times (1-100), round by round; the\n"
 "                         row gives medians with 95%% confidence intervals\n"
 "      --percentiles LIST latency percentiles to write, 0 to 100 (default:\n"
@@ -74,13 +76,13 @@ void ipcb_usage(FILE *f)
 "      --verify MODE      stream check per message: stamps (sequence, tail and\n"
 "                         page stamps; default) or full (every byte)\n"
 "      --timeout TIME     fail a measurement that makes no progress this long\n"
-"                         (default: 10s)\n"
-"  -o, --output DIR       results directory (default: results/<UTC time>-<host>/)\n"
-"      --csv FILE         also write the summary CSV to FILE\n"
-"      --json FILE        also write the whole run as one JSON document\n",
+"                         (default: 10s)\n",
             IPCB_DEFAULT_COUNT, IPCB_DEFAULT_WARMUP);
     /* two strings: a C99 compiler need take only 4095 characters in one */
     fputs(
+"  -o, --output DIR       results directory (default: results/<UTC time>-<host>/)\n"
+"      --csv FILE         also write the summary CSV to FILE\n"
+"      --json FILE        also write the whole run as one JSON document\n"
 "      --json-stream FILE one JSON object per line as each cell finishes\n"
 "                         (a FILE of - is stdout; the table then goes to stderr)\n"
 "  -q, --quiet            no table, no progress\n"

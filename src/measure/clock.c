@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "measure/environment.h"
 #ifdef IPCB_HAVE_TSC
 #include <cpuid.h>
 #endif
@@ -44,14 +47,35 @@ double ipcb_clock_read_cost_ns(void) { return read_cost(active_clock_ns); }
 double ipcb_monotonic_read_cost_ns(void) { return read_cost(monotonic_ns); }
 
 double ipcb_tsc_ns_per_tick;
+uint64_t ipcb_tsc_mult;
+
+#ifdef IPCB_HAVE_TSC
+/* invariant TSC: CPUID 0x80000007, EDX bit 8 -- same rate in every
+ * P-state and C-state, so ticks convert to time */
+static int tsc_invariant(void)
+{
+    unsigned eax, ebx, ecx, edx;
+    return __get_cpuid(0x80000007, &eax, &ebx, &ecx, &edx) && (edx & (1u << 8));
+}
+#endif
+
+int ipcb_clock_tsc_trusted(void)
+{
+#ifdef IPCB_HAVE_TSC
+    char source[64];
+    return tsc_invariant() &&
+           ipcb_read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+                          source, sizeof source) == 0 &&
+           strcmp(source, "tsc") == 0;
+#else
+    return 0;
+#endif
+}
 
 int ipcb_clock_use_tsc(char *err, size_t errlen)
 {
 #ifdef IPCB_HAVE_TSC
-    unsigned eax, ebx, ecx, edx;
-    /* invariant TSC: CPUID 0x80000007, EDX bit 8 -- same rate in every
-     * P-state and C-state, so ticks convert to time */
-    if (!__get_cpuid(0x80000007, &eax, &ebx, &ecx, &edx) || !(edx & (1u << 8))) {
+    if (!tsc_invariant()) {
         snprintf(err, errlen, "--clock tsc: this CPU's TSC is not invariant "
                               "(CPUID 0x80000007 EDX bit 8 is clear); use --clock monotonic");
         return -ENOTSUP;
@@ -73,7 +97,10 @@ int ipcb_clock_use_tsc(char *err, size_t errlen)
         snprintf(err, errlen, "--clock tsc: the TSC did not advance during calibration");
         return -ENOTSUP;
     }
-    ipcb_tsc_ns_per_tick = ratio[ROUNDS / 2];
+    /* ns per tick in 32.32 fixed point: 2^-32 ns of resolution per tick
+     * is a part in 10^9 at a few GHz, far below the calibration's error */
+    ipcb_tsc_mult = (uint64_t)(ratio[ROUNDS / 2] * 4294967296.0 + 0.5);
+    ipcb_tsc_ns_per_tick = (double)ipcb_tsc_mult / 4294967296.0;
     return 0;
 #else
     snprintf(err, errlen, "--clock tsc: no TSC on this architecture; use --clock monotonic");

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "ipcbench/units.h"
+#include "measure/clock.h"
 #include "transports/mmap_options.h"
 #include "transports/shm_options.h"
 
@@ -214,7 +215,8 @@ static void plan_facts(struct ipcb_meta *m, const struct ipcb_plan *p)
     number(m, "plan", "timeout_s", (double)p->timeout_ns / 1e9);
     number(m, "plan", "pairs", (double)p->groups);
     text(m, "plan", "verify", "%s", p->verify_full ? "full" : "stamps");
-    text(m, "plan", "clock", "%s", p->clock_tsc ? "tsc" : "monotonic");
+    text(m, "plan", "clock", "%s", ipcb_clock_name(p->clock));
+    text(m, "plan", "clock_used", "%s", ipcb_tsc_mult ? "tsc" : "monotonic");
     text(m, "plan", "cpu", "%s", p->cpu_mode ? p->cpu_mode : "none");
     number(m, "plan", "ring_slots", ipcb_ring_slots());
     text(m, "plan", "wait", "%s", p->wait_list ? p->wait_list : "block");

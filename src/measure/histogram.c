@@ -13,11 +13,9 @@ void ipcb_hist_merge(struct ipcb_hist *into, const struct ipcb_hist *from)
 {
     for (unsigned i = 0; i < IPCB_HIST_COUNTS; i++)
         into->counts[i] += from->counts[i];
-    into->total += from->total;
-    if (from->min < into->min) into->min = from->min;
-    if (from->max > into->max) into->max = from->max;
-    into->sum += from->sum;
-    into->sumsq += from->sumsq;
+    const struct ipcb_hist_acc rest = {from->total, from->min, from->max, from->sum,
+                                       from->sumsq};
+    ipcb_hist_acc_flush(into, &rest);
 }
 
 uint64_t ipcb_hist_bucket_low(unsigned idx)

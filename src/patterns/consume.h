@@ -37,6 +37,15 @@ static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind 
     const uint64_t span_open = a->warmup ? a->warmup - 1 : 0;
     struct ipcb_side_result *res = a->res;
     uint64_t expected = 0;
+    /* what changes per message is kept in locals and written to the shared
+     * result once, at the end: nobody reads it before the side returns,
+     * only progress, which ipcb_side_received publishes every message */
+    uint64_t messages = res->messages, span_messages = res->span_messages;
+    uint64_t first_ns = res->first_ns, last_ns = res->last_ns;
+    struct ipcb_hist_acc lat, lat_uncorrected;
+    ipcb_hist_acc_init(&lat);
+    ipcb_hist_acc_init(&lat_uncorrected);
+    int rc = 0;
 
     if (a->warmup == 0)
         ipcb_side_usage_begin(a);
@@ -45,8 +54,10 @@ static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind 
         uint64_t now = ipcb_now_ns();
         if (__builtin_expect(n != (ssize_t)len, 0)) {
             /* a lossy transport's empty receive: the end, or wait on */
-            if (!lossy || n != -EAGAIN)
-                return ipcb_side_io_error(a, "receive", expected, n);
+            if (!lossy || n != -EAGAIN) {
+                rc = ipcb_side_io_error(a, "receive", expected, n);
+                break;
+            }
             if (atomic_load(&a->sh->producer_done))
                 break;
             continue;
@@ -65,35 +76,44 @@ static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind 
             if (bad) {
                 ipcb_msg_describe(res->error, sizeof res->error, a->buf, a->expect, len, seq);
                 res->failed = 1;
-                return -1;
+                rc = -1;
+                break;
             }
         }
         if (seq >= a->warmup) {
             if (kind == IPCB_CONSUME_RATE) {
-                ipcb_hist_record(&res->hist, ipcb_since(now, ipcb_get64(a->buf + 8)));
-                ipcb_hist_record(&res->hist_uncorrected,
-                                 ipcb_since(now, ipcb_get64(a->buf + 16)));
+                ipcb_hist_acc_record(&res->hist, &lat, ipcb_since(now, ipcb_get64(a->buf + 8)));
+                ipcb_hist_acc_record(&res->hist_uncorrected, &lat_uncorrected,
+                                     ipcb_since(now, ipcb_get64(a->buf + 16)));
             } else if (timestamp) {
-                ipcb_hist_record(&res->hist, now - ipcb_get64(a->buf + 8));
+                ipcb_hist_acc_record(&res->hist, &lat, now - ipcb_get64(a->buf + 8));
             }
-            res->messages++;
+            messages++;
         }
         if (seq >= span_open) {
-            if (res->first_ns == 0) {
-                res->first_ns = now;
+            if (first_ns == 0) {
+                first_ns = now;
                 if (a->warmup)
                     ipcb_side_usage_begin(a);
             } else {
-                res->span_messages++;
+                span_messages++;
             }
-            res->last_ns = now;
+            last_ns = now;
         }
         expected = seq + 1;
         if (ipcb_side_received(a, expected))
             break;
     }
-    ipcb_side_usage_end(a);
-    return 0;
+    ipcb_hist_acc_flush(&res->hist, &lat);
+    if (kind == IPCB_CONSUME_RATE)
+        ipcb_hist_acc_flush(&res->hist_uncorrected, &lat_uncorrected);
+    res->messages = messages;
+    res->span_messages = span_messages;
+    res->first_ns = first_ns;
+    res->last_ns = last_ns;
+    if (rc == 0)
+        ipcb_side_usage_end(a);
+    return rc;
 }
 
 #endif

@@ -43,6 +43,9 @@ IPCB_HOT static int contender(struct ipcb_side_args *a)
     struct ipcb_side_result *res = a->res;
     const uint64_t total = atomic_load(&a->sh->total);
     uint64_t end_ns = 0, i;
+    struct ipcb_hist_acc lat;
+    ipcb_hist_acc_init(&lat);
+    int rc = 0;
 
     for (i = 0; i < total; i++) {
         if (i == a->warmup) {
@@ -54,17 +57,21 @@ IPCB_HOT static int contender(struct ipcb_side_args *a)
         uint64_t t0 = ipcb_now_ns();
         ssize_t n = take(c, a->buf, 1);
         uint64_t t1 = ipcb_now_ns();
-        if (n != 1)
-            return ipcb_side_io_error(a, "taking the lock", i, n);
+        if (n != 1) {
+            rc = ipcb_side_io_error(a, "taking the lock", i, n);
+            break;
+        }
         /* the critical section: read, touch, write back */
         uint64_t v = area->counter;
         for (size_t k = 0; k < bytes; k++)
             section[k] = (unsigned char)(section[k] + 1);
         area->counter = v + 1;
         n = give(c, a->buf, 1);
-        if (n != 1)
-            return ipcb_side_io_error(a, "releasing the lock", i, n);
-        ipcb_side_timed(a, i, t1 - t0);
+        if (n != 1) {
+            rc = ipcb_side_io_error(a, "releasing the lock", i, n);
+            break;
+        }
+        ipcb_side_timed(a, &lat, i, t1 - t0);
         if ((end_ns && t1 >= end_ns) ||
             atomic_load_explicit(&area->stop, memory_order_relaxed)) {
             i++;
@@ -74,6 +81,9 @@ IPCB_HOT static int contender(struct ipcb_side_args *a)
     /* the first side done stops the others, so that every side's share is
      * of the same span: with each running its own count they would all be
      * equal whatever the lock did */
+    ipcb_side_timed_flush(a, &lat);
+    if (rc != 0)
+        return rc;
     atomic_store_explicit(&area->stop, 1, memory_order_relaxed);
     res->last_ns = ipcb_now_ns();
     res->span_messages = res->messages;

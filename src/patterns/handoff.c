@@ -15,6 +15,9 @@ IPCB_HOT static int handoff_producer(struct ipcb_side_args *a)
     ssize_t (*const wait)(struct ipcb_chan *, void *, size_t) = c->t->recv;
     struct ipcb_side_result *res = a->res;
     uint64_t total = atomic_load(&a->sh->total), end_ns = 0, last_t1 = 0;
+    struct ipcb_hist_acc lat;
+    ipcb_hist_acc_init(&lat);
+    int rc = 0;
 
     for (uint64_t seq = 0; seq < total; seq++) {
         if (seq == a->warmup) {
@@ -29,15 +32,22 @@ IPCB_HOT static int handoff_producer(struct ipcb_side_args *a)
         }
         uint64_t t0 = ipcb_now_ns();
         ssize_t n = pass(c, a->buf, 1);
-        if (n != 1)
-            return ipcb_side_io_error(a, "passing the token", seq, n);
+        if (n != 1) {
+            rc = ipcb_side_io_error(a, "passing the token", seq, n);
+            break;
+        }
         n = wait(c, a->rbuf, 1);
         uint64_t t1 = ipcb_now_ns();
-        if (n != 1)
-            return ipcb_side_io_error(a, "waiting for the token", seq, n);
+        if (n != 1) {
+            rc = ipcb_side_io_error(a, "waiting for the token", seq, n);
+            break;
+        }
         last_t1 = t1;
-        ipcb_side_timed(a, seq, t1 - t0);
+        ipcb_side_timed(a, &lat, seq, t1 - t0);
     }
+    ipcb_side_timed_flush(a, &lat);
+    if (rc != 0)
+        return rc;
     res->last_ns = ipcb_now_ns();
     res->span_messages = res->messages;
     ipcb_side_usage_end(a);

@@ -18,6 +18,9 @@ IPCB_HOT int ipcb_pingpong_producer(struct ipcb_side_args *a)
     const int lossy = (c->t->flags & IPCB_LOSSY) != 0;
     struct ipcb_side_result *res = a->res;
     uint64_t total = atomic_load(&a->sh->total), end_ns = 0, last_t1 = 0;
+    struct ipcb_hist_acc lat;
+    ipcb_hist_acc_init(&lat);
+    int rc = 0;
 
     for (uint64_t seq = 0; seq < total; seq++) {
         ipcb_msg_stamp(a->buf, len, seq);
@@ -38,8 +41,10 @@ IPCB_HOT int ipcb_pingpong_producer(struct ipcb_side_args *a)
         }
         uint64_t t0 = ipcb_now_ns();
         ssize_t n = send(c, a->buf, len);
-        if (n != (ssize_t)len)
-            return ipcb_side_io_error(a, "send", seq, n);
+        if (n != (ssize_t)len) {
+            rc = ipcb_side_io_error(a, "send", seq, n);
+            break;
+        }
         uint64_t t1;
         for (;;) {
             n = recv(c, a->rbuf, len);
@@ -56,20 +61,21 @@ IPCB_HOT int ipcb_pingpong_producer(struct ipcb_side_args *a)
                 res->lost++;
                 continue;
             }
-            return ipcb_side_io_error(a, "receive of the answer", seq, n);
+            rc = ipcb_side_io_error(a, "receive of the answer", seq, n);
+            break;
         }
         last_t1 = t1;
-        if (seq >= a->warmup) {
-            ipcb_hist_record(&res->hist, t1 - t0);
-            res->messages++;
-        }
-        atomic_store_explicit(&res->progress, seq + 1, memory_order_relaxed);
+        ipcb_side_timed(a, &lat, seq, t1 - t0);
         if (ipcb_msg_check_full(a->rbuf, a->expect, len, seq) != 0) {
             ipcb_msg_describe(res->error, sizeof res->error, a->rbuf, a->expect, len, seq);
             res->failed = 1;
-            return -1;
+            rc = -1;
+            break;
         }
     }
+    ipcb_side_timed_flush(a, &lat);
+    if (rc != 0)
+        return rc;
     res->last_ns = ipcb_now_ns();
     res->span_messages = res->messages;
     ipcb_side_usage_end(a);

@@ -19,6 +19,10 @@ IPCB_HOT int ipcb_stream_send_all(struct ipcb_side_args *a, uint64_t tag, int ow
     const int timestamp = len >= 16;
     struct ipcb_side_result *res = a->res;
     uint64_t total = atomic_load(&a->sh->total), end_ns = 0;
+    /* the count stays in a register and reaches the shared result when the
+     * loop ends; the others see progress, published every message */
+    uint64_t messages = res->messages;
+    int rc = 0;
 
     for (uint64_t seq = 0; seq < total; seq++) {
         ipcb_msg_stamp(a->buf, len, tag | seq);
@@ -38,13 +42,18 @@ IPCB_HOT int ipcb_stream_send_all(struct ipcb_side_args *a, uint64_t tag, int ow
             }
             if (timestamp)
                 ipcb_put64(a->buf + 8, now);
-            res->messages++;
+            messages++;
         }
         ssize_t n = send(c, a->buf, len);
-        if (n != (ssize_t)len)
-            return ipcb_side_io_error(a, "send", seq, n);
+        if (n != (ssize_t)len) {
+            rc = ipcb_side_io_error(a, "send", seq, n);
+            break;
+        }
         atomic_store_explicit(&res->progress, seq + 1, memory_order_relaxed);
     }
+    res->messages = messages;
+    if (rc != 0)
+        return rc;
     res->last_ns = ipcb_now_ns();
     ipcb_side_usage_end(a);
     /* progress holds how many it sent; producer_done counts the producers done */

@@ -82,15 +82,22 @@ static inline int ipcb_side_received(struct ipcb_side_args *a, uint64_t expected
     return expected >= atomic_load_explicit(&a->sh->total, memory_order_acquire);
 }
 
-/* a timed side's message seq took ns: into its histogram and count after
- * the warm-up, and its progress published */
-static inline void ipcb_side_timed(struct ipcb_side_args *a, uint64_t seq, uint64_t ns)
+/* a timed side's message seq took ns: into its histogram, through the
+ * loop's accumulator lat, after the warm-up, and its progress published */
+static inline void ipcb_side_timed(struct ipcb_side_args *a, struct ipcb_hist_acc *lat,
+                                   uint64_t seq, uint64_t ns)
 {
-    if (seq >= a->warmup) {
-        ipcb_hist_record(&a->res->hist, ns);
-        a->res->messages++;
-    }
+    if (seq >= a->warmup)
+        ipcb_hist_acc_record(&a->res->hist, lat, ns);
     atomic_store_explicit(&a->res->progress, seq + 1, memory_order_relaxed);
+}
+
+/* on every way out of a loop that timed through lat: the latencies and,
+ * one per latency, the timed messages into the shared result */
+static inline void ipcb_side_timed_flush(struct ipcb_side_args *a, const struct ipcb_hist_acc *lat)
+{
+    ipcb_hist_acc_flush(&a->res->hist, lat);
+    a->res->messages += lat->total;
 }
 
 /* run/side.c */
