@@ -230,6 +230,7 @@ static void test_counter_wrap(void)
     atomic_store(&r->head, start);
     atomic_store(&r->tail, start);
     r->taken = start;
+    r->head_seen = start;
     r->tail_seen = start;
     unsigned char buf[64];
     unsigned bad = 0, refused_full = 0;

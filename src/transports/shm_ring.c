@@ -129,6 +129,7 @@ static inline void copy_bytes(unsigned char *dst, const unsigned char *src, size
  * does not, a yield with nothing else to run returns at once. */
 #define SPINS_BEFORE_YIELD 256u
 #define HEAD_EVERY 32u
+#define BACKLOG_FETCH 8u /* lines fetched ahead of the copy, at most */
 
 static inline void cpu_pause(void)
 {
@@ -139,7 +140,21 @@ static inline void cpu_pause(void)
 #endif
 }
 
-/* the producer's view of free slots: its own copy of tail first */
+/* ask for a line this CPU is about to write, in the state that lets it */
+static inline void fetch_to_write(const void *p)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    if (__builtin_cpu_supports("prfchw")) {
+        __asm__ volatile("prefetchw %0" : : "m"(*(const char *)p));
+        return;
+    }
+#endif
+    __builtin_prefetch(p, 1, 3);
+}
+
+/* the producer's view of free slots: its own copy of tail first. When it
+ * had to read tail, the slots the consumer gave back are fetched for
+ * writing at once, rather than one store miss after another */
 static inline int spin_has_room(struct ipcb_shm_ring *r)
 {
     uint32_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
@@ -147,7 +162,12 @@ static inline int spin_has_room(struct ipcb_shm_ring *r)
         return 1;
     /* acquire: pairs with the consumer's release of tail, after its copy-out */
     r->tail_seen = atomic_load_explicit(&r->tail, memory_order_acquire);
-    return head - r->tail_seen < r->slots;
+    uint32_t room = r->slots - (head - r->tail_seen), j = r->head_slot;
+    for (uint32_t k = 1; k < room && k <= BACKLOG_FETCH; k++) {
+        j = j + 1 == r->slots ? 0 : j + 1;
+        fetch_to_write(ipcb_shm_ring_slot(r, j));
+    }
+    return room > 0;
 }
 
 /* the consumer's view: word0 of its next slot moved (acquire: pairs with
@@ -164,8 +184,23 @@ static inline int spin_word0_moved(struct ipcb_shm_ring *r)
  * the consumer has taken: only a head ahead of taken means a message */
 static inline int spin_head_moved(struct ipcb_shm_ring *r)
 {
-    uint32_t head = atomic_load_explicit(&r->head, memory_order_acquire);
-    return (int32_t)(head - r->taken) > 0;
+    r->head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
+    return (int32_t)(r->head_seen - r->taken) > 0;
+}
+
+/* A message was there at the first look: the consumer is behind, and more
+ * may be waiting. head says how many; fetch their first lines now, all at
+ * once, instead of one miss after another as the copy reaches each. Only
+ * filled slots are fetched, so no line is pulled away from a producer that
+ * is still writing it. */
+static inline void fetch_backlog(struct ipcb_shm_ring *r)
+{
+    uint32_t ahead = spin_head_moved(r) ? r->head_seen - r->taken : 0;
+    uint32_t j = r->tail_slot;
+    for (uint32_t k = 1; k < ahead && k <= BACKLOG_FETCH; k++) {
+        j = j + 1 == r->slots ? 0 : j + 1;
+        __builtin_prefetch(ipcb_shm_ring_slot(r, j), 0, 3);
+    }
 }
 
 /* give back the slots taken so far: the producer may fill them again */
@@ -191,8 +226,13 @@ int ipcb_shm_spin_wait_room(struct ipcb_shm_ring *r, int block)
 
 int ipcb_shm_spin_wait_filled(struct ipcb_shm_ring *r, int block)
 {
-    if (spin_word0_moved(r))
+    /* head said so before: filled, and visible through that acquire */
+    if ((int32_t)(r->head_seen - r->taken) > 0)
         return 0;
+    if (spin_word0_moved(r)) {
+        fetch_backlog(r);
+        return 0;
+    }
     /* the ring ran dry: what was taken goes back before this side waits */
     if (r->taken != atomic_load_explicit(&r->tail, memory_order_relaxed))
         give_back(r);

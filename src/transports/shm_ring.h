@@ -52,6 +52,7 @@ struct ipcb_shm_ring {
     uint32_t tail_slot;                     /* where the next one comes from */
     uint32_t taken;                         /* messages taken; spin gives them back
                                                (tail) in batches, the others at once */
+    uint32_t head_seen;                     /* spin: head as the consumer last read it */
     _Atomic uint32_t consumer_waiting;      /* futex, signal: the consumer sleeps */
     _Atomic pid_t consumer_pid;             /* condvar, signal: set at its first wait */
     /* constant after init */
