@@ -138,7 +138,7 @@ int ipcb_shm_rings_open(struct ipcb_chan *c, enum ipcb_side side)
 /* what a failed put or get means, said once for every ring transport: the
  * monitor's robust mutex reports a side that died holding it, the sleeping
  * waits (condvar, signal) a side that is gone */
-static ssize_t ring_error(struct ipcb_chan *c, ssize_t n, size_t len)
+ssize_t ipcb_shm_rings_error(struct ipcb_chan *c, ssize_t n, size_t len)
 {
     const char *other = c->side == IPCB_PRODUCER ? "consumer" : "producer";
     if (n == -EMSGSIZE)
@@ -148,18 +148,6 @@ static ssize_t ring_error(struct ipcb_chan *c, ssize_t n, size_t len)
     else if (n == -EPIPE)
         ipcb_chan_error(c, "the %s side is gone", other);
     return n;
-}
-
-IPCB_HOT ssize_t ipcb_shm_rings_send(struct ipcb_chan *c, const void *buf, size_t len)
-{
-    ssize_t n = ipcb_shm_ring_put(((struct ipcb_shm_rings *)c->priv)->tx, buf, len);
-    return __builtin_expect(n < 0, 0) ? ring_error(c, n, len) : n;
-}
-
-IPCB_HOT ssize_t ipcb_shm_rings_recv(struct ipcb_chan *c, void *buf, size_t len)
-{
-    ssize_t n = ipcb_shm_ring_get(((struct ipcb_shm_rings *)c->priv)->rx, buf, len);
-    return __builtin_expect(n < 0, 0) ? ring_error(c, n, len) : n;
 }
 
 /* the child keeps its mapping until it exits; nothing to give back here */

@@ -52,10 +52,13 @@ void ipcb_shm_rings_fini(struct ipcb_shm_rings *r);
 /* the same, then munmap what ipcb_shm_rings_map_fd mapped */
 void ipcb_shm_rings_unmap(struct ipcb_shm_rings *r);
 
-/* the operations every ring transport shares; c->priv starts with the rings */
+/* the operations every ring transport shares; c->priv starts with the rings.
+ * send and recv are in shm_ring.c, where the ring's put and get inline into
+ * them; a failure's sentence comes from ipcb_shm_rings_error */
 int ipcb_shm_rings_open(struct ipcb_chan *c, enum ipcb_side side);
 IPCB_HOT ssize_t ipcb_shm_rings_send(struct ipcb_chan *c, const void *buf, size_t len);
 IPCB_HOT ssize_t ipcb_shm_rings_recv(struct ipcb_chan *c, void *buf, size_t len);
 void ipcb_shm_rings_close(struct ipcb_chan *c, enum ipcb_side side);
+ssize_t ipcb_shm_rings_error(struct ipcb_chan *c, ssize_t n, size_t len);
 
 #endif
