@@ -50,8 +50,7 @@ struct ipcb_shm_ring {
     /* the consumer's line */
     _Alignas(128) _Atomic uint32_t tail;    /* messages taken and given back, mod 2^32 */
     uint32_t tail_slot;                     /* where the next one comes from */
-    uint32_t taken;                         /* messages taken; spin gives them back
-                                               (tail) in batches, the others at once */
+    uint32_t taken;                         /* messages taken: tail's own copy */
     uint32_t head_seen;                     /* spin: head as the consumer last read it */
     _Atomic uint32_t consumer_waiting;      /* futex, signal: the consumer sleeps */
     _Atomic pid_t consumer_pid;             /* condvar, signal: set at its first wait */
@@ -60,7 +59,6 @@ struct ipcb_shm_ring {
     size_t stride;              /* bytes from one slot to the next: 64, or a multiple of 128 */
     size_t lens_off, notes_off, slots_off; /* from the ring's start */
     uint32_t slots;
-    uint32_t give_back;         /* spin: tail is published every this many messages */
     uint32_t notify;            /* enum ipcb_shm_notify */
     int semid;                  /* sysv-sem: the set, semaphore 0 = room, 1 = filled */
     /* condvar: the monitor's lock (robust, process-shared), taken by both */
