@@ -45,14 +45,7 @@ IPCB_HOT static int handoff_producer(struct ipcb_side_args *a)
         last_t1 = t1;
         ipcb_side_timed(a, &lat, seq, t1 - t0);
     }
-    ipcb_side_timed_flush(a, &lat);
-    if (rc != 0)
-        return rc;
-    res->last_ns = ipcb_now_ns();
-    res->span_messages = res->messages;
-    ipcb_side_usage_end(a);
-    atomic_store(&a->sh->producer_done, 1);
-    return 0;
+    return ipcb_side_producer_end(a, &lat, rc);
 }
 
 IPCB_HOT static int handoff_consumer(struct ipcb_side_args *a)

@@ -73,14 +73,7 @@ IPCB_HOT int ipcb_pingpong_producer(struct ipcb_side_args *a)
             break;
         }
     }
-    ipcb_side_timed_flush(a, &lat);
-    if (rc != 0)
-        return rc;
-    res->last_ns = ipcb_now_ns();
-    res->span_messages = res->messages;
-    ipcb_side_usage_end(a);
-    atomic_store(&a->sh->producer_done, 1);
-    return 0;
+    return ipcb_side_producer_end(a, &lat, rc);
 }
 
 IPCB_HOT int ipcb_pingpong_consumer(struct ipcb_side_args *a)

@@ -10,6 +10,7 @@
 #include "ipcbench/histogram.h"
 #include "ipcbench/pattern.h"
 #include "ipcbench/transport.h"
+#include "measure/clock.h"
 
 struct ipcb_side_result {
     int failed;
@@ -100,6 +101,24 @@ static inline void ipcb_side_timed_flush(struct ipcb_side_args *a, const struct 
     a->res->messages += lat->total;
 }
 
+void ipcb_side_usage_end(struct ipcb_side_args *a);
+
+/* a timing producer's way out of its loop (pingpong, handoff): the
+ * latencies flushed on every path, and on success the span closed, the
+ * CPU use read and the other side told it is done; returns rc */
+static inline int ipcb_side_producer_end(struct ipcb_side_args *a, const struct ipcb_hist_acc *lat,
+                                         int rc)
+{
+    ipcb_side_timed_flush(a, lat);
+    if (rc != 0)
+        return rc;
+    a->res->last_ns = ipcb_now_ns();
+    a->res->span_messages = a->res->messages;
+    ipcb_side_usage_end(a);
+    atomic_store(&a->sh->producer_done, 1);
+    return 0;
+}
+
 /* run/side.c */
 void ipcb_side_inject(struct ipcb_side_args *a);
 static inline void ipcb_side_maybe_inject(struct ipcb_side_args *a, uint64_t seq)
@@ -111,6 +130,5 @@ int ipcb_side_fail(struct ipcb_side_args *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int ipcb_side_io_error(struct ipcb_side_args *a, const char *what, uint64_t seq, ssize_t rc);
 void ipcb_side_usage_begin(struct ipcb_side_args *a);
-void ipcb_side_usage_end(struct ipcb_side_args *a);
 
 #endif
