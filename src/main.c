@@ -100,6 +100,42 @@ static void interval_warnings(const struct ipcb_results *res)
     }
 }
 
+/* what the run needs of the machine before it measures: the clock asked
+ * for, SCHED_FIFO for --rt-prio, a usable TMPDIR. 0, or -1 with err. */
+static int machine_ready(const struct ipcb_plan *p, char *err, size_t errlen)
+{
+    /* auto takes the TSC only where the kernel trusts it, and otherwise
+     * (or should calibration fail, which leaves it unset) stays with
+     * CLOCK_MONOTONIC without a word: it is a default, not a request */
+    if (p->clock == IPCB_CLOCK_AUTO) {
+        if (ipcb_clock_tsc_trusted())
+            (void)ipcb_clock_use_tsc(err, errlen);
+    } else if (p->clock == IPCB_CLOCK_TSC && ipcb_clock_use_tsc(err, errlen) != 0) {
+        return -1;
+    }
+    /* --rt-prio: find out now, not in every side, whether SCHED_FIFO is allowed
+     * (the driver tries it on itself and goes back) */
+    if (p->rt_prio) {
+        struct sched_param rt = {.sched_priority = p->rt_prio}, normal = {0};
+        if (sched_setscheduler(0, SCHED_FIFO, &rt) != 0) {
+            snprintf(err, errlen, "--rt-prio %d: SCHED_FIFO is not permitted here (%s); "
+                     "run as root, with CAP_SYS_NICE, or after ulimit -r %d", p->rt_prio,
+                     strerror(errno), p->rt_prio);
+            return -1;
+        }
+        sched_setscheduler(0, SCHED_OTHER, &normal);
+    }
+    /* every fifo and AF_UNIX cell, and the run's ledger, need $TMPDIR */
+    const char *tmp = getenv("TMPDIR");
+    if (tmp && *tmp && access(tmp, W_OK | X_OK) != 0) {
+        snprintf(err, errlen, "TMPDIR=%s cannot hold the run's private directories (%s); "
+                 "point it at a writable directory, or unset it to use /tmp", tmp,
+                 strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static int cmd_run(struct ipcb_plan *p)
 {
     char outdir[4096], err[512];
@@ -110,38 +146,8 @@ static int cmd_run(struct ipcb_plan *p)
         fprintf(stderr, "ipcbench: %s\n", err);
         return 2;
     }
-    /* auto takes the TSC only where the kernel trusts it, and otherwise
-     * (or should calibration fail, which leaves it unset) stays with
-     * CLOCK_MONOTONIC without a word: it is a default, not a request */
-    if (p->clock == IPCB_CLOCK_AUTO) {
-        if (ipcb_clock_tsc_trusted())
-            (void)ipcb_clock_use_tsc(err, sizeof err);
-    } else if (p->clock == IPCB_CLOCK_TSC && ipcb_clock_use_tsc(err, sizeof err) != 0) {
+    if (machine_ready(p, err, sizeof err) != 0) {
         fprintf(stderr, "ipcbench: %s\n", err);
-        if (made_dir)
-            rmdir(outdir);
-        return 2;
-    }
-    /* --rt-prio: find out now, not in every side, whether SCHED_FIFO is allowed
-     * (the driver tries it on itself and goes back) */
-    if (p->rt_prio) {
-        struct sched_param rt = {.sched_priority = p->rt_prio}, normal = {0};
-        if (sched_setscheduler(0, SCHED_FIFO, &rt) != 0) {
-            fprintf(stderr, "ipcbench: --rt-prio %d: SCHED_FIFO is not permitted here (%s); "
-                    "run as root, with CAP_SYS_NICE, or after ulimit -r %d\n", p->rt_prio,
-                    strerror(errno), p->rt_prio);
-            if (made_dir)
-                rmdir(outdir);
-            return 2;
-        }
-        sched_setscheduler(0, SCHED_OTHER, &normal);
-    }
-    /* every fifo and AF_UNIX cell, and the run's ledger, need $TMPDIR */
-    const char *tmp = getenv("TMPDIR");
-    if (tmp && *tmp && access(tmp, W_OK | X_OK) != 0) {
-        fprintf(stderr, "ipcbench: TMPDIR=%s cannot hold the run's private directories (%s); "
-                "point it at a writable directory, or unset it to use /tmp\n", tmp,
-                strerror(errno));
         if (made_dir)
             rmdir(outdir);
         return 2;

@@ -84,23 +84,60 @@ static void check_variants(void)
     CHECK(variants >= 37, "the variants are registered (%zu)", variants);
 }
 
+/* every option is a complete entry of the one table: a name, help, a
+ * place for its value of the size its type needs, once by each name */
 static void check_options(void)
 {
-    const struct ipcb_option *opts[IPCB_MAX_PLUGIN_OPTIONS];
-    size_t n = ipcb_plugin_options(opts, IPCB_MAX_PLUGIN_OPTIONS);
-    CHECK(n >= 2, "shm's --ring-slots and --notify are gathered (%zu)", n);
-    static const char *const core[] = {"transport", "size", "pattern", "count", "duration",
-        "warmup", "cpu", "output", "csv", "json", "timeout", "verify", "pairs", "clock",
-        "wait", "quiet", "help", "version"};
+    size_t n, n_core = 0;
+    const struct ipcb_option *const *opts = ipcb_options(&n);
+    CHECK(ipcb_option_find("ring-slots") && ipcb_option_find("notify") &&
+          ipcb_option_find("rate") && ipcb_option_find("count"),
+          "the core's and the plugins' options are in one list (%zu)", n);
     for (size_t i = 0; i < n; i++) {
-        CHECK(opts[i]->name && opts[i]->help && opts[i]->apply, "option %zu is complete", i);
-        for (size_t j = 0; j < i; j++)
-            CHECK(strcmp(opts[i]->name, opts[j]->name) != 0, "--%s is declared once",
-                  opts[i]->name);
-        for (size_t j = 0; j < sizeof core / sizeof core[0]; j++)
-            CHECK(strcmp(opts[i]->name, core[j]) != 0, "--%s does not shadow a core option",
-                  opts[i]->name);
+        const struct ipcb_option *o = opts[i];
+        n_core += ipcb_option_is_core(o);
+        CHECK(o->name && o->help && *o->help, "option %zu has a name and help", i);
+        CHECK(o->in_plan || o->var, "--%s says where its value goes", o->name);
+        CHECK((o->type == IPCB_OPT_FLAG) == (o->metavar == NULL),
+              "--%s has a metavar exactly when it takes a value", o->name);
+        CHECK(ipcb_option_is_core(o) ? o->commands != 0 : o->commands == 0,
+              "--%s: a core option names its commands, a plugin's has owners", o->name);
+        CHECK(o->parse || o->type == IPCB_OPT_FLAG || o->type == IPCB_OPT_CHOICE ||
+              (o->type == IPCB_OPT_TEXT || o->type == IPCB_OPT_LIST
+                   ? o->size == sizeof(const char *) : o->size == 8 || o->size == 4),
+              "--%s's place fits its type", o->name);
+        for (size_t j = 0; j < i; j++) {
+            CHECK(strcmp(o->name, opts[j]->name) != 0, "--%s is declared once", o->name);
+            CHECK(!o->short_name || o->short_name != opts[j]->short_name,
+                  "-%c is one option's", o->short_name);
+        }
     }
+    CHECK(n_core > 0 && n_core < n, "core options first, then the plugins' (%zu of %zu)",
+          n_core, n);
+}
+
+/* every option is recorded: the parse keeps what each was given as */
+static void check_given(void)
+{
+    struct ipcb_plan p;
+    char err[512];
+    char *a[] = {"ipcbench", "-t", "shm", "-p", "fanin", "--producers", "3", "-n", "5k", NULL};
+    CHECK(ipcb_parse_args(9, a, &p, err, sizeof err) == 0, "fanin with --producers (%s)", err);
+    CHECK(ipcb_option_given(ipcb_option_find("producers")) &&
+          strcmp(ipcb_option_given(ipcb_option_find("producers")), "3") == 0 &&
+          !ipcb_option_given(ipcb_option_find("ring-slots")) && p.count == 5000,
+          "the given options and only those are recorded as given");
+    char *b[] = {"ipcbench", "sync", "--producers", "3", NULL};
+    CHECK(ipcb_parse_args(4, b, &p, err, sizeof err) != 0 &&
+          strstr(err, "--producers is an option of the fanin pattern"),
+          "an option nobody in the run takes is refused, naming who takes it (%s)", err);
+    char *c[] = {"ipcbench", "-t", "pipe", "--ring-slots", "8", NULL};
+    CHECK(ipcb_parse_args(5, c, &p, err, sizeof err) != 0 && strstr(err, "which -t does not include (add -t "),
+          "a transport's option without the transport is refused (%s)", err);
+    char *d[] = {"ipcbench", "list", "--threshold", "3", NULL};
+    CHECK(ipcb_parse_args(4, d, &p, err, sizeof err) != 0 &&
+          strstr(err, "--threshold is an option of compare"),
+          "a core option another command takes is refused (%s)", err);
 }
 
 static int parse(struct ipcb_plan *p, char *err, size_t errlen, char **argv)
@@ -183,6 +220,7 @@ int main(void)
     check_patterns();
     check_variants();
     check_options();
+    check_given();
     check_parsing();
     return checks_done();
 }

@@ -105,6 +105,11 @@ struct ipcb_pattern {
     void (*make_layout)(struct ipcb_layout *layout);
     /* its own command-line options, NULL-terminated, or NULL */
     const struct ipcb_option *const *options;
+    /* optional: the copies of itself that its options ask for, each a row
+     * of its own (rate: one per --rate; contention: one per --procs), at
+     * most cap into out; 0: the pattern runs as itself */
+    size_t (*instances)(const struct ipcb_pattern *self, const struct ipcb_pattern **out,
+                        size_t cap);
 };
 
 /* the layout a run of pat uses: pat->layout, or what make_layout makes of it */

@@ -35,7 +35,12 @@ struct ipcb_plan {
     enum ipcb_command command;
     const struct ipcb_transport *transports[IPCB_MAX_TRANSPORTS];
     size_t n_transports;
+    const char *transport_list; /* -t LIST as given (or its default, all) */
     const char *wait_list;      /* --wait LIST as given, NULL when not */
+    const char *pattern_list;   /* -p LIST as given, NULL when not */
+    const char *size_list;      /* -s LIST as given (or its default) */
+    const char *cpu_list;       /* --cpu as given, NULL when not */
+    const char *percentiles_list;   /* --percentiles as given, NULL when not */
     const struct ipcb_pattern *patterns[IPCB_MAX_PATTERNS];
     size_t n_patterns;
     uint64_t sizes[IPCB_SIZE_LIST_MAX];
@@ -55,6 +60,7 @@ struct ipcb_plan {
     int verify_full;            /* stream: check every payload byte, not only stamps */
     enum ipcb_clock_choice clock;   /* --clock as asked; what it came to is ipcb_tsc_mult */
     int quiet;
+    int asked_help, asked_version;  /* -h, -V */
     const char *outdir;         /* NULL: results/<date>-<host>/ */
     const char *csv_path;
     const char *json_path;
@@ -71,7 +77,8 @@ struct ipcb_plan {
     char **argv;
 };
 
-/* cli/args.c: parse argv into plan; 0, or -EINVAL with one line in err */
+/* cli/args.c: parse argv into plan (every option of ipcb_options(), then
+ * cli/plan_make.c's lists); 0, or -EINVAL with one line in err */
 int ipcb_parse_args(int argc, char **argv, struct ipcb_plan *plan,
                     char *err, size_t errlen);
 
@@ -83,5 +90,10 @@ int ipcb_parse_args(int argc, char **argv, struct ipcb_plan *plan,
 int ipcb_wait_expand(struct ipcb_plan *plan, const char *list,
                      const struct ipcb_transport *only, const char *option,
                      char *err, size_t errlen);
+
+/* transports/wait.c: every strategy some transport has, and t's own, as
+ * a list for --help */
+void ipcb_wait_names(char *buf, size_t len);
+void ipcb_wait_names_of(const struct ipcb_transport *t, char *buf, size_t len);
 
 #endif

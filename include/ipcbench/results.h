@@ -98,9 +98,9 @@ enum ipcb_fact_kind {
     IPCB_FACT_NUMBER,
     IPCB_FACT_LIST,             /* comma-separated in text: an array */
 };
-#define IPCB_MAX_FACTS 64
+#define IPCB_MAX_FACTS 160
 struct ipcb_fact {
-    const char *group;          /* "environment" or "plan" */
+    const char *group;          /* "environment", "plan" or "options" (plan.options) */
     const char *key;
     enum ipcb_fact_kind kind;
     char text[1024];

@@ -126,6 +126,9 @@ struct ipcb_transport {
     /* its own command-line options, NULL-terminated; shared ones (one
      * --ring-slots for shm and posix-mq) are the same object, listed by each */
     const struct ipcb_option *const *options;
+    /* optional: one of its options that is its own name for --wait, for it
+     * alone (shm's --notify); the plan makes its rows as --wait's */
+    const struct ipcb_option *wait_option;
 };
 
 /* registry.c */

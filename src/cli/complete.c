@@ -2,13 +2,13 @@
  * read from the registries and the option tables, so completions/ never
  * holds a copy that could fall behind. Not in --help: it is for the scripts. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "ipcbench/pattern.h"
 #include "ipcbench/transport.h"
+#include "sync/sync.h"
 
 /* the strategy the descriptor transports wait with when none is named */
 #define WAIT_DEFAULT "block"
@@ -38,16 +38,20 @@ static void print_patterns(FILE *f)
         fprintf(f, "%s\n", all[i]->name);
 }
 
+static void print_primitives(FILE *f)
+{
+    size_t n;
+    const struct ipcb_transport *const *all = ipcb_primitives(&n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s\n", all[i]->name);
+}
+
 static void print_options(FILE *f)
 {
-    size_t n_core;
-    const struct option *core = ipcb_core_options(&n_core);
-    for (size_t i = 0; i < n_core; i++)
-        fprintf(f, "--%s\n", core[i].name);
-    const struct ipcb_option *plugin[IPCB_MAX_PLUGIN_OPTIONS];
-    size_t n_plugin = ipcb_plugin_options(plugin, IPCB_MAX_PLUGIN_OPTIONS);
-    for (size_t i = 0; i < n_plugin; i++)
-        fprintf(f, "--%s\n", plugin[i]->name);
+    size_t n;
+    const struct ipcb_option *const *opts = ipcb_options(&n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "--%s\n", opts[i]->name);
 }
 
 /* a transport's own strategy (sysv-shm's sysv-sem), printed with those */
@@ -101,6 +105,7 @@ static const struct {
     {"patterns", print_patterns},
     {"options", print_options},
     {"waits", print_waits},
+    {"primitives", print_primitives},
 };
 
 int ipcb_complete(FILE *f, const char *what, char *err, size_t errlen)

@@ -229,6 +229,31 @@ static void plan_facts(struct ipcb_meta *m, const struct ipcb_plan *p)
     number(m, "plan", "msync", ipcb_mmap_msync());
 }
 
+/* every option this run takes, as given or its default (null: neither),
+ * in meta.json's plan.options; which were given in plan.options_given */
+static void option_facts(struct ipcb_meta *m, const struct ipcb_plan *p)
+{
+    size_t n, n_given = 0;
+    const struct ipcb_option *const *opts = ipcb_options(&n);
+    const char *names[IPCB_MAX_FACTS];
+    for (size_t i = 0; i < n; i++) {
+        const struct ipcb_option *o = opts[i];
+        const char *given = ipcb_option_given(o);
+        char who[200];
+        if (o->commands == ~0u || !ipcb_option_taken(o, p, who, sizeof who))
+            continue;
+        if (given && n_given < IPCB_MAX_FACTS)
+            names[n_given++] = o->name;
+        if (o->type == IPCB_OPT_FLAG)
+            text(m, "options", o->name, "%s", given ? "yes" : "no");
+        else if (given || o->def)
+            text(m, "options", o->name, "%s", given ? given : o->def);
+        else
+            unknown(m, "options", o->name);
+    }
+    list_fact(m, "options_given", names, NULL, n_given);
+}
+
 /* the file system mmap's file lives on: tmpfs and a disk differ in what a
  * page fault and an msync cost */
 static void mmap_fs(struct ipcb_meta *m)
@@ -278,4 +303,5 @@ void ipcb_collect_environment(const struct ipcb_plan *p, struct ipcb_meta *m)
         number_file(m, "environment", bounds[i].key, bounds[i].path);
     mmap_fs(m);
     plan_facts(m, p);
+    option_facts(m, p);
 }

@@ -159,7 +159,10 @@ static json_t *meta_object(const struct ipcb_meta *m)
     bad |= json_object_set_new(o, "floor", floor_object(&m->hw_floor));
     bad |= json_object_set_new(o, "complete", json_boolean(m->complete));
     bad |= json_object_set_new(o, "environment", facts_object(m, "environment"));
-    bad |= json_object_set_new(o, "plan", facts_object(m, "plan"));
+    json_t *plan = facts_object(m, "plan");
+    /* every option the run takes, as given or its default */
+    bad |= !plan || json_object_set_new(plan, "options", facts_object(m, "options"));
+    bad |= json_object_set_new(o, "plan", plan);
     return done(o, bad);
 }
 

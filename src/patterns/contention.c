@@ -103,4 +103,5 @@ const struct ipcb_pattern ipcb_pattern_contention = {
                .sides = {{.role = "contender", .n_ends = 1, .ends = {{0, IPCB_PRODUCER}},
                           .run = contender}}},
     .options = ipcb_sync_options,
+    .instances = ipcb_sync_instances,
 };

@@ -31,7 +31,7 @@
 #define PRODUCER_SHIFT 56
 #define SEQ_MASK ((1ull << PRODUCER_SHIFT) - 1)
 
-static unsigned n_producers = FANIN_DEFAULT;
+static uint64_t n_producers = FANIN_DEFAULT;
 
 /* stream's loop, each message tagged with the producer's index; in a timed
  * run (-d) each producer stops on its own, and sh->total is left alone */
@@ -177,32 +177,18 @@ static void fanin_layout(struct ipcb_layout *lay)
 {
     const struct ipcb_side_decl producer = {
         .role = "producer", .n_ends = 1, .ends = {{0, IPCB_PRODUCER}}, .run = fanin_producer};
-    for (unsigned p = 0; p < n_producers; p++)
+    for (unsigned p = 0; p < (unsigned)n_producers; p++)
         lay->sides[p] = producer;
-    lay->sides[n_producers] = (struct ipcb_side_decl){
+    lay->sides[(unsigned)n_producers] = (struct ipcb_side_decl){
         .role = "consumer", .n_ends = 1, .ends = {{0, IPCB_CONSUMER}}, .run = fanin_consumer};
-    lay->n_sides = n_producers + 1;
-    lay->timed_side = n_producers;
-}
-
-static void producers_reset(void)
-{
-    n_producers = FANIN_DEFAULT;
-}
-
-static int producers_apply(const char *v, struct ipcb_plan *p, char *err, size_t errlen)
-{
-    uint64_t n;
-    (void)p;
-    if (ipcb_parse_count_range("--producers", v, 1, FANIN_MAX, &n, err, errlen))
-        return -EINVAL;
-    n_producers = (unsigned)n;
-    return 0;
+    lay->n_sides = (unsigned)n_producers + 1;
+    lay->timed_side = (unsigned)n_producers;
 }
 
 static const struct ipcb_option producers_opt = {
-    .name = "producers", .metavar = "N", .reset = producers_reset, .apply = producers_apply,
-    .help = "fanin: processes sending into the one channel\n(default: 4; 1 to 15)",
+    .name = "producers", .metavar = "N", .type = IPCB_OPT_COUNT, .min = 1, .max = FANIN_MAX,
+    .def = "4", IPCB_OPT_INTO(n_producers),
+    .help = "processes sending into the one channel (1 to 15)",
 };
 static const struct ipcb_option *const fanin_options[] = {&producers_opt, NULL};
 

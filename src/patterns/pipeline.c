@@ -73,29 +73,10 @@ static void make_layout(struct ipcb_layout *lay)
         .run = ipcb_stream_consumer};
 }
 
-static void stages_reset(void)
-{
-    n_stages = DEFAULT_STAGES;
-}
-
-extern const struct ipcb_pattern ipcb_pattern_pipeline;
-
-static int stages_apply(const char *v, struct ipcb_plan *p, char *err, size_t errlen)
-{
-    int chosen = 0;
-    for (size_t i = 0; i < p->n_patterns; i++)
-        chosen |= p->patterns[i] == &ipcb_pattern_pipeline;
-    if (p->command != IPCB_CMD_RUN || !chosen) {
-        snprintf(err, errlen, "--stages is an option of the pipeline pattern: "
-                 "ipcbench run -p pipeline --stages %s", v);
-        return -EINVAL;
-    }
-    return ipcb_parse_count_range("--stages", v, 2, IPCB_MAX_SIDES, &n_stages, err, errlen);
-}
-
 static const struct ipcb_option stages_opt = {
-    .name = "stages", .metavar = "K", .reset = stages_reset, .apply = stages_apply,
-    .help = "pipeline: processes in the chain, source and sink\nincluded (2 to 16, default 4)",
+    .name = "stages", .metavar = "K", .type = IPCB_OPT_COUNT, .min = 2, .max = IPCB_MAX_SIDES,
+    .def = "4", IPCB_OPT_INTO(n_stages),
+    .help = "processes in the chain, source and sink included\n(2 to 16)",
 };
 static const struct ipcb_option *const options[] = {&stages_opt, NULL};
 

@@ -135,37 +135,32 @@ IPCB_HOT static int rate_consumer(struct ipcb_side_args *a)
 
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
 
-/* --rate LIST: the rate pattern of the plan replaced by a copy per rate */
-static int rate_apply(const char *v, struct ipcb_plan *p, char *err, size_t errlen)
+static const char *rate_list;
+static size_t n_copies;
+
+/* --rate LIST: a copy of the pattern per rate, made now and put in the
+ * plan by instances() */
+static int rate_parse(const struct ipcb_option *o, const char *v, void *dest, char *err,
+                      size_t errlen)
 {
-    size_t at = 0;
-    while (at < p->n_patterns && p->patterns[at] != &ipcb_pattern_rate)
-        at++;
-    if (at == p->n_patterns)
-        FAIL("--rate is an option of the rate pattern (-p rate)");
     char buf[256];
-    if (!*v || strlen(v) >= sizeof buf || v[0] == ',' || v[strlen(v) - 1] == ',' ||
-        strstr(v, ",,"))
-        FAIL("--rate '%s' is empty or has an empty item (e.g. 10k,50k,100k)", v);
-    strcpy(buf, v);
-    const struct ipcb_pattern *rest[IPCB_MAX_PATTERNS];
-    size_t n_rest = p->n_patterns - at - 1, n = 0;
-    memcpy(rest, p->patterns + at + 1, n_rest * sizeof *rest);
-    p->n_patterns = at;
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    const char *items[RATE_MAX_LIST];
+    if (ipcb_split_list(v, "--rate", "e.g. 10k,50k,100k", buf, sizeof buf, items,
+                        RATE_MAX_LIST, &n_copies, err, errlen))
+        return -EINVAL;
+    for (size_t n = 0; n < n_copies; n++) {
         uint64_t r = 0;
         double pct = 0;
-        if (n == RATE_MAX_LIST)
-            FAIL("--rate: at most %d rates", RATE_MAX_LIST);
+        char tok[64];
+        snprintf(tok, sizeof tok, "%s", items[n]);
         size_t len = strlen(tok);
         if (tok[len - 1] == '%') {
             char *end;
             tok[len - 1] = '\0';
             pct = strtod(tok, &end);
             if (end == tok || *end || !(pct > 0 && pct <= 1000))
-                FAIL("--rate: '%s%%' is not a percentage of the maximum (e.g. 10%%,50%%,90%%)",
-                     tok);
+                FAIL("--%s: '%s%%' is not a percentage of the maximum (e.g. 10%%,50%%,90%%)",
+                     o->name, tok);
         } else if (ipcb_parse_count_range("--rate", tok, 1, 100000000, &r, err, errlen)) {
             return -EINVAL;
         }
@@ -180,26 +175,28 @@ static int rate_apply(const char *v, struct ipcb_plan *p, char *err, size_t errl
             snprintf(copy_names[n], sizeof copy_names[n], "rate-%llu", (unsigned long long)r);
         }
         copies[n].name = copy_names[n];
-        if (p->n_patterns + n_rest >= IPCB_MAX_PATTERNS)
-            FAIL("--rate: too many patterns in one run (at most %d)", IPCB_MAX_PATTERNS);
-        p->patterns[p->n_patterns++] = &copies[n++];
+        copies[n].instances = NULL;
     }
-    memcpy(p->patterns + p->n_patterns, rest, n_rest * sizeof *rest);
-    p->n_patterns += n_rest;
+    memcpy(dest, &v, sizeof v);
     return 0;
 }
 
-static void rate_reset(void)
+static size_t rate_instances(const struct ipcb_pattern *self, const struct ipcb_pattern **out,
+                             size_t cap)
 {
-    memset(copy_rates, 0, sizeof copy_rates);
-    memset(copy_pct, 0, sizeof copy_pct);
+    (void)self;
+    size_t n = 0;
+    for (; rate_list && n < n_copies && n < cap; n++)
+        out[n] = &copies[n];
+    return n;
 }
 
 static const struct ipcb_option rate_opt = {
-    .name = "rate", .metavar = "LIST", .reset = rate_reset, .apply = rate_apply,
-    .help = "rate: offered rates in messages per second, one row each\n"
-            "(e.g. 10k,50k,100k; default 10k), or percentages of the\n"
-            "stream maximum measured first (10%,50%,90%)",
+    .name = "rate", .metavar = "LIST", .type = IPCB_OPT_LIST, IPCB_OPT_INTO(rate_list),
+    .parse = rate_parse,
+    .help = "offered rates in messages per second, one row each\n"
+            "(e.g. 10k,50k,100k; without it 10k), or percentages of\n"
+            "the stream maximum measured first (10%,50%,90%)",
 };
 static const struct ipcb_option *const rate_options[] = {&rate_opt, NULL};
 
@@ -226,4 +223,5 @@ const struct ipcb_pattern ipcb_pattern_rate = {
     .layout = IPCB_PAIR_LAYOUT(rate_producer, rate_consumer, 1),
     .options = rate_options,
     .calibrated = rate_calibrated,
+    .instances = rate_instances,
 };

@@ -13,77 +13,53 @@
 #define MAX_PROCS_LIST 8
 
 static const char *primitive_list;
+static const char *procs_list;
 static uint64_t procs[MAX_PROCS_LIST];
 static size_t n_procs;
 static uint64_t section_bytes;
 
-static void sync_reset(void)
-{
-    primitive_list = NULL;
-    n_procs = 0;
-    section_bytes = IPCB_SYNC_DEFAULT_SECTION;
-}
-
-static int only_sync(const char *name, const struct ipcb_plan *p, char *err, size_t errlen)
-{
-    if (p->command != IPCB_CMD_SYNC)
-        FAIL("--%s is an option of ipcbench sync", name);
-    return 0;
-}
-
-static int primitive_apply(const char *v, struct ipcb_plan *p, char *err, size_t errlen)
-{
-    primitive_list = v;
-    return only_sync("primitive", p, err, errlen);
-}
-
-static int procs_apply(const char *v, struct ipcb_plan *p, char *err, size_t errlen)
+/* --procs 1,2,4: process counts, each from 1 to IPCB_MAX_SIDES */
+static int procs_parse(const struct ipcb_option *o, const char *v, void *dest, char *err,
+                       size_t errlen)
 {
     char buf[128];
-    if (only_sync("procs", p, err, errlen))
+    const char *items[MAX_PROCS_LIST];
+    if (ipcb_split_list(v, "--procs", "a list of process counts, e.g. 1,2,4", buf, sizeof buf,
+                        items, MAX_PROCS_LIST, &n_procs, err, errlen))
         return -EINVAL;
-    if (!*v || strlen(v) >= sizeof buf || v[0] == ',' || v[strlen(v) - 1] == ',' ||
-        strstr(v, ",,"))
-        FAIL("--procs '%s': expected a list of process counts, e.g. 1,2,4", v);
-    strcpy(buf, v);
-    n_procs = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (n_procs == MAX_PROCS_LIST)
-            FAIL("--procs: at most %d counts", MAX_PROCS_LIST);
-        if (ipcb_parse_count_range("--procs", tok, 1, IPCB_MAX_SIDES, &procs[n_procs++],
-                                   err, errlen))
+    for (size_t i = 0; i < n_procs; i++)
+        if (ipcb_parse_count_range("--procs", items[i], 1, IPCB_MAX_SIDES, &procs[i], err,
+                                   errlen))
             return -EINVAL;
-    }
+    (void)o;
+    memcpy(dest, &v, sizeof v);
     return 0;
 }
 
-static int section_apply(const char *v, struct ipcb_plan *p, char *err, size_t errlen)
+static void primitive_names(char *buf, size_t len)
 {
-    char why[IPCB_UNITS_ERR];
-    if (only_sync("section-bytes", p, err, errlen))
-        return -EINVAL;
-    if (ipcb_parse_size(v, &section_bytes, why, sizeof why))
-        FAIL("--section-bytes: %s", why);
-    if (section_bytes > (1u << 20))
-        FAIL("--section-bytes %s: at most 1M", v);
-    return 0;
+    size_t n;
+    const struct ipcb_transport *const *all = ipcb_primitives(&n);
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? ", " : "", all[i]->name);
+    ipcb_wrap_list(buf, 55);
 }
 
 static const struct ipcb_option primitive_opt = {
-    .name = "primitive", .metavar = "LIST", .reset = sync_reset, .apply = primitive_apply,
-    .help = "sync: primitives by name, or all (default): posix-sem,\n"
-            "sysv-sem, futex, mutex, spin, eventfd, rt-signal, pipe,\n"
-            "flock, fcntl, none",
+    .name = "primitive", .metavar = "LIST", .type = IPCB_OPT_LIST, .def = "all",
+    IPCB_OPT_INTO(primitive_list),
+    .names = primitive_names, .help = "primitives by name, or all",
 };
 static const struct ipcb_option procs_opt = {
-    .name = "procs", .metavar = "LIST", .reset = sync_reset, .apply = procs_apply,
-    .help = "sync: processes contending for the lock, a row for each\n"
-            "(default: 1,2,4; at most 16)",
+    .name = "procs", .metavar = "LIST", .type = IPCB_OPT_LIST, .def = "1,2,4",
+    IPCB_OPT_INTO(procs_list), .parse = procs_parse,
+    .help = "processes contending for the lock, a row for each\n(at most 16)",
 };
 static const struct ipcb_option section_opt = {
-    .name = "section-bytes", .metavar = "N", .reset = sync_reset, .apply = section_apply,
-    .help = "sync: shared bytes each critical section touches\n(default: 64)",
+    .name = "section-bytes", .metavar = "N", .type = IPCB_OPT_SIZE, .max = 1u << 20,
+    .def = "64", IPCB_OPT_INTO(section_bytes),
+    .help = "shared bytes each critical section touches",
 };
 const struct ipcb_option *const ipcb_sync_options[] = {&primitive_opt, &procs_opt,
                                                        &section_opt, NULL};
@@ -91,27 +67,24 @@ const struct ipcb_option *const ipcb_sync_options[] = {&primitive_opt, &procs_op
 /* the primitives named in s (or all), in the registry's order */
 static int parse_primitives(const char *s, struct ipcb_plan *p, char *err, size_t errlen)
 {
-    size_t n_all;
+    size_t n_all, n;
     const struct ipcb_transport *const *all = ipcb_primitives(&n_all);
     int chosen[IPCB_MAX_TRANSPORTS] = {0};
-    char names[400] = "";
+    char names[400] = "use ", buf[256];
+    const char *items[IPCB_MAX_TRANSPORTS];
     for (size_t i = 0; i < n_all; i++)
         snprintf(names + strlen(names), sizeof names - strlen(names), "%s, ", all[i]->name);
-    for (const char *at = s;; at++) {
-        size_t len = strcspn(at, ",");
-        const struct ipcb_transport *t = NULL;
-        if (len == 0)
-            FAIL("--primitive '%s' is empty or has an empty item (use %sor all)", s, names);
-        for (size_t i = 0; i < n_all; i++) {
-            int all_of_them = len == 3 && strncmp(at, "all", 3) == 0;
-            if (all_of_them || (strlen(all[i]->name) == len && !strncmp(at, all[i]->name, len)))
-                chosen[i] = 1, t = all[i];
-        }
-        if (!t)
-            FAIL("unknown primitive '%.*s' (use %sor all)", (int)len, at, names);
-        at += len;
-        if (!*at)
-            break;
+    snprintf(names + strlen(names), sizeof names - strlen(names), "or all");
+    if (ipcb_split_list(s, "--primitive", names, buf, sizeof buf, items, IPCB_MAX_TRANSPORTS,
+                        &n, err, errlen))
+        return -EINVAL;
+    for (size_t k = 0; k < n; k++) {
+        int found = 0;
+        for (size_t i = 0; i < n_all; i++)
+            if (strcmp(items[k], "all") == 0 || strcmp(items[k], all[i]->name) == 0)
+                chosen[i] = found = 1;
+        if (!found)
+            FAIL("unknown primitive '%s' (%s)", items[k], names);
     }
     p->n_transports = 0;
     for (size_t i = 0; i < n_all; i++)
@@ -122,46 +95,37 @@ static int parse_primitives(const char *s, struct ipcb_plan *p, char *err, size_
 
 /* a pattern of one side made into one of n alike sides, named "<name>-<n>"
  * so each N's row has its own histogram file */
-static struct ipcb_pattern copies[IPCB_MAX_PATTERNS];
-static char copy_names[IPCB_MAX_PATTERNS][32];
+static struct ipcb_pattern copies[MAX_PROCS_LIST];
+static char copy_names[MAX_PROCS_LIST][32];
 
-static const struct ipcb_pattern *with_sides(const struct ipcb_pattern *pat, unsigned n,
-                                             size_t k)
+size_t ipcb_sync_instances(const struct ipcb_pattern *pat, const struct ipcb_pattern **out,
+                           size_t cap)
 {
-    copies[k] = *pat;
-    snprintf(copy_names[k], sizeof copy_names[k], "%s-%u", pat->name, n);
-    copies[k].name = copy_names[k];
-    copies[k].layout.n_sides = n;
-    for (unsigned s = 1; s < IPCB_MAX_SIDES; s++)
-        copies[k].layout.sides[s] = pat->layout.sides[0];
-    return &copies[k];
+    size_t k = 0;
+    for (; k < n_procs && k < cap; k++) {
+        unsigned n = (unsigned)procs[k];
+        copies[k] = *pat;
+        snprintf(copy_names[k], sizeof copy_names[k], "%s-%u", pat->name, n);
+        copies[k].name = copy_names[k];
+        copies[k].instances = NULL;
+        copies[k].layout.n_sides = n;
+        for (unsigned s = 1; s < IPCB_MAX_SIDES; s++)
+            copies[k].layout.sides[s] = pat->layout.sides[0];
+        out[k] = &copies[k];
+    }
+    return k;
 }
 
 int ipcb_sync_plan(struct ipcb_plan *p, char *err, size_t errlen)
 {
-    if (parse_primitives(primitive_list ? primitive_list : "all", p, err, errlen))
+    if (parse_primitives(primitive_list, p, err, errlen))
         return -EINVAL;
-    if (n_procs == 0) {
-        static const uint64_t defaults[] = {1, 2, 4};
-        memcpy(procs, defaults, sizeof defaults);
-        n_procs = 3;
-    }
-    size_t n_pats, k = 0;
+    size_t n_pats;
     const struct ipcb_pattern *const *pats = ipcb_patterns(&n_pats);
     p->n_patterns = 0;
-    for (size_t i = 0; i < n_pats; i++) {
-        const struct ipcb_pattern *pat = pats[i];
-        if (pat->runs_on != IPCB_ON_PRIMITIVE)
-            continue;
-        /* a pattern of one side is one of N alike (pattern.h's all_timed) */
-        if (!pat->layout.all_timed) {
-            if (p->n_patterns < IPCB_MAX_PATTERNS)
-                p->patterns[p->n_patterns++] = pat;
-            continue;
-        }
-        for (size_t j = 0; j < n_procs && p->n_patterns < IPCB_MAX_PATTERNS; j++, k++)
-            p->patterns[p->n_patterns++] = with_sides(pat, (unsigned)procs[j], k);
-    }
+    for (size_t i = 0; i < n_pats; i++)
+        if (pats[i]->runs_on == IPCB_ON_PRIMITIVE && p->n_patterns < IPCB_MAX_PATTERNS)
+            p->patterns[p->n_patterns++] = pats[i];
     p->sizes[0] = section_bytes;
     p->n_sizes = 1;
     return 0;

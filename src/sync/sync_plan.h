@@ -13,9 +13,13 @@
 extern const struct ipcb_option *const ipcb_sync_options[];
 
 /* the plan of `ipcbench sync` after its options: the primitives of
- * --primitive (default all), the patterns that run on them (the contention
- * pattern once per --procs N), the section size as the one size. 0, or
- * -EINVAL with one line in err. */
+ * --primitive (default all), the patterns that run on them, the section
+ * size as the one size. 0, or -EINVAL with one line in err. */
 int ipcb_sync_plan(struct ipcb_plan *p, char *err, size_t errlen);
+
+/* a pattern whose sides are all alike (contention) as one copy per
+ * --procs N, with N sides: the pattern's instances hook */
+size_t ipcb_sync_instances(const struct ipcb_pattern *pat, const struct ipcb_pattern **out,
+                           size_t cap);
 
 #endif

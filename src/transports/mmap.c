@@ -35,7 +35,7 @@ struct mmap_chan {
 /* ---- the options: --file-dir and --msync ---- */
 
 static const char *file_dir;   /* NULL: a private directory under TMPDIR */
-static unsigned msync_every;
+static uint64_t msync_every;
 
 const char *ipcb_mmap_file_dir(void)
 {
@@ -47,7 +47,7 @@ const char *ipcb_mmap_file_dir(void)
 
 unsigned ipcb_mmap_msync(void)
 {
-    return msync_every;
+    return (unsigned)msync_every;
 }
 
 int ipcb_fs_type_name(const char *dir, char *buf, size_t len)
@@ -69,15 +69,9 @@ int ipcb_fs_type_name(const char *dir, char *buf, size_t len)
     return 0;
 }
 
-static void options_reset(void)
+static int file_dir_parse(const struct ipcb_option *o, const char *value, void *dest,
+                          char *err, size_t errlen)
 {
-    file_dir = NULL;
-    msync_every = 0;
-}
-
-static int file_dir_apply(const char *value, struct ipcb_plan *plan, char *err, size_t errlen)
-{
-    (void)plan;
     struct stat st;
     const char *why = NULL;
     if (stat(value, &st) != 0)
@@ -87,37 +81,28 @@ static int file_dir_apply(const char *value, struct ipcb_plan *plan, char *err, 
     else if (access(value, W_OK | X_OK) != 0)
         why = strerror(errno);
     if (why) {
-        snprintf(err, errlen, "--file-dir %s: %s; give an existing directory this user "
-                 "can write to", value, why);
+        snprintf(err, errlen, "--%s %s: %s; give an existing directory this user "
+                 "can write to", o->name, value, why);
         return -EINVAL;
     }
     if (strlen(value) > PATH_MAX - 64) {
-        snprintf(err, errlen, "--file-dir %.64s...: the path is too long", value);
+        snprintf(err, errlen, "--%s %.64s...: the path is too long", o->name, value);
         return -EINVAL;
     }
-    file_dir = value;
+    memcpy(dest, &value, sizeof value);
     return 0;
 }
 
-static int msync_apply(const char *value, struct ipcb_plan *plan, char *err, size_t errlen)
-{
-    uint64_t v = 0;
-    (void)plan;
-    int rc = ipcb_parse_count_range("--msync", value, 0, UINT32_MAX, &v, err, errlen);
-    msync_every = (unsigned)v;
-    return rc == 0 ? 0 : -EINVAL;
-}
-
 const struct ipcb_option ipcb_opt_file_dir = {
-    .name = "file-dir", .metavar = "DIR",
-    .help = "where mmap's file lives (default: a private\ndirectory under TMPDIR)",
-    .reset = options_reset, .apply = file_dir_apply,
+    .name = "file-dir", .metavar = "DIR", .type = IPCB_OPT_TEXT, IPCB_OPT_INTO(file_dir),
+    .parse = file_dir_parse,
+    .help = "where mmap's file lives (without it: a private\ndirectory under TMPDIR)",
 };
 
 const struct ipcb_option ipcb_opt_msync = {
-    .name = "msync", .metavar = "N",
-    .help = "mmap: msync(MS_SYNC) the sender's ring every\nN messages (default: 0, never)",
-    .reset = options_reset, .apply = msync_apply,
+    .name = "msync", .metavar = "N", .type = IPCB_OPT_COUNT, .min = 0, .max = UINT32_MAX,
+    .def = "0", IPCB_OPT_INTO(msync_every),
+    .help = "msync(MS_SYNC) the sender's ring every N messages\n(0: never)",
 };
 
 /* ---- the transport ---- */

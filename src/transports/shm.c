@@ -93,7 +93,7 @@ static const struct ipcb_option *const shm_options[] = {
 
 SHM_TRANSPORT(shm, IPCB_NOTIFY_SEM, .name = "shm", .flags = IPCB_MESSAGE | IPCB_DUPLEX,
               .summary = "POSIX shared memory ring buffers, process-shared semaphores",
-              .wait_default = "sem");
+              .wait_default = "sem", .wait_option = &ipcb_opt_notify);
 SHM_VARIANT(sysv_sem, IPCB_NOTIFY_SYSV_SEM, "sysv-sem",
             "waits on a System V semaphore set (semop)");
 SHM_VARIANT(futex, IPCB_NOTIFY_FUTEX, "futex", "futex wait/wake only when the other side sleeps");

@@ -86,6 +86,18 @@ static void cannot_text(const struct ipcb_transport *t, const char *s, char *out
     snprintf(out, len, "%s cannot wait by %s (its strategies: %s)", t->name, s, theirs);
 }
 
+void ipcb_wait_names(char *buf, size_t len)
+{
+    every_strategy(buf, len);
+    ipcb_wrap_list(buf, 55);
+}
+
+void ipcb_wait_names_of(const struct ipcb_transport *t, char *buf, size_t len)
+{
+    strategies_of(t, buf, len);
+    ipcb_wrap_list(buf, 55);
+}
+
 static int known_strategy(const char *s)
 {
     size_t n_all;
