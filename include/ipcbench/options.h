@@ -11,6 +11,11 @@
 
 struct ipcb_plan;
 
+/* the one way an option's check fails: one line into err (which, with
+ * errlen, must be in scope), and -EINVAL */
+#define IPCB_FAIL(...) \
+    do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
+
 enum ipcb_opt_type {
     IPCB_OPT_FLAG,       /* no value: an int set to 1 */
     IPCB_OPT_COUNT,      /* an unsigned count in [min, max], "10k" = 10000 */

@@ -13,7 +13,6 @@
 #include "ipcbench/plan.h"
 #include "ipcbench/units.h"
 
-#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
 #define OPT_BASE 1000   /* getopt's code for option i is OPT_BASE + i */
 
 /* The subcommands; usage is how the refusal of an unknown one names it, NULL
@@ -91,7 +90,7 @@ static int choose(const struct ipcb_option *o, const char *value, int *index, ch
                  !*names ? "" : c[len] ? ", " : " or ", (int)len, c);
         c += len + (c[len] == ',');
     }
-    FAIL("--%s '%s': use %s", o->name, value, names);
+    IPCB_FAIL("--%s '%s': use %s", o->name, value, names);
 }
 
 /* the value into where the entry says, checked as its type says */
@@ -118,18 +117,18 @@ static int take(const struct ipcb_option *o, const char *value, struct ipcb_plan
     }
     case IPCB_OPT_SIZE:
         if (ipcb_parse_size(value, &v, why, sizeof why))
-            FAIL("--%s: %s", o->name, why);
+            IPCB_FAIL("--%s: %s", o->name, why);
         if (o->max && v > o->max) {
             ipcb_format_size(o->max, why, sizeof why);
-            FAIL("--%s %s: at most %s", o->name, value, why);
+            IPCB_FAIL("--%s %s: at most %s", o->name, value, why);
         }
         break;
     case IPCB_OPT_DURATION:
         if (ipcb_parse_duration(value, &v, why, sizeof why))
-            FAIL("--%s: %s", o->name, why);
+            IPCB_FAIL("--%s: %s", o->name, why);
         if (v < o->min) {
             ipcb_format_ns(o->min, why, sizeof why);
-            FAIL("--%s %s is too short (at least %s)", o->name, value, why);
+            IPCB_FAIL("--%s %s is too short (at least %s)", o->name, value, why);
         }
         break;
     case IPCB_OPT_CHOICE: {
@@ -141,7 +140,7 @@ static int take(const struct ipcb_option *o, const char *value, struct ipcb_plan
     }
     case IPCB_OPT_TEXT: case IPCB_OPT_LIST:
         if (!*value)
-            FAIL("--%s: an empty value (give %s)", o->name, o->metavar);
+            IPCB_FAIL("--%s: an empty value (give %s)", o->name, o->metavar);
         memcpy(dest, &value, sizeof value);
         return 0;
     }
@@ -184,7 +183,7 @@ static int command(int argc, char **argv, struct ipcb_plan *p, int *first, char 
             snprintf(names + strlen(names), sizeof names - strlen(names), "%s, ",
                      commands[i].usage);
     }
-    FAIL("unknown command '%s' (use %sor --help)", argv[1], names);
+    IPCB_FAIL("unknown command '%s' (use %sor --help)", argv[1], names);
 }
 
 /* getopt's tables from the option table */
@@ -224,13 +223,13 @@ static int operands(struct ipcb_plan *p, int rest, char **words, const char *cmd
     switch (p->command) {
     case IPCB_CMD_COMPARE:
         if (rest < 2)
-            FAIL("compare takes two or more results directories: ipcbench compare A B [C ...]");
+            IPCB_FAIL("compare takes two or more results directories: ipcbench compare A B [C ...]");
         p->compare_dirs = words;
         p->n_compare_dirs = (size_t)rest;
         return 0;
     case IPCB_CMD_PLOT: case IPCB_CMD_REPORT:
         if (rest != 1)
-            FAIL("%s takes one results directory: ipcbench %s DIR", cmd, cmd);
+            IPCB_FAIL("%s takes one results directory: ipcbench %s DIR", cmd, cmd);
         p->plot_dir = words[0];
         if (p->command == IPCB_CMD_REPORT)
             p->report_out = p->outdir;  /* -o names the page there */
@@ -238,12 +237,12 @@ static int operands(struct ipcb_plan *p, int rest, char **words, const char *cmd
         return 0;
     case IPCB_CMD_COMPLETE:
         if (rest != 1)
-            FAIL("complete takes one word: ipcbench complete transports");
+            IPCB_FAIL("complete takes one word: ipcbench complete transports");
         p->complete_what = words[0];
         return 0;
     default:
         if (rest > 0)
-            FAIL("unexpected argument '%s' (see --help)", words[0]);
+            IPCB_FAIL("unexpected argument '%s' (see --help)", words[0]);
         return 0;
     }
 }
@@ -273,11 +272,11 @@ static int parse_args(int argc, char **argv, struct ipcb_plan *p, char *err, siz
                                     ? opts[c - OPT_BASE] : c != ':' && c != '?' ? by_short(c)
                                     : NULL;
         if (c == ':')
-            FAIL("option '%s' needs a value (see --help)", sub_argv[optind - 1]);
+            IPCB_FAIL("option '%s' needs a value (see --help)", sub_argv[optind - 1]);
         if (!o && optopt && optopt < 256)
-            FAIL("unknown option '-%c' (see --help)", optopt);
+            IPCB_FAIL("unknown option '-%c' (see --help)", optopt);
         if (!o)
-            FAIL("unknown option '%s' (see --help)", sub_argv[optind - 1]);
+            IPCB_FAIL("unknown option '%s' (see --help)", sub_argv[optind - 1]);
         if (take(o, optarg ? optarg : "", p, err, errlen))
             return -EINVAL;
         given[index_of(o)] = optarg ? optarg : "";

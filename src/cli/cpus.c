@@ -9,7 +9,6 @@
 #include "cli/cli.h"
 #include "measure/topology.h"
 
-#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
 
 static int parse_cpu_number(const char *s, const cpu_set_t *allowed, int *cpu, char *err,
                             size_t errlen)
@@ -18,9 +17,9 @@ static int parse_cpu_number(const char *s, const cpu_set_t *allowed, int *cpu, c
     errno = 0;
     long v = strtol(s, &end, 10);
     if (!*s || *end || errno || v < 0)
-        FAIL("--cpu: '%s' is not a CPU number (use A,B, e.g. --cpu 0,1)", s);
+        IPCB_FAIL("--cpu: '%s' is not a CPU number (use A,B, e.g. --cpu 0,1)", s);
     if (v >= CPU_SETSIZE || !CPU_ISSET((int)v, allowed))
-        FAIL("--cpu: CPU %ld is not available here (this process may use CPUs 0..%d)", v,
+        IPCB_FAIL("--cpu: CPU %ld is not available here (this process may use CPUs 0..%d)", v,
              CPU_COUNT(allowed) - 1);
     *cpu = (int)v;
     return 0;
@@ -30,7 +29,7 @@ int ipcb_parse_cpus(const char *s, int cpu[2], char *err, size_t errlen)
 {
     cpu_set_t allowed;
     if (sched_getaffinity(0, sizeof allowed, &allowed) != 0)
-        FAIL("--cpu: cannot read this process's CPU affinity");
+        IPCB_FAIL("--cpu: cannot read this process's CPU affinity");
     /* the first one or two CPUs this process may use */
     int first = -1, second = -1;
     for (int c = 0; c < CPU_SETSIZE && second < 0; c++)
@@ -44,7 +43,7 @@ int ipcb_parse_cpus(const char *s, int cpu[2], char *err, size_t errlen)
     }
     if (strcmp(s, "cross") == 0) {
         if (second < 0)
-            FAIL("--cpu cross needs two CPUs, and this process may use only CPU %d", first);
+            IPCB_FAIL("--cpu cross needs two CPUs, and this process may use only CPU %d", first);
         cpu[0] = first;
         cpu[1] = second;
         return 0;
@@ -55,7 +54,7 @@ int ipcb_parse_cpus(const char *s, int cpu[2], char *err, size_t errlen)
     const char *comma = strchr(s, ',');
     char a[32];
     if (!comma || strchr(comma + 1, ',') || (size_t)(comma - s) >= sizeof a)
-        FAIL("--cpu '%s': expected A,B (producer and consumer CPU), same, cross, smt, core "
+        IPCB_FAIL("--cpu '%s': expected A,B (producer and consumer CPU), same, cross, smt, core "
              "or package", s);
     memcpy(a, s, (size_t)(comma - s));
     a[comma - s] = '\0';

@@ -15,7 +15,6 @@
 #include "measure/topology.h"
 #include "sync/sync_plan.h"
 
-#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
 #define LARGEST_MESSAGE (64ull << 20)   /* the largest --size ipcbench sends */
 #define MAX_ITEMS 64
 
@@ -65,10 +64,10 @@ static int transports_from(const char *list, struct ipcb_plan *p, char *err, siz
         }
         const struct ipcb_transport *t = ipcb_transport_find(items[k]);
         if (!t) /* the variants are too many to name here: `list` shows them */
-            FAIL("unknown transport '%s' (known: %sall, and variants such as pipe/epoll: "
+            IPCB_FAIL("unknown transport '%s' (known: %sall, and variants such as pipe/epoll: "
                  "see ipcbench list)", items[k], names);
         if (p->n_transports >= IPCB_MAX_TRANSPORTS)
-            FAIL("too many transports (at most %d)", IPCB_MAX_TRANSPORTS);
+            IPCB_FAIL("too many transports (at most %d)", IPCB_MAX_TRANSPORTS);
         p->transports[p->n_transports++] = t;
     }
     drop_repeats(p);
@@ -109,9 +108,9 @@ static int patterns_from(const char *list, struct ipcb_plan *p, char *err, size_
                     (list || !(all[i]->flags & IPCB_PATTERN_ON_REQUEST)))
                     add_pattern(p, all[i]);
         } else if (!pat) {
-            FAIL("unknown pattern '%s' (%s)", items[k], hint);
+            IPCB_FAIL("unknown pattern '%s' (%s)", items[k], hint);
         } else if (pat->runs_on != IPCB_ON_TRANSPORT) {
-            FAIL("pattern '%s' runs on synchronization primitives: ipcbench sync", items[k]);
+            IPCB_FAIL("pattern '%s' runs on synchronization primitives: ipcbench sync", items[k]);
         } else {
             add_pattern(p, pat);
         }
@@ -132,7 +131,7 @@ static int instances(struct ipcb_plan *p, char *err, size_t errlen)
             out[n++] = pat;
         n += made;
         if (n >= IPCB_MAX_PATTERNS && i + 1 < p->n_patterns)
-            FAIL("too many patterns in one run (at most %d)", IPCB_MAX_PATTERNS);
+            IPCB_FAIL("too many patterns in one run (at most %d)", IPCB_MAX_PATTERNS);
     }
     memcpy(p->patterns, out, n * sizeof out[0]);
     p->n_patterns = n;
@@ -153,7 +152,7 @@ static int wait_rows(struct ipcb_plan *p, char *err, size_t errlen)
         if (!list)
             continue;
         if (p->wait_list)
-            FAIL("--%s is %s's older name for --wait: give one of them, not both "
+            IPCB_FAIL("--%s is %s's older name for --wait: give one of them, not both "
                  "(--%s %s, --wait %s)", o->name, all[i]->name, o->name, list, p->wait_list);
         char option[64];
         snprintf(option, sizeof option, "--%s", o->name);
@@ -179,7 +178,7 @@ static int percentiles_from(const char *list, char *err, size_t errlen)
         errno = 0;
         pct[i] = strtod(items[i], &end);
         if (end == items[i] || errno || *end || !(pct[i] >= 0.0 && pct[i] <= 100.0))
-            FAIL("--percentiles: '%s' is not a percentile from 0 to 100", items[i]);
+            IPCB_FAIL("--percentiles: '%s' is not a percentile from 0 to 100", items[i]);
     }
     return ipcb_columns_use_percentiles(pct, n, err, errlen);
 }
@@ -192,7 +191,7 @@ static int check_taken(const struct ipcb_plan *p, char *err, size_t errlen)
     for (size_t i = 0; i < n; i++) {
         char who[300];
         if (ipcb_option_given(opts[i]) && !ipcb_option_taken(opts[i], p, who, sizeof who))
-            FAIL("--%s is %s", opts[i]->name, who);
+            IPCB_FAIL("--%s is %s", opts[i]->name, who);
     }
     return 0;
 }
@@ -203,23 +202,23 @@ static int validate(struct ipcb_plan *p, char *err, size_t errlen)
         if (p->sizes[i] > LARGEST_MESSAGE) {
             char sz[32];
             ipcb_format_size(p->sizes[i], sz, sizeof sz);
-            FAIL("--size %s is larger than the largest message ipcbench sends (64M)", sz);
+            IPCB_FAIL("--size %s is larger than the largest message ipcbench sends (64M)", sz);
         }
     if (ipcb_option_given(ipcb_option_find("count")) && p->duration_ns)
-        FAIL("give --count or --duration, not both");
+        IPCB_FAIL("give --count or --duration, not both");
     int on_stdout = 0;
     const char *const outputs[] = {p->csv_path, p->json_path, p->json_stream_path};
     for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++)
         on_stdout += outputs[i] && strcmp(outputs[i], "-") == 0;
     if (on_stdout > 1)
-        FAIL("only one of --csv -, --json - and --json-stream - can write to stdout");
+        IPCB_FAIL("only one of --csv -, --json - and --json-stream - can write to stdout");
     if (p->duration_ns)
         p->count = 0;
     /* one transport at one size it cannot carry is a mistake, not a skip */
     if (p->n_transports == 1 && p->n_sizes == 1) {
         char why[256];
         if (ipcb_check_limit(p->transports[0], p->sizes[0], 1, why, sizeof why) != 0)
-            FAIL("--size %s", why);
+            IPCB_FAIL("--size %s", why);
     }
     return 0;
 }
@@ -232,7 +231,7 @@ static int run_lists(struct ipcb_plan *p, char *err, size_t errlen)
         return -EINVAL;
     if (ipcb_parse_size_list(p->size_list, p->sizes, IPCB_SIZE_LIST_MAX, &p->n_sizes, why,
                              sizeof why))
-        FAIL("--size: %s", why);
+        IPCB_FAIL("--size: %s", why);
     return 0;
 }
 

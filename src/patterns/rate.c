@@ -133,7 +133,6 @@ IPCB_HOT static int rate_consumer(struct ipcb_side_args *a)
     return ipcb_consume(a, IPCB_CONSUME_RATE);
 }
 
-#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
 
 static const char *rate_list;
 static size_t n_copies;
@@ -159,7 +158,7 @@ static int rate_parse(const struct ipcb_option *o, const char *v, void *dest, ch
             tok[len - 1] = '\0';
             pct = strtod(tok, &end);
             if (end == tok || *end || !(pct > 0 && pct <= 1000))
-                FAIL("--%s: '%s%%' is not a percentage of the maximum (e.g. 10%%,50%%,90%%)",
+                IPCB_FAIL("--%s: '%s%%' is not a percentage of the maximum (e.g. 10%%,50%%,90%%)",
                      o->name, tok);
         } else if (ipcb_parse_count_range("--rate", tok, 1, 100000000, &r, err, errlen)) {
             return -EINVAL;

@@ -9,7 +9,6 @@
 #include "sync/sync.h"
 #include "sync/sync_plan.h"
 
-#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
 #define MAX_PROCS_LIST 8
 
 static const char *primitive_list;
@@ -84,7 +83,7 @@ static int parse_primitives(const char *s, struct ipcb_plan *p, char *err, size_
             if (strcmp(items[k], "all") == 0 || strcmp(items[k], all[i]->name) == 0)
                 chosen[i] = found = 1;
         if (!found)
-            FAIL("unknown primitive '%s' (%s)", items[k], names);
+            IPCB_FAIL("unknown primitive '%s' (%s)", items[k], names);
     }
     p->n_transports = 0;
     for (size_t i = 0; i < n_all; i++)

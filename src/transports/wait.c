@@ -9,7 +9,6 @@
 
 #include "ipcbench/plan.h"
 
-#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
 
 #define MAX_STRATEGIES 16   /* names in one LIST */
 #define BLOCK "block"       /* what every transport's own strategy also answers to */
@@ -139,27 +138,23 @@ static const struct ipcb_transport *cannot(const struct ipcb_transport *t, const
 int ipcb_wait_expand(struct ipcb_plan *p, const char *list, const struct ipcb_transport *only,
                      const char *option, char *err, size_t errlen)
 {
-    char buf[256], known[256];
+    char buf[256], known[256], hint[300];
     const char *tok[MAX_STRATEGIES];
     size_t n_tok = 0;
     if (only)
         strategies_of(only, known, sizeof known);
     else
         every_strategy(known, sizeof known);
-    if (strlen(list) >= sizeof buf)
-        FAIL("%s list too long (use %s or all)", option, known);
-    if (!*list || list[0] == ',' || list[strlen(list) - 1] == ',' || strstr(list, ",,"))
-        FAIL("%s list '%s' is empty or has an empty item (use %s or all)", option, list, known);
-    strcpy(buf, list);
-    char *save = NULL;
-    for (char *s = strtok_r(buf, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+    snprintf(hint, sizeof hint, "use %s or all", known);
+    if (ipcb_split_list(list, option, hint, buf, sizeof buf, tok, MAX_STRATEGIES, &n_tok, err,
+                        errlen))
+        return -EINVAL;
+    for (size_t k = 0; k < n_tok; k++) {
+        const char *s = tok[k];
         int ok = strcmp(s, "all") == 0 ||
                  (only ? row_for(only, s) != NULL && strcmp(s, BLOCK) != 0 : known_strategy(s));
         if (!ok)
-            FAIL("unknown %s strategy '%s' (use %s or all)", option, s, known);
-        if (n_tok == MAX_STRATEGIES)
-            FAIL("%s '%s' names more than %d strategies", option, list, MAX_STRATEGIES);
-        tok[n_tok++] = s;
+            IPCB_FAIL("unknown %s strategy '%s' (%s)", option, s, hint);
     }
 
     const struct ipcb_transport *rows[IPCB_MAX_TRANSPORTS + 1];
@@ -189,14 +184,14 @@ int ipcb_wait_expand(struct ipcb_plan *p, const char *list, const struct ipcb_tr
                 return -EINVAL;
             }
             if (!row && !(row = cannot(t, tok[k])))
-                FAIL("%s %s: too many strategies no transport has", option, list);
+                IPCB_FAIL("%s %s: too many strategies no transport has", option, list);
             rows[n_rows++] = row;
         }
     }
     if (n_rows > IPCB_MAX_TRANSPORTS)
-        FAIL("%s %s makes more than %d rows of transports", option, list, IPCB_MAX_TRANSPORTS);
+        IPCB_FAIL("%s %s makes more than %d rows of transports", option, list, IPCB_MAX_TRANSPORTS);
     if (only && !found)
-        FAIL("%s %s applies to the %s transport, which -t does not include (add -t %s)",
+        IPCB_FAIL("%s %s applies to the %s transport, which -t does not include (add -t %s)",
              option, list, only->name, only->name);
     memcpy(p->transports, rows, n_rows * sizeof rows[0]);
     p->n_transports = n_rows;
