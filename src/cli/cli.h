@@ -22,6 +22,9 @@ const struct ipcb_command_name *ipcb_commands(size_t *n);
 /* cli/options.c: whether o is one of the core's (its .commands say who
  * takes it) rather than a transport's or a pattern's */
 int ipcb_option_is_core(const struct ipcb_option *o);
+/* cli/options.c: "pipe, fifo, ...": the transports -t all runs (variants
+ * are many: `ipcbench list` shows them) */
+void ipcb_transport_names(char *buf, size_t len);
 /* cli/options.c: --threshold's "5", "2.5%" into a double */
 int ipcb_parse_percentage(const struct ipcb_option *o, const char *value, void *dest,
                           char *err, size_t errlen);

@@ -22,11 +22,28 @@ static void wait_names(char *buf, size_t len)
     ipcb_wait_names(buf, len);
 }
 
+void ipcb_transport_names(char *buf, size_t len)
+{
+    size_t n;
+    const struct ipcb_transport *const *all = ipcb_transports(&n);
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (!(all[i]->flags & IPCB_VARIANT))
+            snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", *buf ? ", " : "",
+                     all[i]->name);
+}
+
+static void transport_names(char *buf, size_t len)
+{
+    ipcb_transport_names(buf, len);
+    ipcb_wrap_list(buf, 55);
+}
+
 static const struct ipcb_option core[] = {
     {.name = "transport", .short_name = 't', .metavar = "LIST", .type = IPCB_OPT_LIST,
-     .def = "all", .commands = RUN, IPCB_OPT_IN_PLAN(transport_list),
+     .def = "all", .commands = RUN, IPCB_OPT_IN_PLAN(transport_list), .names = transport_names,
      .help = "transports by name, or all (variants such as pipe/epoll\n"
-             "only by name or --wait)"},
+             "only by name or --wait). all is"},
     {.name = "wait", .metavar = "LIST", .type = IPCB_OPT_LIST, .commands = RUN,
      IPCB_OPT_IN_PLAN(wait_list),
      .names = wait_names,

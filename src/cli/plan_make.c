@@ -32,24 +32,13 @@ static void drop_repeats(struct ipcb_plan *p)
     p->n_transports = w;
 }
 
-/* "pipe, fifo, ..., " : the transports -t all takes */
-static void transport_names(char *names, size_t len)
-{
-    size_t n_all;
-    const struct ipcb_transport *const *all = ipcb_transports(&n_all);
-    names[0] = '\0';
-    for (size_t i = 0; i < n_all; i++)
-        if (!(all[i]->flags & IPCB_VARIANT))
-            snprintf(names + strlen(names), len - strlen(names), "%s, ", all[i]->name);
-}
-
 static int transports_from(const char *list, struct ipcb_plan *p, char *err, size_t errlen)
 {
     size_t n_all, n;
     const struct ipcb_transport *const *all = ipcb_transports(&n_all);
     char buf[512], names[400];
     const char *items[MAX_ITEMS];
-    transport_names(names, sizeof names);
+    ipcb_transport_names(names, sizeof names);
     if (ipcb_split_list(list, "transport", "try 'ipcbench list' for the names, or 'all'", buf,
                         sizeof buf, items, MAX_ITEMS, &n, err, errlen))
         return -EINVAL;
@@ -64,7 +53,7 @@ static int transports_from(const char *list, struct ipcb_plan *p, char *err, siz
         }
         const struct ipcb_transport *t = ipcb_transport_find(items[k]);
         if (!t) /* the variants are too many to name here: `list` shows them */
-            IPCB_FAIL("unknown transport '%s' (known: %sall, and variants such as pipe/epoll: "
+            IPCB_FAIL("unknown transport '%s' (known: %s, all, and variants such as pipe/epoll: "
                  "see ipcbench list)", items[k], names);
         if (p->n_transports >= IPCB_MAX_TRANSPORTS)
             IPCB_FAIL("too many transports (at most %d)", IPCB_MAX_TRANSPORTS);
