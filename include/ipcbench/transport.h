@@ -128,7 +128,7 @@ struct ipcb_transport {
     const struct ipcb_option *const *options;
 };
 
-/* registry.c */
+/* transport_registry.c */
 /* the transport's live limit (a variant's is its base's); max_message 0 when
  * it has none */
 void ipcb_transport_limit(const struct ipcb_transport *t, struct ipcb_limit *lim);
@@ -139,7 +139,7 @@ const struct ipcb_transport *const *ipcb_transports(size_t *count);
 int ipcb_check_limit(const struct ipcb_transport *t, uint64_t size, int with_hint,
                      char *buf, size_t len);
 
-/* helpers shared by transports (src/transports/common.c) */
+/* helpers shared by transports (src/transports/shared.c) */
 IPCB_HOT ssize_t ipcb_write_full(int fd, const void *buf, size_t len);
 IPCB_HOT ssize_t ipcb_read_full(int fd, void *buf, size_t len);
 /* "ipcbench-<pid>-<n>-<random>", unique to this process and call */

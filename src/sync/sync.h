@@ -53,7 +53,7 @@ static inline struct ipcb_sync_area *ipcb_sync_area(const struct ipcb_chan *c)
     return ((const struct ipcb_sync_chan *)c->priv)->area;
 }
 
-/* sync/common.c: c->priv with its shared area (section of c->msg_max bytes),
+/* sync/sync_area.c: c->priv with its shared area (section of c->msg_max bytes),
  * every fd -1; 0 or -errno with c->err */
 int ipcb_sync_new(struct ipcb_chan *c);
 /* munmap, close, remove the directory, free; idempotent */
@@ -99,7 +99,7 @@ void ipcb_sync_close_nothing(struct ipcb_chan *c, enum ipcb_side side);
         .destroy = p##_destroy,                                                    \
     }
 
-/* sync/registry.c */
+/* sync/primitive_registry.c */
 const struct ipcb_transport *const *ipcb_primitives(size_t *count);
 const struct ipcb_transport *ipcb_primitive_find(const char *name);
 

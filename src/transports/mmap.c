@@ -1,4 +1,4 @@
-/* mmap: the rings of shm (shm_rings.h) in a regular file that the parent
+/* mmap: the rings of shm (shm_pair.h) in a regular file that the parent
  * maps MAP_SHARED and both sides inherit through fork. The file is 0600,
  * named ipcbench-<pid>-..., in a private 0700 directory under TMPDIR or in
  * the directory --file-dir names, and removed in destroy on every path.
@@ -20,10 +20,10 @@
 #include "transports/mmap_options.h"
 #include "transports/private_dir.h"
 #include "transports/shm_options.h"
-#include "transports/shm_rings.h"
+#include "transports/shm_pair.h"
 
 struct mmap_chan {
-    struct ipcb_shm_rings r; /* first: the shared ring operations find it */
+    struct ipcb_shm_pair r; /* first: the shared ring operations find it */
     char dir[PATH_MAX];    /* our private directory, "" with --file-dir or once removed */
     char path[PATH_MAX];   /* the file, "" once removed */
     unsigned msync_every;  /* --msync: 0, or every how many messages sent */
@@ -128,7 +128,7 @@ static void mmap_destroy(struct ipcb_chan *c)
     if (!p)
         return;
     /* both children are reaped by now: no one waits on the rings */
-    ipcb_shm_rings_unmap(&p->r);
+    ipcb_shm_pair_unmap(&p->r);
     if (p->path[0])
         unlink(p->path);
     if (p->dir[0])
@@ -140,7 +140,7 @@ static void mmap_destroy(struct ipcb_chan *c)
 static int mmap_create(struct ipcb_chan *c, enum ipcb_shm_notify notify)
 {
     int err;
-    struct mmap_chan *p = ipcb_shm_rings_new(c, notify, sizeof *p, &err);
+    struct mmap_chan *p = ipcb_shm_pair_new(c, notify, sizeof *p, &err);
     if (!p)
         return err;
     p->msync_every = msync_every;
@@ -161,7 +161,7 @@ static int mmap_create(struct ipcb_chan *c, enum ipcb_shm_notify notify)
         p->path[0] = '\0';
         goto fail;
     }
-    err = ipcb_shm_rings_map_fd(c, &p->r, fd, notify, file_dir ? file_dir : p->dir);
+    err = ipcb_shm_pair_map_fd(c, &p->r, fd, notify, file_dir ? file_dir : p->dir);
     close(fd); /* the mapping keeps the file */
     if (err == 0)
         return 0;
@@ -173,7 +173,7 @@ fail:
 static int mmap_open_side(struct ipcb_chan *c, enum ipcb_side side)
 {
     struct mmap_chan *p = c->priv;
-    int rc = ipcb_shm_rings_open(c, side);
+    int rc = ipcb_shm_pair_open(c, side);
     long page = sysconf(_SC_PAGESIZE);
     uintptr_t start = (uintptr_t)p->r.tx, end = start + p->r.bytes / 2;
     start &= ~((uintptr_t)page - 1);
@@ -187,7 +187,7 @@ static int mmap_open_side(struct ipcb_chan *c, enum ipcb_side side)
 static IPCB_HOT ssize_t mmap_send(struct ipcb_chan *c, const void *buf, size_t len)
 {
     struct mmap_chan *p = c->priv;
-    ssize_t n = ipcb_shm_rings_send(c, buf, len);
+    ssize_t n = ipcb_shm_pair_send(c, buf, len);
     if (p->msync_every && n >= 0 && ++p->unsynced >= p->msync_every) {
         p->unsynced = 0;
         if (msync(p->sync_start, p->sync_len, MS_SYNC) != 0)
@@ -198,7 +198,7 @@ static IPCB_HOT ssize_t mmap_send(struct ipcb_chan *c, const void *buf, size_t l
 
 static void mmap_opened(struct ipcb_chan *c)
 {
-    ipcb_shm_rings_opened(c->priv);
+    ipcb_shm_pair_opened(c->priv);
 }
 
 static const struct ipcb_option *const mmap_options[] = {
@@ -206,7 +206,7 @@ static const struct ipcb_option *const mmap_options[] = {
 };
 
 #define MMAP_OPS .open = mmap_open_side, .opened = mmap_opened, .send = mmap_send, \
-    .recv = ipcb_shm_rings_recv, .close = ipcb_shm_rings_close, .destroy = mmap_destroy, \
+    .recv = ipcb_shm_pair_recv, .close = ipcb_shm_pair_close, .destroy = mmap_destroy, \
     .options = mmap_options
 
 /* one table per wait strategy, as shm has: "mmap" waits on POSIX semaphores */

@@ -15,10 +15,10 @@
 
 #include "ipcbench/transport.h"
 #include "transports/shm_options.h"
-#include "transports/shm_rings.h"
+#include "transports/shm_pair.h"
 
 struct shm_chan {
-    struct ipcb_shm_rings r; /* first: the shared ring operations find it */
+    struct ipcb_shm_pair r; /* first: the shared ring operations find it */
     char name[64];         /* "/ipcbench-<pid>-<n>-<random>" */
     int linked;            /* the name is still in /dev/shm */
 };
@@ -28,7 +28,7 @@ static void shm_destroy(struct ipcb_chan *c);
 static int shm_create(struct ipcb_chan *c, enum ipcb_shm_notify notify)
 {
     int err;
-    struct shm_chan *p = ipcb_shm_rings_new(c, notify, sizeof *p, &err);
+    struct shm_chan *p = ipcb_shm_pair_new(c, notify, sizeof *p, &err);
     if (!p)
         return err;
     ipcb_unique_name(p->name, sizeof p->name, "/");
@@ -39,7 +39,7 @@ static int shm_create(struct ipcb_chan *c, enum ipcb_shm_notify notify)
         ipcb_chan_error(c, "shm_open %s: %s", p->name, strerror(-err));
     } else {
         p->linked = 1;
-        err = ipcb_shm_rings_map_fd(c, &p->r, fd, notify, "/dev/shm");
+        err = ipcb_shm_pair_map_fd(c, &p->r, fd, notify, "/dev/shm");
         close(fd); /* the mapping keeps the segment */
     }
     if (err < 0)
@@ -57,7 +57,7 @@ static void shm_opened(struct ipcb_chan *c)
         shm_unlink(p->name);
         p->linked = 0;
     }
-    ipcb_shm_rings_opened(&p->r);
+    ipcb_shm_pair_opened(&p->r);
 }
 
 static void shm_destroy(struct ipcb_chan *c)
@@ -66,7 +66,7 @@ static void shm_destroy(struct ipcb_chan *c)
     if (!p)
         return;
     /* both children are reaped by now: no one waits on the rings */
-    ipcb_shm_rings_unmap(&p->r);
+    ipcb_shm_pair_unmap(&p->r);
     if (p->linked)
         shm_unlink(p->name); /* ENOENT: already gone, which is what we want */
     free(p);
@@ -78,8 +78,8 @@ static const struct ipcb_option *const shm_options[] = {
     &ipcb_opt_ring_slots, &ipcb_opt_notify, NULL,
 };
 
-#define SHM_OPS .open = ipcb_shm_rings_open, .opened = shm_opened, .send = ipcb_shm_rings_send, \
-    .recv = ipcb_shm_rings_recv, .close = ipcb_shm_rings_close, .destroy = shm_destroy, \
+#define SHM_OPS .open = ipcb_shm_pair_open, .opened = shm_opened, .send = ipcb_shm_pair_send, \
+    .recv = ipcb_shm_pair_recv, .close = ipcb_shm_pair_close, .destroy = shm_destroy, \
     .options = shm_options
 
 /* one table per wait strategy, as mmap.c makes its own: "shm" waits on POSIX
