@@ -134,6 +134,11 @@ struct ipcb_transport {
 void ipcb_transport_limit(const struct ipcb_transport *t, struct ipcb_limit *lim);
 const struct ipcb_transport *ipcb_transport_find(const char *name);
 const struct ipcb_transport *const *ipcb_transports(size_t *count);
+/* t's wait strategies as --wait spells them, its own first and then its
+ * variants' ("sem, sysv-sem, futex, eventfd, spin, condvar, signal" for
+ * shm), comma-separated into buf; 0, or -ENOSPC when buf is too short (the
+ * text is cut there) */
+int ipcb_wait_strategy_names(const struct ipcb_transport *t, char *buf, size_t len);
 /* "4k exceeds sysv-mq's limit of 8192 bytes (kernel.msgmax)"; with_hint adds
  * how to raise it. Returns 0 when size fits, else -EMSGSIZE. */
 int ipcb_check_limit(const struct ipcb_transport *t, uint64_t size, int with_hint,

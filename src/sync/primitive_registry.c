@@ -1,17 +1,20 @@
 /* Every synchronization primitive, in the order of `ipcbench sync`'s rows:
- * the only place that lists them. */
-#include <string.h>
+ * the order of src/sync/meson.build's list, which generates
+ * primitive_list.h. Adding a primitive is its table and its name there. */
+#include <errno.h>
+#include <stdio.h>
 
+#include "sync/primitive_list.h"
 #include "sync/sync.h"
 
-extern const struct ipcb_transport ipcb_sync_psem, ipcb_sync_ssem, ipcb_sync_futex,
-    ipcb_sync_mutex, ipcb_sync_spin, ipcb_sync_efd, ipcb_sync_rts, ipcb_sync_pipe,
-    ipcb_sync_flock, ipcb_sync_fcntl, ipcb_sync_none;
+#define X(name) extern const struct ipcb_transport ipcb_sync_##name;
+IPCB_PRIMITIVE_LIST
+#undef X
 
 static const struct ipcb_transport *const all[] = {
-    &ipcb_sync_psem, &ipcb_sync_ssem, &ipcb_sync_futex, &ipcb_sync_mutex, &ipcb_sync_spin,
-    &ipcb_sync_efd, &ipcb_sync_rts, &ipcb_sync_pipe, &ipcb_sync_flock, &ipcb_sync_fcntl,
-    &ipcb_sync_none,
+#define X(name) &ipcb_sync_##name,
+    IPCB_PRIMITIVE_LIST
+#undef X
 };
 
 const struct ipcb_transport *const *ipcb_primitives(size_t *count)
@@ -20,11 +23,12 @@ const struct ipcb_transport *const *ipcb_primitives(size_t *count)
     return all;
 }
 
-/* by name; NULL when there is none */
-const struct ipcb_transport *ipcb_primitive_find(const char *name)
+int ipcb_primitive_names(char *buf, size_t len)
 {
-    size_t n = sizeof all / sizeof all[0];
-    while (n-- > 0 && strcmp(all[n]->name, name) != 0)
-        ;
-    return n < sizeof all / sizeof all[0] ? all[n] : NULL;
+    int n = 0;
+    if (len)
+        buf[0] = '\0';
+    for (size_t i = 0; i < sizeof all / sizeof all[0] && n >= 0 && (size_t)n < len; i++)
+        n += snprintf(buf + n, len - (size_t)n, "%s%s", i ? ", " : "", all[i]->name);
+    return n >= 0 && (size_t)n < len ? 0 : -ENOSPC;
 }

@@ -101,6 +101,9 @@ void ipcb_sync_close_nothing(struct ipcb_chan *c, enum ipcb_side side);
 
 /* sync/primitive_registry.c */
 const struct ipcb_transport *const *ipcb_primitives(size_t *count);
-const struct ipcb_transport *ipcb_primitive_find(const char *name);
+/* "posix-sem, sysv-sem, ..., none": every primitive's name in the registry's
+ * order, comma-separated into buf (for --primitive's help and errors); 0,
+ * or -ENOSPC when buf is too short (the text is cut there) */
+int ipcb_primitive_names(char *buf, size_t len);
 
 #endif

@@ -205,25 +205,11 @@ static const struct ipcb_option *const mmap_options[] = {
     &ipcb_opt_ring_slots, &ipcb_opt_file_dir, &ipcb_opt_msync, NULL,
 };
 
-#define MMAP_OPS .open = mmap_open_side, .opened = mmap_opened, .send = mmap_send, \
+#define MMAP_OPS() .open = mmap_open_side, .opened = mmap_opened, .send = mmap_send, \
     .recv = ipcb_shm_pair_recv, .close = ipcb_shm_pair_close, .destroy = mmap_destroy, \
     .options = mmap_options
 
-/* one table per wait strategy, as shm has: "mmap" waits on POSIX semaphores */
-#define MMAP_TRANSPORT(var, how, ...) \
-    static int create_##var(struct ipcb_chan *c) { return mmap_create(c, how); } \
-    const struct ipcb_transport ipcb_##var = { \
-        .create = create_##var, MMAP_OPS, __VA_ARGS__ }
-#define MMAP_VARIANT(var, how, strategy, what) \
-    MMAP_TRANSPORT(mmap_##var, how, .name = "mmap/" strategy, .summary = "mmap rings, " what, \
-                   .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_mmap)
-
-MMAP_TRANSPORT(mmap, IPCB_NOTIFY_SEM, .name = "mmap", .flags = IPCB_MESSAGE | IPCB_DUPLEX,
-               .summary = "shm's rings in a file mapped MAP_SHARED, process-shared semaphores",
-               .wait_default = "sem");
-MMAP_VARIANT(sysv_sem, IPCB_NOTIFY_SYSV_SEM, "sysv-sem", "waits on a System V semaphore set");
-MMAP_VARIANT(futex, IPCB_NOTIFY_FUTEX, "futex", "futex wait/wake only when the other sleeps");
-MMAP_VARIANT(eventfd, IPCB_NOTIFY_EVENTFD, "eventfd", "waits on eventfds in semaphore mode");
-MMAP_VARIANT(spin, IPCB_NOTIFY_SPIN, "spin", "lock-free, busy-polling each slot's sequence");
-MMAP_VARIANT(condvar, IPCB_NOTIFY_CONDVAR, "condvar", "a monitor: robust mutex, two condvars");
-MMAP_VARIANT(signal, IPCB_NOTIFY_SIGNAL, "signal", "a realtime signal wakes a sleeping side");
+/* one table per notify strategy, as shm has: "mmap" waits on POSIX semaphores */
+IPCB_RING_TRANSPORTS(ipcb_mmap, "mmap",
+                     "shm's rings in a file mapped MAP_SHARED, process-shared semaphores",
+                     mmap_create, MMAP_OPS)

@@ -78,29 +78,12 @@ static const struct ipcb_option *const shm_options[] = {
     &ipcb_opt_ring_slots, &ipcb_opt_notify, NULL,
 };
 
-#define SHM_OPS .open = ipcb_shm_pair_open, .opened = shm_opened, .send = ipcb_shm_pair_send, \
+#define SHM_OPS() .open = ipcb_shm_pair_open, .opened = shm_opened, .send = ipcb_shm_pair_send, \
     .recv = ipcb_shm_pair_recv, .close = ipcb_shm_pair_close, .destroy = shm_destroy, \
     .options = shm_options
 
-/* one table per wait strategy, as mmap.c makes its own: "shm" waits on POSIX
+/* one table per notify strategy, as mmap has: "shm" waits on POSIX
  * semaphores, each variant "shm/<strategy>" another way (-t shm --wait ...) */
-#define SHM_TRANSPORT(var, how, ...) \
-    static int create_##var(struct ipcb_chan *c) { return shm_create(c, how); } \
-    const struct ipcb_transport ipcb_##var = { .create = create_##var, SHM_OPS, __VA_ARGS__ }
-#define SHM_VARIANT(var, how, strategy, what) \
-    SHM_TRANSPORT(shm_##var, how, .name = "shm/" strategy, .summary = "shm rings, " what, \
-                  .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_shm)
-
-SHM_TRANSPORT(shm, IPCB_NOTIFY_SEM, .name = "shm", .flags = IPCB_MESSAGE | IPCB_DUPLEX,
-              .summary = "POSIX shared memory ring buffers, process-shared semaphores",
-              .wait_default = "sem");
-SHM_VARIANT(sysv_sem, IPCB_NOTIFY_SYSV_SEM, "sysv-sem",
-            "waits on a System V semaphore set (semop)");
-SHM_VARIANT(futex, IPCB_NOTIFY_FUTEX, "futex", "futex wait/wake only when the other side sleeps");
-SHM_VARIANT(eventfd, IPCB_NOTIFY_EVENTFD, "eventfd", "waits on eventfds in semaphore mode");
-SHM_VARIANT(spin, IPCB_NOTIFY_SPIN, "spin",
-            "lock-free, busy-polling each slot's sequence number");
-SHM_VARIANT(condvar, IPCB_NOTIFY_CONDVAR, "condvar",
-            "as a monitor: robust shared mutex, two condition variables");
-SHM_VARIANT(signal, IPCB_NOTIFY_SIGNAL, "signal",
-            "a realtime signal (sigqueue) wakes a side in sigtimedwait");
+IPCB_RING_TRANSPORTS(ipcb_shm, "shm",
+                     "POSIX shared memory ring buffers, process-shared semaphores",
+                     shm_create, SHM_OPS)

@@ -62,4 +62,27 @@ IPCB_HOT ssize_t ipcb_shm_pair_recv(struct ipcb_chan *c, void *buf, size_t len);
 void ipcb_shm_pair_close(struct ipcb_chan *c, enum ipcb_side side);
 ssize_t ipcb_shm_pair_error(struct ipcb_chan *c, ssize_t n, size_t len);
 
+/* A ring transport's tables, one per notify strategy of shm_ring.h's list:
+ * base_ (name_, "shm") waits on the list's own strategy, semaphores, and
+ * each variant base_##_<id> (name_ "/<name>", "shm/futex") another way.
+ * All have the operations ops_() gives (a macro of no arguments, so that
+ * its commas pass through the list unsplit) and a create that calls
+ * create_(c, strategy). The registry lists the variants with
+ * IPCB_RING_VARIANT_ENTRIES (transports/variants.h). */
+#define IPCB_RING_FLAGS (IPCB_MESSAGE | IPCB_DUPLEX)
+#define IPCB_RING_TABLE_(var_, fn_, create_, how_, ops_, ...)              \
+    static int fn_(struct ipcb_chan *c) { return create_(c, how_); }      \
+    const struct ipcb_transport var_ = {.create = fn_, ops_(), __VA_ARGS__};
+#define IPCB_RING_OWN_(base_, name_, create_, ops_, summary_, e, id, str, what)    \
+    IPCB_RING_TABLE_(base_, create_##_##id, create_, IPCB_NOTIFY_##e, ops_,       \
+                     .name = name_, .summary = summary_, .flags = IPCB_RING_FLAGS, \
+                     .wait_default = str)
+#define IPCB_RING_VARIANT_(base_, name_, create_, ops_, e, id, str, what)                \
+    IPCB_RING_TABLE_(base_##_##id, create_##_##id, create_, IPCB_NOTIFY_##e, ops_,      \
+                     .name = name_ "/" str, .summary = name_ " rings, " what,          \
+                     .flags = IPCB_RING_FLAGS | IPCB_VARIANT, .base = &base_)
+#define IPCB_RING_TRANSPORTS(base_, name_, summary_, create_, ops_)           \
+    IPCB_SHM_NOTIFY_OWN(IPCB_RING_OWN_, base_, name_, create_, ops_, summary_) \
+    IPCB_SHM_NOTIFY_VARIANTS(IPCB_RING_VARIANT_, base_, name_, create_, ops_)
+
 #endif

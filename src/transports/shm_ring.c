@@ -48,7 +48,10 @@ size_t ipcb_shm_ring_bytes(size_t msg_max, unsigned slots)
 
 const char *ipcb_shm_notify_name(enum ipcb_shm_notify how)
 {
-    return (unsigned)how < IPCB_NOTIFY_COUNT ? ipcb_shm_notify_ops[how]->name : "?";
+#define NOTIFY_NAME_(ctx, e, id, name, what) [IPCB_NOTIFY_##e] = name,
+    static const char *const names[IPCB_NOTIFY_COUNT] = {IPCB_SHM_NOTIFY_LIST(NOTIFY_NAME_, _)};
+#undef NOTIFY_NAME_
+    return (unsigned)how < IPCB_NOTIFY_COUNT ? names[how] : "?";
 }
 
 unsigned ipcb_shm_notify_max_slots(enum ipcb_shm_notify how)

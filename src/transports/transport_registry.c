@@ -1,87 +1,31 @@
-/* The only place that lists every transport and its variants, and the
- * questions asked of that list: find one by name, what limits its messages.
- * Which variants a transport has is a question for this list too
- * (transports/wait.c). */
+/* Every transport and its variants, in the order of src/transports/
+ * meson.build's list, which generates transport_list.h: adding a transport
+ * is its file and its entry there. And the questions asked of that list:
+ * find one by name, what limits its messages, what its wait strategies are
+ * called (transports/wait.c asks which variants a transport has). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ipcbench/transport.h"
 #include "ipcbench/units.h"
-#include "transports/wait.h"
+#include "transports/transport_list.h"
+#include "transports/variants.h"
 
-extern const struct ipcb_transport ipcb_pipe;
-extern const struct ipcb_transport ipcb_fifo;
-extern const struct ipcb_transport ipcb_unix;
-extern const struct ipcb_transport ipcb_unix_dgram;
-extern const struct ipcb_transport ipcb_unix_seqpacket;
-extern const struct ipcb_transport ipcb_tcp;
-extern const struct ipcb_transport ipcb_udp;
-extern const struct ipcb_transport ipcb_sysv_mq;
-extern const struct ipcb_transport ipcb_posix_mq;
-extern const struct ipcb_transport ipcb_shm;
-extern const struct ipcb_transport ipcb_shm_sysv_sem;
-extern const struct ipcb_transport ipcb_shm_futex;
-extern const struct ipcb_transport ipcb_shm_eventfd;
-extern const struct ipcb_transport ipcb_shm_spin;
-extern const struct ipcb_transport ipcb_shm_condvar;
-extern const struct ipcb_transport ipcb_shm_signal;
-extern const struct ipcb_transport ipcb_signal;
-extern const struct ipcb_transport ipcb_sysv_mq_spin;
-extern const struct ipcb_transport ipcb_mmap;
-extern const struct ipcb_transport ipcb_mmap_sysv_sem;
-extern const struct ipcb_transport ipcb_mmap_futex;
-extern const struct ipcb_transport ipcb_mmap_eventfd;
-extern const struct ipcb_transport ipcb_mmap_spin;
-extern const struct ipcb_transport ipcb_mmap_condvar;
-extern const struct ipcb_transport ipcb_mmap_signal;
-extern const struct ipcb_transport ipcb_sysv_shm;
-IPCB_FD_WAIT_EXTERNS(ipcb_pipe);
-IPCB_FD_WAIT_EXTERNS(ipcb_fifo);
-IPCB_FD_WAIT_EXTERNS(ipcb_unix);
-IPCB_FD_WAIT_EXTERNS(ipcb_unix_dgram);
-IPCB_FD_WAIT_EXTERNS(ipcb_unix_seqpacket);
-IPCB_FD_WAIT_EXTERNS(ipcb_tcp);
-IPCB_FD_WAIT_EXTERNS(ipcb_udp);
-IPCB_FD_WAIT_EXTERNS(ipcb_posix_mq);
+#define X(name, variants) \
+    extern const struct ipcb_transport ipcb_##name; IPCB_VARIANT_EXTERNS_##variants(ipcb_##name)
+IPCB_TRANSPORT_LIST
+#undef X
 
 static const struct ipcb_transport *const all[] = {
-    &ipcb_pipe,
-    &ipcb_fifo,
-    &ipcb_unix,
-    &ipcb_unix_dgram,
-    &ipcb_unix_seqpacket,
-    &ipcb_tcp,
-    &ipcb_udp,
-    &ipcb_sysv_mq,
-    &ipcb_posix_mq,
-    &ipcb_shm,
-    &ipcb_mmap,
-    &ipcb_sysv_shm,
-    &ipcb_signal,
-    /* IPCB_VARIANT: a transport with another wait strategy (--wait), in
-     * the order --wait all makes rows */
-    IPCB_FD_WAIT_ENTRIES(ipcb_pipe),
-    IPCB_FD_WAIT_ENTRIES(ipcb_fifo),
-    IPCB_FD_WAIT_ENTRIES(ipcb_unix),
-    IPCB_FD_WAIT_ENTRIES(ipcb_unix_dgram),
-    IPCB_FD_WAIT_ENTRIES(ipcb_unix_seqpacket),
-    IPCB_FD_WAIT_ENTRIES(ipcb_tcp),
-    IPCB_FD_WAIT_ENTRIES(ipcb_udp),
-    &ipcb_sysv_mq_spin,
-    IPCB_FD_WAIT_ENTRIES(ipcb_posix_mq),
-    &ipcb_shm_sysv_sem,
-    &ipcb_shm_futex,
-    &ipcb_shm_eventfd,
-    &ipcb_shm_spin,
-    &ipcb_mmap_sysv_sem,
-    &ipcb_mmap_futex,
-    &ipcb_mmap_eventfd,
-    &ipcb_mmap_spin,
-    &ipcb_mmap_condvar,
-    &ipcb_mmap_signal,
-    &ipcb_shm_condvar,
-    &ipcb_shm_signal,
+#define X(name, variants) &ipcb_##name,
+    IPCB_TRANSPORT_LIST
+#undef X
+    /* IPCB_VARIANT: a transport with another wait strategy (--wait), each
+     * transport's in the order --wait all makes its rows */
+#define X(name, variants) IPCB_VARIANT_ENTRIES_##variants(ipcb_##name)
+    IPCB_TRANSPORT_LIST
+#undef X
 };
 
 void ipcb_transport_limit(const struct ipcb_transport *t, struct ipcb_limit *lim)
@@ -130,4 +74,16 @@ const struct ipcb_transport *ipcb_transport_find(const char *name)
         if (strcmp(all[i]->name, name) == 0)
             return all[i];
     return NULL;
+}
+
+/* "block, spin, poll, epoll, uring": what --wait calls t's own strategy,
+ * then its variants' strategies, in the registry's order */
+int ipcb_wait_strategy_names(const struct ipcb_transport *t, char *buf, size_t len)
+{
+    int n = snprintf(buf, len, "%s", t->wait_default ? t->wait_default : "block");
+    for (size_t i = 0; i < sizeof all / sizeof all[0] && n >= 0 && (size_t)n < len; i++)
+        if (all[i]->base == t)
+            n += snprintf(buf + n, len - (size_t)n, ", %s",
+                          all[i]->name + strlen(t->name) + 1);
+    return n >= 0 && (size_t)n < len ? 0 : -ENOSPC;
 }
