@@ -73,7 +73,6 @@ enum ipcb_io_kind {
 struct ipcb_chan {
     const struct ipcb_transport *t;
     size_t msg_max;        /* largest message this channel will carry */
-    unsigned ring_slots;   /* queue depth, for mechanisms that have one; 0: --ring-slots */
     int recv_timeout_ms;   /* IPCB_LOSSY only: a receive gives up after this */
     enum ipcb_side side;   /* set by open() in the child */
     unsigned use;          /* what the pattern needs of it (ipcb_pattern.needs) */

@@ -205,11 +205,8 @@ static const struct ipcb_option *const mmap_options[] = {
     &ipcb_opt_ring_slots, &ipcb_opt_file_dir, &ipcb_opt_msync, NULL,
 };
 
-#define MMAP_OPS() .open = mmap_open_side, .opened = mmap_opened, .send = mmap_send, \
-    .recv = ipcb_shm_pair_recv, .close = ipcb_shm_pair_close, .destroy = mmap_destroy, \
-    .options = mmap_options
-
 /* one table per notify strategy, as shm has: "mmap" waits on POSIX semaphores */
 IPCB_RING_TRANSPORTS(ipcb_mmap, "mmap",
                      "shm's rings in a file mapped MAP_SHARED, process-shared semaphores",
-                     mmap_create, MMAP_OPS)
+                     mmap_create, mmap_open_side, mmap_opened, mmap_send, mmap_destroy,
+                     mmap_options)

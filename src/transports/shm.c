@@ -78,12 +78,9 @@ static const struct ipcb_option *const shm_options[] = {
     &ipcb_opt_ring_slots, &ipcb_opt_notify, NULL,
 };
 
-#define SHM_OPS() .open = ipcb_shm_pair_open, .opened = shm_opened, .send = ipcb_shm_pair_send, \
-    .recv = ipcb_shm_pair_recv, .close = ipcb_shm_pair_close, .destroy = shm_destroy, \
-    .options = shm_options
-
 /* one table per notify strategy, as mmap has: "shm" waits on POSIX
  * semaphores, each variant "shm/<strategy>" another way (-t shm --wait ...) */
 IPCB_RING_TRANSPORTS(ipcb_shm, "shm",
                      "POSIX shared memory ring buffers, process-shared semaphores",
-                     shm_create, SHM_OPS)
+                     shm_create, ipcb_shm_pair_open, shm_opened, ipcb_shm_pair_send,
+                     shm_destroy, shm_options)

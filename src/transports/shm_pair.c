@@ -13,18 +13,17 @@
 
 int ipcb_shm_pair_size(struct ipcb_chan *c, enum ipcb_shm_notify how, size_t *bytes)
 {
-    if (c->ring_slots == 0)
-        c->ring_slots = ipcb_ring_slots();
-    if (c->ring_slots > ipcb_shm_notify_max_slots(how)) {
+    unsigned slots = ipcb_ring_slots();
+    if (slots > ipcb_shm_notify_max_slots(how)) {
         ipcb_chan_error(c, "--ring-slots %u is more than %s's wait can count (at most %u); "
-                        "lower --ring-slots", c->ring_slots, c->t->name,
+                        "lower --ring-slots", slots, c->t->name,
                         ipcb_shm_notify_max_slots(how));
         return -ERANGE;
     }
-    size_t one = ipcb_shm_ring_bytes(c->msg_max, c->ring_slots);
+    size_t one = ipcb_shm_ring_bytes(c->msg_max, slots);
     if (one == 0 || __builtin_mul_overflow(one, (size_t)2, bytes)) {
         ipcb_chan_error(c, "%u slots of %zu bytes do not fit in one segment",
-                        c->ring_slots, c->msg_max);
+                        slots, c->msg_max);
         return -EOVERFLOW;
     }
     return 0;
@@ -55,7 +54,7 @@ static int no_space(struct ipcb_chan *c, size_t bytes, int fd, int err, const ch
     ipcb_chan_error(c,
         "%s: %s cannot hold the %zu bytes (%.1f MiB) of 2 rings x %u slots x %zu bytes "
         "(%llu bytes free): %s; make room in %s or lower --ring-slots",
-        what, where, bytes, (double)bytes / (1024.0 * 1024.0), c->ring_slots, c->msg_max,
+        what, where, bytes, (double)bytes / (1024.0 * 1024.0), ipcb_ring_slots(), c->msg_max,
         avail, strerror(err), where);
     return -err;
 }
@@ -96,7 +95,8 @@ int ipcb_shm_pair_init(struct ipcb_chan *c, struct ipcb_shm_pair *r, enum ipcb_s
     for (int i = 0; i < 2; i++) {
         r->ring[i] = (struct ipcb_shm_ring *)((unsigned char *)r->base + (size_t)i * one);
         const char *what;
-        int rc = ipcb_shm_ring_init(r->ring[i], c->msg_max, c->ring_slots, how, &what);
+        int rc = ipcb_shm_ring_init(r->ring[i], c->msg_max, ipcb_ring_slots(), how,
+                                    &what);
         if (rc < 0) {
             ipcb_chan_error(c, "%s: %s", what, strerror(-rc));
             return rc;

@@ -20,9 +20,8 @@ struct ipcb_shm_pair {
     struct ipcb_shm_ring *tx, *rx; /* this side's, after open */
 };
 
-/* The bytes two rings of c->msg_max x c->ring_slots take (c->ring_slots
- * becomes --ring-slots when 0), checked against what the strategy can
- * count; 0 or -errno with c->err set. */
+/* The bytes two rings of c->msg_max x --ring-slots take, checked against
+ * what the strategy can count; 0 or -errno with c->err set. */
 int ipcb_shm_pair_size(struct ipcb_chan *c, enum ipcb_shm_notify how, size_t *bytes);
 
 /* A transport's c->priv of priv_size bytes, zeroed, starting with the
@@ -65,24 +64,32 @@ ssize_t ipcb_shm_pair_error(struct ipcb_chan *c, ssize_t n, size_t len);
 /* A ring transport's tables, one per notify strategy of shm_ring.h's list:
  * base_ (name_, "shm") waits on the list's own strategy, semaphores, and
  * each variant base_##_<id> (name_ "/<name>", "shm/futex") another way.
- * All have the operations ops_() gives (a macro of no arguments, so that
- * its commas pass through the list unsplit) and a create that calls
- * create_(c, strategy). The registry lists the variants with
- * IPCB_RING_VARIANT_ENTRIES (transports/variants.h). */
+ * All have the operations named here, recv and close the pair's own, and
+ * a create that calls create_(c, strategy). The registry lists the
+ * variants with IPCB_VARIANT_ENTRIES_ring (transports/variants.h). */
 #define IPCB_RING_FLAGS (IPCB_MESSAGE | IPCB_DUPLEX)
-#define IPCB_RING_TABLE_(var_, fn_, create_, how_, ops_, ...)              \
-    static int fn_(struct ipcb_chan *c) { return create_(c, how_); }      \
-    const struct ipcb_transport var_ = {.create = fn_, ops_(), __VA_ARGS__};
-#define IPCB_RING_OWN_(base_, name_, create_, ops_, summary_, e, id, str, what)    \
-    IPCB_RING_TABLE_(base_, create_##_##id, create_, IPCB_NOTIFY_##e, ops_,       \
-                     .name = name_, .summary = summary_, .flags = IPCB_RING_FLAGS, \
-                     .wait_default = str)
-#define IPCB_RING_VARIANT_(base_, name_, create_, ops_, e, id, str, what)                \
-    IPCB_RING_TABLE_(base_##_##id, create_##_##id, create_, IPCB_NOTIFY_##e, ops_,      \
-                     .name = name_ "/" str, .summary = name_ " rings, " what,          \
+#define IPCB_RING_TABLE_(var_, fn_, create_, how_, open_, opened_, send_, destroy_, opts_, ...) \
+    static int fn_(struct ipcb_chan *c) { return create_(c, how_); }                           \
+    const struct ipcb_transport var_ = {                                                      \
+        .create = fn_, .open = open_, .opened = opened_, .send = send_,                       \
+        .recv = ipcb_shm_pair_recv, .close = ipcb_shm_pair_close, .destroy = destroy_,        \
+        .options = opts_, __VA_ARGS__};
+#define IPCB_RING_OWN_(base_, name_, create_, open_, opened_, send_, destroy_, opts_, summary_, \
+                       e, id, str, what)                                                      \
+    IPCB_RING_TABLE_(base_, create_##_##id, create_, IPCB_NOTIFY_##e, open_, opened_, send_,  \
+                     destroy_, opts_, .name = name_, .summary = summary_,                     \
+                     .flags = IPCB_RING_FLAGS, .wait_default = str)
+#define IPCB_RING_VARIANT_(base_, name_, create_, open_, opened_, send_, destroy_, opts_,     \
+                           e, id, str, what)                                                  \
+    IPCB_RING_TABLE_(base_##_##id, create_##_##id, create_, IPCB_NOTIFY_##e, open_, opened_,  \
+                     send_, destroy_, opts_, .name = name_ "/" str,                           \
+                     .summary = name_ " rings, " what,                                        \
                      .flags = IPCB_RING_FLAGS | IPCB_VARIANT, .base = &base_)
-#define IPCB_RING_TRANSPORTS(base_, name_, summary_, create_, ops_)           \
-    IPCB_SHM_NOTIFY_OWN(IPCB_RING_OWN_, base_, name_, create_, ops_, summary_) \
-    IPCB_SHM_NOTIFY_VARIANTS(IPCB_RING_VARIANT_, base_, name_, create_, ops_)
+#define IPCB_RING_TRANSPORTS(base_, name_, summary_, create_, open_, opened_, send_, destroy_, \
+                             opts_)                                                           \
+    IPCB_SHM_NOTIFY_OWN(IPCB_RING_OWN_, base_, name_, create_, open_, opened_, send_,         \
+                        destroy_, opts_, summary_)                                            \
+    IPCB_SHM_NOTIFY_VARIANTS(IPCB_RING_VARIANT_, base_, name_, create_, open_, opened_,       \
+                             send_, destroy_, opts_)
 
 #endif

@@ -83,7 +83,7 @@ static int sysv_shm_create(struct ipcb_chan *c)
             ipcb_chan_error(c, "shmget of %zu bytes (2 rings x %u slots x %zu bytes): %s "
                             "(kernel.shmmax, kernel.shmall and kernel.shmmni bound it); "
                             "raise them with sysctl or lower --ring-slots",
-                            bytes, c->ring_slots, c->msg_max, strerror(-err));
+                            bytes, ipcb_ring_slots(), c->msg_max, strerror(-err));
         else
             ipcb_chan_error(c, "shmget of %zu bytes: %s", bytes, strerror(-err));
         goto fail;
