@@ -90,6 +90,10 @@ static void check_variants(void)
           "shm's strategies, its own first, from the registry (%s)", names);
     CHECK(ipcb_wait_strategy_names(ipcb_transport_find("pipe"), names, 12) == -ENOSPC &&
           strcmp(names, "block, spin") == 0, "a short buffer is cut and said so (%s)", names);
+    CHECK(ipcb_wait_every_strategy_name(names, sizeof names) == 0 &&
+          strcmp(names, "block, spin, poll, epoll, uring, sem, sysv-sem, futex, eventfd, "
+                        "condvar, signal") == 0,
+          "every strategy once, each transport's in turn (%s)", names);
     CHECK(ipcb_primitive_names(names, sizeof names) == 0 &&
           strncmp(names, "posix-sem, sysv-sem, ", 21) == 0 && strstr(names, ", none"),
           "every primitive's name from the registry (%s)", names);

@@ -138,6 +138,9 @@ const struct ipcb_transport *const *ipcb_transports(size_t *count);
  * shm), comma-separated into buf; 0, or -ENOSPC when buf is too short (the
  * text is cut there) */
 int ipcb_wait_strategy_names(const struct ipcb_transport *t, char *buf, size_t len);
+/* every strategy some transport has, once each, as --wait takes them
+ * ("block, spin, poll, epoll, uring, sem, sysv-sem, ..."); 0 or -ENOSPC */
+int ipcb_wait_every_strategy_name(char *buf, size_t len);
 /* "4k exceeds sysv-mq's limit of 8192 bytes (kernel.msgmax)"; with_hint adds
  * how to raise it. Returns 0 when size fits, else -EMSGSIZE. */
 int ipcb_check_limit(const struct ipcb_transport *t, uint64_t size, int with_hint,

@@ -87,3 +87,33 @@ int ipcb_wait_strategy_names(const struct ipcb_transport *t, char *buf, size_t l
                           all[i]->name + strlen(t->name) + 1);
     return n >= 0 && (size_t)n < len ? 0 : -ENOSPC;
 }
+
+/* "block, spin, poll, epoll, uring, sem, sysv-sem, ...": every strategy
+ * some transport has, once each, in the order of the transports' own */
+int ipcb_wait_every_strategy_name(char *buf, size_t len)
+{
+    size_t at = 0;
+    int rc = 0;
+    if (len)
+        buf[0] = '\0';
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        char theirs[256];
+        if (all[i]->base)
+            continue;
+        rc |= ipcb_wait_strategy_names(all[i], theirs, sizeof theirs);
+        char *save = NULL;
+        for (char *s = strtok_r(theirs, ", ", &save); s; s = strtok_r(NULL, ", ", &save)) {
+            size_t n = strlen(s);
+            const char *seen = buf;
+            /* already there: as a whole item of buf's "a, b, c" */
+            while ((seen = strstr(seen, s)) &&
+                   !((seen == buf || seen[-1] == ' ') && (seen[n] == ',' || !seen[n])))
+                seen += n;
+            if (seen)
+                continue;
+            int w = snprintf(buf + at, len > at ? len - at : 0, "%s%s", at ? ", " : "", s);
+            at += w > 0 ? (size_t)w : 0;
+        }
+    }
+    return rc == 0 && at < len ? 0 : -ENOSPC;
+}
