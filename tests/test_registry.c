@@ -2,12 +2,14 @@
  * and channels make sense, every variant is a strategy of a transport that
  * exists, every plugin option can be parsed, and the parser puts plugin
  * options, patterns, --wait and --notify where they belong. */
+#include <errno.h>
 #include <string.h>
 
 #include "check.h"
 #include "cli/cli.h"
 #include "ipcbench/pattern.h"
 #include "ipcbench/plan.h"
+#include "sync/sync.h"
 
 static void check_patterns(void)
 {
@@ -82,6 +84,19 @@ static void check_variants(void)
               "%s has every operation", t->name);
     }
     CHECK(variants >= 37, "the variants are registered (%zu)", variants);
+    char names[160];
+    CHECK(ipcb_wait_strategy_names(ipcb_transport_find("shm"), names, sizeof names) == 0 &&
+          strcmp(names, "sem, sysv-sem, futex, eventfd, spin, condvar, signal") == 0,
+          "shm's strategies, its own first, from the registry (%s)", names);
+    CHECK(ipcb_wait_strategy_names(ipcb_transport_find("pipe"), names, 12) == -ENOSPC &&
+          strcmp(names, "block, spin") == 0, "a short buffer is cut and said so (%s)", names);
+    CHECK(ipcb_wait_every_strategy_name(names, sizeof names) == 0 &&
+          strcmp(names, "block, spin, poll, epoll, uring, sem, sysv-sem, futex, eventfd, "
+                        "condvar, signal") == 0,
+          "every strategy once, each transport's in turn (%s)", names);
+    CHECK(ipcb_primitive_names(names, sizeof names) == 0 &&
+          strncmp(names, "posix-sem, sysv-sem, ", 21) == 0 && strstr(names, ", none"),
+          "every primitive's name from the registry (%s)", names);
 }
 
 /* every option is a complete entry of the one table: a name, help, a

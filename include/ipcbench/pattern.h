@@ -115,7 +115,7 @@ struct ipcb_pattern {
 /* the layout a run of pat uses: pat->layout, or what make_layout makes of it */
 void ipcb_pattern_layout(const struct ipcb_pattern *pat, struct ipcb_layout *out);
 
-/* patterns/registry.c */
+/* patterns/pattern_registry.c */
 const struct ipcb_pattern *ipcb_pattern_find(const char *name);
 /* the pattern of a results row: its name, or the pattern a numbered copy
  * was made from ("contention-4" of sync --procs, "rate-50pct" of --rate) */

@@ -30,7 +30,7 @@ struct ipcb_role_result {
 
 struct ipcb_result {
     const char *transport;
-    const char *pattern;        /* a pattern's name (patterns/registry.c) */
+    const char *pattern;        /* a pattern's name (patterns/pattern_registry.c) */
     uint64_t size_bytes;
     uint64_t messages;          /* timed messages (round trips for pingpong) */
     double seconds;

@@ -73,7 +73,6 @@ enum ipcb_io_kind {
 struct ipcb_chan {
     const struct ipcb_transport *t;
     size_t msg_max;        /* largest message this channel will carry */
-    unsigned ring_slots;   /* queue depth, for mechanisms that have one; 0: --ring-slots */
     int recv_timeout_ms;   /* IPCB_LOSSY only: a receive gives up after this */
     enum ipcb_side side;   /* set by open() in the child */
     unsigned use;          /* what the pattern needs of it (ipcb_pattern.needs) */
@@ -131,18 +130,26 @@ struct ipcb_transport {
     const struct ipcb_option *wait_option;
 };
 
-/* registry.c */
+/* transport_registry.c */
 /* the transport's live limit (a variant's is its base's); max_message 0 when
  * it has none */
 void ipcb_transport_limit(const struct ipcb_transport *t, struct ipcb_limit *lim);
 const struct ipcb_transport *ipcb_transport_find(const char *name);
 const struct ipcb_transport *const *ipcb_transports(size_t *count);
+/* t's wait strategies as --wait spells them, its own first and then its
+ * variants' ("sem, sysv-sem, futex, eventfd, spin, condvar, signal" for
+ * shm), comma-separated into buf; 0, or -ENOSPC when buf is too short (the
+ * text is cut there) */
+int ipcb_wait_strategy_names(const struct ipcb_transport *t, char *buf, size_t len);
+/* every strategy some transport has, once each, as --wait takes them
+ * ("block, spin, poll, epoll, uring, sem, sysv-sem, ..."); 0 or -ENOSPC */
+int ipcb_wait_every_strategy_name(char *buf, size_t len);
 /* "4k exceeds sysv-mq's limit of 8192 bytes (kernel.msgmax)"; with_hint adds
  * how to raise it. Returns 0 when size fits, else -EMSGSIZE. */
 int ipcb_check_limit(const struct ipcb_transport *t, uint64_t size, int with_hint,
                      char *buf, size_t len);
 
-/* helpers shared by transports (src/transports/common.c) */
+/* helpers shared by transports (src/transports/shared.c) */
 IPCB_HOT ssize_t ipcb_write_full(int fd, const void *buf, size_t len);
 IPCB_HOT ssize_t ipcb_read_full(int fd, void *buf, size_t len);
 /* "ipcbench-<pid>-<n>-<random>", unique to this process and call */

@@ -48,12 +48,8 @@ IPCB_HOT static int contender(struct ipcb_side_args *a)
     int rc = 0;
 
     for (i = 0; i < total; i++) {
-        if (i == a->warmup) {
-            ipcb_side_usage_begin(a);
-            res->first_ns = ipcb_now_ns();
-            if (a->duration_ns)
-                end_ns = res->first_ns + a->duration_ns;
-        }
+        if (i == a->warmup)
+            end_ns = ipcb_side_producer_begin(a);
         uint64_t t0 = ipcb_now_ns();
         ssize_t n = take(c, a->buf, 1);
         uint64_t t1 = ipcb_now_ns();

@@ -70,6 +70,21 @@ static int wrong_message(struct ipcb_side_args *a, unsigned n, uint64_t word,
                           (unsigned long long)a->size);
 }
 
+/* after the consumer's loop: each producer's share, unless taken in the
+ * loop (counted NULL), and on a lossy channel what never came */
+static void settle(struct ipcb_side_args *a, unsigned n, int lossy, const uint64_t *expected,
+                   const uint64_t *counted)
+{
+    for (unsigned q = 0; q < n; q++) {
+        if (counted)
+            a->sh->side[q].share = counted[q];
+        /* a lossy channel's last messages may never come */
+        uint64_t sent = atomic_load(&a->sh->side[q].progress);
+        if (lossy && sent > expected[q])
+            a->res->lost += sent - expected[q];
+    }
+}
+
 IPCB_HOT static int fanin_consumer(struct ipcb_side_args *a)
 {
     struct ipcb_chan *c = a->chan;
@@ -141,14 +156,7 @@ IPCB_HOT static int fanin_consumer(struct ipcb_side_args *a)
             break;
     }
     ipcb_side_usage_end(a);
-    for (unsigned q = 0; q < n; q++) {
-        if (!shares_taken)
-            a->sh->side[q].share = counted[q];
-        /* a lossy channel's last messages may never come */
-        uint64_t sent = atomic_load(&a->sh->side[q].progress);
-        if (lossy && sent > expected[q])
-            res->lost += sent - expected[q];
-    }
+    settle(a, n, lossy, expected, shares_taken ? NULL : counted);
     return 0;
 }
 

@@ -21,10 +21,8 @@ IPCB_HOT static int handoff_producer(struct ipcb_side_args *a)
 
     for (uint64_t seq = 0; seq < total; seq++) {
         if (seq == a->warmup) {
-            ipcb_side_usage_begin(a);
-            res->first_ns = last_t1 = ipcb_now_ns();
-            if (a->duration_ns)
-                end_ns = res->first_ns + a->duration_ns;
+            end_ns = ipcb_side_producer_begin(a);
+            last_t1 = res->first_ns;
         }
         if (end_ns && last_t1 >= end_ns) {
             total = seq + 1;    /* the consumer learns it before the token arrives */

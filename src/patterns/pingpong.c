@@ -9,7 +9,7 @@
 #include "ipcbench/pattern.h"
 #include "run/side.h"
 
-IPCB_HOT int ipcb_pingpong_producer(struct ipcb_side_args *a)
+IPCB_HOT static int pingpong_producer(struct ipcb_side_args *a)
 {
     struct ipcb_chan *c = a->chan;
     ssize_t (*const send)(struct ipcb_chan *, const void *, size_t) = c->t->send;
@@ -26,10 +26,7 @@ IPCB_HOT int ipcb_pingpong_producer(struct ipcb_side_args *a)
         ipcb_msg_stamp(a->buf, len, seq);
         ipcb_side_maybe_inject(a, seq);
         if (seq == a->warmup) {
-            ipcb_side_usage_begin(a);
-            res->first_ns = ipcb_now_ns();
-            if (a->duration_ns)
-                end_ns = res->first_ns + a->duration_ns;
+            end_ns = ipcb_side_producer_begin(a);
             last_t1 = res->first_ns;
         }
         /* decided on the previous answer's time, so the timed span holds
@@ -76,7 +73,7 @@ IPCB_HOT int ipcb_pingpong_producer(struct ipcb_side_args *a)
     return ipcb_side_producer_end(a, &lat, rc);
 }
 
-IPCB_HOT int ipcb_pingpong_consumer(struct ipcb_side_args *a)
+IPCB_HOT static int pingpong_consumer(struct ipcb_side_args *a)
 {
     struct ipcb_chan *c = a->chan;
     ssize_t (*const send)(struct ipcb_chan *, const void *, size_t) = c->t->send;
@@ -125,5 +122,5 @@ const struct ipcb_pattern ipcb_pattern_pingpong = {
     .summary = "one side sends SIZE bytes, the other answers:\nround-trip latency",
     .latency_kind = "rtt",
     .figure = IPCB_FIGURE_LATENCY,
-    .layout = IPCB_PAIR_LAYOUT(ipcb_pingpong_producer, ipcb_pingpong_consumer, 0),
+    .layout = IPCB_PAIR_LAYOUT(pingpong_producer, pingpong_consumer, 0),
 };

@@ -7,7 +7,7 @@
  * usual histogram (corrected for coordinated omission: a
  * stall delays every message that should have been sent during it) and
  * from the actual time into hist_uncorrected. `--rate 10k,50k` makes one
- * row per rate, named rate-10000, rate-50000 (registry.c maps them back). */
+ * row per rate, named rate-10000, rate-50000 (pattern_registry.c maps them back). */
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>

@@ -67,8 +67,6 @@ struct ipcb_side_args {
     unsigned char *buf, *rbuf, *expect;
 };
 
-IPCB_HOT int ipcb_pingpong_producer(struct ipcb_side_args *a);
-IPCB_HOT int ipcb_pingpong_consumer(struct ipcb_side_args *a);
 IPCB_HOT int ipcb_stream_producer(struct ipcb_side_args *a);
 /* stream's producer loop: messages tag | seq; with own_total, the end of a
  * timed run (-d) is told the consumer through sh->total */
@@ -101,7 +99,20 @@ static inline void ipcb_side_timed_flush(struct ipcb_side_args *a, const struct 
     a->res->messages += lat->total;
 }
 
+/* run/side.c: the CPU use of a side over its timed span, read at its start and end */
+void ipcb_side_usage_begin(struct ipcb_side_args *a);
 void ipcb_side_usage_end(struct ipcb_side_args *a);
+
+/* a timing producer's start of its timed span, when its warm-up is done
+ * (pingpong, handoff, contention): the CPU use read, then the span opened;
+ * returns when a timed run (-d) is to end, 0 for a counted one. The twin
+ * of ipcb_side_producer_end, and as inline: it runs in the hot loop. */
+static inline uint64_t ipcb_side_producer_begin(struct ipcb_side_args *a)
+{
+    ipcb_side_usage_begin(a);
+    a->res->first_ns = ipcb_now_ns();
+    return a->duration_ns ? a->res->first_ns + a->duration_ns : 0;
+}
 
 /* a timing producer's way out of its loop (pingpong, handoff): the
  * latencies flushed on every path, and on success the span closed, the
@@ -129,6 +140,5 @@ static inline void ipcb_side_maybe_inject(struct ipcb_side_args *a, uint64_t seq
 int ipcb_side_fail(struct ipcb_side_args *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int ipcb_side_io_error(struct ipcb_side_args *a, const char *what, uint64_t seq, ssize_t rc);
-void ipcb_side_usage_begin(struct ipcb_side_args *a);
 
 #endif

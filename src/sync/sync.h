@@ -53,7 +53,7 @@ static inline struct ipcb_sync_area *ipcb_sync_area(const struct ipcb_chan *c)
     return ((const struct ipcb_sync_chan *)c->priv)->area;
 }
 
-/* sync/common.c: c->priv with its shared area (section of c->msg_max bytes),
+/* sync/sync_area.c: c->priv with its shared area (section of c->msg_max bytes),
  * every fd -1; 0 or -errno with c->err */
 int ipcb_sync_new(struct ipcb_chan *c);
 /* munmap, close, remove the directory, free; idempotent */
@@ -99,8 +99,11 @@ void ipcb_sync_close_nothing(struct ipcb_chan *c, enum ipcb_side side);
         .destroy = p##_destroy,                                                    \
     }
 
-/* sync/registry.c */
+/* sync/primitive_registry.c */
 const struct ipcb_transport *const *ipcb_primitives(size_t *count);
-const struct ipcb_transport *ipcb_primitive_find(const char *name);
+/* "posix-sem, sysv-sem, ..., none": every primitive's name in the registry's
+ * order, comma-separated into buf (for --primitive's help and errors); 0,
+ * or -ENOSPC when buf is too short (the text is cut there) */
+int ipcb_primitive_names(char *buf, size_t len);
 
 #endif

@@ -9,7 +9,7 @@
 
 #include "ipcbench/transport.h"
 #include "transports/private_dir.h"
-#include "transports/wait.h"
+#include "transports/variants.h"
 
 enum { TO_CONSUMER, TO_PRODUCER };
 static const char *const fifo_name[] = {"to-consumer", "to-producer"};
@@ -79,16 +79,8 @@ static void fifo_opened(struct ipcb_chan *c)
     ipcb_dir_remove(((struct fifo_chan *)c->priv)->dir, fifo_name, 2);
 }
 
-#define FIFO_FLAGS (IPCB_STREAM | IPCB_SHARED_SEND)
-
-const struct ipcb_transport ipcb_fifo = {
-    .name = "fifo",
-    .summary = "named pipes (mkfifo) in a private directory, one per direction",
-    .flags = FIFO_FLAGS, .io = IPCB_IO_BYTES, .wait_default = "block",
-    .create = fifo_create, .open = fifo_open, .opened = fifo_opened,
-    .send = ipcb_fds_write, .recv = ipcb_fds_read, .close = ipcb_fds_close,
-    .destroy = ipcb_fds_destroy,
-};
-
-/* the same channel, waited on another way: fifo/spin, /poll, /epoll, /uring */
-IPCB_FD_WAIT_VARIANTS(ipcb_fifo, "fifo", FIFO_FLAGS, bytes)
+/* and its variants, the same channel waited on another way: fifo/spin,
+ * /poll, /epoll, /uring */
+IPCB_FD_TRANSPORT(ipcb_fifo, "fifo", IPCB_STREAM | IPCB_SHARED_SEND, bytes,
+                  "named pipes (mkfifo) in a private directory, one per direction",
+                  .create = fifo_create, .open = fifo_open, .opened = fifo_opened)

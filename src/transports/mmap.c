@@ -1,4 +1,4 @@
-/* mmap: the rings of shm (shm_rings.h) in a regular file that the parent
+/* mmap: the rings of shm (shm_pair.h) in a regular file that the parent
  * maps MAP_SHARED and both sides inherit through fork. The file is 0600,
  * named ipcbench-<pid>-..., in a private 0700 directory under TMPDIR or in
  * the directory --file-dir names, and removed in destroy on every path.
@@ -20,10 +20,10 @@
 #include "transports/mmap_options.h"
 #include "transports/private_dir.h"
 #include "transports/shm_options.h"
-#include "transports/shm_rings.h"
+#include "transports/shm_pair.h"
 
 struct mmap_chan {
-    struct ipcb_shm_rings r; /* first: the shared ring operations find it */
+    struct ipcb_shm_pair r; /* first: the shared ring operations find it */
     char dir[PATH_MAX];    /* our private directory, "" with --file-dir or once removed */
     char path[PATH_MAX];   /* the file, "" once removed */
     unsigned msync_every;  /* --msync: 0, or every how many messages sent */
@@ -113,7 +113,7 @@ static void mmap_destroy(struct ipcb_chan *c)
     if (!p)
         return;
     /* both children are reaped by now: no one waits on the rings */
-    ipcb_shm_rings_unmap(&p->r);
+    ipcb_shm_pair_unmap(&p->r);
     if (p->path[0])
         unlink(p->path);
     if (p->dir[0])
@@ -125,7 +125,7 @@ static void mmap_destroy(struct ipcb_chan *c)
 static int mmap_create(struct ipcb_chan *c, enum ipcb_shm_notify notify)
 {
     int err;
-    struct mmap_chan *p = ipcb_shm_rings_new(c, notify, sizeof *p, &err);
+    struct mmap_chan *p = ipcb_shm_pair_new(c, notify, sizeof *p, &err);
     if (!p)
         return err;
     p->msync_every = msync_every;
@@ -146,7 +146,7 @@ static int mmap_create(struct ipcb_chan *c, enum ipcb_shm_notify notify)
         p->path[0] = '\0';
         goto fail;
     }
-    err = ipcb_shm_rings_map_fd(c, &p->r, fd, notify, file_dir ? file_dir : p->dir);
+    err = ipcb_shm_pair_map_fd(c, &p->r, fd, notify, file_dir ? file_dir : p->dir);
     close(fd); /* the mapping keeps the file */
     if (err == 0)
         return 0;
@@ -158,7 +158,7 @@ fail:
 static int mmap_open_side(struct ipcb_chan *c, enum ipcb_side side)
 {
     struct mmap_chan *p = c->priv;
-    int rc = ipcb_shm_rings_open(c, side);
+    int rc = ipcb_shm_pair_open(c, side);
     long page = sysconf(_SC_PAGESIZE);
     uintptr_t start = (uintptr_t)p->r.tx, end = start + p->r.bytes / 2;
     start &= ~((uintptr_t)page - 1);
@@ -172,7 +172,7 @@ static int mmap_open_side(struct ipcb_chan *c, enum ipcb_side side)
 static IPCB_HOT ssize_t mmap_send(struct ipcb_chan *c, const void *buf, size_t len)
 {
     struct mmap_chan *p = c->priv;
-    ssize_t n = ipcb_shm_rings_send(c, buf, len);
+    ssize_t n = ipcb_shm_pair_send(c, buf, len);
     if (p->msync_every && n >= 0 && ++p->unsynced >= p->msync_every) {
         p->unsynced = 0;
         if (msync(p->sync_start, p->sync_len, MS_SYNC) != 0)
@@ -183,32 +183,15 @@ static IPCB_HOT ssize_t mmap_send(struct ipcb_chan *c, const void *buf, size_t l
 
 static void mmap_opened(struct ipcb_chan *c)
 {
-    ipcb_shm_rings_opened(c->priv);
+    ipcb_shm_pair_opened(c->priv);
 }
 
 static const struct ipcb_option *const mmap_options[] = {
     &ipcb_opt_ring_slots, &ipcb_opt_file_dir, &ipcb_opt_msync, NULL,
 };
 
-#define MMAP_OPS .open = mmap_open_side, .opened = mmap_opened, .send = mmap_send, \
-    .recv = ipcb_shm_rings_recv, .close = ipcb_shm_rings_close, .destroy = mmap_destroy, \
-    .options = mmap_options
-
-/* one table per wait strategy, as shm has: "mmap" waits on POSIX semaphores */
-#define MMAP_TRANSPORT(var, how, ...) \
-    static int create_##var(struct ipcb_chan *c) { return mmap_create(c, how); } \
-    const struct ipcb_transport ipcb_##var = { \
-        .create = create_##var, MMAP_OPS, __VA_ARGS__ }
-#define MMAP_VARIANT(var, how, strategy, what) \
-    MMAP_TRANSPORT(mmap_##var, how, .name = "mmap/" strategy, .summary = "mmap rings, " what, \
-                   .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_mmap)
-
-MMAP_TRANSPORT(mmap, IPCB_NOTIFY_SEM, .name = "mmap", .flags = IPCB_MESSAGE | IPCB_DUPLEX,
-               .summary = "shm's rings in a file mapped MAP_SHARED, process-shared semaphores",
-               .wait_default = "sem");
-MMAP_VARIANT(sysv_sem, IPCB_NOTIFY_SYSV_SEM, "sysv-sem", "waits on a System V semaphore set");
-MMAP_VARIANT(futex, IPCB_NOTIFY_FUTEX, "futex", "futex wait/wake only when the other sleeps");
-MMAP_VARIANT(eventfd, IPCB_NOTIFY_EVENTFD, "eventfd", "waits on eventfds in semaphore mode");
-MMAP_VARIANT(spin, IPCB_NOTIFY_SPIN, "spin", "lock-free, busy-polling each slot's sequence");
-MMAP_VARIANT(condvar, IPCB_NOTIFY_CONDVAR, "condvar", "a monitor: robust mutex, two condvars");
-MMAP_VARIANT(signal, IPCB_NOTIFY_SIGNAL, "signal", "a realtime signal wakes a sleeping side");
+/* one table per notify strategy, as shm has: "mmap" waits on POSIX semaphores */
+IPCB_RING_TRANSPORTS(ipcb_mmap, "mmap",
+                     "shm's rings in a file mapped MAP_SHARED, process-shared semaphores",
+                     mmap_create, mmap_open_side, mmap_opened, mmap_send, mmap_destroy,
+                     mmap_options, NULL)

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "ipcbench/transport.h"
-#include "transports/wait.h"
+#include "transports/variants.h"
 
 struct pipe_chan {
     struct ipcb_fds io;  /* this side's ends, after open */
@@ -51,16 +51,8 @@ static void pipe_opened(struct ipcb_chan *c)
     }
 }
 
-#define PIPE_FLAGS (IPCB_STREAM | IPCB_SHARED_SEND)
-
-const struct ipcb_transport ipcb_pipe = {
-    .name = "pipe",
-    .summary = "anonymous pipes, one per direction",
-    .flags = PIPE_FLAGS, .io = IPCB_IO_BYTES, .wait_default = "block",
-    .create = pipe_create, .open = pipe_open, .opened = pipe_opened,
-    .send = ipcb_fds_write, .recv = ipcb_fds_read, .close = ipcb_fds_close,
-    .destroy = ipcb_fds_destroy,
-};
-
-/* the same channel, waited on another way: pipe/spin, /poll, /epoll, /uring */
-IPCB_FD_WAIT_VARIANTS(ipcb_pipe, "pipe", PIPE_FLAGS, bytes)
+/* and its variants, the same channel waited on another way: pipe/spin,
+ * /poll, /epoll, /uring */
+IPCB_FD_TRANSPORT(ipcb_pipe, "pipe", IPCB_STREAM | IPCB_SHARED_SEND, bytes,
+                  "anonymous pipes, one per direction",
+                  .create = pipe_create, .open = pipe_open, .opened = pipe_opened)

@@ -102,9 +102,8 @@ static int posix_create(struct ipcb_chan *c)
     size_t msg_max = ipcb_read_sysctl("/proc/sys/fs/mqueue/msg_max");
     if (msg_max == 0)
         msg_max = DEFAULT_MSG_MAX;
-    if (c->ring_slots == 0)
-        c->ring_slots = ipcb_ring_slots();
-    size_t depth = c->ring_slots < msg_max ? c->ring_slots : msg_max;
+    unsigned slots = ipcb_ring_slots();
+    size_t depth = slots < msg_max ? slots : msg_max;
     struct mq_attr attr = {
         .mq_maxmsg = (long)(depth ? depth : 1),
         .mq_msgsize = (long)(c->msg_max ? c->msg_max : 1),

@@ -15,10 +15,10 @@
 
 #include "ipcbench/transport.h"
 #include "transports/shm_options.h"
-#include "transports/shm_rings.h"
+#include "transports/shm_pair.h"
 
 struct shm_chan {
-    struct ipcb_shm_rings r; /* first: the shared ring operations find it */
+    struct ipcb_shm_pair r; /* first: the shared ring operations find it */
     char name[64];         /* "/ipcbench-<pid>-<n>-<random>" */
     int linked;            /* the name is still in /dev/shm */
 };
@@ -28,7 +28,7 @@ static void shm_destroy(struct ipcb_chan *c);
 static int shm_create(struct ipcb_chan *c, enum ipcb_shm_notify notify)
 {
     int err;
-    struct shm_chan *p = ipcb_shm_rings_new(c, notify, sizeof *p, &err);
+    struct shm_chan *p = ipcb_shm_pair_new(c, notify, sizeof *p, &err);
     if (!p)
         return err;
     ipcb_unique_name(p->name, sizeof p->name, "/");
@@ -39,7 +39,7 @@ static int shm_create(struct ipcb_chan *c, enum ipcb_shm_notify notify)
         ipcb_chan_error(c, "shm_open %s: %s", p->name, strerror(-err));
     } else {
         p->linked = 1;
-        err = ipcb_shm_rings_map_fd(c, &p->r, fd, notify, "/dev/shm");
+        err = ipcb_shm_pair_map_fd(c, &p->r, fd, notify, "/dev/shm");
         close(fd); /* the mapping keeps the segment */
     }
     if (err < 0)
@@ -57,7 +57,7 @@ static void shm_opened(struct ipcb_chan *c)
         shm_unlink(p->name);
         p->linked = 0;
     }
-    ipcb_shm_rings_opened(&p->r);
+    ipcb_shm_pair_opened(&p->r);
 }
 
 static void shm_destroy(struct ipcb_chan *c)
@@ -66,7 +66,7 @@ static void shm_destroy(struct ipcb_chan *c)
     if (!p)
         return;
     /* both children are reaped by now: no one waits on the rings */
-    ipcb_shm_rings_unmap(&p->r);
+    ipcb_shm_pair_unmap(&p->r);
     if (p->linked)
         shm_unlink(p->name); /* ENOENT: already gone, which is what we want */
     free(p);
@@ -78,29 +78,10 @@ static const struct ipcb_option *const shm_options[] = {
     &ipcb_opt_ring_slots, &ipcb_opt_notify, NULL,
 };
 
-#define SHM_OPS .open = ipcb_shm_rings_open, .opened = shm_opened, .send = ipcb_shm_rings_send, \
-    .recv = ipcb_shm_rings_recv, .close = ipcb_shm_rings_close, .destroy = shm_destroy, \
-    .options = shm_options
-
-/* one table per wait strategy, as mmap.c makes its own: "shm" waits on POSIX
+/* one table per notify strategy, as mmap has: "shm" waits on POSIX
  * semaphores, each variant "shm/<strategy>" another way (-t shm --wait ...) */
-#define SHM_TRANSPORT(var, how, ...) \
-    static int create_##var(struct ipcb_chan *c) { return shm_create(c, how); } \
-    const struct ipcb_transport ipcb_##var = { .create = create_##var, SHM_OPS, __VA_ARGS__ }
-#define SHM_VARIANT(var, how, strategy, what) \
-    SHM_TRANSPORT(shm_##var, how, .name = "shm/" strategy, .summary = "shm rings, " what, \
-                  .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_VARIANT, .base = &ipcb_shm)
-
-SHM_TRANSPORT(shm, IPCB_NOTIFY_SEM, .name = "shm", .flags = IPCB_MESSAGE | IPCB_DUPLEX,
-              .summary = "POSIX shared memory ring buffers, process-shared semaphores",
-              .wait_default = "sem", .wait_option = &ipcb_opt_notify);
-SHM_VARIANT(sysv_sem, IPCB_NOTIFY_SYSV_SEM, "sysv-sem",
-            "waits on a System V semaphore set (semop)");
-SHM_VARIANT(futex, IPCB_NOTIFY_FUTEX, "futex", "futex wait/wake only when the other side sleeps");
-SHM_VARIANT(eventfd, IPCB_NOTIFY_EVENTFD, "eventfd", "waits on eventfds in semaphore mode");
-SHM_VARIANT(spin, IPCB_NOTIFY_SPIN, "spin",
-            "lock-free, busy-polling each slot's sequence number");
-SHM_VARIANT(condvar, IPCB_NOTIFY_CONDVAR, "condvar",
-            "as a monitor: robust shared mutex, two condition variables");
-SHM_VARIANT(signal, IPCB_NOTIFY_SIGNAL, "signal",
-            "a realtime signal (sigqueue) wakes a side in sigtimedwait");
+IPCB_RING_TRANSPORTS(ipcb_shm, "shm",
+                     "POSIX shared memory ring buffers, process-shared semaphores",
+                     shm_create, ipcb_shm_pair_open, shm_opened, ipcb_shm_pair_send,
+                     shm_destroy, shm_options,
+                     &ipcb_opt_notify)

@@ -3,7 +3,7 @@
  * so is spin, the strategy whose waiting is the ring itself; every other
  * strategy (shm_notify.c) only waits and wakes. */
 #include "transports/shm_ring.h"
-#include "transports/shm_rings.h"
+#include "transports/shm_pair.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -48,7 +48,10 @@ size_t ipcb_shm_ring_bytes(size_t msg_max, unsigned slots)
 
 const char *ipcb_shm_notify_name(enum ipcb_shm_notify how)
 {
-    return (unsigned)how < IPCB_NOTIFY_COUNT ? ipcb_shm_notify_ops[how]->name : "?";
+#define NOTIFY_NAME_(ctx, e, id, name, what) [IPCB_NOTIFY_##e] = name,
+    static const char *const names[IPCB_NOTIFY_COUNT] = {IPCB_SHM_NOTIFY_LIST(NOTIFY_NAME_, _)};
+#undef NOTIFY_NAME_
+    return (unsigned)how < IPCB_NOTIFY_COUNT ? names[how] : "?";
 }
 
 unsigned ipcb_shm_notify_max_slots(enum ipcb_shm_notify how)
@@ -335,16 +338,16 @@ ssize_t ipcb_shm_ring_try_get(struct ipcb_shm_ring *r, void *buf, size_t len)
     return get(r, buf, len, 0);
 }
 
-/* the ring transports' send and recv (shm_rings.h), here so that put and
+/* the ring transports' send and recv (shm_pair.h), here so that put and
  * get inline into them: one call from the pattern's loop to the copy */
-IPCB_HOT ssize_t ipcb_shm_rings_send(struct ipcb_chan *c, const void *buf, size_t len)
+IPCB_HOT ssize_t ipcb_shm_pair_send(struct ipcb_chan *c, const void *buf, size_t len)
 {
-    ssize_t n = put(((struct ipcb_shm_rings *)c->priv)->tx, buf, len, 1);
-    return __builtin_expect(n < 0, 0) ? ipcb_shm_rings_error(c, n, len) : n;
+    ssize_t n = put(((struct ipcb_shm_pair *)c->priv)->tx, buf, len, 1);
+    return __builtin_expect(n < 0, 0) ? ipcb_shm_pair_error(c, n, len) : n;
 }
 
-IPCB_HOT ssize_t ipcb_shm_rings_recv(struct ipcb_chan *c, void *buf, size_t len)
+IPCB_HOT ssize_t ipcb_shm_pair_recv(struct ipcb_chan *c, void *buf, size_t len)
 {
-    ssize_t n = get(((struct ipcb_shm_rings *)c->priv)->rx, buf, len, 1);
-    return __builtin_expect(n < 0, 0) ? ipcb_shm_rings_error(c, n, len) : n;
+    ssize_t n = get(((struct ipcb_shm_pair *)c->priv)->rx, buf, len, 1);
+    return __builtin_expect(n < 0, 0) ? ipcb_shm_pair_error(c, n, len) : n;
 }

@@ -1,7 +1,7 @@
 /* A bounded ring of fixed-size slots in memory shared between two
  * processes: one producer, one consumer. Copying a message in and out is the
  * same for every notify strategy; only how a side waits for a free or a
- * filled slot, and how it wakes the other, differs (shm_notify.c). The shm
+ * filled slot, and how it wakes the other, differs (shm_notify*.c). The shm
  * transport puts two rings in one segment; the unit tests drive them
  * directly. */
 #ifndef IPCB_SHM_RING_H
@@ -16,17 +16,32 @@
 
 #include "ipcbench/transport.h"
 
-/* How the two sides wait for each other. */
+/* How the two sides wait for each other: every strategy, once. An entry is
+ * X(ctx, ENUM, id, "name", "what"): IPCB_NOTIFY_<ENUM>, the name --notify
+ * and the variants' names spell, and what `ipcbench list` says of it; ctx is
+ * whatever the caller passes through. The first is a ring transport's own
+ * ("shm"), each of the others one variant ("shm/futex") of every ring
+ * transport (IPCB_RING_TRANSPORTS in shm_pair.h), in this order. */
+#define IPCB_SHM_NOTIFY_OWN(X, ...) \
+    X(__VA_ARGS__, SEM, sem, "sem", "process-shared POSIX semaphores in the ring")
+#define IPCB_SHM_NOTIFY_VARIANTS(X, ...)                                                      \
+    X(__VA_ARGS__, SYSV_SEM, sysv_sem, "sysv-sem", "waits on a System V semaphore set (semop)") \
+    X(__VA_ARGS__, FUTEX, futex, "futex", "futex wait/wake only when the other side sleeps")   \
+    X(__VA_ARGS__, EVENTFD, eventfd, "eventfd", "waits on eventfds in semaphore mode")        \
+    X(__VA_ARGS__, SPIN, spin, "spin", "lock-free, busy-polling each slot's sequence number") \
+    X(__VA_ARGS__, CONDVAR, condvar, "condvar",                                               \
+      "as a monitor: robust shared mutex, two condition variables")                          \
+    X(__VA_ARGS__, SIGNAL, signal, "signal",                                                  \
+      "a realtime signal (sigqueue) wakes a side in sigtimedwait")
+#define IPCB_SHM_NOTIFY_LIST(X, ...) \
+    IPCB_SHM_NOTIFY_OWN(X, __VA_ARGS__) IPCB_SHM_NOTIFY_VARIANTS(X, __VA_ARGS__)
+
+#define IPCB_NOTIFY_ENUM_(prefix, e, id, name, what) prefix##e,
 enum ipcb_shm_notify {
-    IPCB_NOTIFY_SEM,      /* process-shared POSIX semaphores in the ring */
-    IPCB_NOTIFY_SYSV_SEM, /* a System V semaphore set of two, semop */
-    IPCB_NOTIFY_FUTEX,    /* FUTEX_WAIT/FUTEX_WAKE on head and tail */
-    IPCB_NOTIFY_EVENTFD,  /* two eventfds in semaphore mode */
-    IPCB_NOTIFY_SPIN,     /* busy-polling the next slot's sequence number */
-    IPCB_NOTIFY_CONDVAR,  /* a monitor: robust process-shared mutex, two condvars */
-    IPCB_NOTIFY_SIGNAL,   /* a realtime signal wakes a side asleep in sigtimedwait */
+    IPCB_SHM_NOTIFY_LIST(IPCB_NOTIFY_ENUM_, IPCB_NOTIFY_)
     IPCB_NOTIFY_COUNT
 };
+#undef IPCB_NOTIFY_ENUM_
 
 /* The header at the start of a ring; the lengths, the consumer's notes and
  * the slots follow it. Each field that one side writes in the hot path has
@@ -139,10 +154,9 @@ IPCB_HOT ssize_t ipcb_shm_ring_get(struct ipcb_shm_ring *r, void *buf, size_t le
 ssize_t ipcb_shm_ring_try_put(struct ipcb_shm_ring *r, const void *buf, size_t len);
 ssize_t ipcb_shm_ring_try_get(struct ipcb_shm_ring *r, void *buf, size_t len);
 
-/* ---- shm_notify.c: one strategy's wait and wake, for shm_ring.c ---- */
+/* ---- shm_notify*.c: one strategy's wait and wake, for shm_ring.c ---- */
 
 struct ipcb_shm_notify_ops {
-    const char *name;           /* as --notify spells it */
     const char *init_call;      /* what init calls, for its error */
     unsigned max_slots;
     int fini_at_open;
@@ -163,6 +177,12 @@ struct ipcb_shm_notify_ops {
 int ipcb_shm_spin_wait_room(struct ipcb_shm_ring *r, int block);
 int ipcb_shm_spin_wait_filled(struct ipcb_shm_ring *r, int block);
 
+/* each strategy's table, ipcb_shm_notify_<id> (shm_notify.c, shm_notify_watch.c),
+ * and all of them by IPCB_NOTIFY_* */
+#define IPCB_NOTIFY_OPS_DECL_(ctx, e, id, name, what) \
+    extern const struct ipcb_shm_notify_ops ipcb_shm_notify_##id;
+IPCB_SHM_NOTIFY_LIST(IPCB_NOTIFY_OPS_DECL_, _)
+#undef IPCB_NOTIFY_OPS_DECL_
 extern const struct ipcb_shm_notify_ops *const ipcb_shm_notify_ops[IPCB_NOTIFY_COUNT];
 
 #endif

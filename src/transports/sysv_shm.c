@@ -1,4 +1,4 @@
-/* sysv-shm: shm's two rings (shm_rings.h) in a System V segment (shmget
+/* sysv-shm: shm's two rings (shm_pair.h) in a System V segment (shmget
  * IPC_PRIVATE, 0600), attached in the parent and inherited by both sides
  * through fork, waiting on a System V semaphore set (shm_notify.c's
  * sysv-sem). The segment is written to the run's ledger, so `ipcbench
@@ -14,12 +14,12 @@
 
 #include "transports/ledger.h"
 #include "transports/shm_options.h"
-#include "transports/shm_rings.h"
+#include "transports/shm_pair.h"
 
 #define NOTIFY IPCB_NOTIFY_SYSV_SEM
 
 struct sysv_shm_chan {
-    struct ipcb_shm_rings r; /* first: the shared ring operations find it */
+    struct ipcb_shm_pair r; /* first: the shared ring operations find it */
     int id;                  /* the segment; -1 once removed */
 };
 
@@ -60,7 +60,7 @@ static void sysv_shm_destroy(struct ipcb_chan *c)
     if (!p)
         return;
     /* both children are reaped by now: no one waits on the rings */
-    ipcb_shm_rings_fini(&p->r);
+    ipcb_shm_pair_fini(&p->r);
     if (p->r.base)
         shmdt(p->r.base);
     if (p->id >= 0)
@@ -72,7 +72,7 @@ static void sysv_shm_destroy(struct ipcb_chan *c)
 static int sysv_shm_create(struct ipcb_chan *c)
 {
     int err;
-    struct sysv_shm_chan *p = ipcb_shm_rings_new(c, NOTIFY, sizeof *p, &err);
+    struct sysv_shm_chan *p = ipcb_shm_pair_new(c, NOTIFY, sizeof *p, &err);
     if (!p)
         return err;
     size_t bytes = p->r.bytes;
@@ -83,7 +83,7 @@ static int sysv_shm_create(struct ipcb_chan *c)
             ipcb_chan_error(c, "shmget of %zu bytes (2 rings x %u slots x %zu bytes): %s "
                             "(kernel.shmmax, kernel.shmall and kernel.shmmni bound it); "
                             "raise them with sysctl or lower --ring-slots",
-                            bytes, c->ring_slots, c->msg_max, strerror(-err));
+                            bytes, ipcb_ring_slots(), c->msg_max, strerror(-err));
         else
             ipcb_chan_error(c, "shmget of %zu bytes: %s", bytes, strerror(-err));
         goto fail;
@@ -95,7 +95,7 @@ static int sysv_shm_create(struct ipcb_chan *c)
         goto fail;
     }
     p->r.base = base;
-    err = ipcb_shm_rings_init(c, &p->r, NOTIFY);
+    err = ipcb_shm_pair_init(c, &p->r, NOTIFY);
     if (err == 0)
         return 0;
 fail:
@@ -110,7 +110,7 @@ static void sysv_shm_opened(struct ipcb_chan *c)
     struct sysv_shm_chan *p = c->priv;
     if (p->id >= 0 && shmctl(p->id, IPC_RMID, NULL) == 0)
         p->id = -1;
-    ipcb_shm_rings_opened(&p->r);
+    ipcb_shm_pair_opened(&p->r);
 }
 
 static const struct ipcb_option *const sysv_shm_options[] = { &ipcb_opt_ring_slots, NULL };
@@ -119,7 +119,7 @@ const struct ipcb_transport ipcb_sysv_shm = {
     .name = "sysv-shm",
     .summary = "System V shared memory segment holding shm's rings, System V semaphores",
     .flags = IPCB_MESSAGE | IPCB_DUPLEX, .wait_default = "sysv-sem",
-    .limit = sysv_shm_limit, .create = sysv_shm_create, .open = ipcb_shm_rings_open,
-    .opened = sysv_shm_opened, .send = ipcb_shm_rings_send, .recv = ipcb_shm_rings_recv,
-    .close = ipcb_shm_rings_close, .destroy = sysv_shm_destroy, .options = sysv_shm_options,
+    .limit = sysv_shm_limit, .create = sysv_shm_create, .open = ipcb_shm_pair_open,
+    .opened = sysv_shm_opened, .send = ipcb_shm_pair_send, .recv = ipcb_shm_pair_recv,
+    .close = ipcb_shm_pair_close, .destroy = sysv_shm_destroy, .options = sysv_shm_options,
 };

@@ -11,7 +11,7 @@
 
 #include "ipcbench/transport.h"
 #include "transports/sockets.h"
-#include "transports/wait.h"
+#include "transports/variants.h"
 
 struct tcp_chan {
     struct ipcb_fds io;               /* this side's connection, both ways, after open */
@@ -91,16 +91,8 @@ static void tcp_opened(struct ipcb_chan *c)
     ipcb_close_fd(&p->producer_fd);
 }
 
-#define TCP_FLAGS (IPCB_STREAM | IPCB_DUPLEX)
-
-const struct ipcb_transport ipcb_tcp = {
-    .name = "tcp",
-    .summary = "TCP over 127.0.0.1, ephemeral port, TCP_NODELAY",
-    .flags = TCP_FLAGS, .io = IPCB_IO_BYTES, .wait_default = "block",
-    .create = tcp_create, .open = tcp_open, .opened = tcp_opened,
-    .send = ipcb_fds_write, .recv = ipcb_fds_read, .close = ipcb_fds_close,
-    .destroy = ipcb_fds_destroy,
-};
-
-/* the same channel, waited on another way: tcp/spin, /poll, /epoll, /uring */
-IPCB_FD_WAIT_VARIANTS(ipcb_tcp, "tcp", TCP_FLAGS, bytes)
+/* and its variants, the same connection waited on another way: tcp/spin,
+ * /poll, /epoll, /uring */
+IPCB_FD_TRANSPORT(ipcb_tcp, "tcp", IPCB_STREAM | IPCB_DUPLEX, bytes,
+                  "TCP over 127.0.0.1, ephemeral port, TCP_NODELAY",
+                  .create = tcp_create, .open = tcp_open, .opened = tcp_opened)

@@ -11,7 +11,7 @@
 
 #include "ipcbench/transport.h"
 #include "transports/sockets.h"
-#include "transports/wait.h"
+#include "transports/variants.h"
 
 /* 65535 (IPv4 total length) - 20 (IP header) - 8 (UDP header); a loopback
  * send of 65507 bytes arrives whole, 65508 fails with EMSGSIZE */
@@ -86,17 +86,9 @@ static void udp_limit(struct ipcb_limit *lim)
     lim->fixed = "the IPv4 datagram payload";
 }
 
-#define UDP_FLAGS (IPCB_MESSAGE | IPCB_LOSSY | IPCB_SHARED_SEND)
-
-const struct ipcb_transport ipcb_udp = {
-    .name = "udp",
-    .summary = "UDP over 127.0.0.1, two connected sockets; losses are counted",
-    .flags = UDP_FLAGS, .io = IPCB_IO_DGRAM, .wait_default = "block",
-    .limit = udp_limit,
-    .create = udp_create, .open = udp_open, .opened = udp_opened,
-    .send = ipcb_sock_send_msg, .recv = ipcb_sock_recv_msg, .close = ipcb_fds_close,
-    .destroy = ipcb_fds_destroy,
-};
-
-/* the same channel, waited on another way: udp/spin, /poll, /epoll, /uring */
-IPCB_FD_WAIT_VARIANTS(ipcb_udp, "udp", UDP_FLAGS, dgram)
+/* and its variants, the same sockets waited on another way: udp/spin,
+ * /poll, /epoll, /uring */
+IPCB_FD_TRANSPORT(ipcb_udp, "udp", IPCB_MESSAGE | IPCB_LOSSY | IPCB_SHARED_SEND, dgram,
+                  "UDP over 127.0.0.1, two connected sockets; losses are counted",
+                  .limit = udp_limit, .create = udp_create, .open = udp_open,
+                  .opened = udp_opened)

@@ -1,5 +1,5 @@
-/* Two shm rings in one shared region, whatever backs it (shm_rings.h). */
-#include "transports/shm_rings.h"
+/* The pair of shm rings that makes a duplex channel (shm_pair.h). */
+#include "transports/shm_pair.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,31 +11,30 @@
 
 #include "transports/shm_options.h"
 
-int ipcb_shm_rings_size(struct ipcb_chan *c, enum ipcb_shm_notify how, size_t *bytes)
+int ipcb_shm_pair_size(struct ipcb_chan *c, enum ipcb_shm_notify how, size_t *bytes)
 {
-    if (c->ring_slots == 0)
-        c->ring_slots = ipcb_ring_slots();
-    if (c->ring_slots > ipcb_shm_notify_max_slots(how)) {
+    unsigned slots = ipcb_ring_slots();
+    if (slots > ipcb_shm_notify_max_slots(how)) {
         ipcb_chan_error(c, "--ring-slots %u is more than %s's wait can count (at most %u); "
-                        "lower --ring-slots", c->ring_slots, c->t->name,
+                        "lower --ring-slots", slots, c->t->name,
                         ipcb_shm_notify_max_slots(how));
         return -ERANGE;
     }
-    size_t one = ipcb_shm_ring_bytes(c->msg_max, c->ring_slots);
+    size_t one = ipcb_shm_ring_bytes(c->msg_max, slots);
     if (one == 0 || __builtin_mul_overflow(one, (size_t)2, bytes)) {
         ipcb_chan_error(c, "%u slots of %zu bytes do not fit in one segment",
-                        c->ring_slots, c->msg_max);
+                        slots, c->msg_max);
         return -EOVERFLOW;
     }
     return 0;
 }
 
-void *ipcb_shm_rings_new(struct ipcb_chan *c, enum ipcb_shm_notify how, size_t priv_size,
+void *ipcb_shm_pair_new(struct ipcb_chan *c, enum ipcb_shm_notify how, size_t priv_size,
                          int *err)
 {
     size_t bytes;
-    *err = ipcb_shm_rings_size(c, how, &bytes);
-    struct ipcb_shm_rings *r = *err < 0 ? NULL : calloc(1, priv_size);
+    *err = ipcb_shm_pair_size(c, how, &bytes);
+    struct ipcb_shm_pair *r = *err < 0 ? NULL : calloc(1, priv_size);
     if (r)
         r->bytes = bytes;
     else if (*err == 0)
@@ -55,12 +54,12 @@ static int no_space(struct ipcb_chan *c, size_t bytes, int fd, int err, const ch
     ipcb_chan_error(c,
         "%s: %s cannot hold the %zu bytes (%.1f MiB) of 2 rings x %u slots x %zu bytes "
         "(%llu bytes free): %s; make room in %s or lower --ring-slots",
-        what, where, bytes, (double)bytes / (1024.0 * 1024.0), c->ring_slots, c->msg_max,
+        what, where, bytes, (double)bytes / (1024.0 * 1024.0), ipcb_ring_slots(), c->msg_max,
         avail, strerror(err), where);
     return -err;
 }
 
-int ipcb_shm_rings_map_fd(struct ipcb_chan *c, struct ipcb_shm_rings *r, int fd,
+int ipcb_shm_pair_map_fd(struct ipcb_chan *c, struct ipcb_shm_pair *r, int fd,
                           enum ipcb_shm_notify how, const char *where)
 {
     int err;
@@ -87,16 +86,17 @@ int ipcb_shm_rings_map_fd(struct ipcb_chan *c, struct ipcb_shm_rings *r, int fd,
         return -err;
     }
     r->base = base; /* fork hands the mapping to both sides */
-    return ipcb_shm_rings_init(c, r, how);
+    return ipcb_shm_pair_init(c, r, how);
 }
 
-int ipcb_shm_rings_init(struct ipcb_chan *c, struct ipcb_shm_rings *r, enum ipcb_shm_notify how)
+int ipcb_shm_pair_init(struct ipcb_chan *c, struct ipcb_shm_pair *r, enum ipcb_shm_notify how)
 {
     size_t one = r->bytes / 2;
     for (int i = 0; i < 2; i++) {
         r->ring[i] = (struct ipcb_shm_ring *)((unsigned char *)r->base + (size_t)i * one);
         const char *what;
-        int rc = ipcb_shm_ring_init(r->ring[i], c->msg_max, c->ring_slots, how, &what);
+        int rc = ipcb_shm_ring_init(r->ring[i], c->msg_max, ipcb_ring_slots(), how,
+                                    &what);
         if (rc < 0) {
             ipcb_chan_error(c, "%s: %s", what, strerror(-rc));
             return rc;
@@ -106,29 +106,29 @@ int ipcb_shm_rings_init(struct ipcb_chan *c, struct ipcb_shm_rings *r, enum ipcb
     return 0;
 }
 
-void ipcb_shm_rings_opened(struct ipcb_shm_rings *r)
+void ipcb_shm_pair_opened(struct ipcb_shm_pair *r)
 {
     if (r->rings_ready > 0 && ipcb_shm_ring_fini_at_open(r->ring[0]))
-        ipcb_shm_rings_fini(r);
+        ipcb_shm_pair_fini(r);
 }
 
-void ipcb_shm_rings_fini(struct ipcb_shm_rings *r)
+void ipcb_shm_pair_fini(struct ipcb_shm_pair *r)
 {
     while (r->rings_ready > 0)
         ipcb_shm_ring_fini(r->ring[--r->rings_ready]);
 }
 
-void ipcb_shm_rings_unmap(struct ipcb_shm_rings *r)
+void ipcb_shm_pair_unmap(struct ipcb_shm_pair *r)
 {
-    ipcb_shm_rings_fini(r);
+    ipcb_shm_pair_fini(r);
     if (r->base)
         munmap(r->base, r->bytes);
     r->base = NULL;
 }
 
-int ipcb_shm_rings_open(struct ipcb_chan *c, enum ipcb_side side)
+int ipcb_shm_pair_open(struct ipcb_chan *c, enum ipcb_side side)
 {
-    struct ipcb_shm_rings *r = c->priv;
+    struct ipcb_shm_pair *r = c->priv;
     c->side = side;
     r->tx = r->ring[side];
     r->rx = r->ring[side == IPCB_PRODUCER ? IPCB_CONSUMER : IPCB_PRODUCER];
@@ -138,7 +138,7 @@ int ipcb_shm_rings_open(struct ipcb_chan *c, enum ipcb_side side)
 /* what a failed put or get means, said once for every ring transport: the
  * monitor's robust mutex reports a side that died holding it, the sleeping
  * waits (condvar, signal) a side that is gone */
-ssize_t ipcb_shm_rings_error(struct ipcb_chan *c, ssize_t n, size_t len)
+ssize_t ipcb_shm_pair_error(struct ipcb_chan *c, ssize_t n, size_t len)
 {
     const char *other = c->side == IPCB_PRODUCER ? "consumer" : "producer";
     if (n == -EMSGSIZE)
@@ -151,9 +151,9 @@ ssize_t ipcb_shm_rings_error(struct ipcb_chan *c, ssize_t n, size_t len)
 }
 
 /* the child keeps its mapping until it exits; nothing to give back here */
-void ipcb_shm_rings_close(struct ipcb_chan *c, enum ipcb_side side)
+void ipcb_shm_pair_close(struct ipcb_chan *c, enum ipcb_side side)
 {
-    struct ipcb_shm_rings *r = c->priv;
+    struct ipcb_shm_pair *r = c->priv;
     (void)side;
     r->tx = r->rx = NULL;
 }
