@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "compare/verdict.h"
-#include "plot/reader.h"
+#include "common/reader.h"
 
 /* summary.csv's columns of a confidence interval (--repeat); absent in
  * runs without it */

@@ -17,8 +17,8 @@
 #include "ipcbench/results.h"
 #include "plot/charts.h"
 #include "plot/gnuplot.h"
-#include "plot/reader.h"
-#include "plot/sbuf.h"
+#include "common/reader.h"
+#include "common/sbuf.h"
 
 /* a path into buf; -ENAMETOOLONG (and an empty buf) when it does not fit */
 __attribute__((format(printf, 3, 4)))

@@ -1,8 +1,9 @@
 /* `ipcbench plot DIR`: charts from a results directory, drawn by gnuplot.
  *
  * gnuplot reads neither quoted CSV nor JSON well, so the reading is ours
- * (reader.c); this file turns what it read into the charts' input: the ok
- * rows with their figures, the transports in order, the sizes, a subtitle.
+ * (common/reader.h); this file turns what it read into the charts' input:
+ * the ok rows with their figures, the transports in order, the sizes, a
+ * subtitle.
  * charts.c draws them with the scripts gnuplot.c finds. */
 #include <errno.h>
 #include <limits.h>
@@ -15,8 +16,8 @@
 #include "plot/charts.h"
 #include "plot/gnuplot.h"
 #include "plot/plot.h"
-#include "plot/reader.h"
-#include "plot/sbuf.h"
+#include "common/reader.h"
+#include "common/sbuf.h"
 
 static int add_transport(struct ipcb_chart_input *in, const char *name, size_t *index)
 {

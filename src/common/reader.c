@@ -10,8 +10,8 @@
 #include <jansson.h>
 
 #include "ipcbench/results.h"
-#include "plot/reader.h"
-#include "plot/sbuf.h"
+#include "common/reader.h"
+#include "common/sbuf.h"
 
 int ipcb_results_dir_check(const char *dir, const char *command, char *err, size_t errlen)
 {
