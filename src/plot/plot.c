@@ -130,7 +130,8 @@ static int read_rows(struct ipcb_chart_input *in, char *err, size_t errlen)
         IPCB_COL_MIB_PER_S, IPCB_COL_P50_NS, IPCB_COL_P99_NS, IPCB_COL_STATUS, NULL,
     };
     struct ipcb_summary sum;
-    int rc = ipcb_summary_read(in->dir, columns, &sum, err, errlen);
+    const struct ipcb_summary_query q = {.dir = in->dir, .required = columns};
+    int rc = ipcb_summary_load(&q, &sum, err, errlen);
     if (rc)
         return rc;
     for (size_t i = 0; i < sum.n_rows && rc == 0; i++)
