@@ -66,9 +66,6 @@ static inline void ipcb_hwfloor_copied(void *dst)
     __asm__ __volatile__("" : : "r"(dst) : "memory");
 }
 
-/* the median of v[0..n), n > 0; sorts v */
-double ipcb_hwfloor_median(double *v, size_t n);
-
 /* one side of a figure across two CPUs, given the mapping both share */
 typedef int ipcb_hwfloor_side_fn(void *shared, const struct ipcb_hwfloor_effort *e,
                                  uint64_t deadline_ns, int second);
