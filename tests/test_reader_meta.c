@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "ipcbench/results.h"
 #include "common/reader.h"
+#include "ipcbench/results.h"
 #include "results_fixture.h"
 
 /* the text of key among m's scalars, or NULL */

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ipcbench/results.h"
 #include "common/reader.h"
 #include "common/sbuf.h"
+#include "ipcbench/results.h"
 
 /* "value percentile count [1/(1-p)]" and nothing more, every number finite */
 static int hgrm_line(const char *line, struct ipcb_hgrm_point *pt)

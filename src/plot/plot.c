@@ -12,12 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/reader.h"
+#include "common/sbuf.h"
 #include "ipcbench/pattern.h"
 #include "plot/charts.h"
 #include "plot/gnuplot.h"
 #include "plot/plot.h"
-#include "common/reader.h"
-#include "common/sbuf.h"
 
 static int add_transport(struct ipcb_chart_input *in, const char *name, size_t *index)
 {
