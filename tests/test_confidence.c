@@ -28,6 +28,14 @@ int main(void)
           "the middle two (%g)", ci.median);
     CHECK(ipcb_median_ci(five, 0, &ci) != 0, "no values, no interval");
 
+    /* the one median of doubles that the clock and the floor use too */
+    double odd[] = {7, 3, 9, 1, 5}, pair[] = {4, 1, 8, 2};
+    CHECK(ipcb_median(odd, 5) == 5 && odd[0] == 1 && odd[4] == 9,
+          "ipcb_median of 5: the middle one, and v sorted (%g)", odd[2]);
+    CHECK(ipcb_median(pair, 4) == 3, "ipcb_median of 4: the mean of the middle two (%g)",
+          pair[1]);
+    CHECK(isnan(ipcb_median(odd, 0)), "ipcb_median of none is NAN");
+
     /* on the same noisy source, more repeats give a narrower interval that
      * still holds the median, and reach 95 % */
     double width_prev = INFINITY;

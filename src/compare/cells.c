@@ -118,7 +118,8 @@ static int read_dir(struct ipcb_comparison *c, size_t d, char *err, size_t errle
         return rc;
     }
     struct ipcb_summary sum;
-    if ((rc = ipcb_summary_read_all(dir, columns, &sum, err, errlen)) != 0)
+    const struct ipcb_summary_query q = {.dir = dir, .required = columns, .every_row = true};
+    if ((rc = ipcb_summary_load(&q, &sum, err, errlen)) != 0)
         return rc;
     for (size_t i = 0; i < sum.n_rows && rc == 0; i++) {
         for (size_t k = 0; k < sum.n_columns; k++)

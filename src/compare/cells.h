@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/reader.h"
 #include "compare/verdict.h"
-#include "plot/reader.h"
 
 /* summary.csv's columns of a confidence interval (--repeat); absent in
  * runs without it */

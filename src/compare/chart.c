@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/sbuf.h"
 #include "compare/report.h"
 #include "ipcbench/units.h"
 #include "output/results_dir.h"
 #include "plot/gnuplot.h"
-#include "plot/sbuf.h"
 
 /* the legend entry of a directory: its label and path, the path cut from
  * the left so a long one does not squeeze the chart */

@@ -2,19 +2,13 @@
 
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "measure/confidence.h"
 #include "measure/environment.h"
 #ifdef IPCB_HAVE_TSC
 #include <cpuid.h>
 #endif
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static uint64_t monotonic_ns(void)
 {
@@ -36,8 +30,7 @@ static double read_cost(uint64_t (*read)(void))
         uint64_t t1 = read();
         per_read[r] = (double)(t1 - t0) / READS;
     }
-    qsort(per_read, ROUNDS, sizeof per_read[0], cmp_double);
-    return per_read[ROUNDS / 2];
+    return ipcb_median(per_read, ROUNDS);
 }
 
 static uint64_t active_clock_ns(void) { return ipcb_now_ns(); }
@@ -92,14 +85,14 @@ int ipcb_clock_use_tsc(char *err, size_t errlen)
         double ns = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
         ratio[r] = c1 > c0 ? ns / (double)(c1 - c0) : 0.0;
     }
-    qsort(ratio, ROUNDS, sizeof ratio[0], cmp_double);
-    if (ratio[ROUNDS / 2] <= 0.0) {
+    const double ns_per_tick = ipcb_median(ratio, ROUNDS);
+    if (ns_per_tick <= 0.0) {
         snprintf(err, errlen, "--clock tsc: the TSC did not advance during calibration");
         return -ENOTSUP;
     }
     /* ns per tick in 32.32 fixed point: 2^-32 ns of resolution per tick
      * is a part in 10^9 at a few GHz, far below the calibration's error */
-    ipcb_tsc_mult = (uint64_t)(ratio[ROUNDS / 2] * 4294967296.0 + 0.5);
+    ipcb_tsc_mult = (uint64_t)(ns_per_tick * 4294967296.0 + 0.5);
     ipcb_tsc_ns_per_tick = (double)ipcb_tsc_mult / 4294967296.0;
     return 0;
 #else

@@ -17,6 +17,14 @@ static int by_value(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+double ipcb_median(double *v, size_t n)
+{
+    if (n == 0)
+        return NAN;
+    qsort(v, n, sizeof v[0], by_value);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
 /* P(B <= k) for B ~ Binomial(n, 1/2) */
 static double binomial_cdf_half(size_t n, size_t k)
 {
@@ -35,8 +43,7 @@ int ipcb_median_ci(const double *values, size_t n, struct ipcb_ci *ci)
         return -1;
     double v[IPCB_CI_MAX];
     memcpy(v, values, n * sizeof v[0]);
-    qsort(v, n, sizeof v[0], by_value);
-    ci->median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+    ci->median = ipcb_median(v, n);     /* and v sorted, for the interval's ends */
     ci->n = n;
     if (n < 2) {
         ci->low = ci->high = ci->median;

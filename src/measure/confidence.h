@@ -1,4 +1,5 @@
-/* A median over repeats and its confidence interval (confidence.c). */
+/* The median of a set of figures, and a median over repeats with its
+ * confidence interval (confidence.c). */
 #ifndef IPCB_CONFIDENCE_H
 #define IPCB_CONFIDENCE_H
 
@@ -11,6 +12,10 @@ struct ipcb_ci {
     double median, low, high;
     double coverage;        /* the interval's own confidence: 0.95 or more from 6 on */
 };
+
+/* the median of v[0..n) (the mean of the middle two when n is even), NAN
+ * for none; sorts v, which callers that want the order statistics use */
+double ipcb_median(double *v, size_t n);
 
 /* 0, or -1 for no values or too many */
 int ipcb_median_ci(const double *values, size_t n, struct ipcb_ci *ci);

@@ -6,7 +6,9 @@
  * "unknown" (null in JSON) and never an error. */
 #include "measure/environment.h"
 
+#if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
+#endif
 #include <gnu/libc-version.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -132,6 +134,9 @@ static void smt(struct ipcb_meta *m)
 /* the hypervisor's vendor from CPUID leaf 0x40000000, when the CPU says one runs */
 static void virtualization(struct ipcb_meta *m)
 {
+#if !defined(__x86_64__) && !defined(__i386__)
+    unknown(m, "environment", "hypervisor");    /* CPUID is x86's */
+#else
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) {
         unknown(m, "environment", "hypervisor");
@@ -151,6 +156,7 @@ static void virtualization(struct ipcb_meta *m)
         if (*v < 0x20 || *v > 0x7e)
             *v = '?';
     text(m, "environment", "hypervisor", "%s", vendor);
+#endif
 }
 
 static void affinity(struct ipcb_meta *m)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "measure/clock.h"
+#include "measure/confidence.h"
 #include "measure/hw_floor_cache.h"
 #include "measure/hw_floor_sides.h"
 #include "transports/shm_options.h"
@@ -43,18 +44,6 @@ const struct ipcb_hwfloor_effort ipcb_hwfloor_thorough = {
 };
 
 #define RTT_WARMUP 1000u
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-double ipcb_hwfloor_median(double *v, size_t n)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
-}
 
 static double gib_per_s(uint64_t bytes, uint64_t ns)
 {
@@ -183,7 +172,7 @@ double ipcb_hwfloor_cacheline_rtt_ns(int cpu_a, int cpu_b, const struct ipcb_hwf
             atomic_store(&lp->gave_up, 1); /* the echo side stops too */
         sched_setaffinity(0, sizeof before, &before);
         if (reaped_ok(pid) && ok)
-            result = ipcb_hwfloor_median(per_rtt, e->rtt_batches);
+            result = ipcb_median(per_rtt, e->rtt_batches);
     }
     free(per_rtt);
     munmap(lp, sizeof *lp);
@@ -240,7 +229,7 @@ int ipcb_hwfloor_memcpy_gib_s(double gib_s[IPCB_HWFLOOR_MEMCPY_SIZES],
             }
             sample[r] = gib_per_s(copies * bytes, ipcb_now_ns() - t0);
         }
-        gib_s[s] = ipcb_hwfloor_median(sample, repeats);
+        gib_s[s] = ipcb_median(sample, repeats);
     }
 out:
     free(sample);
@@ -307,7 +296,7 @@ int ipcb_hwfloor_samples(struct ipcb_hwfloor_start *s, unsigned n,
     for (unsigned k = 0; rc == 0 && k < n; k++)
         rc = isnan(v[k] = sample(ctx, k)) ? -1 : 0;
     if (rc == 0)
-        s->figure = ipcb_hwfloor_median(v, n);
+        s->figure = ipcb_median(v, n);
     free(v);
     return rc;
 }

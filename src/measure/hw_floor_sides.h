@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/cpu_relax.h"
 #include "measure/clock.h"
 #include "measure/hw_floor.h"
 
@@ -20,18 +21,6 @@ struct ipcb_hwfloor_start {
     double figure;                       /* the measuring side's median, when it is in */
 };
 
-/* The spin-wait hint: without it the spinning load keeps pulling the line
- * back while the other side's store is on its way, and a round trip measured
- * here took 10-20% longer (x86-64 VM). */
-static inline void ipcb_hwfloor_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
-
 /* spin until *v reaches want (the counters only grow), *seen the value that
  * did; -1 when the other side gave up or time ran out. Inline: the round
  * trip times this loop. */
@@ -41,7 +30,7 @@ static inline int ipcb_hwfloor_spin_seen(_Atomic uint64_t *v, uint64_t want,
 {
     uint64_t now;
     for (unsigned n = 1; (now = atomic_load_explicit(v, memory_order_acquire)) < want; n++) {
-        ipcb_hwfloor_relax();
+        ipcb_cpu_relax();
         if ((n & 0xfffu) == 0 &&
             (atomic_load_explicit(gave_up, memory_order_relaxed) ||
              ipcb_now_ns() > deadline_ns)) {
@@ -65,9 +54,6 @@ static inline void ipcb_hwfloor_copied(void *dst)
 {
     __asm__ __volatile__("" : : "r"(dst) : "memory");
 }
-
-/* the median of v[0..n), n > 0; sorts v */
-double ipcb_hwfloor_median(double *v, size_t n);
 
 /* one side of a figure across two CPUs, given the mapping both share */
 typedef int ipcb_hwfloor_side_fn(void *shared, const struct ipcb_hwfloor_effort *e,

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/cpu_relax.h"
 #include "measure/clock.h"
 #include "measure/message.h"
 #include "ipcbench/pattern.h"
@@ -73,9 +74,7 @@ static void wait_until(uint64_t when)
             ;
     }
     while (ipcb_now_ns() < when)
-#ifdef IPCB_HAVE_TSC
-        __builtin_ia32_pause();
-#endif
+        ipcb_cpu_relax();
 }
 
 /* x * mul / div without overflow for any x (mul and div at most about 1e9):

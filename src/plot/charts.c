@@ -2,134 +2,26 @@
  * files in DIR/plots/data/ (kept, so a chart can be redrawn or restyled by
  * hand) and one gnuplot script run with the paths and titles it needs. A
  * row's pattern says, by its figure, which charts it belongs in. */
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/reader.h"
+#include "common/sbuf.h"
 #include "ipcbench/pattern.h"
 #include "ipcbench/results.h"
+#include "plot/chart_files.h"
 #include "plot/charts.h"
 #include "plot/gnuplot.h"
-#include "plot/reader.h"
-#include "plot/sbuf.h"
-
-/* a path into buf; -ENAMETOOLONG (and an empty buf) when it does not fit */
-__attribute__((format(printf, 3, 4)))
-static int pathf(char *buf, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, len, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= len) {
-        buf[0] = '\0';
-        return -ENAMETOOLONG;
-    }
-    return 0;
-}
-
-struct chart_run {
-    const struct ipcb_chart_input *in;
-    const char *scripts;
-    char plots_dir[PATH_MAX];
-    char data_dir[PATH_MAX];
-    char **written;             /* chart paths without extension */
-    size_t n_written;
-    int quiet;
-};
-
-/* one chart by its script: drawn, and remembered for the list on stdout */
-static int draw(struct chart_run *cr, const char *script, const struct ipcb_sbuf *vars,
-                const char *out, char *err, size_t errlen)
-{
-    if (ipcb_sbuf_error(vars))
-        return -ENOMEM;
-    int rc = ipcb_gnuplot_run(cr->scripts, script, vars->s, out, err, errlen);
-    if (rc == 0) {
-        char **w = realloc(cr->written, (cr->n_written + 1) * sizeof *w);
-        if (w) {
-            cr->written = w;
-            if ((w[cr->n_written] = strdup(out)) != NULL)
-                cr->n_written++;
-        }
-    }
-    return rc;
-}
-
-
-static FILE *open_data(struct chart_run *cr, char *path, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static FILE *open_data(struct chart_run *cr, char *path, size_t len, const char *fmt, ...)
-{
-    char name[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(name, sizeof name, fmt, ap);
-    va_end(ap);
-    if (pathf(path, len, "%s/%s", cr->data_dir, name) != 0) {
-        errno = ENAMETOOLONG;
-        return NULL;
-    }
-    return fopen(path, "w");
-}
-
-static int close_data(FILE *f, const char *path, char *err, size_t errlen)
-{
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-        snprintf(err, errlen, "cannot write %s", path);
-        return -EIO;
-    }
-    return 0;
-}
-
-/* the variables every script takes: out, machine, and sizes when asked */
-static void common_vars(struct ipcb_sbuf *v, const struct chart_run *cr, const char *out, int sizes)
-{
-    ipcb_sbuf_printf(v, "out=");
-    ipcb_gnuplot_string(v, out);
-    ipcb_sbuf_printf(v, "; machine=");
-    ipcb_gnuplot_string(v, cr->in->machine);
-    if (sizes) {
-        ipcb_sbuf_printf(v, "; sizes='");
-        for (size_t i = 0; i < cr->in->n_sizes; i++)
-            ipcb_sbuf_printf(v, "%s%llu", i ? " " : "", (unsigned long long)cr->in->sizes[i]);
-        ipcb_sbuf_printf(v, "'");
-    }
-}
-
-/* names[], files[] and ids[] (the colour of each transport) for n of them */
-static void array_vars(struct ipcb_sbuf *v, const struct chart_run *cr, const size_t *ids,
-                       char (*files)[PATH_MAX], size_t n)
-{
-    ipcb_sbuf_printf(v, "; array names[%zu] = [", n);
-    for (size_t i = 0; i < n; i++) {
-        ipcb_sbuf_printf(v, "%s", i ? ", " : "");
-        ipcb_gnuplot_string(v, cr->in->transports[ids[i]]);
-    }
-    ipcb_sbuf_printf(v, "]; array files[%zu] = [", n);
-    for (size_t i = 0; i < n; i++) {
-        ipcb_sbuf_printf(v, "%s", i ? ", " : "");
-        ipcb_gnuplot_string(v, files[i]);
-    }
-    ipcb_sbuf_printf(v, "]; array ids[%zu] = [", n);
-    for (size_t i = 0; i < n; i++)
-        ipcb_sbuf_printf(v, "%s%zu", i ? ", " : "", ids[i] + 1);
-    ipcb_sbuf_printf(v, "]");
-}
 
 /* latency_by_size (p50 and p99 of the latency rows) or throughput_by_size
  * (MiB/s of the throughput rows): one data file per transport that has such
  * rows */
-static int chart_by_size(struct chart_run *cr, enum ipcb_figure figure, char *err,
+static int chart_by_size(struct ipcb_chart_run *cr, enum ipcb_figure figure, char *err,
                          size_t errlen)
 {
     const struct ipcb_chart_input *in = cr->in;
@@ -155,8 +47,8 @@ static int chart_by_size(struct chart_run *cr, enum ipcb_figure figure, char *er
                 if (r->transport != t || r->size != in->sizes[s] ||
                     r->pattern->figure != figure || (latency && !r->timed))
                     continue;
-                if (!f && !(f = open_data(cr, files[n], PATH_MAX, "%s-%zu-%s.dat", kind,
-                                          t + 1, safe))) {
+                if (!f && !(f = ipcb_chart_open_data(cr, files[n], PATH_MAX, "%s-%zu-%s.dat",
+                                                     kind, t + 1, safe))) {
                     snprintf(err, errlen, "cannot write %s: %s", files[n], strerror(errno));
                     rc = -EIO;
                     break;
@@ -176,7 +68,7 @@ static int chart_by_size(struct chart_run *cr, enum ipcb_figure figure, char *er
             }
         if (f) {
             if (rc == 0)
-                rc = close_data(f, files[n], err, errlen);
+                rc = ipcb_chart_close_data(f, files[n], err, errlen);
             else
                 fclose(f);
             ids[n++] = t;
@@ -185,12 +77,12 @@ static int chart_by_size(struct chart_run *cr, enum ipcb_figure figure, char *er
     if (rc || n == 0 || ymax <= 0)
         goto out;
     char out[PATH_MAX], script[64];
-    pathf(out, sizeof out, "%s/%s", cr->plots_dir, kind);
+    ipcb_chart_path(out, sizeof out, "%s/%s", cr->plots_dir, kind);
     snprintf(script, sizeof script, "%s.gp", kind);
-    common_vars(&vars, cr, out, 1);
+    ipcb_chart_common_vars(&vars, cr, out, 1);
     ipcb_sbuf_printf(&vars, "; ymin=%.6g; ymax=%.6g", ymin, ymax);
-    array_vars(&vars, cr, ids, files, n);
-    rc = draw(cr, script, &vars, out, err, errlen);
+    ipcb_chart_array_vars(&vars, cr, ids, files, n);
+    rc = ipcb_chart_plot(cr, script, &vars, out, err, errlen);
 out:
     if (rc == -ENOMEM)
         snprintf(err, errlen, "out of memory drawing %s", kind);
@@ -225,7 +117,7 @@ static long hgrm_to_data(const char *hgrm, FILE *out, double *xmax, double *ymin
     return points;
 }
 
-static int chart_percentiles(struct chart_run *cr, uint64_t size, char *err, size_t errlen)
+static int chart_percentiles(struct ipcb_chart_run *cr, uint64_t size, char *err, size_t errlen)
 {
     const struct ipcb_chart_input *in = cr->in;
     char (*files)[PATH_MAX] = calloc(in->n_transports, sizeof *files);
@@ -245,15 +137,15 @@ static int chart_percentiles(struct chart_run *cr, uint64_t size, char *err, siz
         char hgrm[PATH_MAX], safe[128];
         ipcb_file_safe_name(name, safe, sizeof safe);
         int named = ipcb_hgrm_path(in->dir, name, r->pattern->name, size, hgrm, sizeof hgrm);
-        FILE *f = open_data(cr, files[n], PATH_MAX, "percentiles-%llu-%zu-%s.dat",
-                            (unsigned long long)size, r->transport + 1, safe);
+        FILE *f = ipcb_chart_open_data(cr, files[n], PATH_MAX, "percentiles-%llu-%zu-%s.dat",
+                                       (unsigned long long)size, r->transport + 1, safe);
         if (!f) {
             snprintf(err, errlen, "cannot write %s: %s", files[n], strerror(errno));
             rc = -EIO;
             break;
         }
         long points = named ? named : hgrm_to_data(hgrm, f, &xmax, &ymin, &ymax);
-        rc = close_data(f, files[n], err, errlen);
+        rc = ipcb_chart_close_data(f, files[n], err, errlen);
         if (rc == 0 && points == -ENOMEM)
             rc = -ENOMEM;
         if (rc == 0 && points <= 0) {
@@ -273,12 +165,13 @@ static int chart_percentiles(struct chart_run *cr, uint64_t size, char *err, siz
     if (rc || n == 0)
         goto out;
     char out[PATH_MAX];
-    pathf(out, sizeof out, "%s/percentiles-%llu", cr->plots_dir, (unsigned long long)size);
-    common_vars(&vars, cr, out, 0);
+    ipcb_chart_path(out, sizeof out, "%s/percentiles-%llu", cr->plots_dir,
+                    (unsigned long long)size);
+    ipcb_chart_common_vars(&vars, cr, out, 0);
     ipcb_sbuf_printf(&vars, "; size=%llu; xmax=%.6g; ymin=%.6g; ymax=%.6g",
                      (unsigned long long)size, xmax, ymin, ymax);
-    array_vars(&vars, cr, ids, files, n);
-    rc = draw(cr, "percentiles.gp", &vars, out, err, errlen);
+    ipcb_chart_array_vars(&vars, cr, ids, files, n);
+    rc = ipcb_chart_plot(cr, "percentiles.gp", &vars, out, err, errlen);
 out:
     if (rc == -ENOMEM)
         snprintf(err, errlen, "out of memory drawing the percentile chart");
@@ -303,11 +196,12 @@ static void put_figure(FILE *f, double v, double *min, double *max)
 /* one row per transport measured at this size, "name" p50_us p99_us
  * latency_msgs_per_s throughput_msgs_per_s latency_cpu_us throughput_cpu_us,
  * ? for missing: the figures of its latency row and of its throughput row */
-static int chart_bars(struct chart_run *cr, uint64_t size, char *err, size_t errlen)
+static int chart_bars(struct ipcb_chart_run *cr, uint64_t size, char *err, size_t errlen)
 {
     const struct ipcb_chart_input *in = cr->in;
     char path[PATH_MAX];
-    FILE *f = open_data(cr, path, sizeof path, "bars-%llu.dat", (unsigned long long)size);
+    FILE *f = ipcb_chart_open_data(cr, path, sizeof path, "bars-%llu.dat",
+                                   (unsigned long long)size);
     if (!f) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         return -EIO;
@@ -344,7 +238,7 @@ static int chart_bars(struct chart_run *cr, uint64_t size, char *err, size_t err
         fputc('\n', f);
         n++;
     }
-    int rc = close_data(f, path, err, errlen);
+    int rc = ipcb_chart_close_data(f, path, err, errlen);
     if (rc || n == 0 || rate_max <= 0)
         return rc;
     if (latency_max <= 0)
@@ -352,27 +246,25 @@ static int chart_bars(struct chart_run *cr, uint64_t size, char *err, size_t err
     if (cpu_max <= 0)
         cpu_min = 0;                /* no CPU figures (an older run): nor that one */
     char out[PATH_MAX];
-    pathf(out, sizeof out, "%s/bars-%llu", cr->plots_dir, (unsigned long long)size);
+    ipcb_chart_path(out, sizeof out, "%s/bars-%llu", cr->plots_dir, (unsigned long long)size);
     struct ipcb_sbuf vars = {0};
-    common_vars(&vars, cr, out, 0);
+    ipcb_chart_common_vars(&vars, cr, out, 0);
     ipcb_sbuf_printf(&vars, "; size=%llu; ntransports=%zu; latency_min=%.6g; "
                      "latency_max=%.6g; rate_min=%.6g; rate_max=%.6g; cpu_min=%.6g; "
                      "cpu_max=%.6g; file=", (unsigned long long)size, n, latency_min,
                      latency_max, rate_min, rate_max, cpu_min, cpu_max);
     ipcb_gnuplot_string(&vars, path);
-    rc = draw(cr, "bars.gp", &vars, out, err, errlen);
+    rc = ipcb_chart_plot(cr, "bars.gp", &vars, out, err, errlen);
     if (rc == -ENOMEM)
         snprintf(err, errlen, "out of memory drawing the bar chart");
     ipcb_sbuf_free(&vars);
     return rc;
 }
 
-/* charts and data files of an earlier `plot` of this directory go first, so
- * none is left over from a size or transport no longer in summary.csv */
 /* one transport's rate rows at one size into its data file, by offered
  * rate: "offered p50 p99 p99.9 p99_uncorrected" (µs, ? when missing);
  * order is scratch for n_rows indices. 0 when it has none, 1 when written. */
-static int load_data(struct chart_run *cr, size_t t, uint64_t size, size_t *order,
+static int load_data(struct ipcb_chart_run *cr, size_t t, uint64_t size, size_t *order,
                      char *file, double range[4], char *err, size_t errlen)
 {
     const struct ipcb_chart_input *in = cr->in;
@@ -391,8 +283,8 @@ static int load_data(struct chart_run *cr, size_t t, uint64_t size, size_t *orde
         return 0;
     char safe[128];
     ipcb_file_safe_name(in->transports[t], safe, sizeof safe);
-    FILE *f = open_data(cr, file, PATH_MAX, "latency_vs_load-%llu-%zu-%s.dat",
-                        (unsigned long long)size, t + 1, safe);
+    FILE *f = ipcb_chart_open_data(cr, file, PATH_MAX, "latency_vs_load-%llu-%zu-%s.dat",
+                                   (unsigned long long)size, t + 1, safe);
     if (!f) {
         snprintf(err, errlen, "cannot write %s: %s", file, strerror(errno));
         return -EIO;
@@ -407,13 +299,13 @@ static int load_data(struct chart_run *cr, size_t t, uint64_t size, size_t *orde
             put_figure(f, v[m], &range[2], &range[3]);
         fputc('\n', f);
     }
-    int rc = close_data(f, file, err, errlen);
+    int rc = ipcb_chart_close_data(f, file, err, errlen);
     return rc ? rc : 1;
 }
 
 /* latency_vs_load-<size>: each transport's rate rows at this size against
  * the offered rate, when there are any */
-static int chart_load(struct chart_run *cr, uint64_t size, char *err, size_t errlen)
+static int chart_load(struct ipcb_chart_run *cr, uint64_t size, char *err, size_t errlen)
 {
     const struct ipcb_chart_input *in = cr->in;
     char (*files)[PATH_MAX] = calloc(in->n_transports, sizeof *files);
@@ -432,13 +324,13 @@ static int chart_load(struct chart_run *cr, uint64_t size, char *err, size_t err
     }
     if (rc == 0 && n > 0 && range[3] > 0) {
         char out[PATH_MAX];
-        pathf(out, sizeof out, "%s/latency_vs_load-%llu", cr->plots_dir,
-              (unsigned long long)size);
-        common_vars(&vars, cr, out, 0);
+        ipcb_chart_path(out, sizeof out, "%s/latency_vs_load-%llu", cr->plots_dir,
+                        (unsigned long long)size);
+        ipcb_chart_common_vars(&vars, cr, out, 0);
         ipcb_sbuf_printf(&vars, "; size=%llu; xmin=%.6g; xmax=%.6g; ymin=%.6g; ymax=%.6g",
                          (unsigned long long)size, range[0], range[1], range[2], range[3]);
-        array_vars(&vars, cr, ids, files, n);
-        rc = draw(cr, "latency_vs_load.gp", &vars, out, err, errlen);
+        ipcb_chart_array_vars(&vars, cr, ids, files, n);
+        rc = ipcb_chart_plot(cr, "latency_vs_load.gp", &vars, out, err, errlen);
         ipcb_sbuf_free(&vars);
     }
     if (rc == -ENOMEM)
@@ -449,47 +341,19 @@ static int chart_load(struct chart_run *cr, uint64_t size, char *err, size_t err
     return rc;
 }
 
-static void remove_old(const char *dir, const char *const *prefixes, const char *const *exts)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        const char *dot = strrchr(e->d_name, '.');
-        int ours = 0;
-        for (size_t i = 0; prefixes[i] && dot; i++)
-            if (strncmp(e->d_name, prefixes[i], strlen(prefixes[i])) == 0)
-                for (size_t j = 0; exts[j]; j++)
-                    ours |= strcmp(dot, exts[j]) == 0;
-        if (ours)
-            unlinkat(dirfd(d), e->d_name, 0);
-    }
-    closedir(d);
-}
-
-static int make_dir(const char *path, char *err, size_t errlen)
-{
-    if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-        int rc = -errno;
-        snprintf(err, errlen, "cannot make %s: %s", path, strerror(-rc));
-        return rc;
-    }
-    return 0;
-}
 
 int ipcb_charts_draw(const struct ipcb_chart_input *in, const char *scripts_dir, int quiet,
                      char *err, size_t errlen)
 {
-    struct chart_run cr = {.in = in, .scripts = scripts_dir, .quiet = quiet};
+    struct ipcb_chart_run cr = {.in = in, .scripts = scripts_dir, .quiet = quiet};
     int rc;
-    if (pathf(cr.plots_dir, sizeof cr.plots_dir, "%s/plots", in->dir) != 0 ||
-        pathf(cr.data_dir, sizeof cr.data_dir, "%s/plots/data", in->dir) != 0) {
+    if (ipcb_chart_path(cr.plots_dir, sizeof cr.plots_dir, "%s/plots", in->dir) != 0 ||
+        ipcb_chart_path(cr.data_dir, sizeof cr.data_dir, "%s/plots/data", in->dir) != 0) {
         snprintf(err, errlen, "results directory name is too long");
         return -ENAMETOOLONG;
     }
-    if ((rc = make_dir(cr.plots_dir, err, errlen)) != 0 ||
-        (rc = make_dir(cr.data_dir, err, errlen)) != 0)
+    if ((rc = ipcb_chart_make_dir(cr.plots_dir, err, errlen)) != 0 ||
+        (rc = ipcb_chart_make_dir(cr.data_dir, err, errlen)) != 0)
         return rc;
     static const char *const charts[] = {"latency_by_size.", "throughput_by_size.",
                                          "percentiles-", "bars-", "latency_vs_load-",
@@ -497,8 +361,10 @@ int ipcb_charts_draw(const struct ipcb_chart_input *in, const char *scripts_dir,
     static const char *const images[] = {".png", ".svg", NULL};
     static const char *const all[] = {"", NULL};
     static const char *const dat[] = {".dat", NULL};
-    remove_old(cr.plots_dir, charts, images);
-    remove_old(cr.data_dir, all, dat);
+    /* charts and data files of an earlier `plot` of this directory go first,
+     * so none is left over from a size or transport no longer in summary.csv */
+    ipcb_chart_remove_old(cr.plots_dir, charts, images);
+    ipcb_chart_remove_old(cr.data_dir, all, dat);
 
     if ((rc = chart_by_size(&cr, IPCB_FIGURE_LATENCY, err, errlen)) == 0)
         rc = chart_by_size(&cr, IPCB_FIGURE_THROUGHPUT, err, errlen);

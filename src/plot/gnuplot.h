@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "plot/sbuf.h"
+#include "common/sbuf.h"
 
 /* 0 when an executable gnuplot is on $PATH; -ENOENT, with err telling how
  * to install it, when not */

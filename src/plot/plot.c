@@ -1,8 +1,9 @@
 /* `ipcbench plot DIR`: charts from a results directory, drawn by gnuplot.
  *
  * gnuplot reads neither quoted CSV nor JSON well, so the reading is ours
- * (reader.c); this file turns what it read into the charts' input: the ok
- * rows with their figures, the transports in order, the sizes, a subtitle.
+ * (common/reader.h); this file turns what it read into the charts' input:
+ * the ok rows with their figures, the transports in order, the sizes, a
+ * subtitle.
  * charts.c draws them with the scripts gnuplot.c finds. */
 #include <errno.h>
 #include <limits.h>
@@ -11,12 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/reader.h"
+#include "common/sbuf.h"
 #include "ipcbench/pattern.h"
 #include "plot/charts.h"
 #include "plot/gnuplot.h"
 #include "plot/plot.h"
-#include "plot/reader.h"
-#include "plot/sbuf.h"
 
 static int add_transport(struct ipcb_chart_input *in, const char *name, size_t *index)
 {
@@ -129,7 +130,8 @@ static int read_rows(struct ipcb_chart_input *in, char *err, size_t errlen)
         IPCB_COL_MIB_PER_S, IPCB_COL_P50_NS, IPCB_COL_P99_NS, IPCB_COL_STATUS, NULL,
     };
     struct ipcb_summary sum;
-    int rc = ipcb_summary_read(in->dir, columns, &sum, err, errlen);
+    const struct ipcb_summary_query q = {.dir = in->dir, .required = columns};
+    int rc = ipcb_summary_load(&q, &sum, err, errlen);
     if (rc)
         return rc;
     for (size_t i = 0; i < sum.n_rows && rc == 0; i++)

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "plot/sbuf.h"
+#include "common/sbuf.h"
 
 /* s as HTML text (also fit for a quoted attribute value): & < > " ' as
  * character references, control characters other than tab and newline as

@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
-#include "plot/reader.h"
-#include "plot/sbuf.h"
+#include "common/reader.h"
+#include "common/sbuf.h"
 
 #define IPCB_REPORT_REASONS 8
 

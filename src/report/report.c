@@ -34,9 +34,9 @@ static void incomplete(struct ipcb_report_input *in, const char *fmt, ...)
 /* summary.csv, every row; *why gets the reader's line when there is none */
 static int read_summary(struct ipcb_report_input *in, char *why, size_t whylen)
 {
-    int rc = ipcb_summary_read_rows(in->dir, NULL,
-                                    IPCB_SUMMARY_ALL_ROWS | IPCB_SUMMARY_UP_TO_ERROR,
-                                    &in->summary, why, whylen);
+    const struct ipcb_summary_query q = {.dir = in->dir, .every_row = true,
+                                         .up_to_error = true};
+    int rc = ipcb_summary_load(&q, &in->summary, why, whylen);
     if (rc == -ENOENT) {
         incomplete(in, "no summary.csv: the run wrote no results");
         return rc;

@@ -8,15 +8,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/cpu_relax.h"
 #include "sync/sync.h"
-
-#if defined(__x86_64__) || defined(__i386__)
-#define cpu_pause() __builtin_ia32_pause()
-#elif defined(__aarch64__)
-#define cpu_pause() __asm__ __volatile__("yield")
-#else
-#define cpu_pause() ((void)0)
-#endif
 
 enum { INIT_SEMS = 1, INIT_MUTEX = 2, INIT_COND = 4 };
 
@@ -161,7 +154,7 @@ IPCB_HOT static int spin_take(struct ipcb_chan *c)
     while (atomic_exchange_explicit(l, 1, memory_order_acquire))
         for (int i = 0; atomic_load_explicit(l, memory_order_relaxed); i++) {
             if (i < SPIN_TRIES) {
-                cpu_pause();
+                ipcb_cpu_relax();
             } else {
                 sched_yield();
                 i = 0;

@@ -10,6 +10,8 @@
 #include <sched.h>
 #include <string.h>
 
+#include "common/cpu_relax.h"
+
 /* bytes from one slot to the next: a cache line, or a multiple of two
  * (see the header's alignment) */
 static size_t slot_stride(size_t msg_max)
@@ -130,15 +132,6 @@ static inline void copy_bytes(unsigned char *dst, const unsigned char *src, size
 #define HEAD_EVERY 32u
 #define BACKLOG_FETCH 8u /* lines fetched ahead of the copy, at most */
 
-static inline void cpu_pause(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#else
-    atomic_signal_fence(memory_order_seq_cst); /* a compiler barrier: reload each time */
-#endif
-}
-
 /* the producer's view of free slots: its own copy of tail first. (Fetching
  * the given-back slots for writing here, with prefetchw, was tried: it cost
  * a fifth of the stream's rate when lines cross slowly between the CPUs.) */
@@ -191,7 +184,7 @@ int ipcb_shm_spin_wait_room(struct ipcb_shm_ring *r, int block)
     while (!spin_has_room(r)) {
         if (!block)
             return -EAGAIN;
-        cpu_pause();
+        ipcb_cpu_relax();
         if (++spins == SPINS_BEFORE_YIELD) {
             spins = 0;
             sched_yield();
@@ -221,7 +214,7 @@ int ipcb_shm_spin_wait_filled(struct ipcb_shm_ring *r, int block)
         return spin_head_moved(r) ? 0 : -EAGAIN;
     unsigned spins = 0;
     for (;;) {
-        cpu_pause();
+        ipcb_cpu_relax();
         if (spin_word0_moved(r))
             return 0;
         if (++spins % HEAD_EVERY == 0 && spin_head_moved(r))

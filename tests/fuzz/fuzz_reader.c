@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plot/reader.h"
+#include "common/reader.h"
 #include "report/html.h"
 
 static void summary(const char *text, size_t len)
@@ -15,7 +15,8 @@ static void summary(const char *text, size_t len)
     static const char *const need[] = {IPCB_COL_TRANSPORT, IPCB_COL_SIZE, NULL};
     struct ipcb_summary s;
     char err[512] = "";
-    int rc = ipcb_summary_parse(text, len, "summary.csv", need, &s, err, sizeof err);
+    const struct ipcb_summary_query q = {.text = text, .len = len, .required = need};
+    int rc = ipcb_summary_load(&q, &s, err, sizeof err);
     if (rc != 0) {
         if ((rc != -EINVAL && rc != -ENOMEM) || !*err || strchr(err, '\n') ||
             s.rows || s.columns || s.source)
@@ -47,7 +48,8 @@ static void summary_all(const char *text, size_t len)
 {
     struct ipcb_summary s;
     char err[512] = "";
-    if (ipcb_summary_parse_all(text, len, "summary.csv", NULL, &s, err, sizeof err) != 0) {
+    const struct ipcb_summary_query q = {.text = text, .len = len, .every_row = true};
+    if (ipcb_summary_load(&q, &s, err, sizeof err) != 0) {
         if (!*err || s.rows || s.columns || s.source)
             abort();
         return;
@@ -64,9 +66,9 @@ static void summary_rows(const char *text, size_t len)
 {
     struct ipcb_summary s;
     char err[512] = "";
-    int rc = ipcb_summary_parse_rows(text, len, "summary.csv", NULL,
-                                     IPCB_SUMMARY_ALL_ROWS | IPCB_SUMMARY_UP_TO_ERROR, &s, err,
-                                     sizeof err);
+    const struct ipcb_summary_query q = {.text = text, .len = len, .every_row = true,
+                                         .up_to_error = true};
+    int rc = ipcb_summary_load(&q, &s, err, sizeof err);
     if (rc != 0) {
         if ((rc != -EINVAL && rc != -ENOMEM) || !*err || s.rows || s.columns)
             abort();

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plot/sbuf.h"
+#include "common/sbuf.h"
 
 int ipcb_sbuf_reserve(struct ipcb_sbuf *b, size_t more)
 {

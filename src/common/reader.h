@@ -1,12 +1,14 @@
 /* Reading a results directory back: the inverse of the writers in output/.
  *
- * Each file has a function that parses bytes in memory (what the fuzzer
- * feeds) and one that reads the file and hands its bytes to the first. None
- * trusts its input: any bytes give a result or an error, never a crash.
+ * Each file can be parsed from bytes in memory (what the fuzzer feeds) or
+ * read from the directory: summary.csv through one call that is told which,
+ * meta.json and the .hgrm files through a pair of calls each. None trusts
+ * its input: any bytes give a result or an error, never a crash.
  * Errors are one line without the "ipcbench: " prefix, naming the file. */
 #ifndef IPCB_READER_H
 #define IPCB_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 #include <stdint.h>
@@ -30,9 +32,6 @@ struct ipcb_summary_row {
     char **fields;              /* n_columns of them, in the header's order */
 };
 
-/* 0 when dir is a directory, with a name short enough for what plot and
- * report write into it; else -errno, and err says which of those it is not
- * ("'x' is not a directory; COMMAND takes a results directory") */
 /* a status field that means the row measured: "ok", or "ok, ..." with what
  * else the row says (losses, a rate not kept) */
 static inline int ipcb_status_ok(const char *status)
@@ -40,51 +39,53 @@ static inline int ipcb_status_ok(const char *status)
     return strcmp(status, "ok") == 0 || strncmp(status, "ok, ", 4) == 0;
 }
 
+/* 0 when dir is a directory, with a name short enough for what plot and
+ * report write into it; else -errno, and err says which of those it is not
+ * ("'x' is not a directory; COMMAND takes a results directory") */
 int ipcb_results_dir_check(const char *dir, const char *command, char *err, size_t errlen);
 
-/* summary.csv's rows whose status is "ok" (every row with
- * IPCB_SUMMARY_ALL_ROWS); a field is found by its column's name, so the
- * order of the columns is the header's business */
+struct ipcb_sbuf;
+/* DIR/name into text, its path into path; err says why not, except for
+ * -ENOENT, which each caller words its own way */
+int ipcb_results_file_read(const char *dir, const char *name, char *path, size_t pathlen,
+                           struct ipcb_sbuf *text, char *err, size_t errlen);
+
+/* summary.csv's rows whose status is "ok" (every row with every_row); a
+ * field is found by its column's name, so the order of the columns is the
+ * header's business */
 struct ipcb_summary {
     char *source;               /* the file's path (or the name given), for messages */
     char **columns;             /* the header; none when the file is empty */
     size_t n_columns;
     struct ipcb_summary_row *rows;
     size_t n_rows;
-    int cut_short;              /* IPCB_SUMMARY_UP_TO_ERROR: a bad record ended the rows */
+    int cut_short;              /* up_to_error: a bad record ended the rows */
 };
 
-/* what ipcb_summary_parse_rows keeps, or-ed */
-#define IPCB_SUMMARY_ALL_ROWS    1u /* every row, whatever its status */
-#define IPCB_SUMMARY_UP_TO_ERROR 2u /* a bad record after the header ends the rows
-                                     * rather than the read: the rows before it are
-                                     * kept, cut_short is set and err says why */
+/* what ipcb_summary_load reads, and which of its rows it keeps */
+struct ipcb_summary_query {
+    const char *dir;            /* DIR/summary.csv; NULL to parse text instead */
+    const char *text;           /* without dir: the bytes (NULL with len 0: none) */
+    size_t len;
+    const char *source;         /* without dir: the name messages give it; NULL for
+                                 * "summary.csv" */
+    const char *const *required;/* columns the header must name besides status,
+                                 * NULL-terminated; NULL for none */
+    bool every_row;             /* every row, whatever its status (compare shows the
+                                 * skipped and failed ones too) */
+    bool up_to_error;           /* a bad record after the header ends the rows rather
+                                 * than the read: the rows before it are kept,
+                                 * cut_short is set and err says why */
+};
 
-/* Parses RFC 4180 text (quoted fields may hold commas, "" and newlines;
- * blank lines are passed over). The header must name every column in
- * required (NULL-terminated; NULL for none) and IPCB_COL_STATUS; every
- * record must have as many fields as the header. Returns 0 (an empty text
- * gives no columns), -EINVAL for bad text, -ENOMEM. *s is freed on error. */
-int ipcb_summary_parse(const char *text, size_t len, const char *source,
-                       const char *const *required, struct ipcb_summary *s, char *err,
-                       size_t errlen);
-/* ipcb_summary_parse with flags (IPCB_SUMMARY_*); 0 for flags is the same */
-int ipcb_summary_parse_rows(const char *text, size_t len, const char *source,
-                            const char *const *required, unsigned flags,
-                            struct ipcb_summary *s, char *err, size_t errlen);
-/* DIR/summary.csv through ipcb_summary_parse; -ENOENT when there is none */
-int ipcb_summary_read(const char *dir, const char *const *required, struct ipcb_summary *s,
-                      char *err, size_t errlen);
-/* the same two, keeping every row whatever its status (compare shows the
- * skipped and failed ones too) */
-int ipcb_summary_parse_all(const char *text, size_t len, const char *source,
-                           const char *const *required, struct ipcb_summary *s, char *err,
-                           size_t errlen);
-int ipcb_summary_read_all(const char *dir, const char *const *required,
-                          struct ipcb_summary *s, char *err, size_t errlen);
-/* the same through ipcb_summary_parse_rows with flags */
-int ipcb_summary_read_rows(const char *dir, const char *const *required, unsigned flags,
-                           struct ipcb_summary *s, char *err, size_t errlen);
+/* summary.csv as q says. Parses RFC 4180 text (quoted fields may hold
+ * commas, "" and newlines; blank lines are passed over). The header must
+ * name every column in q->required and IPCB_COL_STATUS; every record must
+ * have as many fields as the header. Returns 0 (an empty text gives no
+ * columns), -ENOENT when DIR has no summary.csv, -EINVAL for bad text,
+ * -ENOMEM, or the -errno of reading it; *s is freed on error. */
+int ipcb_summary_load(const struct ipcb_summary_query *q, struct ipcb_summary *s, char *err,
+                      size_t errlen);
 /* the column's index, or -ENOENT; with two of one name, the first */
 int ipcb_summary_column(const struct ipcb_summary *s, const char *name);
 /* row's field in that column, or NULL when the header has no such column */
