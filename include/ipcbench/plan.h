@@ -91,9 +91,4 @@ int ipcb_wait_expand(struct ipcb_plan *plan, const char *list,
                      const struct ipcb_transport *only, const char *option,
                      char *err, size_t errlen);
 
-/* transports/wait.c: every strategy some transport has, and t's own, as
- * a list for --help */
-void ipcb_wait_names(char *buf, size_t len);
-void ipcb_wait_names_of(const struct ipcb_transport *t, char *buf, size_t len);
-
 #endif

@@ -19,7 +19,8 @@
 
 static void wait_names(char *buf, size_t len)
 {
-    ipcb_wait_names(buf, len);
+    (void)ipcb_wait_every_strategy_name(buf, len);
+    ipcb_wrap_list(buf, 55);
 }
 
 void ipcb_transport_names(char *buf, size_t len)

@@ -37,11 +37,7 @@ static int procs_parse(const struct ipcb_option *o, const char *v, void *dest, c
 
 static void primitive_names(char *buf, size_t len)
 {
-    size_t n;
-    const struct ipcb_transport *const *all = ipcb_primitives(&n);
-    buf[0] = '\0';
-    for (size_t i = 0; i < n; i++)
-        snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? ", " : "", all[i]->name);
+    (void)ipcb_primitive_names(buf, len);
     ipcb_wrap_list(buf, 55);
 }
 
@@ -71,9 +67,8 @@ static int parse_primitives(const char *s, struct ipcb_plan *p, char *err, size_
     int chosen[IPCB_MAX_TRANSPORTS] = {0};
     char names[400] = "use ", buf[256];
     const char *items[IPCB_MAX_TRANSPORTS];
-    for (size_t i = 0; i < n_all; i++)
-        snprintf(names + strlen(names), sizeof names - strlen(names), "%s, ", all[i]->name);
-    snprintf(names + strlen(names), sizeof names - strlen(names), "or all");
+    (void)ipcb_primitive_names(names + 4, sizeof names - 4);
+    snprintf(names + strlen(names), sizeof names - strlen(names), " or all");
     if (ipcb_split_list(s, "--primitive", names, buf, sizeof buf, items, IPCB_MAX_TRANSPORTS,
                         &n, err, errlen))
         return -EINVAL;

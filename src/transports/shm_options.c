@@ -23,7 +23,8 @@ static const char *notify_list;
 
 static void notify_names(char *buf, size_t len)
 {
-    ipcb_wait_names_of(ipcb_transport_find("shm"), buf, len);
+    (void)ipcb_wait_strategy_names(ipcb_transport_find("shm"), buf, len);
+    ipcb_wrap_list(buf, 55);
 }
 
 const struct ipcb_option ipcb_opt_notify = {

@@ -32,69 +32,12 @@ static const struct ipcb_transport *row_for(const struct ipcb_transport *t, cons
     return NULL;
 }
 
-static void append(char *out, size_t len, const char *name)
-{
-    size_t at = strlen(out);
-    snprintf(out + at, len - at, "%s%s", at ? ", " : "", name);
-}
-
-/* "block, spin, poll, epoll, uring": t's own strategy, then its variants' */
-static void strategies_of(const struct ipcb_transport *t, char *out, size_t len)
-{
-    size_t n_all;
-    const struct ipcb_transport *const *all = ipcb_transports(&n_all);
-    out[0] = '\0';
-    append(out, len, t->wait_default ? t->wait_default : BLOCK);
-    for (size_t i = 0; i < n_all; i++)
-        if (all[i]->base == t)
-            append(out, len, strategy_name(all[i]));
-}
-
-/* every strategy some transport has, each once: each transport's in turn */
-static void every_strategy(char *out, size_t len)
-{
-    size_t n_all, n_seen = 0;
-    const struct ipcb_transport *const *all = ipcb_transports(&n_all);
-    const char *seen[64];
-    out[0] = '\0';
-    for (size_t i = 0; i < n_all; i++) {
-        if (all[i]->base)
-            continue;
-        for (size_t j = 0; j <= n_all; j++) {
-            const struct ipcb_transport *v = j ? all[j - 1] : NULL;
-            if (v && v->base != all[i])
-                continue;
-            const char *s = v ? strategy_name(v)
-                          : all[i]->wait_default ? all[i]->wait_default : BLOCK;
-            size_t k = 0;
-            while (k < n_seen && strcmp(seen[k], s) != 0)
-                k++;
-            if (k == n_seen && n_seen < sizeof seen / sizeof seen[0]) {
-                seen[n_seen++] = s;
-                append(out, len, s);
-            }
-        }
-    }
-}
-
 /* "sysv-mq cannot wait by epoll (its strategies: block, spin)" */
 static void cannot_text(const struct ipcb_transport *t, const char *s, char *out, size_t len)
 {
     char theirs[160];
-    strategies_of(t, theirs, sizeof theirs);
+    (void)ipcb_wait_strategy_names(t, theirs, sizeof theirs);
     snprintf(out, len, "%s cannot wait by %s (its strategies: %s)", t->name, s, theirs);
-}
-
-void ipcb_wait_names(char *buf, size_t len)
-{
-    every_strategy(buf, len);
-    ipcb_wrap_list(buf, 55);
-}
-
-void ipcb_wait_names_of(const struct ipcb_transport *t, char *buf, size_t len)
-{
-    strategies_of(t, buf, len);
-    ipcb_wrap_list(buf, 55);
 }
 
 static int known_strategy(const char *s)
@@ -142,9 +85,9 @@ int ipcb_wait_expand(struct ipcb_plan *p, const char *list, const struct ipcb_tr
     const char *tok[MAX_STRATEGIES];
     size_t n_tok = 0;
     if (only)
-        strategies_of(only, known, sizeof known);
+        (void)ipcb_wait_strategy_names(only, known, sizeof known);
     else
-        every_strategy(known, sizeof known);
+        (void)ipcb_wait_every_strategy_name(known, sizeof known);
     snprintf(hint, sizeof hint, "use %s or all", known);
     if (ipcb_split_list(list, option, hint, buf, sizeof buf, tok, MAX_STRATEGIES, &n_tok, err,
                         errlen))
