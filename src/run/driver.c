@@ -22,6 +22,7 @@
 #include "run/measurement.h"
 #include "run/side_process.h"
 #include "run/progress.h"
+#include "run/repeats.h"
 #include "run/side.h"
 #include "transports/ledger.h"
 #include "transports/private_dir.h"

@@ -50,10 +50,5 @@ static inline struct ipcb_side_result *ipcb_proc_result(const struct ipcb_measur
 /* run/aggregate.c: each group's figures and the row's, from the sides'
  * results: the timed side's span, count and histogram, every side's CPU */
 void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r);
-/* a cell's row from its n repeats (--repeat): the medians of p50, p99 and
- * msgs/s with their confidence intervals, the histograms merged, counts and
- * CPU added; a failure in any repeat fails the row. Takes the repeats'
- * histograms. */
-void ipcb_aggregate_repeats(struct ipcb_result *row, struct ipcb_result *reps, size_t n);
 
 #endif
