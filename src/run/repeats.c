@@ -1,4 +1,5 @@
-/* --repeat: the merge makes a cell's row from its measurements one output
+/* --repeat: the repeat collector keeps each cell's measurements until its
+ * last round; the merge then makes the cell's row from them one output
  * column at a time, each column saying how its repeats combine
  * (ipcbench/columns.h), so a new column needs no code here. */
 #include "run/repeats.h"
@@ -12,6 +13,52 @@
 
 #include "ipcbench/columns.h"
 #include "measure/confidence.h"
+
+int ipcb_repeats_init(struct ipcb_repeats *rs, size_t n_cells, size_t rounds)
+{
+    *rs = (struct ipcb_repeats){.n_cells = n_cells, .rounds = rounds};
+    rs->reps = calloc(n_cells * rounds, sizeof *rs->reps);
+    rs->done = calloc(n_cells, sizeof *rs->done);
+    rs->emitted = calloc(n_cells, 1);
+    if (!rs->reps || !rs->done || !rs->emitted) {
+        ipcb_repeats_free(rs);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+void ipcb_repeats_free(struct ipcb_repeats *rs)
+{
+    free(rs->reps);
+    free(rs->done);
+    free(rs->emitted);
+    *rs = (struct ipcb_repeats){0};
+}
+
+struct ipcb_result *ipcb_repeats_slot(struct ipcb_repeats *rs, size_t cell, size_t round)
+{
+    struct ipcb_result *first = &rs->reps[cell * rs->rounds];
+    if (round > 0 && first->status != IPCB_OK)
+        return NULL;    /* skipped or failed: once is enough */
+    return &first[round];
+}
+
+void ipcb_repeats_done(struct ipcb_repeats *rs, size_t cell, size_t round)
+{
+    rs->reps[cell * rs->rounds + round].round = round + 1;
+    rs->done[cell]++;
+}
+
+int ipcb_repeats_pending(const struct ipcb_repeats *rs, size_t cell)
+{
+    return rs->done[cell] && !rs->emitted[cell];
+}
+
+void ipcb_repeats_emit(struct ipcb_repeats *rs, size_t cell, struct ipcb_result *row)
+{
+    ipcb_aggregate_repeats(row, &rs->reps[cell * rs->rounds], rs->done[cell]);
+    rs->emitted[cell] = 1;
+}
 
 /* what the merge of one cell looks at */
 struct merge {
