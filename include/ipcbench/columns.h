@@ -37,7 +37,7 @@ enum ipcb_column_show {
  * column from its ok repeats' values (src/run/repeats.c). A repeat without
  * a value in the column (see when, and an empty text) is left out. */
 enum ipcb_repeats_rule {
-    IPCB_REPEATS_UNSET,         /* no rule: tests/test_output.c refuses such a column */
+    IPCB_REPEATS_UNSET,         /* no rule: tests/test_repeats.c refuses such a column */
     IPCB_REPEATS_AGREE,         /* the same in every repeat: the first's; a difference fails */
     IPCB_REPEATS_SUM,
     IPCB_REPEATS_MIN,
@@ -48,7 +48,7 @@ enum ipcb_repeats_rule {
     IPCB_REPEATS_MERGED,        /* from the repeats' histograms merged */
     IPCB_REPEATS_DERIVED,       /* computed by its getter from the row's other figures */
     IPCB_REPEATS_COUNT,         /* how many repeats were ok */
-    IPCB_REPEATS_STATUS,        /* ok when all were, else the first that was not */
+    IPCB_REPEATS_STATUS,        /* ok when all were, else the failed or first repeat */
 };
 
 /* one row's value in one column */
@@ -76,8 +76,8 @@ struct ipcb_column {
     void (*set)(struct ipcb_result *r, const struct ipcb_value *v);
     enum ipcb_repeats_rule repeats;
     /* IPCB_REPEATS_MEDIAN: where a row made of repeats keeps the median and
-     * its interval, double[3] (results.h's rep_*); 0 for none. Such a row
-     * reports the median from there. */
+     * its interval, double[3] (results.h's rep_*); 0 for none. A percentile
+     * of such a row is read from there, the others have it in their field. */
     size_t ci_offset;
     /* a latency percentile (is_percentile): read from the row's histogram,
      * and empty when its tail holds fewer than IPCB_TAIL_SAMPLES samples,
@@ -133,7 +133,7 @@ bool ipcb_column_get_pair(const struct ipcb_column *c, const struct ipcb_pair_re
  * 0, or -EINVAL for a column that has a getter and no setter */
 int ipcb_column_set(const struct ipcb_column *c, struct ipcb_result *r,
                     const struct ipcb_value *v);
-/* "summed", "median, with its interval", ...: how repeats combine, in words */
+/* "added up", "the median", ...: how repeats combine, in words (docs/outputs.md) */
 const char *ipcb_column_repeats_text(const struct ipcb_column *c);
 /* "never", "status not ok", ...: when the column is empty, in words */
 const char *ipcb_column_when_text(const struct ipcb_column *c);

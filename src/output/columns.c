@@ -1,6 +1,8 @@
-/* The output columns, in summary.csv's order. Each writer loops over this
- * list; a new figure is one entry here (and a getter when no field of
- * struct ipcb_result holds it), then a line in docs/outputs.md, which
+/* The output columns, in summary.csv's order. Each writer, and the merge
+ * of --repeat's measurements, loops over this list; a new figure is one
+ * entry here with its repeats rule (and a getter when no field of struct
+ * ipcb_result holds it, with a setter when the merge writes it), then a
+ * line in each of docs/outputs.md's two column tables, which
  * tests/test_output.c insists on. */
 #include <errno.h>
 #include <math.h>

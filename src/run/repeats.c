@@ -108,7 +108,8 @@ static int agree(const struct ipcb_column *c, const struct merge *m, struct ipcb
             continue;
         }
         bool same = c->type == IPCB_COLUMN_TEXT ? strcmp(first.text, v.text) == 0
-                                                : as_real(c, &first) == as_real(c, &v);
+                    : c->type == IPCB_COLUMN_INTEGER ? first.integer == v.integer
+                                                     : first.real == v.real;
         if (!same) {
             char a[64], b[64];
             format_value(c, &first, a, sizeof a);
