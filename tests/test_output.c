@@ -542,6 +542,28 @@ static void docs(const char *path)
     }
 }
 
+/* the reference says how each column's repeats combine (--repeat), as the
+ * column table does */
+static void docs_repeats(const char *path)
+{
+    FILE *f = path ? fopen(path, "r") : NULL;
+    if (!f)
+        return;             /* docs() has said so */
+    static char doc[64 * 1024];
+    size_t len = fread(doc, 1, sizeof doc - 1, f);
+    doc[len] = '\0';
+    fclose(f);
+    ipcb_columns_use_default();
+    size_t n;
+    const struct ipcb_column *cols = ipcb_columns(&n);
+    for (size_t c = 0; c < n; c++) {
+        char line[256];
+        snprintf(line, sizeof line, "| `%s` | %s |", cols[c].name,
+                 ipcb_column_repeats_text(&cols[c]));
+        CHECK(strstr(doc, line) != NULL, "docs/outputs.md lacks this line:\n%s", line);
+    }
+}
+
 /* hop_ns: a pipeline row's p50 over its hops, nothing for another pattern */
 static void hop_ns(void)
 {
@@ -569,5 +591,6 @@ int main(int argc, char **argv)
     percentiles();
     hgrm();
     docs(argc > 1 ? argv[1] : NULL);
+    docs_repeats(argc > 1 ? argv[1] : NULL);
     return checks_done();
 }

@@ -33,6 +33,24 @@ enum ipcb_column_show {
     IPCB_SHOW_STATUS,           /* the status, with what else the row says: losses, pairs */
 };
 
+/* How a cell measured several times (--repeat) makes its row's value in a
+ * column from its ok repeats' values (src/run/repeats.c). A repeat without
+ * a value in the column (see when, and an empty text) is left out. */
+enum ipcb_repeats_rule {
+    IPCB_REPEATS_UNSET,         /* no rule: tests/test_repeats.c refuses such a column */
+    IPCB_REPEATS_AGREE,         /* the same in every repeat: the first's; a difference fails */
+    IPCB_REPEATS_SUM,
+    IPCB_REPEATS_MIN,
+    IPCB_REPEATS_MAX,
+    IPCB_REPEATS_MEDIAN,        /* the median; with ci_offset its interval too */
+    IPCB_REPEATS_PER_MESSAGE,   /* the mean weighted by each repeat's messages */
+    IPCB_REPEATS_SLOWEST,       /* from the repeat that kept its rate schedule worst */
+    IPCB_REPEATS_MERGED,        /* from the repeats' histograms merged */
+    IPCB_REPEATS_DERIVED,       /* computed by its getter from the row's other figures */
+    IPCB_REPEATS_COUNT,         /* how many repeats were ok */
+    IPCB_REPEATS_STATUS,        /* ok when all were, else the failed or first repeat */
+};
+
 /* one row's value in one column */
 struct ipcb_value {
     uint64_t integer;
@@ -53,6 +71,14 @@ struct ipcb_column {
      * when the row has no value all the same */
     size_t offset;
     bool (*get)(const struct ipcb_result *r, struct ipcb_value *v);
+    /* the other way, for the merge of repeats: a getter's column writes
+     * through set, a field's at offset */
+    void (*set)(struct ipcb_result *r, const struct ipcb_value *v);
+    enum ipcb_repeats_rule repeats;
+    /* IPCB_REPEATS_MEDIAN: where a row made of repeats keeps the median and
+     * its interval, double[3] (results.h's rep_*); 0 for none. A percentile
+     * of such a row is read from there, the others have it in their field. */
+    size_t ci_offset;
     /* a latency percentile (is_percentile): read from the row's histogram,
      * and empty when its tail holds fewer than IPCB_TAIL_SAMPLES samples,
      * count x (1 - percentile/100) < 10, where it would only repeat the max */
@@ -103,6 +129,12 @@ bool ipcb_column_get(const struct ipcb_column *c, const struct ipcb_result *r,
  * and for a latency a pair did not time */
 bool ipcb_column_get_pair(const struct ipcb_column *c, const struct ipcb_pair_result *p,
                           struct ipcb_value *v);
+/* writes v as row r's value in column c, by c's setter or at its offset;
+ * 0, or -EINVAL for a column that has a getter and no setter */
+int ipcb_column_set(const struct ipcb_column *c, struct ipcb_result *r,
+                    const struct ipcb_value *v);
+/* "added up", "the median", ...: how repeats combine, in words (docs/outputs.md) */
+const char *ipcb_column_repeats_text(const struct ipcb_column *c);
 /* "never", "status not ok", ...: when the column is empty, in words */
 const char *ipcb_column_when_text(const struct ipcb_column *c);
 

@@ -1,8 +1,11 @@
-/* The output columns, in summary.csv's order. Each writer loops over this
- * list; a new figure is one entry here (and a getter when no field of
- * struct ipcb_result holds it), then a line in docs/outputs.md, which
+/* The output columns, in summary.csv's order. Each writer, and the merge
+ * of --repeat's measurements, loops over this list; a new figure is one
+ * entry here with its repeats rule (and a getter when no field of struct
+ * ipcb_result holds it, with a setter when the merge writes it), then a
+ * line in each of docs/outputs.md's two column tables, which
  * tests/test_output.c insists on. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +24,11 @@
 /* the latency columns: nanoseconds from the row's histogram, empty without one */
 #define LATENCY(column, member) .name = column, .unit = "ns", FIELD(stats.member), \
                                 .when = IPCB_WHEN_TIMED
+/* a row made of repeats has it from the repeats' histograms merged */
+#define MERGED .repeats = IPCB_REPEATS_MERGED
+/* a figure whose repeats give the median and its interval, kept in rep_<member> */
+#define MEDIAN_CI(member) .repeats = IPCB_REPEATS_MEDIAN, \
+                          .ci_offset = offsetof(struct ipcb_result, rep_##member)
 
 static bool status_get(const struct ipcb_result *r, struct ipcb_value *v)
 {
@@ -28,13 +36,13 @@ static bool status_get(const struct ipcb_result *r, struct ipcb_value *v)
     return true;
 }
 
-/* the row's figures for one role of its pattern; false when it has none */
-static const struct ipcb_role_result *role_of(const struct ipcb_result *r, const char *role)
+/* where the row's figures for one role of its pattern are; n_roles when it has none */
+static size_t role_index(const struct ipcb_result *r, const char *role)
 {
-    for (size_t i = 0; i < r->n_roles; i++)
-        if (strcmp(r->roles[i].role, role) == 0)
-            return &r->roles[i];
-    return NULL;
+    size_t i = 0;
+    while (i < r->n_roles && strcmp(r->roles[i].role, role) != 0)
+        i++;
+    return i;
 }
 
 /* CI_GETTER(p50_ns, 1) makes p50_ns_ci_1_get: an end of the interval of a
@@ -44,7 +52,7 @@ static const struct ipcb_role_result *role_of(const struct ipcb_result *r, const
                                         struct ipcb_value *v)                   \
     {                                                                          \
         v->real = r->rep_##figure[end];                                        \
-        return r->repeats > 1;                                                 \
+        return r->repeats > 1 && !isnan(v->real);                              \
     }
 CI_GETTER(p50_ns, 1)
 CI_GETTER(p50_ns, 2)
@@ -54,17 +62,26 @@ CI_GETTER(msgs_per_s, 1)
 CI_GETTER(msgs_per_s, 2)
 #define CI(figure, end, word, digits)                                             \
     .name = #figure "_ci_" word, .get = figure##_ci_##end##_get,                  \
-    .type = IPCB_COLUMN_REAL, .decimals = digits, .when = IPCB_WHEN_OK
+    .type = IPCB_COLUMN_REAL, .decimals = digits, .when = IPCB_WHEN_OK,             \
+    .repeats = IPCB_REPEATS_DERIVED
 
-/* ROLE_GETTER(producer, cpu_user_s, real) makes producer_cpu_user_s_get */
+/* ROLE_GETTER(producer, cpu_user_s, real) makes producer_cpu_user_s_get and
+ * _set; the setter leaves a row without that role as it is */
 #define ROLE_GETTER(role, member, kind)                                          \
     static bool role##_##member##_get(const struct ipcb_result *r,             \
                                       struct ipcb_value *v)                     \
     {                                                                          \
-        const struct ipcb_role_result *ro = role_of(r, #role);                 \
-        if (ro)                                                                \
-            v->kind = ro->member;                                              \
-        return ro != NULL;                                                     \
+        size_t i = role_index(r, #role);                                       \
+        if (i < r->n_roles)                                                    \
+            v->kind = r->roles[i].member;                                      \
+        return i < r->n_roles;                                                 \
+    }                                                                          \
+    static void role##_##member##_set(struct ipcb_result *r,                   \
+                                      const struct ipcb_value *v)               \
+    {                                                                          \
+        size_t i = role_index(r, #role);                                       \
+        if (i < r->n_roles)                                                    \
+            r->roles[i].member = v->kind;                                      \
     }
 ROLE_GETTER(producer, cpu_user_s, real)
 ROLE_GETTER(producer, cpu_sys_s, real)
@@ -90,15 +107,21 @@ UNCORRECTED(p99, 99)
 UNCORRECTED(p999, 99.9)
 UNCORRECTED(max, 100)
 #define UNC(figure) .name = #figure "_uncorrected_ns", .unit = "ns",                \
-    .get = figure##_uncorrected_get, .type = IPCB_COLUMN_INTEGER, .when = IPCB_WHEN_TIMED
+    .get = figure##_uncorrected_get, .type = IPCB_COLUMN_INTEGER, .when = IPCB_WHEN_TIMED, \
+    .repeats = IPCB_REPEATS_MERGED
 
 /* RATE_GETTER(offered, real, offered_per_s, offered_per_s): a figure of the
- * rate pattern, present when the row has `when` (other patterns' rows do not) */
+ * rate pattern, present when the row has `when` (other patterns' rows do not),
+ * and its setter */
 #define RATE_GETTER(name, kind, member, when)                                     \
     static bool name##_get(const struct ipcb_result *r, struct ipcb_value *v)    \
     {                                                                          \
         v->kind = r->member;                                                   \
         return r->when > 0;                                                    \
+    }                                                                          \
+    static void name##_set(struct ipcb_result *r, const struct ipcb_value *v)    \
+    {                                                                          \
+        r->member = v->kind;                                                   \
     }
 RATE_GETTER(offered, real, offered_per_s, offered_per_s)
 RATE_GETTER(achieved, real, achieved_per_s, offered_per_s)
@@ -107,8 +130,13 @@ RATE_GETTER(behind, integer, behind_max_ns, offered_per_s)
 
 /* a column of one role's figures, empty for a pattern without that role */
 #define ROLE(role, member, column_type, digits)                                   \
-    .name = #role "_" #member, .get = role##_##member##_get, .type = column_type,   \
-    .decimals = digits, .when = IPCB_WHEN_OK
+    .name = #role "_" #member, .get = role##_##member##_get,                        \
+    .set = role##_##member##_set, .type = column_type, .decimals = digits,          \
+    .when = IPCB_WHEN_OK, .repeats = IPCB_REPEATS_SUM
+/* a figure of the rate pattern: with --repeat, offered, achieved and the
+ * maximum come from one repeat, the one that kept its schedule worst */
+#define RATE(figure, column_type) .get = figure##_get, .set = figure##_set,         \
+    .type = column_type, .when = IPCB_WHEN_OK
 
 /* a pattern whose latency spans several hops (pattern.h's per_hop): the
  * median end-to-end latency over the hops, procs - 1 */
@@ -118,53 +146,60 @@ static bool hop_ns_get(const struct ipcb_result *r, struct ipcb_value *v)
     if (!pat || !pat->per_hop || r->procs < 2 || r->stats.count == 0)
         return false;
     double p50 = r->repeats > 1 ? r->rep_p50_ns[0] : (double)r->stats.p50;
+    if (isnan(p50))
+        return false;               /* no repeat had a p50 */
     v->real = p50 / (double)(r->procs - 1);
     return true;
 }
 
 static const struct ipcb_column columns[] = {
     {.name = "transport", .unit = "text", FIELD(transport), .when = IPCB_WHEN_ALWAYS,
+     .repeats = IPCB_REPEATS_AGREE,
      .description = "the mechanism, as named on the command line: <transport>/<strategy> for a "
                     "variant (pipe/epoll, shm/futex)",
      .table = {1, "transport", -20, IPCB_SHOW_PLAIN}},
     {.name = "pattern", .unit = "text", FIELD(pattern), .when = IPCB_WHEN_ALWAYS,
+     .repeats = IPCB_REPEATS_AGREE,
      .description = "pingpong (send, wait for the echo) or stream (send back to back)",
      .table = {2, "pattern", -8, IPCB_SHOW_PLAIN}},
     {.name = "size_bytes", .unit = "bytes", FIELD(size_bytes), .when = IPCB_WHEN_ALWAYS,
+     .repeats = IPCB_REPEATS_AGREE,
      .description = "payload of each message",
      .table = {3, "size", 6, IPCB_SHOW_SIZE}},
     {.name = "messages", .unit = "count", FIELD(messages), .when = IPCB_WHEN_OK,
-     PAIR(messages),
+     PAIR(messages), .repeats = IPCB_REPEATS_SUM,
      .description = "messages in the timed span (round trips for pingpong), warm-up left out"},
     {.name = "seconds", .unit = "s", FIELD(seconds), .decimals = 6, .when = IPCB_WHEN_OK,
-     PAIR(seconds),
+     PAIR(seconds), .repeats = IPCB_REPEATS_SUM,
      .description = "from the first timed message to the last; over all pairs with --pairs"},
     {.name = "msgs_per_s", .unit = "1/s", FIELD(msgs_per_s), .decimals = 1,
-     .when = IPCB_WHEN_OK, PAIR(msgs_per_s),
+     .when = IPCB_WHEN_OK, PAIR(msgs_per_s), MEDIAN_CI(msgs_per_s),
      .description = "messages per second over the timed span",
      .table = {7, "msgs/s", 10, IPCB_SHOW_RATE}},
     {.name = "mib_per_s", .unit = "MiB/s", FIELD(mib_per_s), .decimals = 3,
-     .when = IPCB_WHEN_OK, PAIR(mib_per_s),
+     .when = IPCB_WHEN_OK, PAIR(mib_per_s), .repeats = IPCB_REPEATS_MEDIAN,
      .description = "payload per second, msgs_per_s times size_bytes over 1048576",
      .table = {8, "MiB/s", 10, IPCB_SHOW_FIXED, 1}},
     {.name = "latency_kind", .unit = "text", FIELD(latency_kind), .when = IPCB_WHEN_OK,
+     .repeats = IPCB_REPEATS_AGREE,
      .description = "what the latency (_ns) columns time: rtt (round trip) or one-way; "
                     "empty when nothing was timed"},
-    {LATENCY("min_ns", min), .description = "shortest latency, exact"},
-    {LATENCY("mean_ns", mean), .decimals = 1,
+    {LATENCY("min_ns", min), MERGED, .description = "shortest latency, exact"},
+    {LATENCY("mean_ns", mean), MERGED, .decimals = 1,
      .description = "mean latency, from the exact sum rather than the buckets"},
-    {LATENCY("stddev_ns", stddev), .decimals = 1,
+    {LATENCY("stddev_ns", stddev), MERGED, .decimals = 1,
      .description = "standard deviation of the latency, exact"},
-    {LATENCY("p50_ns", p50), PAIR(p50_ns), PCT(50),
+    {LATENCY("p50_ns", p50), PAIR(p50_ns), PCT(50), MEDIAN_CI(p50_ns),
      .description = "median latency, to 3 significant digits (histogram bucket)",
      .table = {4, "p50", 10, IPCB_SHOW_NS}},
-    {LATENCY("p90_ns", p90), PCT(90), .description = "90th percentile of latency"},
-    {LATENCY("p99_ns", p99), PAIR(p99_ns), PCT(99),
+    {LATENCY("p90_ns", p90), MERGED, PCT(90), .description = "90th percentile of latency"},
+    {LATENCY("p99_ns", p99), PAIR(p99_ns), PCT(99), MEDIAN_CI(p99_ns),
      .description = "99th percentile of latency",
      .table = {5, "p99", 10, IPCB_SHOW_NS}},
-    {LATENCY("p999_ns", p999), PCT(99.9), .description = "99.9th percentile of latency"},
-    {LATENCY("p9999_ns", p9999), PCT(99.99), .description = "99.99th percentile of latency"},
-    {LATENCY("max_ns", max),
+    {LATENCY("p999_ns", p999), MERGED, PCT(99.9), .description = "99.9th percentile of latency"},
+    {LATENCY("p9999_ns", p9999), MERGED, PCT(99.99),
+     .description = "99.99th percentile of latency"},
+    {LATENCY("max_ns", max), MERGED,
      .description = "longest latency, exact",
      .table = {6, "max", 10, IPCB_SHOW_NS}},
     {UNC(p50), .description = "rate: median latency from the actual send time "
@@ -173,26 +208,27 @@ static const struct ipcb_column columns[] = {
     {UNC(p99), .description = "rate: 99th percentile of latency from the actual send time"},
     {UNC(p999), .description = "rate: 99.9th percentile of latency from the actual send time"},
     {UNC(max), .description = "rate: longest latency from the actual send time"},
-    {.name = "offered_per_s", .unit = "1/s", .get = offered_get, .type = IPCB_COLUMN_REAL,
-     .decimals = 1, .when = IPCB_WHEN_OK,
+    {.name = "offered_per_s", .unit = "1/s", RATE(offered, IPCB_COLUMN_REAL), .decimals = 1,
+     .repeats = IPCB_REPEATS_SLOWEST,
      .description = "rate: messages per second the producer's schedule offers (--rate)"},
-    {.name = "achieved_per_s", .unit = "1/s", .get = achieved_get, .type = IPCB_COLUMN_REAL,
-     .decimals = 1, .when = IPCB_WHEN_OK,
+    {.name = "achieved_per_s", .unit = "1/s", RATE(achieved, IPCB_COLUMN_REAL), .decimals = 1,
+     .repeats = IPCB_REPEATS_SLOWEST,
      .description = "rate: messages per second the producer sent, over its timed span"},
-    {.name = "max_per_s", .unit = "1/s", .get = max_get, .type = IPCB_COLUMN_REAL,
-     .decimals = 1, .when = IPCB_WHEN_OK,
+    {.name = "max_per_s", .unit = "1/s", RATE(max, IPCB_COLUMN_REAL), .decimals = 1,
+     .repeats = IPCB_REPEATS_SLOWEST,
      .description = "rate with --rate N%: the stream maximum of this transport and size, "
                     "measured just before, that the percentage is of"},
-    {.name = "behind_max_ns", .unit = "ns", .get = behind_get, .type = IPCB_COLUMN_INTEGER,
-     .when = IPCB_WHEN_OK,
+    {.name = "behind_max_ns", .unit = "ns", RATE(behind, IPCB_COLUMN_INTEGER),
+     .repeats = IPCB_REPEATS_MAX,
      .description = "rate: how far behind its schedule the producer sent, at worst"},
     {.name = "cpu_user_s", .unit = "s", FIELD(cpu_user_s), .decimals = 6,
-     .when = IPCB_WHEN_OK,
+     .when = IPCB_WHEN_OK, .repeats = IPCB_REPEATS_SUM,
      .description = "user CPU time of every side over the timed span (getrusage)"},
     {.name = "cpu_sys_s", .unit = "s", FIELD(cpu_sys_s), .decimals = 6,
-     .when = IPCB_WHEN_OK,
+     .when = IPCB_WHEN_OK, .repeats = IPCB_REPEATS_SUM,
      .description = "kernel CPU time of every side over the timed span (getrusage)"},
     {.name = "ctx_switches", .unit = "count", FIELD(ctx_switches), .when = IPCB_WHEN_OK,
+     .repeats = IPCB_REPEATS_SUM,
      .description = "voluntary and involuntary context switches of every side "
                     "over the timed span"},
     {ROLE(producer, cpu_user_s, IPCB_COLUMN_REAL, 6), .unit = "s",
@@ -210,33 +246,39 @@ static const struct ipcb_column columns[] = {
      .description = "voluntary and involuntary context switches of the consumer side(s) "
                     "over the timed span"},
     {.name = "cpu_ns_per_msg", .unit = "ns", FIELD(cpu_ns_per_msg), .decimals = 1,
-     .when = IPCB_WHEN_OK, PAIR(cpu_ns_per_msg),
+     .when = IPCB_WHEN_OK, PAIR(cpu_ns_per_msg), .repeats = IPCB_REPEATS_PER_MESSAGE,
      .description = "CPU time of every side over the timed span (process CPU clock) per "
                     "timed message: per round trip for pingpong",
      .table = {9, "CPU/msg", 10, IPCB_SHOW_NS}},
     {.name = "errors", .unit = "count", FIELD(errors), .when = IPCB_WHEN_OK,
+     .repeats = IPCB_REPEATS_SUM,
      .description = "messages lost or out of order, counted by lossy transports (udp); "
                     "0 for the others"},
     {.name = "procs", .unit = "count", FIELD(procs), .when = IPCB_WHEN_OK,
+     .repeats = IPCB_REPEATS_AGREE,
      .description = "processes in the pattern's group: 2 for a pair, N for contention "
                     "(--procs), N + 1 for fanin (--producers)"},
     {.name = "share_min", .unit = "fraction", FIELD(share_min), .decimals = 4, .when = IPCB_WHEN_OK,
+     .repeats = IPCB_REPEATS_MIN,
      .description = "contention: the smallest share of the acquisitions any one process "
                     "made (1/procs when fair); fanin: the smallest share of one producer in "
                     "the messages that arrived up to the first producer's last; 0 for other "
                     "patterns"},
     {.name = "share_max", .unit = "fraction", FIELD(share_max), .decimals = 4, .when = IPCB_WHEN_OK,
+     .repeats = IPCB_REPEATS_MAX,
      .description = "contention: the largest share of the acquisitions any one process "
                     "made; fanin: the largest share of one producer; 0 for other patterns"},
     {.name = "lost_updates", .unit = "count", FIELD(lost_updates), .when = IPCB_WHEN_OK,
+     .repeats = IPCB_REPEATS_SUM,
      .description = "contention: how far the shared counter fell short of the "
                     "increments made; only the none primitive (no lock) has any, as its "
                     "result (a lock that loses one fails the row)"},
     {.name = "hop_ns", .unit = "ns", .type = IPCB_COLUMN_REAL, .get = hop_ns_get,
-     .decimals = 1, .when = IPCB_WHEN_TIMED,
+     .decimals = 1, .when = IPCB_WHEN_TIMED, .repeats = IPCB_REPEATS_DERIVED,
      .description = "pipeline: p50 end-to-end latency divided by the hops (stages - 1), "
                     "the median latency per hop; empty for other patterns"},
     {.name = "repeats", .unit = "count", FIELD(repeats), .when = IPCB_WHEN_OK,
+     .repeats = IPCB_REPEATS_COUNT,
      .description = "measurements that make the row (--repeat), 0 for a single one"},
     {CI(p50_ns, 1, "low", 1), .unit = "ns",
      .description = "with --repeat: low end of the 95 % confidence interval of the median p50"},
@@ -252,7 +294,7 @@ static const struct ipcb_column columns[] = {
     {CI(msgs_per_s, 2, "high", 1), .unit = "1/s",
      .description = "with --repeat: high end of that interval"},
     {.name = "status", .unit = "text", .type = IPCB_COLUMN_TEXT, .get = status_get,
-     .when = IPCB_WHEN_ALWAYS,
+     .when = IPCB_WHEN_ALWAYS, .repeats = IPCB_REPEATS_STATUS,
      .description = "ok, or skipped:, failed: or interrupted: followed by the reason",
      .table = {10, "status", 0, IPCB_SHOW_STATUS}},
 };
@@ -356,6 +398,7 @@ int ipcb_columns_use_percentiles(const double *p, size_t n, char *err, size_t er
             snprintf(pct_docs[j], sizeof pct_docs[j], "the %g percentile of latency", want[j]);
             *c = (struct ipcb_column){.name = pct_names[j], .unit = "ns",
                                       .type = IPCB_COLUMN_INTEGER, .when = IPCB_WHEN_TIMED,
+                                      .repeats = IPCB_REPEATS_MERGED,
                                       .description = pct_docs[j], PCT(want[j])};
         }
     }
@@ -416,11 +459,12 @@ bool ipcb_column_get(const struct ipcb_column *c, const struct ipcb_result *r,
     if (c->is_percentile) {
         if (r->stats.count < ipcb_percentile_needs(c->percentile))
             return false;
-        /* a row made of repeats reports the median of their p50 and p99 */
-        if (r->repeats > 1 && (c->percentile == 50.0 || c->percentile == 99.0)) {
-            v->integer = (uint64_t)((c->percentile == 50.0 ? r->rep_p50_ns[0]
-                                                         : r->rep_p99_ns[0]) + 0.5);
-            return true;
+        /* a row made of repeats reports the median of theirs, where it keeps one */
+        if (r->repeats > 1 && c->ci_offset) {
+            double median;
+            memcpy(&median, (const char *)r + c->ci_offset, sizeof median);
+            v->integer = (uint64_t)(median + 0.5);
+            return !isnan(median);
         }
         if (r->hist)
             v->integer = ipcb_hist_percentile(r->hist, c->percentile);
@@ -448,6 +492,47 @@ bool ipcb_column_get_pair(const struct ipcb_column *c, const struct ipcb_pair_re
         return true;
     /* a pair keeps no count of timed messages: its latencies are 0 when it timed none */
     return c->type == IPCB_COLUMN_REAL ? v->real != 0.0 : v->integer != 0;
+}
+
+int ipcb_column_set(const struct ipcb_column *c, struct ipcb_result *r,
+                    const struct ipcb_value *v)
+{
+    if (c->set) {
+        c->set(r, v);
+        return 0;
+    }
+    if (c->get)
+        return -EINVAL;     /* composed from other figures: nothing to write to */
+    char *at = (char *)r + c->offset;
+    switch (c->type) {
+    case IPCB_COLUMN_INTEGER: memcpy(at, &v->integer, sizeof v->integer); break;
+    case IPCB_COLUMN_REAL: memcpy(at, &v->real, sizeof v->real); break;
+    case IPCB_COLUMN_TEXT: memcpy(at, &v->text, sizeof v->text); break;
+    }
+    return 0;
+}
+
+const char *ipcb_column_repeats_text(const struct ipcb_column *c)
+{
+    switch (c->repeats) {
+    case IPCB_REPEATS_UNSET: return "";
+    case IPCB_REPEATS_AGREE: return "the same in every repeat (a difference fails the row)";
+    case IPCB_REPEATS_SUM: return "added up";
+    case IPCB_REPEATS_MIN: return "the least of the repeats";
+    case IPCB_REPEATS_MAX: return "the most of the repeats";
+    case IPCB_REPEATS_MEDIAN:
+        return c->ci_offset ? "the median, its 95 % interval in the _ci_ columns"
+                            : "the median";
+    case IPCB_REPEATS_PER_MESSAGE: return "all repeats' CPU time over all their messages";
+    case IPCB_REPEATS_SLOWEST: return "from the repeat that kept its schedule worst";
+    case IPCB_REPEATS_MERGED: return "from the repeats' histograms merged";
+    case IPCB_REPEATS_DERIVED: return "from the merged row's other figures";
+    case IPCB_REPEATS_COUNT: return "how many repeats were ok";
+    case IPCB_REPEATS_STATUS:
+        return "ok when every repeat was; else the failed one, or a first one skipped or "
+               "interrupted";
+    }
+    return "";
 }
 
 const char *ipcb_column_when_text(const struct ipcb_column *c)

@@ -1,13 +1,15 @@
 /* Where a run's results go while it runs. Every output is opened before the
  * first measurement, so a path that cannot be written stops the run at once
- * instead of after the sweep; each finished cell is then appended to
- * summary.csv (and --csv), its histogram written and its line streamed
- * (--json-stream), each flushed to disk, so a run killed with SIGKILL keeps
- * every cell it finished. meta.json is written at the start with "complete":
- * false and again at the end. */
+ * instead of after the sweep; each finished cell then has its histogram
+ * written, and after it its row appended to summary.csv (and --csv) and its
+ * line streamed (--json-stream), each flushed to disk, so a run killed with
+ * SIGKILL keeps every cell it finished, and no row names a histogram that
+ * is not there. meta.json is written at the start with "complete": false
+ * and again at the end. */
 #include "output/sink.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -101,13 +103,28 @@ int ipcb_sink_open(struct ipcb_sink *s, const char *dir, const struct ipcb_sink_
     return write_meta(s, m, err, errlen);
 }
 
-/* one histogram as hist/<name> */
+/* the directory's entries on disk: a file renamed into it is there after
+ * a power cut too */
+static int sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int rc = fsync(fd) != 0 && errno != EINVAL && errno != EROFS ? -EIO : 0;
+    close(fd);
+    return rc;
+}
+
+/* one histogram as hist/<name>, whole and on disk: written beside it and
+ * renamed, so no reader (nor a row) sees half of one */
 static int write_hist(struct ipcb_sink *s, const struct ipcb_hist *h, const char *name,
                       char *err, size_t errlen)
 {
-    char path[sizeof s->dir + 320];
-    snprintf(path, sizeof path, "%s/hist/%s", s->dir, name);
-    FILE *f = fopen(path, "w");
+    char dir[sizeof s->dir + 8], path[sizeof s->dir + 320], tmp[sizeof s->dir + 328];
+    snprintf(dir, sizeof dir, "%s/hist", s->dir);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s/.%s.new", dir, name);
+    FILE *f = fopen(tmp, "w");
     if (!f)
         return fail(err, errlen, "", path, errno);
     int rc = ipcb_write_hgrm(f, h, 1000.0);
@@ -115,22 +132,21 @@ static int write_hist(struct ipcb_sink *s, const struct ipcb_hist *h, const char
         rc = flush(f, 0);
     if (fclose(f) != 0 && rc == 0)
         rc = -EIO;
-    return rc ? fail(err, errlen, "", path, EIO) : 0;
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = -errno;
+    if (rc == 0)
+        rc = sync_dir(dir);
+    if (rc != 0) {
+        unlink(tmp);
+        return fail(err, errlen, "", path, -rc);
+    }
+    return 0;
 }
 
-int ipcb_sink_row(struct ipcb_sink *s, const struct ipcb_result *r, char *err, size_t errlen)
+/* the row's histograms, before the row that names them */
+static int write_hists(struct ipcb_sink *s, const struct ipcb_result *r, char *err,
+                       size_t errlen)
 {
-    int rc = ipcb_write_csv_row(s->summary, r);
-    if (rc == 0)
-        rc = flush(s->summary, 0);
-    if (rc != 0)
-        return fail(err, errlen, "", "summary.csv", EIO);
-    if (s->csv && ((rc = ipcb_write_csv_row(s->csv, r)) != 0 ||
-                   (rc = flush(s->csv, s->csv_stdout)) != 0))
-        return fail(err, errlen, "--csv", s->csv_stdout ? "-" : "file", EIO);
-    if (s->stream && ((rc = ipcb_write_json_line(s->stream, r)) != 0 ||
-                      (rc = flush(s->stream, s->stream_stdout)) != 0))
-        return fail(err, errlen, "--json-stream", s->stream_stdout ? "-" : "file", EIO);
     if (!r->hist)
         return 0;
     char name[256], unc[300];
@@ -142,7 +158,25 @@ int ipcb_sink_row(struct ipcb_sink *s, const struct ipcb_result *r, char *err, s
     /* rate's uncorrected view: <t>-rate-<r>-<size>.uncorrected.hgrm */
     size_t stem = strlen(name) > 5 ? strlen(name) - 5 : strlen(name);
     snprintf(unc, sizeof unc, "%.*s.uncorrected.hgrm", (int)stem, name);
-    return write_hist(s, r->hist_uncorrected, unc, err, errlen);
+    return write_hist(s, r->hist_uncorrected, unc, err, errlen) ? -EIO : 0;
+}
+
+int ipcb_sink_row(struct ipcb_sink *s, const struct ipcb_result *r, char *err, size_t errlen)
+{
+    if (write_hists(s, r, err, errlen) != 0)
+        return -EIO;
+    int rc = ipcb_write_csv_row(s->summary, r);
+    if (rc == 0)
+        rc = flush(s->summary, 0);
+    if (rc != 0)
+        return fail(err, errlen, "", "summary.csv", EIO);
+    if (s->csv && ((rc = ipcb_write_csv_row(s->csv, r)) != 0 ||
+                   (rc = flush(s->csv, s->csv_stdout)) != 0))
+        return fail(err, errlen, "--csv", s->csv_stdout ? "-" : "file", EIO);
+    if (s->stream && ((rc = ipcb_write_json_line(s->stream, r)) != 0 ||
+                      (rc = flush(s->stream, s->stream_stdout)) != 0))
+        return fail(err, errlen, "--json-stream", s->stream_stdout ? "-" : "file", EIO);
+    return 0;
 }
 
 int ipcb_sink_repeat(struct ipcb_sink *s, const struct ipcb_result *r, char *err,

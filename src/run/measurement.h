@@ -4,6 +4,7 @@
 #ifndef IPCB_MEASUREMENT_H
 #define IPCB_MEASUREMENT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -47,13 +48,23 @@ static inline struct ipcb_side_result *ipcb_proc_result(const struct ipcb_measur
     return &ipcb_group_shared(m, i / m->lay.n_sides)->side[i % m->lay.n_sides];
 }
 
+struct ipcb_progress;
+
+/* run/measurement.c: one measurement of pat on t with messages of size into
+ * r, ok or skipped or failed with the reason; pg shows how far it is */
+void ipcb_measure(const struct ipcb_plan *p, const struct ipcb_transport *t,
+                  const struct ipcb_pattern *pat, uint64_t size,
+                  const struct ipcb_progress *pg, struct ipcb_result *r);
+/* SIGINT and SIGTERM from now on only ask the run to stop: every measurement
+ * ends its sides and the driver measures nothing more. old gets the handlers
+ * they had, for restore. */
+void ipcb_stop_signals_catch(struct sigaction old[2]);
+void ipcb_stop_signals_restore(const struct sigaction old[2]);
+/* the signal that asked the run to stop, 0 while none did */
+int ipcb_stop_signal(void);
+
 /* run/aggregate.c: each group's figures and the row's, from the sides'
  * results: the timed side's span, count and histogram, every side's CPU */
 void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r);
-/* a cell's row from its n repeats (--repeat): the medians of p50, p99 and
- * msgs/s with their confidence intervals, the histograms merged, counts and
- * CPU added; a failure in any repeat fails the row. Takes the repeats'
- * histograms. */
-void ipcb_aggregate_repeats(struct ipcb_result *row, struct ipcb_result *reps, size_t n);
 
 #endif

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,8 +45,40 @@ static unsigned char *message_buffer(uint64_t size)
     return b;
 }
 
-void ipcb_side_process(const struct ipcb_plan *p, struct ipcb_measurement *m, size_t proc, uint64_t size,
-           pid_t parent, int ready_fd, int go_fd)
+/* the side could not get ready: the reason into its result, for the driver
+ * to report, and out */
+__attribute__((noreturn, format(printf, 2, 3)))
+static void side_fails(struct ipcb_side_result *res, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(res->error, sizeof res->error, fmt, ap);
+    va_end(ap);
+    res->failed = 1;
+    _exit(1);
+}
+
+/* the side on its CPU (-1: anywhere) and, with --rt-prio, under SCHED_FIFO */
+static void place_side(const struct ipcb_plan *p, int cpu, struct ipcb_side_result *res)
+{
+    if (cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        if (sched_setaffinity(0, sizeof set, &set) != 0)
+            side_fails(res, "cannot pin to CPU %d: %s", cpu, strerror(errno));
+    }
+    if (p->rt_prio) {
+        struct sched_param sp = {.sched_priority = p->rt_prio};
+        if (sched_setscheduler(0, SCHED_FIFO, &sp) != 0)
+            side_fails(res, "cannot run under SCHED_FIFO priority %d: %s (needs root, "
+                       "CAP_SYS_NICE or ulimit -r %d)", p->rt_prio, strerror(errno),
+                       p->rt_prio);
+    }
+}
+
+void ipcb_side_process(const struct ipcb_plan *p, struct ipcb_measurement *m, size_t proc,
+                       uint64_t size, pid_t parent, int ready_fd, int go_fd)
 {
     const struct ipcb_layout *lay = &m->lay;
     const unsigned index = (unsigned)(proc % lay->n_sides);
@@ -61,27 +94,7 @@ void ipcb_side_process(const struct ipcb_plan *p, struct ipcb_measurement *m, si
     signal(SIGTERM, SIG_DFL);
     signal(SIGPIPE, SIG_IGN);
 
-    if (cpu >= 0) {
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        CPU_SET(cpu, &set);
-        if (sched_setaffinity(0, sizeof set, &set) != 0) {
-            snprintf(res->error, sizeof res->error, "cannot pin to CPU %d: %s", cpu,
-                     strerror(errno));
-            res->failed = 1;
-            _exit(1);
-        }
-    }
-    if (p->rt_prio) {
-        struct sched_param sp = {.sched_priority = p->rt_prio};
-        if (sched_setscheduler(0, SCHED_FIFO, &sp) != 0) {
-            snprintf(res->error, sizeof res->error, "cannot run under SCHED_FIFO priority %d: "
-                     "%s (needs root, CAP_SYS_NICE or ulimit -r %d)", p->rt_prio,
-                     strerror(errno), p->rt_prio);
-            res->failed = 1;
-            _exit(1);
-        }
-    }
+    place_side(p, cpu, res);
     struct ipcb_side_args a = {
         .chan = &group_chans[decl->ends[0].channel], .side_index = index, .pattern = m->pat,
         .sh = ipcb_group_shared(m, proc / lay->n_sides), .res = res, .size = size,
@@ -99,30 +112,20 @@ void ipcb_side_process(const struct ipcb_plan *p, struct ipcb_measurement *m, si
         else if (sscanf(inject, "payload:%llu", &n) == 1)
             a.inject_seq = n, a.inject_payload = 1;
     }
-    if (!a.buf || !a.rbuf || !a.expect) {
-        snprintf(res->error, sizeof res->error, "out of memory for %llu-byte buffers",
-                 (unsigned long long)size);
-        res->failed = 1;
-        _exit(1);
-    }
+    if (!a.buf || !a.rbuf || !a.expect)
+        side_fails(res, "out of memory for %llu-byte buffers", (unsigned long long)size);
     for (unsigned e = 0; e < decl->n_ends; e++) {
         struct ipcb_chan *chan = a.chans[e] = &group_chans[decl->ends[e].channel];
         int rc = chan->t->open(chan, decl->ends[e].end);
-        if (rc < 0) {
-            snprintf(res->error, sizeof res->error, "open: %.300s%s",
-                     chan->err[0] ? chan->err : strerror(-rc), ipcb_limit_hint(-rc));
-            res->failed = 1;
-            _exit(1);
-        }
+        if (rc < 0)
+            side_fails(res, "open: %.300s%s", chan->err[0] ? chan->err : strerror(-rc),
+                       ipcb_limit_hint(-rc));
     }
     /* locked after the buffers and the channel exist, so the timed loop
      * never takes a page fault on them */
-    if (p->mlock && mlockall(MCL_CURRENT | MCL_FUTURE) != 0) {
-        snprintf(res->error, sizeof res->error, "mlockall: %s (raise the locked-memory "
-                 "limit with ulimit -l, or run as root)", strerror(errno));
-        res->failed = 1;
-        _exit(1);
-    }
+    if (p->mlock && mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
+        side_fails(res, "mlockall: %s (raise the locked-memory limit with ulimit -l, or run "
+                   "as root)", strerror(errno));
     /* the start barrier: say we are ready, then wait for the driver to close go */
     char byte = 'r', sink;
     if (write(ready_fd, &byte, 1) != 1)
