@@ -18,16 +18,12 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import check, children, finish  # noqa: E402
+from testlib import check, children, finish, run  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 census.ensure_mqueue()
 before = census.take()
 work = tempfile.mkdtemp(prefix="e2e-outputs-")
-
-
-def run(*args, **kw):
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=300, **kw)
 
 
 # --- SIGKILL in the middle of a sweep keeps every finished cell

@@ -15,19 +15,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import alive, check, children, finish, rows_of  # noqa: E402
+from testlib import alive, check, children, finish, rows_of, run  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 COUNT = 2000
 LOSS_REASON = "a pipeline over a lossy transport cannot tell loss from a slow stage"
-
-
-def run(*args, **env):
-    """The binary with these arguments, and these variables added to the environment."""
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600,
-                          env=dict(os.environ, **env))
-
-
 
 
 census.ensure_mqueue()

@@ -14,18 +14,12 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import check, children, finish, killed_side, rows_of  # noqa: E402
+from testlib import check, children, finish, killed_side, rows_of, run  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 PAIRS = [("p50_ns", "p50_uncorrected_ns"), ("p90_ns", "p90_uncorrected_ns"),
          ("p99_ns", "p99_uncorrected_ns"), ("p999_ns", "p999_uncorrected_ns"),
          ("max_ns", "max_uncorrected_ns")]
-
-
-def run(*args):
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600)
-
-
 
 
 before = census.take()

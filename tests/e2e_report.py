@@ -20,18 +20,12 @@ import tempfile
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, failures, finish  # noqa: E402
+from testlib import check, failures, finish, run  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 TRANSPORTS = ["pipe", "shm", "sysv-mq"]
 SKIP_REASON = "1M exceeds sysv-mq's limit"
 EVIL = '<script>alert("x")</script> & \'odd\''
-
-
-def run(*args, env=None):
-    e = dict(os.environ)
-    e.update(env or {})
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=300, env=e)
 
 
 def refused(r, what):

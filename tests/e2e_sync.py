@@ -12,19 +12,13 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import check, finish, rows_of  # noqa: E402
+from testlib import check, finish, rows_of, run  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 COUNT = 3000
 HANDOFF = ["posix-sem", "sysv-sem", "futex", "mutex", "eventfd", "rt-signal", "pipe",
            "flock", "fcntl"]
 LOCKS = ["posix-sem", "sysv-sem", "mutex", "spin", "flock", "fcntl", "none"]
-
-
-def run(*args):
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600)
-
-
 
 
 before = census.take()

@@ -8,22 +8,16 @@ import ctypes
 import os
 import platform
 import struct
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import check, finish, limits, rows_of, transports  # noqa: E402
+from testlib import check, finish, limits, rows_of, run, transports  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 COUNT = 2000
 URING_REFUSED = "skipped: io_uring is not available here"
-
-
-def run(*args, preexec_fn=None):
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600,
-                          preexec_fn=preexec_fn)
 
 
 def refuse_io_uring():
