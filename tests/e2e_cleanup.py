@@ -6,11 +6,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import alive, check, children, failures, finish, fitting, limits, transports  # noqa: E402,F401
+from testlib import check, finish, fitting, gone, limits, sides, transports  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 census.ensure_mqueue()
@@ -31,10 +30,10 @@ for name in names:
                           "-o", os.path.join(work, name)],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     runs.append((name, p))
-deadline = time.time() + 15
-while time.time() < deadline and any(len(children(p.pid)) < 2 for _, p in runs):
-    time.sleep(0.05)
-time.sleep(0.5)
+# each run's sides in the transfer (its objects made before they were forked)
+kids = {p.pid: sides(p.pid, 2) for _, p in runs}
+for name, p in runs:
+    check(len(kids[p.pid]) == 2, "%s run: two sides in the transfer (%s)" % (name, kids[p.pid]))
 
 # with every run live, cleanup removes nothing of theirs and every run goes on
 # (what a dead run elsewhere on the machine left, it may remove)
@@ -45,15 +44,11 @@ check(r.returncode == 0 and not any(tag in r.stdout for tag in live),
 for name, p in runs:
     check(p.poll() is None, "%s run survives a cleanup" % name)
 
-# SIGKILL every driver; the sides die with it
-kids = {p.pid: children(p.pid) for _, p in runs}
+# SIGKILL every driver; the sides die with it (PR_SET_DEATHSIG, soon after)
 for _, p in runs:
     p.send_signal(signal.SIGKILL)
     p.wait()
-deadline = time.time() + 10
-while time.time() < deadline and any(alive(k) for ks in kids.values() for k in ks):
-    time.sleep(0.05)
-check(not any(alive(k) for ks in kids.values() for k in ks), "sides die with a killed driver")
+check(gone([k for ks in kids.values() for k in ks]), "sides die with a killed driver")
 
 left = census.diff(before, census.take())
 print("left by killed runs:", left or "nothing")

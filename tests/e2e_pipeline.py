@@ -11,11 +11,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import alive, check, children, finish, rows_of, run  # noqa: E402
+from testlib import alive, check, finish, rows_of, run, sides  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 COUNT = 2000
@@ -118,20 +117,17 @@ out = os.path.join(tmp, "killed")
 p = subprocess.Popen([BIN, "-t", "shm", "-p", "pipeline", "--stages", "4", "-s", "64",
                       "-d", "30s", "-q", "-o", out],
                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-deadline = time.time() + 10
-while time.time() < deadline and len(children(p.pid)) < 4:
-    time.sleep(0.05)
-sides = sorted(children(p.pid))
-check(len(sides) == 4, "four sides forked (%s)" % sides)
-if len(sides) == 4:
-    time.sleep(0.3)
-    os.kill(sides[2], signal.SIGKILL)   # side 2: the second middle stage
-p.communicate(timeout=60)
+stages = sides(p.pid, 4)   # in fork order, in the transfer
+if check(len(stages) == 4, "four sides forked (%s)" % stages):
+    os.kill(stages[2], signal.SIGKILL)   # side 2: the second middle stage
+else:
+    p.send_signal(signal.SIGINT)
+p.communicate(timeout=120)
 rows = rows_of(out)
 status = rows[0]["status"] if rows else ""
 check(p.returncode == 1 and status == "failed: stage 2 killed by signal 9 (SIGKILL)",
       "a killed stage is named (exit %d): %r" % (p.returncode, status))
-check(not any(alive(s) for s in sides), "no side outlives the run")
+check(not any(alive(s) for s in stages), "no side outlives the run")
 
 left = census.diff(before, census.take())
 check(not left, "nothing left behind: %s" % left)
