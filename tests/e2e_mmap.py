@@ -12,10 +12,10 @@ import stat
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, children, finish  # noqa: E402
+import census  # noqa: E402,F401  (its ledger copy is how testlib.sides knows a run)
+from testlib import check, children, finish, gone, sides  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 work = tempfile.mkdtemp(prefix="e2e-mmap-")
@@ -34,17 +34,18 @@ def fs_type(path):
 
 
 def watch(args, env, where):
-    """Start a run, wait for both sides, and return (process, what `where`
-    holds then)."""
+    """Start a run, and return (process, what `where` holds while its sides
+    exist): they are held stopped for the look, so the run cannot end first
+    (its file is made before they are forked and removed after they end)."""
     p = subprocess.Popen([BIN, *args], env=env, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
-    deadline = time.time() + 30
-    seen = []
-    while time.time() < deadline and p.poll() is None and not seen:
-        seen = where(p.pid) if len(children(p.pid)) >= 2 else []
-        time.sleep(0.05)
-    time.sleep(0.2)
-    return p, where(p.pid) or seen
+    pair = sides(p.pid, 2, barrier=False)
+    for k in pair:
+        os.kill(k, signal.SIGSTOP)
+    seen = where(p.pid) if len(pair) == 2 else []
+    for k in pair:
+        os.kill(k, signal.SIGCONT)
+    return p, seen
 
 
 def modes(paths):
@@ -122,9 +123,7 @@ p, seen = watch(["-t", "mmap", "-s", "64", "-p", "pingpong", "-n", "100M", "-q",
 kids = children(p.pid)
 p.send_signal(signal.SIGKILL)
 p.wait()
-deadline = time.time() + 10
-while time.time() < deadline and any(os.path.exists("/proc/%d" % k) for k in kids):
-    time.sleep(0.05)
+check(gone(kids), "the sides die with the killed driver")
 check(len(seen) == 1 and os.path.exists(seen[0]), "a killed run leaves its file (%s)" % seen)
 r = subprocess.run([BIN, "cleanup"], env=env_tmp, capture_output=True, text=True)
 check(r.returncode == 0 and not os.listdir(tmp),

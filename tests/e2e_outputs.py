@@ -18,7 +18,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import check, children, finish, run  # noqa: E402
+from testlib import check, children, finish, gone, run  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 census.ensure_mqueue()
@@ -44,12 +44,7 @@ while time.time() < deadline and p.poll() is None:
 kids = children(p.pid)
 p.send_signal(signal.SIGKILL)
 p.wait()
-for k in kids:
-    try:
-        os.kill(k, 0)
-        time.sleep(0.2)
-    except ProcessLookupError:
-        pass
+gone(kids)  # the running cell's sides, before cleanup looks for what they held
 rows = list(csv.DictReader(open(summary)))
 lines = [json.loads(x) for x in open(stream).read().splitlines()]
 check(3 <= len(rows) < 16, "summary.csv holds the finished cells (%d)" % len(rows))
