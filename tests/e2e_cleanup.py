@@ -9,7 +9,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import check, finish, fitting, gone, limits, sides, transports  # noqa: E402
+from testlib import check, finish, fitting, gone, limits, run, sides, transports  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 census.ensure_mqueue()
@@ -19,7 +19,9 @@ limit = limits(BIN)
 
 # another program's objects, which cleanup must leave alone
 foreign_q = subprocess.run(["ipcmk", "-Q"], capture_output=True, text=True).stdout.split()[-1]
-foreign_shm = "/dev/shm/ipcbench-1-0-notours"   # pid 1 is alive: not a dead run
+# pid 1 is alive: not a dead run; the rest of the name is this test's, so a
+# second copy of the suite on the machine has a file of its own
+foreign_shm = "/dev/shm/ipcbench-1-%d-notours" % os.getpid()
 open(foreign_shm, "w").close()
 
 work = tempfile.mkdtemp(prefix="e2e-cleanup-")
@@ -37,7 +39,7 @@ for name, p in runs:
 
 # with every run live, cleanup removes nothing of theirs and every run goes on
 # (what a dead run elsewhere on the machine left, it may remove)
-r = subprocess.run([BIN, "cleanup"], capture_output=True, text=True)
+r = run("cleanup")
 live = {"ipcbench-%d-" % p.pid for _, p in runs} | {"run %d " % p.pid for _, p in runs}
 check(r.returncode == 0 and not any(tag in r.stdout for tag in live),
       "cleanup during live runs removes nothing of theirs (%r)" % r.stdout)
@@ -56,7 +58,7 @@ check("sysv-mq" not in names or "sysv-msg" in left, "a killed sysv-mq run leaves
 check("shm/sysv-sem" not in names or "sysv-sem" in left,
       "a killed shm/sysv-sem run leaves its semaphore sets")
 
-r = subprocess.run([BIN, "cleanup"], capture_output=True, text=True)
+r = run("cleanup")
 check(r.returncode == 0, "cleanup exits 0")
 print(r.stdout.strip())
 after = census.take()
