@@ -179,9 +179,9 @@ if os.geteuid() == 0:
         os.setgid(65534)
         os.setuid(65534)
         resource.setrlimit(resource.RLIMIT_NPROC, (1, 1))
-    r = subprocess.run([copy, "-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "100", "-q",
-                        "-o", o], capture_output=True, text=True, preexec_fn=nobody_few_procs,
-                       env=dict(os.environ, TMPDIR="/tmp"))
+    r = run("-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "100", "-q",
+            "-o", o, preexec_fn=nobody_few_procs,
+            env=dict(os.environ, TMPDIR="/tmp"), binary=copy)
     try:
         status = list(csv.DictReader(open(os.path.join(o, "summary.csv"))))[0]["status"]
     except (OSError, IndexError):

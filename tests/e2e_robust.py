@@ -13,7 +13,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import alive, check, children, failures, finish, transports  # noqa: E402,F401
+from testlib import alive, check, children, failures, finish, run, transports  # noqa: E402,F401
 
 BIN = os.path.abspath(sys.argv[1])
 census.ensure_mqueue()
@@ -89,9 +89,8 @@ def few_fds():
     resource.setrlimit(resource.RLIMIT_NOFILE, (9, 9))
 
 
-r = subprocess.run([BIN, "-t", "pipe", "-s", "64", "-n", "100", "-q", "-o",
-                    os.path.join(work, "nofile")], capture_output=True, text=True,
-                   preexec_fn=few_fds)
+r = run("-t", "pipe", "-s", "64", "-n", "100", "-q", "-o",
+        os.path.join(work, "nofile"), preexec_fn=few_fds)
 status = open(os.path.join(work, "nofile", "summary.csv")).read()
 check(r.returncode == 1 and "ulimit -n" in status,
       "an open-file limit is named with how to raise it (%s)" % status.splitlines()[-1])
@@ -100,9 +99,8 @@ check(r.returncode == 1 and "ulimit -n" in status,
 if "posix-mq" in names:
     def tiny_mq():
         resource.setrlimit(resource.RLIMIT_MSGQUEUE, (4096, 4096))
-    r = subprocess.run([BIN, "-t", "posix-mq", "-s", "4k", "-n", "100", "-q", "-o",
-                        os.path.join(work, "mq")], capture_output=True, text=True,
-                       preexec_fn=tiny_mq)
+    r = run("-t", "posix-mq", "-s", "4k", "-n", "100", "-q", "-o",
+            os.path.join(work, "mq"), preexec_fn=tiny_mq)
     status = open(os.path.join(work, "mq", "summary.csv")).read().splitlines()[-1]
     check(r.returncode == 1 and "RLIMIT_MSGQUEUE" in status and "ulimit -q" in status,
           "RLIMIT_MSGQUEUE is named with how to raise it (%s)" % status)

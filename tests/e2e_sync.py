@@ -102,9 +102,9 @@ check(pats == ["pingpong", "stream"], "run runs data patterns only (%r)" % pats)
 
 # the charts and the page of a sync run: its rows' patterns are known
 o = os.path.join(tmp, "plotted")
-r = subprocess.run([BIN, "sync", "-n", "500", "--primitive", "posix-sem,none", "--procs", "2",
-                    "-q", "-o", o], capture_output=True, text=True)
-p = subprocess.run([BIN, "plot", "-q", o], capture_output=True, text=True)
+r = run("sync", "-n", "500", "--primitive", "posix-sem,none", "--procs", "2",
+        "-q", "-o", o)
+p = run("plot", "-q", o)
 check(r.returncode == 0 and p.returncode == 0,
       "plot works on a sync directory (%s)" % p.stderr.strip())
 left = census.diff(before, census.take())

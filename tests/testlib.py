@@ -13,15 +13,16 @@ BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else None
 failures = []
 
 
-def run(*args, env=None, cwd=None, timeout=600, preexec_fn=None, **variables):
-    """ipcbench with these arguments, its output captured as text. env (a
-    dict) and keyword variables (IPCBENCH_INJECT="seq:7") are added to the
-    environment the test runs in. The timeout only stops a hung run."""
+def run(*args, env=None, cwd=None, timeout=600, preexec_fn=None, binary=None, **variables):
+    """ipcbench (or a copy of it, binary) with these arguments, its output
+    captured as text. env (a dict) and keyword variables
+    (IPCBENCH_INJECT="seq:7") are added to the environment the test runs in.
+    The timeout only stops a hung run."""
     e = dict(os.environ)
     e.update(env or {})
     e.update(variables)
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout,
-                          env=e, cwd=cwd, preexec_fn=preexec_fn)
+    return subprocess.run([binary or BIN, *args], capture_output=True, text=True,
+                          timeout=timeout, env=e, cwd=cwd, preexec_fn=preexec_fn)
 
 
 def check(cond, what):
