@@ -6,11 +6,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import alive, check, children, failures, finish, fitting, limits, transports  # noqa: E402,F401
+from testlib import check, finish, fitting, gone, limits, run, sides, transports  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 census.ensure_mqueue()
@@ -20,7 +19,9 @@ limit = limits(BIN)
 
 # another program's objects, which cleanup must leave alone
 foreign_q = subprocess.run(["ipcmk", "-Q"], capture_output=True, text=True).stdout.split()[-1]
-foreign_shm = "/dev/shm/ipcbench-1-0-notours"   # pid 1 is alive: not a dead run
+# pid 1 is alive: not a dead run; the rest of the name is this test's, so a
+# second copy of the suite on the machine has a file of its own
+foreign_shm = "/dev/shm/ipcbench-1-%d-notours" % os.getpid()
 open(foreign_shm, "w").close()
 
 work = tempfile.mkdtemp(prefix="e2e-cleanup-")
@@ -31,29 +32,25 @@ for name in names:
                           "-o", os.path.join(work, name)],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     runs.append((name, p))
-deadline = time.time() + 15
-while time.time() < deadline and any(len(children(p.pid)) < 2 for _, p in runs):
-    time.sleep(0.05)
-time.sleep(0.5)
+# each run's sides in the transfer (its objects made before they were forked)
+kids = {p.pid: sides(p.pid, 2) for _, p in runs}
+for name, p in runs:
+    check(len(kids[p.pid]) == 2, "%s run: two sides in the transfer (%s)" % (name, kids[p.pid]))
 
 # with every run live, cleanup removes nothing of theirs and every run goes on
 # (what a dead run elsewhere on the machine left, it may remove)
-r = subprocess.run([BIN, "cleanup"], capture_output=True, text=True)
+r = run("cleanup")
 live = {"ipcbench-%d-" % p.pid for _, p in runs} | {"run %d " % p.pid for _, p in runs}
 check(r.returncode == 0 and not any(tag in r.stdout for tag in live),
       "cleanup during live runs removes nothing of theirs (%r)" % r.stdout)
 for name, p in runs:
     check(p.poll() is None, "%s run survives a cleanup" % name)
 
-# SIGKILL every driver; the sides die with it
-kids = {p.pid: children(p.pid) for _, p in runs}
+# SIGKILL every driver; the sides die with it (PR_SET_DEATHSIG, soon after)
 for _, p in runs:
     p.send_signal(signal.SIGKILL)
     p.wait()
-deadline = time.time() + 10
-while time.time() < deadline and any(alive(k) for ks in kids.values() for k in ks):
-    time.sleep(0.05)
-check(not any(alive(k) for ks in kids.values() for k in ks), "sides die with a killed driver")
+check(gone([k for ks in kids.values() for k in ks]), "sides die with a killed driver")
 
 left = census.diff(before, census.take())
 print("left by killed runs:", left or "nothing")
@@ -61,7 +58,7 @@ check("sysv-mq" not in names or "sysv-msg" in left, "a killed sysv-mq run leaves
 check("shm/sysv-sem" not in names or "sysv-sem" in left,
       "a killed shm/sysv-sem run leaves its semaphore sets")
 
-r = subprocess.run([BIN, "cleanup"], capture_output=True, text=True)
+r = run("cleanup")
 check(r.returncode == 0, "cleanup exits 0")
 print(r.stdout.strip())
 after = census.take()

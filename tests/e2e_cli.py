@@ -13,14 +13,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import alive, check, children, failures, finish, settled_children  # noqa: E402,F401
+from testlib import alive, check, children, failures, finish, run, settled_children  # noqa: E402,F401
 
 BIN = os.path.abspath(sys.argv[1])
-def run(*args, env=None, cwd=None, timeout=300):
-    e = dict(os.environ)
-    e.update(env or {})
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=timeout,
-                          env=e, cwd=cwd)
 
 
 def rows_of(path):

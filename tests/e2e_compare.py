@@ -12,35 +12,28 @@ import io
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, finish  # noqa: E402
+from testlib import check, finish, run  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 CI_COLUMNS = ["p50_ns_ci_low", "p50_ns_ci_high", "msgs_per_s_ci_low", "msgs_per_s_ci_high"]
 
 
-def ipcbench(*args, env=None):
-    full_env = dict(os.environ, **(env or {}))
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=300,
-                          env=full_env)
-
-
 def compare_csv(*args):
     """compare with --csv -: the exit status, the rows by (transport, pattern,
     size, dir), and what went to stderr (the table)"""
-    r = ipcbench("compare", "--csv", "-", *args)
+    r = run("compare", "--csv", "-", *args)
     rows = {(x["transport"], x["pattern"], x["size_bytes"], x["dir"]): x
             for x in csv.DictReader(io.StringIO(r.stdout))}
     return r.returncode, rows, r.stderr
 
 
 def bad_input(what, *args):
-    r = ipcbench(*args)
+    r = run(*args)
     said = r.stderr.splitlines()
     check(r.returncode == 2 and r.stdout == "" and len(said) == 1 and
           said[0].startswith("ipcbench: "),
@@ -71,7 +64,7 @@ work = tempfile.mkdtemp(prefix="e2e-compare-")
 try:
     # --- (1) a real run against itself
     real = os.path.join(work, "real")
-    r = ipcbench("-t", "pipe,shm", "-s", "64", "-n", "2000", "-q", "-o", real)
+    r = run("-t", "pipe,shm", "-s", "64", "-n", "2000", "-q", "-o", real)
     check(r.returncode == 0, "the real run exits 0 (%s)" % r.stderr)
     status, rows, table = compare_csv(real, real)
     check(status == 0, "a run against itself exits 0 (%d: %s)" % (status, table))
@@ -79,7 +72,7 @@ try:
     check(len(rows) == 4, "two transports, two patterns: 4 cells (got %d rows)" % len(rows))
     check(all(x["verdict"] == "same" and x["rule"] == "threshold" for x in rows.values()),
           "against itself every verdict is same by the threshold (%r)" % rows)
-    r = ipcbench("compare", "--fail-on-regression", real, real)
+    r = run("compare", "--fail-on-regression", real, real)
     check(r.returncode == 0, "against itself with --fail-on-regression: 0 (%d)" % r.returncode)
     check("0 worse, 0 better, 4 the same;" in r.stdout, "the count of verdicts (%s)" % r.stdout)
 
@@ -146,7 +139,7 @@ try:
     check("cacheline_rtt_ns" in env and "xcpu_copy_64k_gib_s" in env,
           "the hardware floor side by side:\n%s" % env)
 
-    r = ipcbench("compare", "--fail-on-regression", a, b)
+    r = run("compare", "--fail-on-regression", a, b)
     check(r.returncode == 1, "a worse cell with --fail-on-regression: 1 (%d)" % r.returncode)
     check("worse   p50 +20.0%, beyond 5%" in r.stdout,
           "the table says which rule decided:\n%s" % r.stdout)
@@ -216,11 +209,11 @@ try:
     # --- (4) the chart
     chart = os.path.join(work, "chart")
     if shutil.which("gnuplot"):
-        r = ipcbench("compare", a, b)
+        r = run("compare", a, b)
         for ext in (".png", ".svg"):
             check(os.path.getsize(os.path.join(a, "plots", "compare" + ext)) > 0,
                   "compare%s in A/plots by default" % ext)
-        r = ipcbench("compare", "-o", chart, a, b, a)
+        r = run("compare", "-o", chart, a, b, a)
         check(r.returncode == 0 and "chart: %s/compare.png" % chart in r.stdout,
               "-o DIR: the chart there, and said (%d: %s)" % (r.returncode, r.stderr))
         with open(os.path.join(chart, "compare.png"), "rb") as f:
@@ -235,7 +228,7 @@ try:
         print("SKIP: gnuplot is not installed; the chart files are not checked")
     nothing = os.path.join(work, "empty-path")
     os.mkdir(nothing)
-    r = ipcbench("compare", "--fail-on-regression", a, b, env={"PATH": nothing})
+    r = run("compare", "--fail-on-regression", a, b, env={"PATH": nothing})
     check(r.returncode == 1 and "worse" in r.stdout and
           r.stderr.startswith("ipcbench: gnuplot not found") and r.stderr.count("\n") == 1,
           "without gnuplot: the comparison, one line for the chart, the status kept "

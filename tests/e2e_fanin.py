@@ -8,26 +8,18 @@ producer fails the row naming that producer; a bad --producers is one line
 and exit 2; the default pattern set does not have fanin; nothing is left
 behind."""
 import os
-import time
-import signal
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import check, finish, killed_side, rows_of  # noqa: E402
+from testlib import check, finish, killed_side, rows_of, run  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 COUNT = 4000
 PRODUCERS = 4
 SHARED = ["pipe", "fifo", "unix-dgram", "posix-mq", "sysv-mq"]
-
-
-def run(*args, env=None):
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600, env=env)
-
-
 
 
 before = census.take()

@@ -12,10 +12,10 @@ import stat
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, children, finish  # noqa: E402
+import census  # noqa: E402,F401  (its ledger copy is how testlib.sides knows a run)
+from testlib import check, children, finish, gone, run, sides  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 work = tempfile.mkdtemp(prefix="e2e-mmap-")
@@ -34,17 +34,18 @@ def fs_type(path):
 
 
 def watch(args, env, where):
-    """Start a run, wait for both sides, and return (process, what `where`
-    holds then)."""
+    """Start a run, and return (process, what `where` holds while its sides
+    exist): they are held stopped for the look, so the run cannot end first
+    (its file is made before they are forked and removed after they end)."""
     p = subprocess.Popen([BIN, *args], env=env, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
-    deadline = time.time() + 30
-    seen = []
-    while time.time() < deadline and p.poll() is None and not seen:
-        seen = where(p.pid) if len(children(p.pid)) >= 2 else []
-        time.sleep(0.05)
-    time.sleep(0.2)
-    return p, where(p.pid) or seen
+    pair = sides(p.pid, 2, barrier=False)
+    for k in pair:
+        os.kill(k, signal.SIGSTOP)
+    seen = where(p.pid) if len(pair) == 2 else []
+    for k in pair:
+        os.kill(k, signal.SIGCONT)
+    return p, seen
 
 
 def modes(paths):
@@ -93,25 +94,24 @@ check(not os.listdir(tmp), "the private directory is gone after the run (%s)"
 # --- /dev/shm is tmpfs
 if os.access("/dev/shm", os.W_OK):
     out = os.path.join(work, "devshm")
-    r = subprocess.run([BIN, "-t", "mmap", "-s", "64", "-n", "500", "-q", "--file-dir",
-                        "/dev/shm", "-o", out], capture_output=True, text=True)
+    r = run("-t", "mmap", "-s", "64", "-n", "500", "-q", "--file-dir",
+            "/dev/shm", "-o", out)
     meta = json.load(open(os.path.join(out, "meta.json")))
     check(r.returncode == 0 and meta["environment"].get("mmap_fs_type") == "tmpfs",
           "--file-dir /dev/shm: meta.json says tmpfs (%s)" % meta["environment"].get("mmap_fs_type"))
 
 # --- --msync 1: every message written back; it runs and its rows are ok
 out = os.path.join(work, "msync")
-r = subprocess.run([BIN, "-t", "mmap,mmap/spin", "-s", "64,4k", "-n", "300", "-q", "--msync",
-                    "1", "--file-dir", fdir, "-o", out], capture_output=True, text=True)
+r = run("-t", "mmap,mmap/spin", "-s", "64,4k", "-n", "300", "-q", "--msync",
+        "1", "--file-dir", fdir, "-o", out)
 got = rows(out) if r.returncode == 0 else []
 check(len(got) == 8 and all(x["status"] == "ok" for x in got),
       "--msync 1: every row ok (rc %d, %s)" % (r.returncode, [x["status"] for x in got]))
 meta = json.load(open(os.path.join(out, "meta.json")))
 check(meta["plan"].get("msync") == 1, "meta.json's plan has msync 1")
-r = subprocess.run([BIN, "-t", "mmap", "--msync", "x"], capture_output=True, text=True)
+r = run("-t", "mmap", "--msync", "x")
 check(r.returncode == 2 and "--msync" in r.stderr, "--msync x is a usage error")
-r = subprocess.run([BIN, "-t", "mmap", "--file-dir", os.path.join(work, "none")],
-                   capture_output=True, text=True)
+r = run("-t", "mmap", "--file-dir", os.path.join(work, "none"))
 check(r.returncode == 2 and "--file-dir" in r.stderr, "a missing --file-dir is a usage error")
 
 # --- a killed run's file in TMPDIR itself (--file-dir "$TMPDIR"): cleanup removes it
@@ -122,11 +122,9 @@ p, seen = watch(["-t", "mmap", "-s", "64", "-p", "pingpong", "-n", "100M", "-q",
 kids = children(p.pid)
 p.send_signal(signal.SIGKILL)
 p.wait()
-deadline = time.time() + 10
-while time.time() < deadline and any(os.path.exists("/proc/%d" % k) for k in kids):
-    time.sleep(0.05)
+check(gone(kids), "the sides die with the killed driver")
 check(len(seen) == 1 and os.path.exists(seen[0]), "a killed run leaves its file (%s)" % seen)
-r = subprocess.run([BIN, "cleanup"], env=env_tmp, capture_output=True, text=True)
+r = run("cleanup", env=env_tmp)
 check(r.returncode == 0 and not os.listdir(tmp),
       "cleanup removes the killed run's file (%s; %r)" % (os.listdir(tmp), r.stdout))
 

@@ -6,13 +6,12 @@ import json
 import os
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import check, finish  # noqa: E402
+from testlib import check, finish, run  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 census.ensure_mqueue()
@@ -30,8 +29,8 @@ def topo(cpu, what):
 for word in ("smt", "core", "package"):
     o = os.path.join(work, word)
     j = os.path.join(work, word + ".json")
-    r = subprocess.run([BIN, "-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "300", "--cpu",
-                        word, "-q", "-o", o, "--json", j], capture_output=True, text=True)
+    r = run("-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "300", "--cpu",
+            word, "-q", "-o", o, "--json", j)
     if r.returncode == 2:
         check(len(r.stderr.strip().splitlines()) == 1 and ("--cpu %s" % word) in r.stderr,
               "--cpu %s: one line saying what this machine lacks (%s)" % (word, r.stderr))
@@ -48,8 +47,8 @@ for word in ("smt", "core", "package"):
           "meta.json records --cpu %s" % word)
 
 o = os.path.join(work, "rt")
-r = subprocess.run([BIN, "-t", "pipe,shm", "-s", "64", "-p", "pingpong", "-n", "500",
-                    "--rt-prio", "5", "--mlock", "-q", "-o", o], capture_output=True, text=True)
+r = run("-t", "pipe,shm", "-s", "64", "-p", "pingpong", "-n", "500",
+        "--rt-prio", "5", "--mlock", "-q", "-o", o)
 if os.geteuid() == 0:
     plan = json.load(open(os.path.join(o, "meta.json")))["plan"]
     check(r.returncode == 0 and plan["rt_prio"] == 5 and plan["mlock"] == "yes",
@@ -63,9 +62,9 @@ if os.geteuid() == 0:
     def nobody():
         os.setgid(65534)
         os.setuid(65534)
-    r = subprocess.run([copy, "-t", "pipe", "-s", "64", "-n", "100", "--rt-prio", "5", "-q",
-                        "-o", "/tmp"], capture_output=True, text=True,
-                       preexec_fn=nobody, env=dict(os.environ, TMPDIR="/tmp"))
+    r = run("-t", "pipe", "-s", "64", "-n", "100", "--rt-prio", "5", "-q",
+            "-o", "/tmp", preexec_fn=nobody,
+            env=dict(os.environ, TMPDIR="/tmp"), binary=copy)
     check(r.returncode == 2 and "--rt-prio 5" in r.stderr and "CAP_SYS_NICE" in r.stderr
           and len(r.stderr.strip().splitlines()) == 1,
           "--rt-prio without the right: one line, exit 2 (%s)" % r.stderr.strip())
@@ -77,9 +76,9 @@ if os.geteuid() == 0:
     out = os.path.join(alone, "lock")
     os.makedirs(out)
     os.chown(out, 65534, 65534)
-    r = subprocess.run([copy, "-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "100",
-                        "--mlock", "-q", "-o", out], capture_output=True, text=True,
-                       preexec_fn=nobody_no_lock, env=dict(os.environ, TMPDIR="/tmp"))
+    r = run("-t", "pipe", "-s", "64", "-p", "pingpong", "-n", "100",
+            "--mlock", "-q", "-o", out, preexec_fn=nobody_no_lock,
+            env=dict(os.environ, TMPDIR="/tmp"), binary=copy)
     try:
         status = open(os.path.join(out, "summary.csv")).read().splitlines()[-1]
     except (OSError, IndexError):
@@ -93,7 +92,7 @@ if os.geteuid() == 0:
 
 for args in (["--rt-prio", "0"], ["--rt-prio", "100"], ["--rt-prio", "x"], ["--cpu", "smtt"],
              ["--cpu", "core,"]):
-    r = subprocess.run([BIN, "-t", "pipe", *args], capture_output=True, text=True)
+    r = run("-t", "pipe", *args)
     check(r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1,
           "%s: one line, exit 2 (%s)" % (" ".join(args), r.stderr.strip()))
 

@@ -7,22 +7,15 @@ Exits 77 (meson's skip) when gnuplot is not installed."""
 import csv
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from testlib import check, failures, finish  # noqa: E402
+from testlib import check, failures, finish, run  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def run(*args, env=None):
-    e = dict(os.environ)
-    e.update(env or {})
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=300, env=e)
 
 
 def refused(r, what, line_start="ipcbench: "):

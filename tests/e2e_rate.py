@@ -14,18 +14,12 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import check, children, finish, killed_side, rows_of  # noqa: E402
+from testlib import check, finish, killed_side, rows_of, run, sides  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 PAIRS = [("p50_ns", "p50_uncorrected_ns"), ("p90_ns", "p90_uncorrected_ns"),
          ("p99_ns", "p99_uncorrected_ns"), ("p999_ns", "p999_uncorrected_ns"),
          ("max_ns", "max_uncorrected_ns")]
-
-
-def run(*args):
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600)
-
-
 
 
 before = census.take()
@@ -68,19 +62,30 @@ out = os.path.join(tmp, "stall")
 driver = subprocess.Popen([BIN, "-t", "pipe", "-p", "rate", "--rate", "1k", "-s", "64",
                            "-d", "3s", "--warmup", "100", "-q", "-o", out],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-# the pair: two children that stay, past the warm-up (anything the driver
-# forks before the measurement comes and goes)
-pids, since, deadline = [], time.time(), time.time() + 20
-while time.time() < deadline and not (len(pids) == 2 and time.time() - since >= 0.8):
-    time.sleep(0.02)
-    now = children(driver.pid)
-    if now != pids:
-        pids, since = now, time.time()
-if check(len(pids) == 2, "the pair is up (%r)" % pids):
-    consumer = max(pids)        # forked after the producer
+# Where in the schedule (3101 messages, one a ms, the first 100 the warm-up)
+# the consumer is, by its read calls: the barrier's one, then one per 64-byte
+# message from its pipe. Stopped after reading message k (k >= 150), the next
+# one was due at most 1 ms after the stop, so 300 ms stopped delay a timed
+# message by at least 299 ms; read again while it is stopped, so it is exact.
+def reads(pid):
+    try:
+        with open("/proc/%d/io" % pid) as f:
+            return int(dict(x.split(": ") for x in f.read().splitlines())["syscr"])
+    except (OSError, KeyError, ValueError):
+        return -1
+
+
+pair = sides(driver.pid, 2)
+if check(len(pair) == 2, "the pair is up (%r)" % pair):
+    consumer = pair[1]          # forked after the producer
+    while 0 <= reads(consumer) < 1 + 150 and driver.poll() is None:
+        time.sleep(0.005)
     os.kill(consumer, signal.SIGSTOP)
+    at = reads(consumer) - 1
     time.sleep(0.3)
     os.kill(consumer, signal.SIGCONT)
+    check(150 <= at <= 2800, "the consumer stopped after message %d of the 3101 scheduled, "
+          "past the warm-up with 300 ms of the schedule still to come" % at)
 _, err = driver.communicate(timeout=120)
 check(driver.returncode == 0, "the stalled run ends (exit %d): %s" % (driver.returncode, err))
 rows = rows_of(out)

@@ -11,7 +11,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import alive, check, children, failures, finish, fitting, limits, transports  # noqa: E402,F401
+from testlib import alive, check, children, failures, finish, fitting, limits, run, transports  # noqa: E402,F401
 
 BIN = os.path.abspath(sys.argv[1])
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 200
@@ -46,8 +46,8 @@ for i in range(RUNS):
               % (i, name, p.returncode, err.strip()))
         interrupted += 1
     else:
-        r = subprocess.run([BIN, "-t", name, "-s", sizes(name, 64), "-n", "200", "--warmup", "20", "-q",
-                            "-o", out], capture_output=True, text=True, timeout=120)
+        r = run("-t", name, "-s", sizes(name, 64), "-n", "200", "--warmup", "20", "-q",
+                "-o", out, timeout=120)
         check(r.returncode == 0, "run %d (%s) exits 0 (got %d: %s)"
               % (i, name, r.returncode, r.stderr.strip()))
 subprocess.run(["rm", "-rf", work])

@@ -12,19 +12,13 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import check, finish, rows_of  # noqa: E402
+from testlib import check, finish, rows_of, run, some_ran  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 COUNT = 3000
 HANDOFF = ["posix-sem", "sysv-sem", "futex", "mutex", "eventfd", "rt-signal", "pipe",
            "flock", "fcntl"]
 LOCKS = ["posix-sem", "sysv-sem", "mutex", "spin", "flock", "fcntl", "none"]
-
-
-def run(*args):
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600)
-
-
 
 
 before = census.take()
@@ -50,6 +44,7 @@ for name in HANDOFF:
           "%s handoff: an rtt p50 above 0 (%r)" % (name, x["p50_ns"]))
     check(os.path.exists(os.path.join(out, "hist", "%s-handoff-64.hgrm" % name)),
           "%s handoff has its histogram" % name)
+some_ran([by[(n, "handoff")] for n in HANDOFF if (n, "handoff") in by], "handoff")
 for name in ["spin", "none"]:
     check((name, "handoff") not in by, "%s, a lock only, has no handoff row" % name)
 for name in LOCKS:
@@ -72,6 +67,10 @@ for name in LOCKS:
         if name != "none" or n == 1:
             check(x["lost_updates"] == "0", "%s contention-%d: no lost updates (%s)"
                   % (name, n, x["lost_updates"]))
+
+for n in (1, 2):
+    some_ran([by[(x, "contention-%d" % n)] for x in LOCKS if (x, "contention-%d" % n) in by],
+             "contention-%d" % n)
 
 # no lock with two processes on two CPUs: the counter comes out short, as the
 # row's result, not its failure
@@ -103,9 +102,9 @@ check(pats == ["pingpong", "stream"], "run runs data patterns only (%r)" % pats)
 
 # the charts and the page of a sync run: its rows' patterns are known
 o = os.path.join(tmp, "plotted")
-r = subprocess.run([BIN, "sync", "-n", "500", "--primitive", "posix-sem,none", "--procs", "2",
-                    "-q", "-o", o], capture_output=True, text=True)
-p = subprocess.run([BIN, "plot", "-q", o], capture_output=True, text=True)
+r = run("sync", "-n", "500", "--primitive", "posix-sem,none", "--procs", "2",
+        "-q", "-o", o)
+p = run("plot", "-q", o)
 check(r.returncode == 0 and p.returncode == 0,
       "plot works on a sync directory (%s)" % p.stderr.strip())
 left = census.diff(before, census.take())

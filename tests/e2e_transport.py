@@ -16,12 +16,10 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import alive, check, children, failures, finish  # noqa: E402,F401
+from testlib import BIN, check, finish, run, sides  # noqa: E402
 
-BIN, NAME = sys.argv[1], sys.argv[2]
+NAME = sys.argv[2]
 COUNT = 1000
-def run(*args, **kw):
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=300, **kw)
 
 
 def live_limit():
@@ -93,26 +91,31 @@ with tempfile.TemporaryDirectory() as out:
         check(len(skipped) == 2 and all(x["status"].startswith("skipped: ") for x in skipped),
               "over the limit in a sweep: skipped rows (got %r)" % [x["status"] for x in skipped])
 
-    # a long run whose one side dies, or which is interrupted
+    # a long run whose one side dies, or which is interrupted, once both
+    # sides are in the transfer (by the driver's pidfds and the start
+    # barrier's pipe, not by how long it has run: the hardware floor's
+    # children come first, and under load for longer)
     def start_long(pattern):
         p = subprocess.Popen([BIN, "-t", NAME, "-s", str(min(64, largest)), "-p", pattern,
                               "-n", "100M", "-q",
                               "-o", out], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                              text=True)
-        deadline = time.time() + 10
-        while len(children(p.pid)) < 2 and time.time() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.3)  # both sides past the barrier, in the transfer
-        return p
+        return p, sides(p.pid, 2)
 
     def ended(p, what):
-        """wait for the run; the time it took is printed, never judged"""
+        """wait for the run; the time it took is printed, never judged (the
+        timeout is for a hang; a hung run is interrupted, so that it still
+        removes what it made)"""
         t0 = time.time()
         try:
-            p.communicate(timeout=20)
+            p.communicate(timeout=120)
         except subprocess.TimeoutExpired:
-            p.kill()
-            p.communicate()
+            p.send_signal(signal.SIGINT)
+            try:
+                p.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.communicate()
             check(False, what + ": the run must end")
             return None
         status = list(csv.DictReader(open(os.path.join(out, "summary.csv"))))[0]["status"]
@@ -121,17 +124,18 @@ with tempfile.TemporaryDirectory() as out:
         return status
 
     for pattern, side, victim in (("pingpong", "consumer", 1), ("stream", "producer", 0)):
-        p = start_long(pattern)
-        kids = children(p.pid)
-        check(len(kids) == 2, "%s: two sides forked (%s)" % (pattern, kids))
-        if len(kids) == 2:
-            os.kill(kids[victim], signal.SIGKILL)
+        p, kids = start_long(pattern)
+        if check(len(kids) == 2, "%s: two sides forked (%s)" % (pattern, kids)):
+            os.kill(kids[victim], signal.SIGKILL)   # by fork order: producer, consumer
+        else:
+            p.send_signal(signal.SIGINT)
         status = ended(p, "%s, %s killed" % (pattern, side))
         if status is not None:
             check(p.returncode == 1 and ("%s killed by signal 9" % side) in status,
                   "%s: a killed %s fails the run naming it (exit %d: %s)"
                   % (pattern, side, p.returncode, status))
-    p = start_long("pingpong")
+    p, kids = start_long("pingpong")
+    check(len(kids) == 2, "pingpong to interrupt: two sides forked (%s)" % kids)
     p.send_signal(signal.SIGINT)
     status = ended(p, "pingpong, SIGINT")
     if status is not None:

@@ -8,22 +8,16 @@ import ctypes
 import os
 import platform
 import struct
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import check, finish, limits, rows_of, transports  # noqa: E402
+from testlib import check, finish, limits, rows_of, run, some_ran, transports  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 COUNT = 2000
 URING_REFUSED = "skipped: io_uring is not available here"
-
-
-def run(*args, preexec_fn=None):
-    return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600,
-                          preexec_fn=preexec_fn)
 
 
 def refuse_io_uring():
@@ -116,10 +110,13 @@ with tempfile.TemporaryDirectory() as work:
     for row in rows:
         moved_everything(row)
         cpu_adds_up(row)
+    some_ran(rows, "-t all --wait all")
 
     # spinning sides finish on one CPU (they yield) and on two
     spinners = [n for n in names if n.endswith("/spin")]
-    check(len(spinners) >= 10, "every transport has a spin variant (%s)" % spinners)
+    want = [n + "/spin" for n in names if "/" not in n and n not in OWN_ONLY]
+    check(sorted(spinners) == sorted(want), "every transport has a spin variant (%s; wanted %s)"
+          % (spinners, want))
     for mode in ("same", "cross") if two_cpus else ("same",):
         out = os.path.join(work, "spin-" + mode)
         r = run("-t", "all", "--wait", "spin", "-s", "64", "-n", str(COUNT), "--cpu", mode,
@@ -131,6 +128,7 @@ with tempfile.TemporaryDirectory() as work:
               % (mode, r.returncode, r.stderr.strip()[:300]))
         for row in rows:
             moved_everything(row)
+        some_ran(rows, "--wait spin --cpu %s" % mode)
 
     # a strategy two transports lack: skipped rows in the sweep, the rest run
     out = os.path.join(work, "epoll")
