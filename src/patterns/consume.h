@@ -25,6 +25,35 @@ static inline uint64_t ipcb_since(uint64_t now, uint64_t then)
     return now > then ? now - then : 0;
 }
 
+/* the message just received, checked: a lossy transport's sequence number
+ * (losses counted, a reordered message 1: to be passed over), or every
+ * other's stamps or bytes (-1, with the reason in the result, when wrong);
+ * 0 with its sequence number in *seq when it is the one to count */
+__attribute__((always_inline))
+static inline int ipcb_consume_check(struct ipcb_side_args *a, int lossy, uint64_t expected,
+                                     uint64_t *seq)
+{
+    struct ipcb_side_result *res = a->res;
+    const size_t len = a->size;
+    if (lossy) {
+        *seq = ipcb_msg_unwrap(expected, ipcb_msg_seq(a->buf, len), len);
+        if (*seq < expected) {
+            res->reordered++;
+            return 1;
+        }
+        res->lost += *seq - expected;
+        return 0;
+    }
+    int bad = a->verify_full ? ipcb_msg_check_full(a->buf, a->expect, len, expected)
+                             : ipcb_msg_check_stamps(a->buf, len, expected);
+    if (bad) {
+        ipcb_msg_describe(res->error, sizeof res->error, a->buf, a->expect, len, expected);
+        res->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
 __attribute__((always_inline))
 static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind kind)
 {
@@ -63,22 +92,12 @@ static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind 
             continue;
         }
         uint64_t seq = expected;
-        if (lossy) {
-            seq = ipcb_msg_unwrap(expected, ipcb_msg_seq(a->buf, len), len);
-            if (seq < expected) {
-                res->reordered++;
-                continue;
-            }
-            res->lost += seq - expected;
-        } else {
-            int bad = a->verify_full ? ipcb_msg_check_full(a->buf, a->expect, len, seq)
-                                     : ipcb_msg_check_stamps(a->buf, len, seq);
-            if (bad) {
-                ipcb_msg_describe(res->error, sizeof res->error, a->buf, a->expect, len, seq);
-                res->failed = 1;
-                rc = -1;
-                break;
-            }
+        int verdict = ipcb_consume_check(a, lossy, expected, &seq);
+        if (__builtin_expect(verdict != 0, 0)) {
+            if (verdict > 0)
+                continue;   /* a lossy transport's reordered message */
+            rc = -1;
+            break;
         }
         if (seq >= a->warmup) {
             if (kind == IPCB_CONSUME_RATE) {
