@@ -82,7 +82,7 @@ struct ipcb_plan {
 int ipcb_parse_args(int argc, char **argv, struct ipcb_plan *plan,
                     char *err, size_t errlen);
 
-/* transports/wait.c: every transport of the plan (or only `only`, which
+/* cli/wait_rows.c: every transport of the plan (or only `only`, which
  * must be there) replaced by its rows for the wait strategies in LIST, in
  * order: itself for its own strategy, its variant "<transport>/<strategy>",
  * or a row to skip when it has no such strategy; option names the option in

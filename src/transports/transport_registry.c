@@ -2,7 +2,7 @@
  * meson.build's list, which generates transport_list.h: adding a transport
  * is its file and its entry there. And the questions asked of that list:
  * find one by name, what limits its messages, what its wait strategies are
- * called (transports/wait.c asks which variants a transport has). */
+ * called (cli/wait_rows.c asks which variants a transport has). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
