@@ -7,7 +7,7 @@
 
 #include "check.h"
 #include "compare/cells.h"
-#include "compare/report.h"
+#include "compare/parts.h"
 #include "compare/verdict.h"
 
 static struct ipcb_figure_sample plain(double value)

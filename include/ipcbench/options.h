@@ -72,14 +72,14 @@ const char *ipcb_option_given(const struct ipcb_option *o);
 int ipcb_option_taken(const struct ipcb_option *o, const struct ipcb_plan *p, char *who,
                       size_t len);
 
-/* common/list.c: split a comma list into at most cap items, copied into buf
+/* common/comma_list.c: split a comma list into at most cap items, copied into buf
  * (buflen bytes); the one refusal of an empty list or an empty item names
  * the option and what would be right (hint). 0 or -EINVAL. */
 int ipcb_split_list(const char *list, const char *option, const char *hint, char *buf,
                     size_t buflen, const char **items, size_t cap, size_t *n, char *err,
                     size_t errlen);
 
-/* common/list.c: a ", "-separated list in buf broken into lines of at
+/* common/comma_list.c: a ", "-separated list in buf broken into lines of at
  * most width characters, after a comma */
 void ipcb_wrap_list(char *buf, size_t width);
 

@@ -1,6 +1,6 @@
 /* The directories of `ipcbench compare`, read and matched: one cell per
  * (transport, pattern, size) found in any of them, holding each
- * directory's row of it. What compare.c, environment.c, table.c and
+ * directory's row of it. What compare.c, machines.c, cell_table.c and
  * chart.c share. */
 #ifndef IPCB_CELLS_H
 #define IPCB_CELLS_H

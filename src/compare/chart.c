@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "common/sbuf.h"
-#include "compare/report.h"
+#include "compare/parts.h"
 #include "ipcbench/units.h"
 #include "output/results_dir.h"
 #include "plot/gnuplot.h"

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "compare/compare.h"
-#include "compare/report.h"
+#include "compare/parts.h"
 #include "ipcbench/plan.h"
 #include "output/results_dir.h"
 

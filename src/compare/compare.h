@@ -1,6 +1,6 @@
 /* `ipcbench compare A B [C ...]`: results directories side by side, each
  * against the first. The folder's parts: cells.c reads and matches the
- * directories, verdict.c judges a figure, environment.c and table.c print,
+ * directories, verdict.c judges a figure, machines.c and cell_table.c print,
  * chart.c draws, compare.c runs them. */
 #ifndef IPCB_COMPARE_H
 #define IPCB_COMPARE_H

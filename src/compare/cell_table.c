@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "compare/report.h"
+#include "compare/parts.h"
 #include "ipcbench/results.h"
 #include "ipcbench/units.h"
 

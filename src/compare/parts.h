@@ -1,20 +1,20 @@
 /* The parts of `ipcbench compare`'s output, each from the comparison that
  * cells.c read: the environment, the table, the CSV, the chart. */
-#ifndef IPCB_COMPARE_REPORT_H
-#define IPCB_COMPARE_REPORT_H
+#ifndef IPCB_COMPARE_PARTS_H
+#define IPCB_COMPARE_PARTS_H
 
 #include <stdio.h>
 
 #include "compare/cells.h"
 
 /* the directories, then where their meta.json differ and the hardware
- * floor of each (environment.c) */
+ * floor of each (machines.c) */
 void ipcb_cmp_print_environment(FILE *f, const struct ipcb_comparison *c);
 
-/* every cell, a line per directory, and the count of verdicts (table.c) */
+/* every cell, a line per directory, and the count of verdicts (cell_table.c) */
 void ipcb_cmp_print_table(FILE *f, const struct ipcb_comparison *c);
 
-/* one CSV row per cell and directory (table.c); 0 or -EIO */
+/* one CSV row per cell and directory (cell_table.c); 0 or -EIO */
 int ipcb_cmp_write_csv(FILE *f, const struct ipcb_comparison *c);
 
 /* the p50 ratios as bars into OUT/compare.png and .svg, the data into

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare/report.h"
+#include "compare/parts.h"
 
 /* the fields a reader looks at first, in this order; the rest follow in
  * the order the files have them */
