@@ -50,23 +50,24 @@ static const struct ipcb_option core[] = {
      .names = wait_names,
      .help = "how each side waits, each strategy a row of its own\n"
              "<transport>/<strategy> (`ipcbench list` shows each\n"
-             "transport's), or all. One a transport lacks is a skipped\n"
-             "row (alone: an error). Without it each transport waits\n"
-             "its own way (block; shm: sem). The strategies"},
+             "transport's), or all. One a transport lacks is a\n"
+             "skipped row (alone: an error). Without it each\n"
+             "transport waits its own way (block; shm: sem). The\n"
+             "strategies"},
     {.name = "size", .short_name = 's', .metavar = "LIST", .type = IPCB_OPT_LIST,
      .def = "64,4k,64k", .commands = RUN, IPCB_OPT_IN_PLAN(size_list),
-     .help = "message sizes: 64,4k,1M or ranges 64..1M in powers of two;\n"
-             "units k, M, G are powers of 1024; at most 64M"},
+     .help = "message sizes: 64,4k,1M or ranges 64..1M in powers\n"
+             "of two; units k, M, G are powers of 1024; at most 64M"},
     {.name = "pattern", .short_name = 'p', .metavar = "LIST", .type = IPCB_OPT_LIST,
      .commands = RUN, IPCB_OPT_IN_PLAN(pattern_list),
-     .help = "patterns by name (below), or all. Without it every pattern\n"
-             "but those marked 'on request' below"},
+     .help = "patterns by name (below), or all. Without it every\n"
+             "pattern but those marked 'on request' below"},
     {.name = "count", .short_name = 'n', .metavar = "N", .type = IPCB_OPT_COUNT, .min = 1,
      .max = UINT64_MAX / 4, .def = "10000", .commands = MEASURE, IPCB_OPT_IN_PLAN(count),
      .help = "timed messages per measurement, 10k = 10000"},
     {.name = "duration", .short_name = 'd', .metavar = "TIME", .type = IPCB_OPT_DURATION,
      .min = 1, .commands = MEASURE, IPCB_OPT_IN_PLAN(duration_ns),
-     .help = "time each measurement instead of counting: 500ms, 2s, 1.5s"},
+     .help = "time each measurement instead of counting:\n500ms, 2s, 1.5s"},
     {.name = "warmup", .metavar = "N", .type = IPCB_OPT_COUNT, .min = 0, .max = 1000000000,
      .def = "500", .commands = MEASURE, IPCB_OPT_IN_PLAN(warmup),
      .help = "messages sent and discarded first"},
@@ -92,7 +93,8 @@ static const struct ipcb_option core[] = {
      IPCB_OPT_IN_PLAN(clock),
      .help = "auto: tsc where the kernel times with the TSC itself,\n"
              "else monotonic; monotonic (CLOCK_MONOTONIC); tsc (the\n"
-             "invariant TSC, calibrated against CLOCK_MONOTONIC at start)"},
+             "invariant TSC, calibrated against CLOCK_MONOTONIC at\n"
+             "start)"},
     {.name = "repeat", .metavar = "N", .type = IPCB_OPT_COUNT, .min = 1, .max = 100,
      .commands = MEASURE, IPCB_OPT_IN_PLAN(repeat),
      .help = "measure each cell N times (1-100), round by round; the\n"
@@ -112,8 +114,8 @@ static const struct ipcb_option core[] = {
     {.name = "output", .short_name = 'o', .metavar = "DIR", .type = IPCB_OPT_TEXT,
      .commands = MEASURE | COMPARE | IPCB_TAKES(IPCB_CMD_REPORT), IPCB_OPT_IN_PLAN(outdir),
      .help = "results directory (run, sync; without it\n"
-             "results/<UTC time>-<host>/); compare: where the chart goes\n"
-             "(without it A/plots/); report: the page's file"},
+             "results/<UTC time>-<host>/); compare: where the chart\n"
+             "goes (without it A/plots/); report: the page's file"},
     {.name = "csv", .metavar = "FILE", .type = IPCB_OPT_TEXT, .commands = MEASURE | COMPARE,
      IPCB_OPT_IN_PLAN(csv_path), .help = "also write the summary CSV to FILE"},
     {.name = "json", .metavar = "FILE", .type = IPCB_OPT_TEXT, .commands = MEASURE,

@@ -129,6 +129,6 @@ void ipcb_usage(FILE *f)
         help_lines(f, p->summary, p->flags & IPCB_PATTERN_ON_REQUEST ? " (on request)" : NULL,
                    HELP_COLUMN);
     }
-    fprintf(f, "\nExit status: 0 all ok, 1 a measurement failed, 2 bad usage, "
+    fprintf(f, "\nExit status: 0 all ok, 1 a measurement failed, 2 bad usage,\n"
                "128+N killed by signal N.\n");
 }

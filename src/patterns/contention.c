@@ -91,8 +91,8 @@ const struct ipcb_pattern ipcb_pattern_contention = {
     .name = "contention",
     .runs_on = IPCB_ON_PRIMITIVE,
     .needs = IPCB_SYNC_LOCK,
-    .summary = "(sync) N processes take a lock to update a shared counter:\n"
-               "acquisitions/s, acquire latency, fairness",
+    .summary = "(sync) N processes take a lock to update a shared\n"
+               "counter: acquisitions/s, acquire latency, fairness",
     .latency_kind = "acquire",
     .figure = IPCB_FIGURE_THROUGHPUT,
     .layout = {.n_channels = 1, .n_sides = 1, .all_timed = 1,

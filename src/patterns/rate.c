@@ -214,8 +214,9 @@ const struct ipcb_pattern ipcb_pattern_rate = {
     .name = "rate",
     .flags = IPCB_PATTERN_ON_REQUEST,
     .refuses = rate_refuses,
-    .summary = "open loop at a fixed offered rate (--rate): one-way latency\n"
-               "corrected for coordinated omission, and uncorrected",
+    .summary = "open loop at a fixed offered rate (--rate): one-way\n"
+               "latency corrected for coordinated omission, and\n"
+               "uncorrected",
     .latency_kind = "one-way",
     .figure = IPCB_FIGURE_LOAD,
     .layout = IPCB_PAIR_LAYOUT(rate_producer, rate_consumer, 1),
