@@ -137,6 +137,8 @@ static void check_options(void)
     }
     CHECK(n_core > 0 && n_core < n, "core options first, then the plugins' (%zu of %zu)",
           n_core, n);
+    CHECK(n < IPCB_MAX_OPTIONS, "the list has room left, so no option was dropped (%zu of %d)",
+          n, IPCB_MAX_OPTIONS);
 }
 
 /* every option is recorded: the parse keeps what each was given as */

@@ -136,6 +136,8 @@ struct ipcb_transport {
 void ipcb_transport_limit(const struct ipcb_transport *t, struct ipcb_limit *lim);
 const struct ipcb_transport *ipcb_transport_find(const char *name);
 const struct ipcb_transport *const *ipcb_transports(size_t *count);
+/* "pipe, fifo, ...": the names -t all takes; 0, or -ENOSPC when cut */
+int ipcb_transport_names(char *buf, size_t len);
 /* t's wait strategies as --wait spells them, its own first and then its
  * variants' ("sem, sysv-sem, futex, eventfd, spin, condvar, signal" for
  * shm), comma-separated into buf; 0, or -ENOSPC when buf is too short (the

@@ -22,15 +22,18 @@ const struct ipcb_command_name *ipcb_commands(size_t *n);
 /* cli/options.c: whether o is one of the core's (its .commands say who
  * takes it) rather than a transport's or a pattern's */
 int ipcb_option_is_core(const struct ipcb_option *o);
-/* cli/options.c: "pipe, fifo, ...": the transports -t all runs (variants
- * are many: `ipcbench list` shows them) */
-void ipcb_transport_names(char *buf, size_t len);
 /* cli/options.c: --threshold's "5", "2.5%" into a double */
 int ipcb_parse_percentage(const struct ipcb_option *o, const char *value, void *dest,
                           char *err, size_t errlen);
 
 /* cli/cpus.c: --cpu's value into the producer's and the consumer's CPU */
 int ipcb_parse_cpus(const char *s, int cpu[2], char *err, size_t errlen);
+
+/* cli/owners.c: the plugins that list a plugin's option, into names:
+ * "posix-mq, shm, mmap, sysv-shm", "fanin", or "sync" for sync's */
+enum ipcb_owner_kind { IPCB_OWNED_BY_NONE, IPCB_OWNED_BY_TRANSPORTS, IPCB_OWNED_BY_PATTERNS,
+                       IPCB_OWNED_BY_SYNC };
+enum ipcb_owner_kind ipcb_option_owners(const struct ipcb_option *o, char *names, size_t len);
 
 /* cli/plan_make.c: the plan's lists from the options' values, after the
  * parse: transports, patterns and their instances, wait rows, sizes, CPUs;

@@ -23,20 +23,9 @@ static void wait_names(char *buf, size_t len)
     ipcb_wrap_list(buf, 55);
 }
 
-void ipcb_transport_names(char *buf, size_t len)
-{
-    size_t n;
-    const struct ipcb_transport *const *all = ipcb_transports(&n);
-    buf[0] = '\0';
-    for (size_t i = 0; i < n; i++)
-        if (!(all[i]->flags & IPCB_VARIANT))
-            snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", *buf ? ", " : "",
-                     all[i]->name);
-}
-
 static void transport_names(char *buf, size_t len)
 {
-    ipcb_transport_names(buf, len);
+    (void)ipcb_transport_names(buf, len);
     ipcb_wrap_list(buf, 55);
 }
 

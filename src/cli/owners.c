@@ -34,35 +34,43 @@ static void commands_taking(const struct ipcb_option *o, char *out, size_t len)
             append(out, len, cmds[i].name);
 }
 
-/* the plugins that list o: transports (bases only), then patterns */
-static void plugins_listing(const struct ipcb_option *o, char *who, size_t len)
+enum ipcb_owner_kind ipcb_option_owners(const struct ipcb_option *o, char *names, size_t len)
 {
     size_t n_t, n_p;
     const struct ipcb_transport *const *t = ipcb_transports(&n_t);
     const struct ipcb_pattern *const *pats = ipcb_patterns(&n_p);
-    char names[200] = "";
-    const char *first = NULL;
+    names[0] = '\0';
     for (size_t i = 0; i < n_t; i++)
-        if (!t[i]->base && lists(t[i]->options, o)) {
-            append(names, sizeof names, t[i]->name);
-            first = first ? first : t[i]->name;
-        }
-    if (first) {
-        snprintf(who, len, "an option of the %s transport%s, which -t does not include "
-                 "(add -t %s)", names, strchr(names, ',') ? "s" : "", first);
-        return;
-    }
+        if (!t[i]->base && lists(t[i]->options, o))
+            append(names, len, t[i]->name);
+    if (names[0])
+        return IPCB_OWNED_BY_TRANSPORTS;
     for (size_t i = 0; i < n_p; i++)
         if (lists(pats[i]->options, o)) {
             if (pats[i]->runs_on == IPCB_ON_PRIMITIVE) {
-                snprintf(who, len, "an option of ipcbench sync");
-                return;
+                snprintf(names, len, "sync");
+                return IPCB_OWNED_BY_SYNC;
             }
-            append(names, sizeof names, pats[i]->name);
-            first = first ? first : pats[i]->name;
+            append(names, len, pats[i]->name);
         }
-    snprintf(who, len, "an option of the %s pattern%s, which this run does not include "
-             "(add -p %s)", names, strchr(names, ',') ? "s" : "", first ? first : "?");
+    return names[0] ? IPCB_OWNED_BY_PATTERNS : IPCB_OWNED_BY_NONE;
+}
+
+/* "an option of the fanin pattern, which this run does not include (add -p fanin)" */
+static void plugins_listing(const struct ipcb_option *o, char *who, size_t len)
+{
+    char names[200];
+    enum ipcb_owner_kind kind = ipcb_option_owners(o, names, sizeof names);
+    int several = strchr(names, ',') != NULL;
+    int first = (int)strcspn(names, ",");
+    if (kind == IPCB_OWNED_BY_SYNC)
+        snprintf(who, len, "an option of ipcbench sync");
+    else if (kind == IPCB_OWNED_BY_TRANSPORTS)
+        snprintf(who, len, "an option of the %s transport%s, which -t does not include "
+                 "(add -t %.*s)", names, several ? "s" : "", first, names);
+    else
+        snprintf(who, len, "an option of the %s pattern%s, which this run does not include "
+                 "(add -p %.*s)", names, several ? "s" : "", first, names);
 }
 
 int ipcb_option_taken(const struct ipcb_option *o, const struct ipcb_plan *p, char *who,

@@ -38,7 +38,7 @@ static int transports_from(const char *list, struct ipcb_plan *p, char *err, siz
     const struct ipcb_transport *const *all = ipcb_transports(&n_all);
     char buf[512], names[400];
     const char *items[MAX_ITEMS];
-    ipcb_transport_names(names, sizeof names);
+    (void)ipcb_transport_names(names, sizeof names);
     if (ipcb_split_list(list, "transport", "try 'ipcbench list' for the names, or 'all'", buf,
                         sizeof buf, items, MAX_ITEMS, &n, err, errlen))
         return -EINVAL;

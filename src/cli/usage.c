@@ -29,27 +29,10 @@ static void help_lines(FILE *f, const char *text, const char *tail, int column)
     }
 }
 
-static int lists(const struct ipcb_option *const *list, const struct ipcb_option *o)
-{
-    for (; list && *list; list++)
-        if (*list == o)
-            return 1;
-    return 0;
-}
-
 /* "shm, posix-mq: " or "fanin: " or "sync: ": who takes a plugin's option */
 static void owners(const struct ipcb_option *o, char *out, size_t len)
 {
-    size_t n_t, n_p;
-    const struct ipcb_transport *const *t = ipcb_transports(&n_t);
-    const struct ipcb_pattern *const *p = ipcb_patterns(&n_p);
-    out[0] = '\0';
-    for (size_t i = 0; i < n_t; i++)
-        if (!t[i]->base && lists(t[i]->options, o))
-            snprintf(out + strlen(out), len - strlen(out), "%s%s", *out ? ", " : "", t[i]->name);
-    for (size_t i = 0; i < n_p && !*out; i++)
-        if (lists(p[i]->options, o))
-            snprintf(out, len, "%s", p[i]->runs_on == IPCB_ON_PRIMITIVE ? "sync" : p[i]->name);
+    (void)ipcb_option_owners(o, out, len);
     /* on a line of its own when the first line of help would not fit */
     snprintf(out + strlen(out), len - strlen(out),
              strlen(out) + strcspn(o->help, "\n") + HELP_COLUMN + 2 > WIDTH ? ":\n" : ": ");

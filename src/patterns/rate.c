@@ -132,7 +132,6 @@ IPCB_HOT static int rate_consumer(struct ipcb_side_args *a)
     return ipcb_consume(a, IPCB_CONSUME_RATE);
 }
 
-
 static const char *rate_list;
 static size_t n_copies;
 
@@ -149,16 +148,13 @@ static int rate_parse(const struct ipcb_option *o, const char *v, void *dest, ch
     for (size_t n = 0; n < n_copies; n++) {
         uint64_t r = 0;
         double pct = 0;
-        char tok[64];
-        snprintf(tok, sizeof tok, "%s", items[n]);
-        size_t len = strlen(tok);
-        if (tok[len - 1] == '%') {
+        const char *tok = items[n];
+        if (tok[strlen(tok) - 1] == '%') {
             char *end;
-            tok[len - 1] = '\0';
             pct = strtod(tok, &end);
-            if (end == tok || *end || !(pct > 0 && pct <= 1000))
-                IPCB_FAIL("--%s: '%s%%' is not a percentage of the maximum (e.g. 10%%,50%%,90%%)",
-                     o->name, tok);
+            if (end == tok || strcmp(end, "%") != 0 || !(pct > 0 && pct <= 1000))
+                IPCB_FAIL("--%s: '%s' is not a percentage of the maximum (e.g. 10%%,50%%,90%%)",
+                          o->name, tok);
         } else if (ipcb_parse_count_range("--rate", tok, 1, 100000000, &r, err, errlen)) {
             return -EINVAL;
         }

@@ -65,10 +65,10 @@ static int parse_primitives(const char *s, struct ipcb_plan *p, char *err, size_
     size_t n_all, n;
     const struct ipcb_transport *const *all = ipcb_primitives(&n_all);
     int chosen[IPCB_MAX_TRANSPORTS] = {0};
-    char names[400] = "use ", buf[256];
+    char known[300], names[400], buf[256];
     const char *items[IPCB_MAX_TRANSPORTS];
-    (void)ipcb_primitive_names(names + 4, sizeof names - 4);
-    snprintf(names + strlen(names), sizeof names - strlen(names), " or all");
+    (void)ipcb_primitive_names(known, sizeof known);
+    snprintf(names, sizeof names, "use %s or all", known);
     if (ipcb_split_list(s, "--primitive", names, buf, sizeof buf, items, IPCB_MAX_TRANSPORTS,
                         &n, err, errlen))
         return -EINVAL;

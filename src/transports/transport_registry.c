@@ -76,6 +76,19 @@ const struct ipcb_transport *ipcb_transport_find(const char *name)
     return NULL;
 }
 
+/* "pipe, fifo, ...": the transports -t all runs (the variants are many:
+ * `ipcbench list` shows them) */
+int ipcb_transport_names(char *buf, size_t len)
+{
+    int n = 0;
+    if (len)
+        buf[0] = '\0';
+    for (size_t i = 0; i < sizeof all / sizeof all[0] && n >= 0 && (size_t)n < len; i++)
+        if (!(all[i]->flags & IPCB_VARIANT))
+            n += snprintf(buf + n, len - (size_t)n, "%s%s", n ? ", " : "", all[i]->name);
+    return n >= 0 && (size_t)n < len ? 0 : -ENOSPC;
+}
+
 /* "block, spin, poll, epoll, uring": what --wait calls t's own strategy,
  * then its variants' strategies, in the registry's order */
 int ipcb_wait_strategy_names(const struct ipcb_transport *t, char *buf, size_t len)
