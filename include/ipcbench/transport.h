@@ -22,6 +22,9 @@ enum ipcb_side { IPCB_PRODUCER = 0, IPCB_CONSUMER = 1 };
 /* several processes may hold the producer end and send at once, each
  * message arriving whole (a byte stream: up to PIPE_BUF bytes) */
 #define IPCB_SHARED_SEND 0x20u
+/* zero-copy: the message is built in and checked in the transport's own
+ * memory (.loan, .take, .release below); no copy into or out of it */
+#define IPCB_ZERO_COPY 0x40u
 /* synchronization primitives (src/sync/), what they can be asked for */
 #define IPCB_SYNC_HANDOFF 0x100u  /* send passes the token to the peer, recv waits for it */
 #define IPCB_SYNC_LOCK    0x200u  /* recv takes the lock, send releases it */
@@ -128,6 +131,42 @@ struct ipcb_transport {
     /* optional: one of its options that is its own name for --wait, for it
      * alone (shm's --notify); the plan makes its rows as --wait's */
     const struct ipcb_option *wait_option;
+
+    /* Zero-copy (IPCB_ZERO_COPY), all three or none. The pattern loops use
+     * them in place of their own buffers (run/side.h ipcb_side_outgoing,
+     * ipcb_side_incoming):
+     *  loan: the buffer the side's next message of len bytes is built in,
+     *    memory of the transport's (a pool chunk, a mapped memfd); it waits
+     *    while none is free, and never hands out one the peer still holds.
+     *    NULL, with c->err saying why, on failure. Outside the stamps
+     *    (measure/message.h) its bytes hold the filler of ipcb_msg_fill, as
+     *    the patterns' own buffers do: memory reused is filled once when
+     *    made, a fresh buffer per message is filled by loan.
+     *  send(c, p, len) with p from loan publishes p without copying it; with
+     *    p from take it passes the received message on (the echo of
+     *    pingpong), without a copy where the mechanism can. Either way p is
+     *    no longer the side's after the call.
+     *  take: the next message in place: *msg points at len bytes of the
+     *    transport's memory, the side's until it sends or releases it;
+     *    returns len, 0 at end of file, or -errno as recv does.
+     *  release: the side is done with a taken message; its memory may be
+     *    reused by the peer from now on.
+     * send and recv keep working with the side's own buffers (a copy into a
+     * loan, a copy out of a take), for the patterns that do not loan. */
+    void *(*loan)(struct ipcb_chan *c, size_t len);
+    ssize_t (*take)(struct ipcb_chan *c, void **msg, size_t len);
+    void (*release)(struct ipcb_chan *c, void *msg);
+
+    /* A transport on an optional library (meson feature option, `auto`):
+     *  absent: NULL when built; otherwise why it is not ("built without
+     *    ZeroMQ: libzmq3-dev was not found (meson option zeromq)"). An absent
+     *    transport is in `ipcbench list` with this reason, left out of -t
+     *    all, and a row it is named for is skipped with the reason; none of
+     *    its operations is called.
+     *  library: optional, the library's name and version as linked
+     *    ("libzmq 4.3.4"), for `ipcbench list` and meta.json. */
+    const char *absent;
+    const char *(*library)(void);
 };
 
 /* transport_registry.c */

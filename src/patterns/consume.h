@@ -30,13 +30,13 @@ static inline uint64_t ipcb_since(uint64_t now, uint64_t then)
  * other's stamps or bytes (-1, with the reason in the result, when wrong);
  * 0 with its sequence number in *seq when it is the one to count */
 __attribute__((always_inline))
-static inline int ipcb_consume_check(struct ipcb_side_args *a, int lossy, uint64_t expected,
-                                     uint64_t *seq)
+static inline int ipcb_consume_check(struct ipcb_side_args *a, const unsigned char *msg,
+                                     int lossy, uint64_t expected, uint64_t *seq)
 {
     struct ipcb_side_result *res = a->res;
     const size_t len = a->size;
     if (lossy) {
-        *seq = ipcb_msg_unwrap(expected, ipcb_msg_seq(a->buf, len), len);
+        *seq = ipcb_msg_unwrap(expected, ipcb_msg_seq(msg, len), len);
         if (*seq < expected) {
             res->reordered++;
             return 1;
@@ -44,10 +44,10 @@ static inline int ipcb_consume_check(struct ipcb_side_args *a, int lossy, uint64
         res->lost += *seq - expected;
         return 0;
     }
-    int bad = a->verify_full ? ipcb_msg_check_full(a->buf, a->expect, len, expected)
-                             : ipcb_msg_check_stamps(a->buf, len, expected);
+    int bad = a->verify_full ? ipcb_msg_check_full(msg, a->expect, len, expected)
+                             : ipcb_msg_check_stamps(msg, len, expected);
     if (bad) {
-        ipcb_msg_describe(res->error, sizeof res->error, a->buf, a->expect, len, expected);
+        ipcb_msg_describe(res->error, sizeof res->error, msg, a->expect, len, expected);
         res->failed = 1;
         return -1;
     }
@@ -58,7 +58,7 @@ __attribute__((always_inline))
 static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind kind)
 {
     struct ipcb_chan *c = a->chan;
-    ssize_t (*const recv)(struct ipcb_chan *, void *, size_t) = c->t->recv;
+    void (*const release)(struct ipcb_chan *, void *) = c->t->release;
     const size_t len = a->size;
     const int lossy = (c->t->flags & IPCB_LOSSY) != 0;
     const int timestamp = len >= 16;
@@ -79,7 +79,8 @@ static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind 
     if (a->warmup == 0)
         ipcb_side_usage_begin(a);
     for (;;) {
-        ssize_t n = recv(c, a->buf, len);
+        unsigned char *msg;
+        ssize_t n = ipcb_side_incoming(c, a->buf, &msg, len);
         uint64_t now = ipcb_now_ns();
         if (__builtin_expect(n != (ssize_t)len, 0)) {
             /* a lossy transport's empty receive: the end, or wait on */
@@ -92,7 +93,12 @@ static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind 
             continue;
         }
         uint64_t seq = expected;
-        int verdict = ipcb_consume_check(a, lossy, expected, &seq);
+        int verdict = ipcb_consume_check(a, msg, lossy, expected, &seq);
+        /* the send times are read before a zero-copy message goes back */
+        uint64_t sent_at = timestamp ? ipcb_get64(msg + 8) : 0;
+        uint64_t sent_actual = kind == IPCB_CONSUME_RATE ? ipcb_get64(msg + 16) : 0;
+        if (release)
+            release(c, msg);
         if (__builtin_expect(verdict != 0, 0)) {
             if (verdict > 0)
                 continue;   /* a lossy transport's reordered message */
@@ -101,11 +107,11 @@ static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind 
         }
         if (seq >= a->warmup) {
             if (kind == IPCB_CONSUME_RATE) {
-                ipcb_hist_acc_record(&res->hist, &lat, ipcb_since(now, ipcb_get64(a->buf + 8)));
+                ipcb_hist_acc_record(&res->hist, &lat, ipcb_since(now, sent_at));
                 ipcb_hist_acc_record(&res->hist_uncorrected, &lat_uncorrected,
-                                     ipcb_since(now, ipcb_get64(a->buf + 16)));
+                                     ipcb_since(now, sent_actual));
             } else if (timestamp) {
-                ipcb_hist_acc_record(&res->hist, &lat, now - ipcb_get64(a->buf + 8));
+                ipcb_hist_acc_record(&res->hist, &lat, now - sent_at);
             }
             messages++;
         }

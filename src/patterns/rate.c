@@ -103,7 +103,7 @@ IPCB_HOT static int rate_producer(struct ipcb_side_args *a)
         uint64_t intended = t0 + scaled(seq, 1000000000u, per_s);
         wait_until(intended);
         ipcb_msg_stamp(a->buf, len, seq);
-        ipcb_side_maybe_inject(a, seq);
+        ipcb_side_maybe_inject(a, a->buf, seq);
         uint64_t now = ipcb_now_ns(), late = ipcb_since(now, intended);
         ipcb_put64(a->buf + 8, intended);
         ipcb_put64(a->buf + 16, now);

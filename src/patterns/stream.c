@@ -25,8 +25,13 @@ IPCB_HOT int ipcb_stream_send_all(struct ipcb_side_args *a, uint64_t tag, int ow
     int rc = 0;
 
     for (uint64_t seq = 0; seq < total; seq++) {
-        ipcb_msg_stamp(a->buf, len, tag | seq);
-        ipcb_side_maybe_inject(a, seq);
+        unsigned char *buf = ipcb_side_outgoing(a, c, len);
+        if (__builtin_expect(!buf, 0)) {
+            rc = ipcb_side_fail(a, "loan for message %llu: %s", (unsigned long long)seq, c->err);
+            break;
+        }
+        ipcb_msg_stamp(buf, len, tag | seq);
+        ipcb_side_maybe_inject(a, buf, seq);
         if (seq >= a->warmup) {
             uint64_t now = ipcb_now_ns();
             if (seq == a->warmup) {
@@ -41,10 +46,10 @@ IPCB_HOT int ipcb_stream_send_all(struct ipcb_side_args *a, uint64_t tag, int ow
                     atomic_store_explicit(&a->sh->total, total, memory_order_release);
             }
             if (timestamp)
-                ipcb_put64(a->buf + 8, now);
+                ipcb_put64(buf + 8, now);
             messages++;
         }
-        ssize_t n = send(c, a->buf, len);
+        ssize_t n = send(c, buf, len);
         if (n != (ssize_t)len) {
             rc = ipcb_side_io_error(a, "send", seq, n);
             break;

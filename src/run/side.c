@@ -70,10 +70,10 @@ void ipcb_side_usage_end(struct ipcb_side_args *a)
                                       (now.ru_nivcsw - usage_at_start.ru_nivcsw));
 }
 
-void ipcb_side_inject(struct ipcb_side_args *a)
+void ipcb_side_inject(struct ipcb_side_args *a, unsigned char *buf)
 {
     if (a->inject_payload && a->size > 16)
-        a->buf[a->size / 2 + 8] ^= 0x5a;
+        buf[a->size / 2 + 8] ^= 0x5a;
     else
-        a->buf[0] ^= 0x01;
+        buf[0] ^= 0x01;
 }

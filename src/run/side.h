@@ -5,6 +5,7 @@
 #define IPCB_SIDE_H
 
 #include <stdatomic.h>
+#include <string.h>
 #include <stdint.h>
 
 #include "ipcbench/histogram.h"
@@ -73,6 +74,39 @@ IPCB_HOT int ipcb_stream_producer(struct ipcb_side_args *a);
 IPCB_HOT int ipcb_stream_send_all(struct ipcb_side_args *a, uint64_t tag, int own_total);
 IPCB_HOT int ipcb_stream_consumer(struct ipcb_side_args *a);
 
+/* The buffer the side's next message of len bytes is built in: a loan of
+ * the transport's memory (IPCB_ZERO_COPY) or the side's own a->buf. Under
+ * --verify full the producer writes every byte of it, as the consumer
+ * reads every byte; otherwise it writes the stamps alone (the
+ * ipcb_msg_stamp that follows), on every transport alike. NULL: the loan
+ * failed, c->err says why. */
+__attribute__((always_inline))
+static inline unsigned char *ipcb_side_outgoing(struct ipcb_side_args *a, struct ipcb_chan *c,
+                                                size_t len)
+{
+    unsigned char *buf = a->buf;
+    if (c->t->loan) {
+        buf = c->t->loan(c, len);
+        if (__builtin_expect(!buf, 0))
+            return NULL;
+    }
+    if (a->verify_full)
+        memcpy(buf, a->expect, len); /* the filler, and stamps the next call overwrites */
+    return buf;
+}
+
+/* The next message: taken in place into *msg (IPCB_ZERO_COPY), or received
+ * into own with *msg = own. Returns what recv or take returns. */
+__attribute__((always_inline))
+static inline ssize_t ipcb_side_incoming(struct ipcb_chan *c, unsigned char *own,
+                                         unsigned char **msg, size_t len)
+{
+    if (c->t->take)
+        return c->t->take(c, (void **)msg, len);
+    *msg = own;
+    return c->t->recv(c, own, len);
+}
+
 /* a receiving side is done with message expected - 1: publish its progress
  * and say whether that was the last message */
 static inline int ipcb_side_received(struct ipcb_side_args *a, uint64_t expected)
@@ -131,11 +165,13 @@ static inline int ipcb_side_producer_end(struct ipcb_side_args *a, const struct 
 }
 
 /* run/side.c */
-void ipcb_side_inject(struct ipcb_side_args *a);
-static inline void ipcb_side_maybe_inject(struct ipcb_side_args *a, uint64_t seq)
+/* message seq, about to go out from buf, is the one to spoil */
+void ipcb_side_inject(struct ipcb_side_args *a, unsigned char *buf);
+static inline void ipcb_side_maybe_inject(struct ipcb_side_args *a, unsigned char *buf,
+                                          uint64_t seq)
 {
     if (__builtin_expect(seq == a->inject_seq, 0))
-        ipcb_side_inject(a);
+        ipcb_side_inject(a, buf);
 }
 int ipcb_side_fail(struct ipcb_side_args *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
