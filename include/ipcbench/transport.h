@@ -153,6 +153,11 @@ struct ipcb_transport {
      *    reused by the peer from now on.
      * send and recv keep working with the side's own buffers (a copy into a
      * loan, a copy out of a take), for the patterns that do not loan. */
+    /* optional: the bytes one channel of this transport maps or pins for
+     * messages of size bytes (ring slots x size, pool chunks x size), for
+     * the plan's statement of memory and its bound (--max-memory) */
+    uint64_t (*memory)(uint64_t size);
+
     void *(*loan)(struct ipcb_chan *c, size_t len);
     ssize_t (*take)(struct ipcb_chan *c, void **msg, size_t len);
     void (*release)(struct ipcb_chan *c, void *msg);
