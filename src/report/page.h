@@ -13,6 +13,7 @@
 
 struct ipcb_report_input {
     const char *dir;
+    double margin_pct;                  /* the verdict's (--margin) */
     struct ipcb_meta_fields meta;       /* "not recorded" throughout without meta.json */
     int have_summary;                   /* summary.csv read, whole or up to a bad record */
     struct ipcb_summary summary;        /* every row, whatever its status */

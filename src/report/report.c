@@ -285,10 +285,10 @@ static int write_page(const char *path, const struct ipcb_sbuf *page, char *err,
     return 0;
 }
 
-int ipcb_report(const char *dir, const char *out_path, int quiet, FILE *notes, char *err,
-                size_t errlen)
+int ipcb_report(const char *dir, const char *out_path, double margin_pct, int quiet, FILE *notes,
+                char *err, size_t errlen)
 {
-    struct ipcb_report_input in = {.dir = dir};
+    struct ipcb_report_input in = {.dir = dir, .margin_pct = margin_pct};
     struct ipcb_sbuf page = {0};
     char path[PATH_MAX], summary_why[512] = "";
     *err = '\0';
