@@ -34,7 +34,8 @@ static const struct ipcb_option core[] = {
     {.name = "transport", .short_name = 't', .metavar = "LIST", .type = IPCB_OPT_LIST,
      .def = "all", .commands = RUN, IPCB_OPT_IN_PLAN(transport_list), .names = transport_names,
      .help = "transports by name, or all (variants such as pipe/epoll\n"
-             "only by name or --wait). all is"},
+             "only by name or --wait); without -t, all but those that\n"
+             "carry none of the sizes (signal). all is"},
     {.name = "wait", .metavar = "LIST", .type = IPCB_OPT_LIST, .commands = RUN,
      IPCB_OPT_IN_PLAN(wait_list),
      .names = wait_names,
