@@ -47,6 +47,10 @@ void ipcb_chart_array_vars(struct ipcb_sbuf *v, const struct ipcb_chart_run *cr,
 int ipcb_chart_plot(struct ipcb_chart_run *cr, const char *script, const struct ipcb_sbuf *vars,
                     const char *out, char *err, size_t errlen);
 
+/* chart_cpu.c: latency_vs_cpu-<pattern>-<size> for every pattern and size
+ * with timed rows that have a CPU figure; 0 or -errno with err */
+int ipcb_chart_latency_vs_cpu(struct ipcb_chart_run *cr, char *err, size_t errlen);
+
 /* the files in dir whose name begins with one of prefixes and ends in one
  * of exts, removed (NULL-terminated lists) */
 void ipcb_chart_remove_old(const char *dir, const char *const *prefixes,

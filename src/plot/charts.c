@@ -357,7 +357,7 @@ int ipcb_charts_draw(const struct ipcb_chart_input *in, const char *scripts_dir,
         return rc;
     static const char *const charts[] = {"latency_by_size.", "throughput_by_size.",
                                          "percentiles-", "bars-", "latency_vs_load-",
-                                         NULL};
+                                         "latency_vs_cpu-", NULL};
     static const char *const images[] = {".png", ".svg", NULL};
     static const char *const all[] = {"", NULL};
     static const char *const dat[] = {".dat", NULL};
@@ -374,6 +374,8 @@ int ipcb_charts_draw(const struct ipcb_chart_input *in, const char *scripts_dir,
         rc = chart_bars(&cr, in->sizes[s], err, errlen);
     for (size_t s = 0; s < in->n_sizes && rc == 0; s++)
         rc = chart_load(&cr, in->sizes[s], err, errlen);
+    if (rc == 0)
+        rc = ipcb_chart_latency_vs_cpu(&cr, err, errlen);
     if (rc == 0 && !quiet) {
         for (size_t i = 0; i < cr.n_written; i++)
             printf("%s.png\n%s.svg\n", cr.written[i], cr.written[i]);
