@@ -158,7 +158,7 @@ void ipcb_vj_span(const struct ipcb_vjudge *j, const size_t *idx, size_t n, int 
 /* the rows of s that are not in any group, and why */
 static void left_out(struct ipcb_sbuf *b, const struct ipcb_vjudge *j, const struct ipcb_vsubject *s)
 {
-    const char *sep = " Left out: ";
+    const char *sep = "Left out: ";
     size_t n = 0;
     for (size_t i = 0; i < j->n_rows; i++) {
         const struct ipcb_vrow *r = &j->rows[i];
@@ -199,7 +199,6 @@ static int subject_text(struct ipcb_vjudge *j, const struct ipcb_vsubject *s, st
         if (!said)
             ipcb_sbuf_printf(b, "no row measured.");
     }
-    left_out(b, j, s);
     return ipcb_sbuf_error(b) ? -ENOMEM : 0;
 }
 
@@ -259,15 +258,18 @@ int ipcb_verdict_make(const struct ipcb_summary *s, double margin_pct, struct ip
     if (n > 0 && !(v->lines = calloc((size_t)n, sizeof *v->lines)))
         n = -1;
     for (long k = 0; k < n; k++) {
-        struct ipcb_sbuf b = {0};
+        struct ipcb_sbuf b = {0}, out = {0};
         struct ipcb_verdict_line *line = &v->lines[v->n_lines++];
         subject_name(&subj[k], line->subject, sizeof line->subject);
-        if (subject_text(&j, &subj[k], &b) != 0) {
-            ipcb_sbuf_free(&b);
+        left_out(&out, &j, &subj[k]);
+        /* the buffers' own strings, freed with the line */
+        line->text = b.s;
+        line->left_out = out.s;
+        if (subject_text(&j, &subj[k], &b) != 0 || ipcb_sbuf_error(&out)) {
             n = -1;
             break;
         }
-        line->text = b.s;       /* the buffer's own string, freed with the line */
+        line->text = b.s;
     }
     free(subj);
     free(rows);
@@ -304,8 +306,10 @@ int ipcb_verdict_of_dir(const char *dir, double margin_pct, struct ipcb_verdicts
 
 void ipcb_verdict_free(struct ipcb_verdicts *v)
 {
-    for (size_t i = 0; i < v->n_lines; i++)
+    for (size_t i = 0; i < v->n_lines; i++) {
         free(v->lines[i].text);
+        free(v->lines[i].left_out);
+    }
     free(v->lines);
     *v = (struct ipcb_verdicts){.margin_pct = v->margin_pct};
 }

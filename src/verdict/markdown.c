@@ -101,6 +101,10 @@ static void verdict(FILE *f, const struct ipcb_summary *s, double margin_pct)
         md_text(f, v.lines[i].subject);
         fputs(":** ", f);
         md_text(f, v.lines[i].text);
+        if (v.lines[i].left_out) {
+            fputc(' ', f);
+            md_text(f, v.lines[i].left_out);
+        }
         fputc('\n', f);
     }
     ipcb_verdict_method(&m, &v);

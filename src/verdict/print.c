@@ -61,7 +61,11 @@ void ipcb_verdict_print(FILE *f, const struct ipcb_verdicts *v)
     ipcb_sbuf_free(&m);
     for (size_t i = 0; i < v->n_lines; i++) {
         const struct ipcb_verdict_line *l = &v->lines[i];
+        struct ipcb_sbuf t = {0};
+        ipcb_sbuf_printf(&t, "%s%s%s", l->text ? l->text : "", l->left_out ? " " : "",
+                         l->left_out ? l->left_out : "");
         fprintf(f, "- %s:", l->subject);
-        wrapped(f, l->text ? l->text : "", strlen(l->subject) + 3, 2);
+        wrapped(f, ipcb_sbuf_error(&t) ? "" : ipcb_sbuf_str(&t), strlen(l->subject) + 3, 2);
+        ipcb_sbuf_free(&t);
     }
 }

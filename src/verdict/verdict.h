@@ -20,6 +20,7 @@
 struct ipcb_verdict_line {
     char subject[96];           /* "64 B pingpong" */
     char *text;                 /* the sentences */
+    char *left_out;             /* "Left out: signal (skipped: ...)." or NULL */
 };
 
 struct ipcb_verdicts {
