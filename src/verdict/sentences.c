@@ -36,8 +36,8 @@ static void figure_words(struct ipcb_sbuf *b, const struct ipcb_vjudge *j,
         ipcb_sbuf_printf(b, " %ss/s", k->unit);
         break;
     case IPCB_BY_KNEE:
-        ipcb_sbuf_printf(b, " %s their p99 within %.0fx of the lightest load's up to ",
-                         g > 1 ? "hold" : "holds", 2.0);
+        ipcb_sbuf_printf(b, " %s p99 within 2x of the lightest load's up to ",
+                         g > 1 ? "hold their" : "holds its");
         ipcb_verdict_rate_range(b, lo, hi);
         ipcb_sbuf_printf(b, " %ss/s offered", k->unit);
         break;
@@ -110,7 +110,7 @@ static void rest(struct ipcb_sbuf *b, const struct ipcb_vjudge *j,
     case IPCB_BY_KNEE:
         ipcb_sbuf_printf(b, "%s ", one ? "holds it up to" : "hold it up to");
         ipcb_verdict_rate_range(b, lo, hi);
-        ipcb_sbuf_printf(b, "/s");
+        ipcb_sbuf_printf(b, " %ss/s", k->unit);
         break;
     }
 }
