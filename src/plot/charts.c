@@ -82,7 +82,8 @@ static int chart_by_size(struct ipcb_chart_run *cr, enum ipcb_figure figure, cha
     ipcb_chart_common_vars(&vars, cr, out, 1);
     ipcb_sbuf_printf(&vars, "; ymin=%.6g; ymax=%.6g", ymin, ymax);
     ipcb_chart_array_vars(&vars, cr, ids, files, n);
-    rc = ipcb_chart_plot(cr, script, &vars, out, err, errlen);
+    if ((rc = ipcb_chart_floor_vars(cr, &vars, err, errlen)) == 0)
+        rc = ipcb_chart_plot(cr, script, &vars, out, err, errlen);
 out:
     if (rc == -ENOMEM)
         snprintf(err, errlen, "out of memory drawing %s", kind);
