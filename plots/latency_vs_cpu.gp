@@ -23,7 +23,7 @@ set format x "%g"
 set format y "%g"
 set xlabel "CPU per message, both sides (µs)"
 set grid xtics ytics mxtics mytics
-set key bottom right inside noenhanced samplen 2 spacing 1 box opaque
+set key bottom right inside noenhanced samplen 2 spacing 1 box
 chart_title = sprintf("%s %s against CPU, %s messages", pattern, what, size_label(size))
 eval heading
 has99 = ymax99 > 0
@@ -52,18 +52,17 @@ do for [fmt in "png svg"] {
          file using 1:2:5 with labels left offset 0.8, 0.5 font ",8" noenhanced notitle
     unset label
     if (has99) {
-        unset key
         set origin 0.5, 0.02
         y_lo = ymin99 / 1.6
         y_hi = ymax99 * 1.8
         eval log_y_axis
         set ylabel "p99 " . what . " (µs)"
-        plot front99 using 1:2 with steps lw 2 lc rgb "#999999" dt (6, 4) notitle, \
+        plot front99 using 1:2 with steps lw 2 lc rgb "#999999" dt (6, 4) title "front", \
              for [k = 1:ncolours] file using (mine(k)):3 with points pt filled(k) ps 1.4 \
                 lc rgb colour(k) notitle, \
              file using 1:3:5 with labels left offset 0.8, 0.5 font ",8" noenhanced notitle
     }
     unset multiplot
     unset output
-    set key bottom right inside noenhanced samplen 2 spacing 1 box opaque
+    set key bottom right inside noenhanced samplen 2 spacing 1 box
 }
