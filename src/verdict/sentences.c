@@ -125,5 +125,9 @@ void ipcb_verdict_class(struct ipcb_sbuf *b, const struct ipcb_vjudge *j,
         fairness(b, j, g);
     price(b, j, s, g, spinning);
     rest(b, j, s, g, n);
+    /* every row tied by intervals: they are too wide to rank anything */
+    if (g == n && n > 2 && ipcb_vj_figure(j, j->pick[0]).has_ci)
+        ipcb_sbuf_printf(b, " (all %zu: their intervals are too wide to rank them; more "
+                            "repeats, more messages or a quieter machine)", n);
     ipcb_sbuf_printf(b, ".");
 }
