@@ -33,11 +33,11 @@ panel_w = has99 ? 0.5 : 1.0
 mine(k) = (int(column(4)) - 1) % ncolours + 1 == k ? column(1) : NaN
 
 do for [fmt in "png svg"] {
-    eval term_cmd(fmt, 1100, 560)
+    eval term_cmd(fmt, 900, 470)
     set output out . "." . fmt
     set multiplot
     eval heading
-    set size panel_w, 0.86
+    set size panel_w, 0.8
     set origin 0, 0.02
     set lmargin 9
     set rmargin 2
@@ -49,7 +49,7 @@ do for [fmt in "png svg"] {
     plot front50 using 1:2 with steps lw 2 lc rgb "#999999" dt (6, 4) title "front: nothing beats it on both", \
          for [k = 1:ncolours] file using (mine(k)):2 with points pt filled(k) ps 1.4 \
             lc rgb colour(k) notitle, \
-         file using 1:2:5 with labels left offset 0.8, 0.5 font ",8" noenhanced notitle
+         file using 1:2:5 with labels left offset 0.8, 0.5 font ",9" noenhanced notitle
     unset label
     if (has99) {
         set origin 0.5, 0.02
@@ -60,7 +60,7 @@ do for [fmt in "png svg"] {
         plot front99 using 1:2 with steps lw 2 lc rgb "#999999" dt (6, 4) title "front", \
              for [k = 1:ncolours] file using (mine(k)):3 with points pt filled(k) ps 1.4 \
                 lc rgb colour(k) notitle, \
-             file using 1:3:5 with labels left offset 0.8, 0.5 font ",8" noenhanced notitle
+             file using 1:3:5 with labels left offset 0.8, 0.5 font ",9" noenhanced notitle
     }
     unset multiplot
     unset output
