@@ -164,7 +164,9 @@ static int cmd_run(struct ipcb_plan *p)
             rmdir(outdir);
         return 2;
     }
-    out.table = out.sink.stdout_taken ? stderr : stdout;
+    /* a data stream, or the Markdown at the end, owns stdout: the table goes aside */
+    int md_stdout = p->markdown_path && strcmp(p->markdown_path, "-") == 0;
+    out.table = out.sink.stdout_taken || md_stdout ? stderr : stdout;
     if (!p->quiet)
         ipcb_write_table_header(out.table);
     int outcome = ipcb_run_plan(p, &res, on_row, on_repeat, &out);

@@ -86,6 +86,13 @@ try:
     check(r4.returncode == 0 and len(data) == 2 and "Verdict:" in r4.stderr,
           "with --csv - the CSV alone is on stdout, the verdict on stderr")
 
+    refused(run("-t", "pipe", "-s", "64", "--csv", "-", "--markdown", "-"),
+            "--csv - and --markdown - both on stdout")
+    r7 = run("-t", "pipe", "-p", "pingpong", "-s", "64", "-n", "500", "-o",
+             os.path.join(work, "md"), "--markdown", "-")
+    check(r7.returncode == 0 and r7.stdout.startswith("## ipcbench results") and
+          r7.stderr.startswith("transport"),
+          "--markdown - alone on stdout, the table on stderr (%r)" % r7.stdout[:80])
     refused(run("verdict", os.path.join(work, "missing")), "verdict of a missing directory")
     refused(run("verdict"), "verdict without a directory")
     refused(run("verdict", out, "--margin", "lots"), "a bad --margin")

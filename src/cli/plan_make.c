@@ -196,11 +196,13 @@ static int validate(struct ipcb_plan *p, char *err, size_t errlen)
     if (ipcb_option_given(ipcb_option_find("count")) && p->duration_ns)
         IPCB_FAIL("give --count or --duration, not both");
     int on_stdout = 0;
-    const char *const outputs[] = {p->csv_path, p->json_path, p->json_stream_path};
+    const char *const outputs[] = {p->csv_path, p->json_path, p->json_stream_path,
+                                   p->markdown_path};
     for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++)
         on_stdout += outputs[i] && strcmp(outputs[i], "-") == 0;
     if (on_stdout > 1)
-        IPCB_FAIL("only one of --csv -, --json - and --json-stream - can write to stdout");
+        IPCB_FAIL("only one of --csv -, --json -, --json-stream - and --markdown - can write "
+                  "to stdout");
     if (p->duration_ns)
         p->count = 0;
     /* one transport at one size it cannot carry is a mistake, not a skip */
