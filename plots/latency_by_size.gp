@@ -23,10 +23,13 @@ eval log_y_axis
 set xlabel "message size"
 set key top left inside vertical Left reverse noenhanced samplen 2 spacing 1 font ",9"
 chart_title = "Ping-pong round-trip latency by message size"
-panel_h = 0.86 / ng
+# the panels below the heading, which takes 85 pixels of the page
+page_h = (120 + 330 * ng)
+panels_top = 1 - 85.0 / page_h
+panel_h = (panels_top - 0.01) / ng
 
 do for [fmt in "png svg"] {
-    eval term_cmd(fmt, 1100, 120 + 330 * ng)
+    eval term_cmd(fmt, 1100, page_h)
     set output out . "." . fmt
     set multiplot
     eval heading
@@ -34,7 +37,7 @@ do for [fmt in "png svg"] {
     do for [g = 1:ng] {
         do for [col = 2:3] {
             set size 0.5, panel_h
-            set origin (col - 2) * 0.5, 0.88 - g * panel_h
+            set origin (col - 2) * 0.5, panels_top - g * panel_h
             set ylabel (col == 2 ? "p50" : "p99") . " round trip (µs)"
             if (floor ne "") {
                 plot for [i = first(g, n):last(g, n)] files[i] using 1:col with linespoints \

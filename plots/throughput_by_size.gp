@@ -25,17 +25,20 @@ set xlabel "message size"
 set ylabel "throughput (MiB/s)"
 set key top left inside vertical Left reverse noenhanced samplen 2 spacing 1 font ",9"
 chart_title = "Stream throughput by message size"
-panel_h = 0.86 / ng
+# the panels below the heading, which takes 85 pixels of the page
+page_h = (120 + 300 * ng)
+panels_top = 1 - 85.0 / page_h
+panel_h = (panels_top - 0.01) / ng
 
 do for [fmt in "png svg"] {
-    eval term_cmd(fmt, 1000, 120 + 300 * ng)
+    eval term_cmd(fmt, 1000, page_h)
     set output out . "." . fmt
     set multiplot
     eval heading
     set tmargin 0
     do for [g = 1:ng] {
         set size 1, panel_h
-        set origin 0, 0.88 - g * panel_h
+        set origin 0, panels_top - g * panel_h
         if (floor ne "") {
             plot for [i = first(g, n):last(g, n)] files[i] using 1:2 with linespoints \
                     lc rgb colour(ids[i]) lw 2 pt filled(ids[i]) ps 1.1 title names[i], \
