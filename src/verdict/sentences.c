@@ -36,6 +36,11 @@ static void figure_words(struct ipcb_sbuf *b, const struct ipcb_vjudge *j,
         ipcb_sbuf_printf(b, " %ss/s", k->unit);
         break;
     case IPCB_BY_KNEE:
+        if (!(hi > 0)) {        /* even the lightest load slipped its schedule */
+            ipcb_sbuf_printf(b, " could not keep even the lightest load offered on "
+                                "schedule");
+            break;
+        }
         ipcb_sbuf_printf(b, " %s p99 within 2x of the lightest load's up to ",
                          g > 1 ? "hold their" : "holds its");
         ipcb_verdict_rate_range(b, lo, hi);
@@ -108,6 +113,10 @@ static void rest(struct ipcb_sbuf *b, const struct ipcb_vjudge *j,
         ipcb_sbuf_printf(b, " %ss/s", k->unit);
         break;
     case IPCB_BY_KNEE:
+        if (!(hi > 0)) {
+            ipcb_sbuf_printf(b, "could not keep the lightest load either");
+            break;
+        }
         ipcb_sbuf_printf(b, "%s ", one ? "holds it up to" : "hold it up to");
         ipcb_verdict_rate_range(b, lo, hi);
         ipcb_sbuf_printf(b, " %ss/s", k->unit);
