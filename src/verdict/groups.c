@@ -255,6 +255,8 @@ int ipcb_verdict_make(const struct ipcb_summary *s, double margin_pct, struct ip
     j.pick = calloc(s->n_rows + 1, sizeof *j.pick);
     j.held = calloc(s->n_rows + 1, sizeof *j.held);
     long n = rows && j.pick && j.held ? subjects(rows, j.n_rows, &subj) : -1;
+    for (size_t i = 0; rows && i < j.n_rows; i++)
+        v->spinning += rows[i].ok && rows[i].spins;
     if (n > 0 && !(v->lines = calloc((size_t)n, sizeof *v->lines)))
         n = -1;
     for (long k = 0; k < n; k++) {

@@ -22,6 +22,8 @@ void ipcb_verdict_method(struct ipcb_sbuf *b, const struct ipcb_verdicts *v)
     }
     ipcb_sbuf_printf(b, " Blocking rows sleep while they wait; spinning rows hold their CPU, "
                         "so they are ranked apart.");
+    if (!v->spinning)
+        ipcb_sbuf_printf(b, " This run has no spinning rows: --wait block,spin adds them.");
 }
 
 /* text from column `at` on, wrapped at WIDTH with indent spaces before

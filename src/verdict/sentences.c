@@ -57,7 +57,7 @@ static void fairness(struct ipcb_sbuf *b, const struct ipcb_vjudge *j, size_t g)
     ipcb_vj_span(j, j->pick, g, 5, &max_lo, &max_hi);
     if (!(max_hi > 0))
         return;
-    ipcb_sbuf_printf(b, ", one sender's share %.2f to %.2f (%s)", min_lo, max_hi,
+    ipcb_sbuf_printf(b, ", one side's share %.2f to %.2f (%s)", min_lo, max_hi,
                      min_lo >= EVEN_SHARES * max_hi ? "even" : "uneven");
 }
 

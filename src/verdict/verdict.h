@@ -29,6 +29,7 @@ struct ipcb_verdicts {
     double margin_pct;
     size_t by_intervals;        /* judgements made by the repeats' intervals */
     size_t by_margin;           /* and by the margin */
+    size_t spinning;            /* measured rows whose wait strategy spins */
     int oom;
 };
 
