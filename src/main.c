@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 
 #include "cli/cli.h"
+#include "cli/memory_bound.h"
 #include "ipcbench/columns.h"
 #include "ipcbench/units.h"
 #include "compare/compare.h"
@@ -164,8 +165,10 @@ static int cmd_run(struct ipcb_plan *p)
         return 2;
     }
     out.table = out.sink.stdout_taken ? stderr : stdout;
-    if (!p->quiet)
+    if (!p->quiet) {
+        ipcb_memory_statement(p, stderr);
         ipcb_write_table_header(out.table);
+    }
     int outcome = ipcb_run_plan(p, &res, on_row, on_repeat, &out);
     struct rusage self;
     if (getrusage(RUSAGE_SELF, &self) == 0)
