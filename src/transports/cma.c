@@ -35,14 +35,15 @@ static void refusal(struct ipcb_chan *c, int err)
 {
     char why[160];
     if (access(YAMA_SCOPE, R_OK) != 0) {
-        snprintf(why, sizeof why, "no Yama here (kernel.yama.ptrace_scope): a seccomp filter "
-                 "or another security module");
+        snprintf(why, sizeof why, "kernel.yama.ptrace_scope is not set here, so a seccomp "
+                 "filter or another security module refuses it");
     } else {
         size_t scope = ipcb_read_sysctl(YAMA_SCOPE);
         snprintf(why, sizeof why, "kernel.yama.ptrace_scope = %zu%s", scope,
                  scope >= 3 ? ": no process may attach"
                  : scope == 2 ? ": only with CAP_SYS_PTRACE"
-                              : " allows it: a seccomp filter or another security module");
+                              : " allows it, so a seccomp filter or another security module "
+                                "refuses it");
     }
     ipcb_chan_error(c, "cross-memory attach is refused here: process_vm_readv: %s (%s)",
                     err == ENOSYS ? "not in this kernel or filtered (ENOSYS)" : strerror(err),
