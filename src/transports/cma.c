@@ -212,6 +212,7 @@ const struct ipcb_transport ipcb_cma = {
     .summary = "cross-memory attach: the receiver copies from the sender's pool with "
                "process_vm_readv",
     .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_ZERO_COPY,
+    .wait_default = "block",
     .create = cma_create, .open = cma_open, .opened = cma_opened, .send = ipcb_pool_send,
     .recv = ipcb_pool_recv, .close = cma_close, .destroy = cma_destroy,
     .memory = cma_memory, .loan = ipcb_pool_loan, .take = ipcb_pool_take,

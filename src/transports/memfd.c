@@ -230,6 +230,7 @@ const struct ipcb_transport ipcb_memfd = {
     .name = "memfd",
     .summary = "zero-copy: a new sealed memfd per message, passed with SCM_RIGHTS over AF_UNIX",
     .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_ZERO_COPY,
+    .wait_default = "block",
     .create = memfd_create_chan, .open = memfd_open, .opened = memfd_opened,
     .send = memfd_send, .recv = memfd_recv, .close = memfd_close, .destroy = memfd_destroy,
     .memory = memfd_memory, .loan = memfd_loan, .take = memfd_take, .release = memfd_release,

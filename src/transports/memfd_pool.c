@@ -184,6 +184,7 @@ const struct ipcb_transport ipcb_memfd_pool = {
     .name = "memfd-pool",
     .summary = "zero-copy: sealed memfd pools passed once (SCM_RIGHTS), then slots named by index",
     .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_ZERO_COPY,
+    .wait_default = "block",
     .create = memfd_pool_create, .open = memfd_pool_open, .opened = memfd_pool_opened,
     .send = ipcb_pool_send, .recv = ipcb_pool_recv, .close = memfd_pool_close,
     .destroy = memfd_pool_destroy, .memory = memfd_pool_memory,

@@ -278,6 +278,7 @@ const struct ipcb_transport ipcb_vmsplice = {
     .summary = "zero-copy send: pages vmspliced into a pipe per direction, read out; pages "
                "reused only once read",
     .flags = IPCB_STREAM | IPCB_ZERO_COPY,
+    .wait_default = "block",
     .create = vms_create, .open = vms_open, .opened = vms_opened, .send = vms_send,
     .recv = vms_recv, .close = vms_close, .destroy = vms_destroy, .memory = vms_memory,
     .loan = vms_loan, .take = vms_take, .release = vms_release,
