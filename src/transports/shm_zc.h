@@ -55,6 +55,7 @@ struct zc_chan {
     int pending;                /* a release's failure, for the next call: -errno */
     uint64_t sent;              /* messages sent, for the test hook */
     uint64_t reuse_at;          /* IPCBENCH_INJECT=zc-reuse:N, or UINT64_MAX */
+    uint32_t last;              /* the chunk this side loaned or took last */
     uint32_t n_free;
     uint32_t free_chunks[ZC_MAX_CHUNKS];
 };
@@ -74,7 +75,7 @@ static inline _Atomic uint64_t *zc_state(struct zc_chan *p, uint32_t k)
     return (_Atomic uint64_t *)(void *)(p->states + (size_t)k * ZC_STATE_BYTES);
 }
 
-static inline unsigned char *zc_chunk(struct zc_chan *p, uint32_t k)
+static inline unsigned char *zc_chunk(const struct zc_chan *p, uint32_t k)
 {
     return p->pool + (size_t)k * p->stride;
 }

@@ -37,9 +37,14 @@ static int owner_wrong(struct ipcb_chan *c, uint32_t k, uint64_t expected, uint6
     return -EPROTO;
 }
 
-/* the chunk buf is the start of, when it is one */
+/* the chunk buf is the start of, when it is one: most often the one this
+ * side loaned or took last, known without a division */
 static inline int chunk_of(const struct zc_chan *p, const void *buf, uint32_t *k)
 {
+    if (buf == zc_chunk(p, p->last)) {
+        *k = p->last;
+        return 1;
+    }
     uintptr_t at = (uintptr_t)buf, pool = (uintptr_t)p->pool;
     if (at < pool)
         return 0;
@@ -105,6 +110,7 @@ IPCB_HOT void *ipcb_zc_loan(struct ipcb_chan *c, size_t len)
     /* a new generation: a token of the last one no longer names it */
     atomic_store_explicit(w, zc_word((uint32_t)(seen >> 32) + 1, ZC_LOANED + p->me),
                           memory_order_relaxed);
+    p->last = k;
     return zc_chunk(p, k);
 }
 
@@ -157,7 +163,7 @@ IPCB_HOT ssize_t ipcb_zc_send(struct ipcb_chan *c, const void *buf, size_t len)
         if (!loan)
             return p->pending < 0 ? p->pending : -EPROTO;
         memcpy(loan, buf, len);
-        k = (uint32_t)((size_t)(loan - p->pool) / p->stride);
+        k = p->last;
     }
     return publish(c, k, len);
 }
@@ -185,6 +191,7 @@ IPCB_HOT ssize_t ipcb_zc_take(struct ipcb_chan *c, void **msg, size_t len)
                                                  zc_word(tok.gen, ZC_HELD + p->me),
                                                  memory_order_acquire, memory_order_relaxed))
         return owner_wrong(c, tok.chunk, want, seen);
+    p->last = tok.chunk;
     *msg = zc_chunk(p, tok.chunk);
     return (ssize_t)tok.len;
 }
