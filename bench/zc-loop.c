@@ -10,7 +10,7 @@
  * [8,16). The consumer checks the stamps (every byte under --full) in place
  * and reads its clock, as ipcbench's does. The only hand-off is a flag word
  * per chunk, set with release order by the one and cleared by the other,
- * both spinning: no queue, no owner word, no wait strategy. It prints the
+ * both spinning as shm's spin strategy does: no queue, no owner word. It prints the
  * consumer's rate over the span from the last warm-up message to the last,
  * as ipcbench's stream row measures it. Defaults: 16M, 300, 20, 4 chunks
  * (shm-zc's producer pool at 16 MiB), CPUs 0 and 1. */
@@ -39,6 +39,21 @@ struct loop {
     _Atomic uint32_t *flags;     /* one per 64 bytes, shared: 1 = filled */
 };
 
+/* a side that waits polls as shm's spin strategy does: a pause per poll and
+ * the CPU given away after 256 of them (shm_ring.c), so that on a loaded or
+ * shared CPU the loop waits no worse than the transport it is set against */
+static void wait_for(_Atomic uint32_t *word, uint32_t value)
+{
+    unsigned spins = 0;
+    while (atomic_load_explicit(word, memory_order_acquire) != value) {
+        ipcb_cpu_relax();
+        if (++spins == 256) {
+            spins = 0;
+            sched_yield();
+        }
+    }
+}
+
 /* where the consumer puts each one-way latency, so the read stays */
 static volatile uint64_t latency_sink;
 
@@ -62,8 +77,7 @@ static void produce(struct loop *l, const unsigned char *filler)
     for (uint64_t seq = 0; seq < l->warmup + l->count; seq++) {
         unsigned k = (unsigned)(seq % l->chunks);
         unsigned char *buf = l->pool + (size_t)k * l->stride;
-        while (atomic_load_explicit(flag(l, k), memory_order_acquire) != 0)
-            ipcb_cpu_relax();
+        wait_for(flag(l, k), 0);
         if (l->full)
             memcpy(buf, filler, l->size);
         ipcb_msg_stamp(buf, l->size, seq);
@@ -81,8 +95,7 @@ static uint64_t consume(struct loop *l, unsigned char *expect)
     for (uint64_t seq = 0; seq < l->warmup + l->count; seq++) {
         unsigned k = (unsigned)(seq % l->chunks);
         const unsigned char *buf = l->pool + (size_t)k * l->stride;
-        while (atomic_load_explicit(flag(l, k), memory_order_acquire) != 1)
-            ipcb_cpu_relax();
+        wait_for(flag(l, k), 1);
         int bad = l->full ? ipcb_msg_check_full(buf, expect, l->size, seq)
                           : ipcb_msg_check_stamps(buf, l->size, seq);
         uint64_t now = ipcb_now_ns();
