@@ -158,7 +158,9 @@ int main(int argc, char **argv)
     if (parse(argc, argv, &l) != 0)
         return usage();
     l.stride = (l.size + 4095) & ~(size_t)4095;
-    size_t flags_bytes = (size_t)l.chunks * 64, bytes = flags_bytes + l.stride * l.chunks;
+    /* the chunks page-aligned, as in shm-zc's segment */
+    size_t flags_bytes = ((size_t)l.chunks * 64 + 4095) & ~(size_t)4095;
+    size_t bytes = flags_bytes + l.stride * l.chunks;
     unsigned char *area = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
                                -1, 0);
     unsigned char *filler = malloc(l.size), *expect = malloc(l.size);
