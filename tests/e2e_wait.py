@@ -138,7 +138,7 @@ with tempfile.TemporaryDirectory() as work:
     check(r.returncode == 0, "-t all --wait epoll exits 0 (got %d)" % r.returncode)
     for row in rows:
         if row["transport"] in ("sysv-mq/epoll", "shm/epoll", "mmap/epoll", "sysv-shm/epoll",
-                                "signal/epoll") or lacks(row):
+                                "signal/epoll", "shm-zc/epoll") or lacks(row):
             base = row["transport"].split("/")[0]
             check(row["status"].startswith("skipped: %s cannot wait by epoll (its strategies: "
                                            % base), label(row) + ": skipped (got %r)" % row["status"])
