@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """End to end over the fanout pattern: one publisher and four subscribers on
 every transport (N channels on the descriptors and queues, one fan-out ring
-on shm and mmap by spin and futex), every message at every subscriber
+on shm and mmap by sem, spin and futex), every message at every subscriber
 checked, the row's messages all that were sent, shares of being last
-between 0 and 1; udp and shm's semaphores are skipped rows saying why; a
+between 0 and 1; udp and a strategy the ring cannot wait with are skipped
+rows saying why; a
 --subscribers list makes a row per count with that many processes; a slow
 subscriber still gets everything and so do the others; a spoiled message
 fails the row naming a subscriber; bad --subscribers and --slow-subscriber
@@ -21,13 +22,11 @@ from testlib import check, finish, killed_side, rows_of, run, some_ran  # noqa: 
 BIN = os.path.abspath(sys.argv[1])
 COUNT = 3000
 SUBS = 4
-RINGS = ["shm/spin", "shm/futex", "mmap/spin", "mmap/futex"]
+RINGS = ["shm/spin", "shm/futex", "mmap/spin", "mmap/futex", "shm/eventfd"]
 SKIPPED = {
     "udp": "skipped: fanout needs every message at every subscriber; udp may drop them",
-    "shm": "skipped: shm's fan-out ring waits by spinning or on a futex, not with sem; "
-           "run shm/spin or shm/futex",
-    "mmap": "skipped: mmap's fan-out ring waits by spinning or on a futex, not with sem; "
-            "run mmap/spin or mmap/futex",
+    "shm/eventfd": "skipped: shm's fan-out ring waits on semaphores, by spinning or on a "
+                   "futex, not with eventfd; run shm, shm/spin or shm/futex",
 }
 
 
@@ -59,7 +58,7 @@ check(r.returncode == 0, "fanout runs (exit %d): %s" % (r.returncode, r.stderr.s
 rows = rows_of(out)
 some_ran(rows, "fanout")
 by = {x["transport"]: x for x in rows}
-for name in RINGS + ["pipe", "unix", "tcp", "posix-mq", "sysv-mq"]:
+for name in RINGS + ["shm", "mmap", "pipe", "unix", "tcp", "posix-mq", "sysv-mq"]:
     check(name in by, "%s has a fanout row" % name)
 for name, x in by.items():
     if name in SKIPPED:
@@ -85,7 +84,7 @@ for x in rows:
 
 # a slow subscriber paces the publisher, and every subscriber still gets it all
 out = os.path.join(tmp, "slow")
-r = run("-q", "-t", "pipe,posix-mq,shm/futex", "-p", "fanout", "--subscribers", "3",
+r = run("-q", "-t", "pipe,posix-mq,shm,shm/futex", "-p", "fanout", "--subscribers", "3",
         "--slow-subscriber", "20us", "-s", "64", "-n", "1000", "-o", out)
 check(r.returncode == 0, "--slow-subscriber runs (exit %d): %s" % (r.returncode, r.stderr))
 for x in rows_of(out):
@@ -119,7 +118,7 @@ check(r.returncode == 0 and "fanout" not in [x["pattern"] for x in rows_of(out)]
       "the default patterns have no fanout")
 
 # a killed subscriber is named, on N channels and on the one ring
-for name in ["pipe", "shm/futex"]:
+for name in ["pipe", "shm", "shm/futex"]:
     killed_side(BIN, ["-t", name, "-p", "fanout", "--subscribers", "3", "-s", "64"], 4, 2,
                 "failed: subscriber 2 killed by signal 9 (SIGKILL)",
                 "fanout-" + name.replace("/", "-"), tmp)

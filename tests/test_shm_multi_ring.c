@@ -1,5 +1,5 @@
-/* The one-way rings of shm_multi_ring.h between processes, spinning and on
- * futexes: four producer processes hammer Vyukov's queue through 8 slots
+/* The one-way rings of shm_multi_ring.h between processes, spinning, on
+ * futexes and on semaphores: four producer processes hammer Vyukov's queue through 8 slots
  * and the consumer finds each producer's messages all there, intact and in
  * that producer's order; three reader processes each get every message of
  * the fan-out ring, in order, through 4 slots; an empty ring says -EAGAIN
@@ -114,6 +114,7 @@ static void test_mpmc(enum ipcb_shm_notify how, const char *name)
     CHECK(reap_all(pids, PRODUCERS), "%s: every producer sent all and exited 0", name);
     CHECK(ipcb_mpmc_ring_get(ring, buf, sizeof buf, 0) == -EAGAIN, "%s: drained", name);
     CHECK(ipcb_mpmc_ring_put(ring, buf, MSG_MAX + 1) == -EMSGSIZE, "%s: too long", name);
+    ipcb_mpmc_ring_fini(ring);
     munmap(ring, bytes);
 }
 
@@ -149,18 +150,20 @@ static void test_fanout(enum ipcb_shm_notify how, const char *name)
     CHECK(bad == 0, "%s: %u puts failed", name, bad);
     CHECK(reap_all(pids, READERS), "%s: every reader got every message in order", name);
     alarm(0);
+    ipcb_fanout_ring_fini(ring);
     munmap(ring, bytes);
 }
 
 static void test_refusals(void)
 {
     static _Alignas(128) unsigned char mem[1 << 14];
-    CHECK(ipcb_mpmc_ring_init(mem, MSG_MAX, 8, IPCB_NOTIFY_SEM) == -EINVAL,
-          "the multi-producer ring refuses semaphores");
+    CHECK(ipcb_mpmc_ring_init(mem, MSG_MAX, 8, IPCB_NOTIFY_EVENTFD) == -EINVAL,
+          "the multi-producer ring refuses eventfds");
     CHECK(ipcb_fanout_ring_init(mem, MSG_MAX, 4, IPCB_NOTIFY_CONDVAR) == -EINVAL,
           "the fan-out ring refuses the monitor");
-    CHECK(ipcb_shm_multi_waits(IPCB_NOTIFY_SPIN) && ipcb_shm_multi_waits(IPCB_NOTIFY_FUTEX),
-          "spin and futex wait on them");
+    CHECK(ipcb_shm_multi_waits(IPCB_NOTIFY_SPIN) && ipcb_shm_multi_waits(IPCB_NOTIFY_FUTEX) &&
+          ipcb_shm_multi_waits(IPCB_NOTIFY_SEM) && !ipcb_shm_multi_waits(IPCB_NOTIFY_SIGNAL),
+          "spin, futex and sem wait on them, signal does not");
     CHECK(ipcb_mpmc_ring_bytes(MSG_MAX, 0) == 0, "no slots, no ring");
 }
 
@@ -168,8 +171,10 @@ int main(void)
 {
     test_mpmc(IPCB_NOTIFY_SPIN, "mpmc/spin");
     test_mpmc(IPCB_NOTIFY_FUTEX, "mpmc/futex");
+    test_mpmc(IPCB_NOTIFY_SEM, "mpmc/sem");
     test_fanout(IPCB_NOTIFY_SPIN, "fanout/spin");
     test_fanout(IPCB_NOTIFY_FUTEX, "fanout/futex");
+    test_fanout(IPCB_NOTIFY_SEM, "fanout/sem");
     test_refusals();
     return checks_done();
 }

@@ -4,7 +4,7 @@
  * channel (IPCB_SHARED_SEND) run it, and a byte stream only up to PIPE_BUF,
  * the largest write that arrives whole when writers interleave; and the
  * ring transports, which the pattern asks for a multi-producer ring
- * (IPCB_USE_MANY_SENDERS: shm_multi_ring.h's Vyukov queue, spin or futex).
+ * (IPCB_USE_MANY_SENDERS: shm_multi_ring.h's Vyukov queue).
  *
  * A message's sequence word carries its producer's index in the top byte,
  * over that producer's own sequence number, and the stamps are made from

@@ -13,6 +13,8 @@
 
 struct fanout_cursor {
     _Alignas(128) _Atomic uint32_t taken;   /* messages this reader is done with */
+    /* sem: the slots this reader has given back, and those it may take */
+    sem_t room, filled;
 };
 
 struct fanout_ring {
@@ -26,6 +28,7 @@ struct fanout_ring {
     /* constant after init */
     _Alignas(128) size_t msg_max, stride;
     uint32_t slots, notify;
+    uint32_t sems;      /* sem: the cursors whose semaphores exist, for fini */
     struct fanout_cursor cursor[IPCB_FANOUT_MAX_READERS];
 };
 
@@ -62,6 +65,51 @@ int ipcb_fanout_ring_init(void *mem, size_t msg_max, unsigned slots, enum ipcb_s
     r->stride = slot_stride(msg_max);
     r->slots = slots;
     r->notify = (uint32_t)how;
+    if (how != IPCB_NOTIFY_SEM)
+        return 0;
+    for (; r->sems < IPCB_FANOUT_MAX_READERS; r->sems++) {
+        struct fanout_cursor *k = &r->cursor[r->sems];
+        int err = sem_init(&k->room, 1, slots) != 0 ? errno : 0;
+        if (!err && sem_init(&k->filled, 1, 0) != 0) {
+            err = errno;
+            sem_destroy(&k->room);
+        }
+        if (err) {
+            ipcb_fanout_ring_fini(r);   /* the pairs made before this one */
+            return -err;
+        }
+    }
+    return 0;
+}
+
+void ipcb_fanout_ring_fini(void *ring)
+{
+    struct fanout_ring *r = ring;
+    for (; r->sems > 0; r->sems--) {
+        sem_destroy(&r->cursor[r->sems - 1].room);
+        sem_destroy(&r->cursor[r->sems - 1].filled);
+    }
+}
+
+/* sem: a slot every reader has given back, counted down in each reader's
+ * room, or the count of each reader's filled slots up by one */
+static int sem_room_all(struct fanout_ring *r)
+{
+    unsigned n = atomic_load_explicit(&r->readers, memory_order_acquire);
+    for (unsigned i = 0; i < n && i < IPCB_FANOUT_MAX_READERS; i++) {
+        int rc = ipcb_shm_multi_sem_take(&r->cursor[i].room);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int sem_filled_all(struct fanout_ring *r)
+{
+    unsigned n = atomic_load_explicit(&r->readers, memory_order_acquire);
+    for (unsigned i = 0; i < n && i < IPCB_FANOUT_MAX_READERS; i++)
+        if (sem_post(&r->cursor[i].filled) != 0)
+            return -errno;
     return 0;
 }
 
@@ -127,7 +175,11 @@ IPCB_HOT ssize_t ipcb_fanout_ring_put(void *ring, const void *buf, size_t len)
     if (len > r->msg_max)
         return -EMSGSIZE;
     uint32_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
-    if (head - r->gate >= r->slots) {
+    if (r->notify == IPCB_NOTIFY_SEM) {
+        int rc = sem_room_all(r);
+        if (rc < 0)
+            return rc;
+    } else if (head - r->gate >= r->slots) {
         int rc = wait_room(r);
         if (rc < 0)
             return rc;
@@ -138,6 +190,10 @@ IPCB_HOT ssize_t ipcb_fanout_ring_put(void *ring, const void *buf, size_t len)
     memcpy(s + SLOT_HEADER, buf, len);
     /* release: the slot's bytes before the count that shows them */
     atomic_store_explicit(&r->head, head + 1, memory_order_release);
+    if (r->notify == IPCB_NOTIFY_SEM) {
+        int rc = sem_filled_all(r);
+        return rc < 0 ? rc : (ssize_t)len;
+    }
     if (r->notify != IPCB_NOTIFY_FUTEX)
         return (ssize_t)len;
     int rc = ipcb_shm_multi_wake(&r->head, &r->filled_waiters, 1);
@@ -157,6 +213,13 @@ IPCB_HOT ssize_t ipcb_fanout_ring_get(void *ring, unsigned reader, void *buf, si
     struct fanout_ring *r = ring;
     struct fanout_cursor *me = &r->cursor[reader];
     unsigned spins = 0;
+    if (r->notify == IPCB_NOTIFY_SEM) {
+        /* posted after head moved: the message is there once it is taken */
+        int rc = block ? ipcb_shm_multi_sem_take(&me->filled)
+                       : (sem_trywait(&me->filled) == 0 ? 0 : -errno);
+        if (rc < 0)
+            return rc;
+    }
     while (!has_filled(r, reader)) {
         if (!block)
             return -EAGAIN;
@@ -180,6 +243,8 @@ IPCB_HOT ssize_t ipcb_fanout_ring_get(void *ring, unsigned reader, void *buf, si
     memcpy(buf, s + SLOT_HEADER, copy);
     /* release: the copy-out is done before the producer may reuse the slot */
     atomic_store_explicit(&me->taken, taken + 1, memory_order_release);
+    if (r->notify == IPCB_NOTIFY_SEM)
+        return sem_post(&me->room) == 0 ? (ssize_t)bytes : -errno;
     if (r->notify != IPCB_NOTIFY_FUTEX)
         return (ssize_t)bytes;
     int rc = ipcb_shm_multi_wake(&me->taken, &r->room_waiters, 0);

@@ -27,6 +27,9 @@ struct mpmc_ring {
      * sleeps on, and who sleeps on it */
     _Alignas(128) _Atomic uint32_t published;
     _Atomic uint32_t filled_waiters;
+    /* sem: free slots, and filled ones */
+    _Alignas(128) sem_t room;
+    _Alignas(64) sem_t filled;
     /* constant after init */
     _Alignas(128) size_t msg_max, stride;
     uint32_t slots, notify;
@@ -52,7 +55,15 @@ static struct mpmc_slot *slot_at(struct mpmc_ring *r, uint64_t pos)
 
 int ipcb_shm_multi_waits(enum ipcb_shm_notify how)
 {
-    return how == IPCB_NOTIFY_SPIN || how == IPCB_NOTIFY_FUTEX;
+    return how == IPCB_NOTIFY_SPIN || how == IPCB_NOTIFY_FUTEX || how == IPCB_NOTIFY_SEM;
+}
+
+int ipcb_shm_multi_sem_take(sem_t *s)
+{
+    while (sem_wait(s) != 0)
+        if (errno != EINTR)
+            return -errno;
+    return 0;
 }
 
 static long futex(_Atomic uint32_t *word, int op, uint32_t val)
@@ -123,7 +134,25 @@ int ipcb_mpmc_ring_init(void *mem, size_t msg_max, unsigned slots, enum ipcb_shm
         atomic_init(&s->seq, i);
         s->len = 0;
     }
+    if (how != IPCB_NOTIFY_SEM)
+        return 0;
+    if (sem_init(&r->room, 1, slots) != 0)
+        return -errno;
+    if (sem_init(&r->filled, 1, 0) != 0) {
+        int err = errno;
+        sem_destroy(&r->room);
+        return -err;
+    }
     return 0;
+}
+
+void ipcb_mpmc_ring_fini(void *ring)
+{
+    struct mpmc_ring *r = ring;
+    if (r->notify != IPCB_NOTIFY_SEM)
+        return;
+    sem_destroy(&r->room);
+    sem_destroy(&r->filled);
 }
 
 /* the slot at enqueue position arg is still a lap behind: full */
@@ -142,7 +171,9 @@ static int has_filled(void *ring, uintptr_t pos)
 /* the slot for pos is a lap behind: wait until its consumer gives it back */
 static int wait_room(struct mpmc_ring *r, uint64_t pos)
 {
-    if (r->notify == IPCB_NOTIFY_SPIN) {
+    /* sem: the producer holds a free slot's count, so the slot is being
+     * given back right now; wait for that as spin does */
+    if (r->notify != IPCB_NOTIFY_FUTEX) {
         unsigned spins = 0;
         while (!has_room(r, pos))
             ipcb_shm_multi_pause(&spins);
@@ -156,7 +187,9 @@ static int wait_filled(struct mpmc_ring *r, uint64_t pos, int block)
 {
     if (!block)
         return -EAGAIN;
-    if (r->notify == IPCB_NOTIFY_SPIN) {
+    /* sem: a filled slot is counted, but an earlier position's producer is
+     * still copying; wait for it as spin does */
+    if (r->notify != IPCB_NOTIFY_FUTEX) {
         unsigned spins = 0;
         while (!has_filled(r, pos))
             ipcb_shm_multi_pause(&spins);
@@ -171,6 +204,11 @@ IPCB_HOT ssize_t ipcb_mpmc_ring_put(void *ring, const void *buf, size_t len)
     struct mpmc_ring *r = ring;
     if (len > r->msg_max)
         return -EMSGSIZE;
+    if (r->notify == IPCB_NOTIFY_SEM) {
+        int rc = ipcb_shm_multi_sem_take(&r->room);
+        if (rc < 0)
+            return rc;
+    }
     uint64_t pos = atomic_load_explicit(&r->enqueue_pos, memory_order_relaxed);
     struct mpmc_slot *s;
     for (;;) {
@@ -196,6 +234,8 @@ IPCB_HOT ssize_t ipcb_mpmc_ring_put(void *ring, const void *buf, size_t len)
     memcpy(s->bytes, buf, len);
     /* release: the bytes are visible to whoever sees the new number */
     atomic_store_explicit(&s->seq, pos + 1, memory_order_release);
+    if (r->notify == IPCB_NOTIFY_SEM)
+        return sem_post(&r->filled) == 0 ? (ssize_t)len : -errno;
     if (r->notify != IPCB_NOTIFY_FUTEX)
         return (ssize_t)len;
     atomic_fetch_add(&r->published, 1);
@@ -206,6 +246,13 @@ IPCB_HOT ssize_t ipcb_mpmc_ring_put(void *ring, const void *buf, size_t len)
 IPCB_HOT ssize_t ipcb_mpmc_ring_get(void *ring, void *buf, size_t len, int block)
 {
     struct mpmc_ring *r = ring;
+    if (r->notify == IPCB_NOTIFY_SEM) {
+        int rc = block ? ipcb_shm_multi_sem_take(&r->filled)
+                       : (sem_trywait(&r->filled) == 0 ? 0 : -errno);
+        if (rc < 0)
+            return rc;
+        block = 1; /* a message is counted: wait out its producer's copy */
+    }
     uint64_t pos = atomic_load_explicit(&r->dequeue_pos, memory_order_relaxed);
     struct mpmc_slot *s;
     for (;;) {
@@ -232,6 +279,8 @@ IPCB_HOT ssize_t ipcb_mpmc_ring_get(void *ring, void *buf, size_t len, int block
     memcpy(buf, s->bytes, copy);
     /* the slot is free for the producer of the next lap */
     atomic_store_explicit(&s->seq, pos + r->slots, memory_order_release);
+    if (r->notify == IPCB_NOTIFY_SEM)
+        return sem_post(&r->room) == 0 ? (ssize_t)bytes : -errno;
     if (r->notify != IPCB_NOTIFY_FUTEX)
         return (ssize_t)bytes;
     atomic_fetch_add(&r->freed, 1);

@@ -16,12 +16,14 @@
  *    cursor, so the slowest reader paces everyone. fanout's subscribers
  *    share it.
  *
- * Both wait by spinning or on futexes, the strategies that need no object
- * beyond the ring's own words; the other strategies are refused (a skipped
- * row saying which work). */
+ * Both wait by spinning, on futexes, or on process-shared POSIX semaphores
+ * in the ring (sem: counting free and filled slots, one pair per reader on
+ * the fan-out ring); the other strategies are refused (a skipped row saying
+ * which work). */
 #ifndef IPCB_SHM_MULTI_RING_H
 #define IPCB_SHM_MULTI_RING_H
 
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -44,6 +46,8 @@ enum ipcb_shm_multi {
 size_t ipcb_mpmc_ring_bytes(size_t msg_max, unsigned slots);
 /* lay it out at mem (128-aligned, zeroed or not); 0 or -EINVAL */
 int ipcb_mpmc_ring_init(void *mem, size_t msg_max, unsigned slots, enum ipcb_shm_notify how);
+/* what init made (sem: the semaphores); no process may wait on it */
+void ipcb_mpmc_ring_fini(void *ring);
 /* any producer: copy len bytes into the next slot, waiting while it is full;
  * len, -EMSGSIZE, or -errno from the wait */
 IPCB_HOT ssize_t ipcb_mpmc_ring_put(void *ring, const void *buf, size_t len);
@@ -55,6 +59,7 @@ IPCB_HOT ssize_t ipcb_mpmc_ring_get(void *ring, void *buf, size_t len, int block
 
 size_t ipcb_fanout_ring_bytes(size_t msg_max, unsigned slots);
 int ipcb_fanout_ring_init(void *mem, size_t msg_max, unsigned slots, enum ipcb_shm_notify how);
+void ipcb_fanout_ring_fini(void *ring);
 /* a reader's cursor, claimed once per reading process before the producer
  * starts: its index, or -ENOSPC past IPCB_FANOUT_MAX_READERS */
 int ipcb_fanout_ring_join(void *ring);
@@ -67,7 +72,7 @@ IPCB_HOT ssize_t ipcb_fanout_ring_get(void *ring, unsigned reader, void *buf, si
 
 /* ---- shared by both (shm_mpmc_ring.c) ---- */
 
-/* 1 when the strategy can wait on these rings (spin, futex) */
+/* 1 when the strategy can wait on these rings (spin, futex, sem) */
 int ipcb_shm_multi_waits(enum ipcb_shm_notify how);
 /* sleep on word while it holds seen and ready(ring) is false, counted in
  * *waiters meanwhile (futex); 0 or -errno */
@@ -77,5 +82,7 @@ int ipcb_shm_multi_sleep(_Atomic uint32_t *word, uint32_t seen, _Atomic uint32_t
 int ipcb_shm_multi_wake(_Atomic uint32_t *word, _Atomic uint32_t *waiters, int all);
 /* one spin-wait step: pause, and yield the CPU every so often */
 void ipcb_shm_multi_pause(unsigned *spins);
+/* sem_wait, again after a signal; 0 or -errno */
+int ipcb_shm_multi_sem_take(sem_t *s);
 
 #endif

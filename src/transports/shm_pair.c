@@ -31,9 +31,9 @@ static int multi_size(struct ipcb_chan *c, unsigned multi, enum ipcb_shm_notify 
     const char *base = c->t->base ? c->t->base->name : c->t->name;
     const char *which = multi == IPCB_SHM_MULTI_MPMC ? "multi-producer" : "fan-out";
     if (!ipcb_shm_multi_waits(how)) {
-        ipcb_chan_error(c, "%s's %s ring waits by spinning or on a futex, not with %s; "
-                        "run %s/spin or %s/futex", base, which, ipcb_shm_notify_name(how),
-                        base, base);
+        ipcb_chan_error(c, "%s's %s ring waits on semaphores, by spinning or on a futex, "
+                        "not with %s; run %s, %s/spin or %s/futex", base, which,
+                        ipcb_shm_notify_name(how), base, base, base);
         return -EOPNOTSUPP;
     }
     unsigned slots = ipcb_ring_slots();
@@ -133,12 +133,13 @@ int ipcb_shm_pair_map_fd(struct ipcb_chan *c, struct ipcb_shm_pair *r, int fd,
 int ipcb_shm_pair_init(struct ipcb_chan *c, struct ipcb_shm_pair *r, enum ipcb_shm_notify how)
 {
     if (r->multi) {
-        /* spin and futex make no object: nothing for fini (rings_ready 0) */
         int rc = r->multi == IPCB_SHM_MULTI_MPMC
                      ? ipcb_mpmc_ring_init(r->base, c->msg_max, ipcb_ring_slots(), how)
                      : ipcb_fanout_ring_init(r->base, c->msg_max, ipcb_ring_slots(), how);
         if (rc < 0)
-            ipcb_chan_error(c, "ring layout: %s", strerror(-rc));
+            ipcb_chan_error(c, "the %s ring: %s", ipcb_shm_notify_name(how), strerror(-rc));
+        else
+            r->rings_ready = 1;
         return rc;
     }
     size_t one = r->bytes / 2;
@@ -158,12 +159,19 @@ int ipcb_shm_pair_init(struct ipcb_chan *c, struct ipcb_shm_pair *r, enum ipcb_s
 
 void ipcb_shm_pair_opened(struct ipcb_shm_pair *r)
 {
-    if (r->rings_ready > 0 && ipcb_shm_ring_fini_at_open(r->ring[0]))
+    if (r->rings_ready > 0 && !r->multi && ipcb_shm_ring_fini_at_open(r->ring[0]))
         ipcb_shm_pair_fini(r);
 }
 
 void ipcb_shm_pair_fini(struct ipcb_shm_pair *r)
 {
+    if (r->multi && r->rings_ready > 0) {
+        if (r->multi == IPCB_SHM_MULTI_MPMC)
+            ipcb_mpmc_ring_fini(r->base);
+        else
+            ipcb_fanout_ring_fini(r->base);
+        r->rings_ready = 0;
+    }
     while (r->rings_ready > 0)
         ipcb_shm_ring_fini(r->ring[--r->rings_ready]);
 }
