@@ -160,7 +160,7 @@ static const struct ipcb_column columns[] = {
      .table = {1, "transport", -20, IPCB_SHOW_PLAIN}},
     {.name = "pattern", .unit = "text", FIELD(pattern), .when = IPCB_WHEN_ALWAYS,
      .repeats = IPCB_REPEATS_AGREE,
-     .description = "the pattern's name, as --help lists them; a copy a pattern makes of itself has a suffix (rate-10000, rate-50pct, contention-4)",
+     .description = "the pattern's name, as --help lists them; a copy a pattern makes of itself has a suffix (rate-10000, rate-50pct, contention-4, fanout-4)",
      .table = {2, "pattern", -8, IPCB_SHOW_PLAIN}},
     {.name = "size_bytes", .unit = "bytes", FIELD(size_bytes), .when = IPCB_WHEN_ALWAYS,
      .repeats = IPCB_REPEATS_AGREE,

@@ -293,7 +293,7 @@ static char copy_names[FANOUT_MAX_LIST][32];
 extern const struct ipcb_pattern ipcb_pattern_fanout;
 
 /* --subscribers LIST: a copy of the pattern per count, "fanout-4", made now
- * and put in the plan by instances(); one count is the pattern itself */
+ * and put in the plan by instances(), as rate and contention do */
 static int subscribers_parse(const struct ipcb_option *o, const char *v, void *dest,
                              char *err, size_t errlen)
 {
@@ -323,7 +323,7 @@ static size_t fanout_instances(const struct ipcb_pattern *self,
 {
     (void)self;
     size_t k = 0;
-    for (; subscriber_list && n_copies > 1 && k < n_copies && k < cap; k++)
+    for (; subscriber_list && k < n_copies && k < cap; k++)
         out[k] = &copies[k];
     return k;
 }
@@ -331,8 +331,8 @@ static size_t fanout_instances(const struct ipcb_pattern *self,
 static const struct ipcb_option subscribers_opt = {
     .name = "subscribers", .metavar = "LIST", .type = IPCB_OPT_LIST,
     IPCB_OPT_INTO(subscriber_list), .parse = subscribers_parse,
-    .help = "fanout: subscribers, 1 to 32 (a list: a row each,\n"
-            "fanout-N; without it 4)",
+    .help = "fanout: subscribers, 1 to 32, a row fanout-N for\n"
+            "each (1,4,16; without it 4, the row fanout)",
 };
 static const struct ipcb_option slow_opt = {
     .name = "slow-subscriber", .metavar = "TIME", .type = IPCB_OPT_DURATION, .min = 1,
