@@ -84,7 +84,7 @@ check(r.returncode == 0 and len(rows) == 1 and rows[0]["status"] == "ok" and
       "8-byte messages: throughput, no latency (%s)" % (rows[0] if rows else r.stderr))
 
 # --- bad --stages: one line, exit 2
-for bad in (["--stages", "1"], ["--stages", "17"], ["--stages", "x"], ["--stages", ""]):
+for bad in (["--stages", "1"], ["--stages", "34"], ["--stages", "x"], ["--stages", ""]):
     r = run("-t", "pipe", "-p", "pipeline", *bad, "-n", "10", "-q")
     lines = r.stderr.strip().splitlines()
     check(r.returncode == 2 and len(lines) == 1 and "--stages" in r.stderr,

@@ -13,9 +13,9 @@
 
 struct ipcb_side_args;   /* run/side.h: what a side's loop gets */
 
-#define IPCB_MAX_SIDES 16     /* processes in one group */
-#define IPCB_MAX_CHANNELS 16  /* channels in one group */
-#define IPCB_MAX_ENDS 2       /* channel ends one side holds (a pipeline stage: in and out) */
+#define IPCB_MAX_SIDES 33     /* processes in one group */
+#define IPCB_MAX_CHANNELS 33  /* channels in one group */
+#define IPCB_MAX_ENDS 33      /* channel ends one side holds (a publisher: one per subscriber) */
 
 /* what a pattern's rows answer, so charts know where to draw them */
 enum ipcb_figure {
@@ -82,7 +82,8 @@ struct ipcb_pattern {
     enum ipcb_runs_on runs_on;
     /* flags a channel's table must have for the pattern to run on it
      * (IPCB_SYNC_HANDOFF ...), handed to create() as chan->use; a pair that
-     * lacks one is no cell of the run at all, not even a skipped row */
+     * lacks one is no cell of the run at all, not even a skipped row; the
+     * IPCB_USE_ASKS bits among them only ask (transport.h) */
     unsigned needs;
     unsigned flags;            /* IPCB_PATTERN_ON_REQUEST */
     /* optional: nonzero, with why in why[len], when the pattern cannot run
@@ -103,6 +104,10 @@ struct ipcb_pattern {
      * decides how many sides there are (N producers, K stages); it starts
      * from a copy of .layout */
     void (*make_layout)(struct ipcb_layout *layout);
+    /* optional, after make_layout: the layout on transport t, when the
+     * transport decides its shape (fanout: one channel that every
+     * subscriber reads, where t's channel takes several readers) */
+    void (*layout_on)(struct ipcb_layout *layout, const struct ipcb_transport *t);
     /* its own command-line options, NULL-terminated, or NULL */
     const struct ipcb_option *const *options;
     /* optional: the copies of itself that its options ask for, each a row

@@ -25,6 +25,13 @@ enum ipcb_side { IPCB_PRODUCER = 0, IPCB_CONSUMER = 1 };
 /* zero-copy: the message is built in and checked in the transport's own
  * memory (.loan, .take, .release below); no copy into or out of it */
 #define IPCB_ZERO_COPY 0x40u
+/* What a pattern's needs may ask of a channel without requiring it: the
+ * driver does not filter on these bits (IPCB_USE_ASKS), a transport whose
+ * flags have one makes its channel so when create() finds it in c->use,
+ * and the others make their usual channel. */
+#define IPCB_USE_MANY_SENDERS 0x10000u /* several producers on one channel (shm's MPMC ring) */
+#define IPCB_USE_MANY_READERS 0x20000u /* several consumers, each gets every message */
+#define IPCB_USE_ASKS 0xffff0000u
 /* synchronization primitives (src/sync/), what they can be asked for */
 #define IPCB_SYNC_HANDOFF 0x100u  /* send passes the token to the peer, recv waits for it */
 #define IPCB_SYNC_LOCK    0x200u  /* recv takes the lock, send releases it */

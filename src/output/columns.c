@@ -160,7 +160,7 @@ static const struct ipcb_column columns[] = {
      .table = {1, "transport", -20, IPCB_SHOW_PLAIN}},
     {.name = "pattern", .unit = "text", FIELD(pattern), .when = IPCB_WHEN_ALWAYS,
      .repeats = IPCB_REPEATS_AGREE,
-     .description = "the pattern's name, as --help lists them; a copy a pattern makes of itself has a suffix (rate-10000, rate-50pct, contention-4)",
+     .description = "the pattern's name, as --help lists them; a copy a pattern makes of itself has a suffix (rate-10000, rate-50pct, contention-4, fanout-4)",
      .table = {2, "pattern", -8, IPCB_SHOW_PLAIN}},
     {.name = "size_bytes", .unit = "bytes", FIELD(size_bytes), .when = IPCB_WHEN_ALWAYS,
      .repeats = IPCB_REPEATS_AGREE,
@@ -257,17 +257,19 @@ static const struct ipcb_column columns[] = {
     {.name = "procs", .unit = "count", FIELD(procs), .when = IPCB_WHEN_OK,
      .repeats = IPCB_REPEATS_AGREE,
      .description = "processes in the pattern's group: 2 for a pair, N for contention "
-                    "(--procs), N + 1 for fanin (--producers)"},
+                    "(--procs), N + 1 for fanin (--producers) and fanout (--subscribers)"},
     {.name = "share_min", .unit = "fraction", FIELD(share_min), .decimals = 4, .when = IPCB_WHEN_OK,
      .repeats = IPCB_REPEATS_MIN,
      .description = "contention: the smallest share of the acquisitions any one process "
                     "made (1/procs when fair); fanin: the smallest share of one producer in "
-                    "the messages that arrived up to the first producer's last; 0 for other "
-                    "patterns"},
+                    "the messages that arrived up to the first producer's last; fanout: the "
+                    "smallest share of the messages one subscriber was the last to get; 0 "
+                    "for other patterns"},
     {.name = "share_max", .unit = "fraction", FIELD(share_max), .decimals = 4, .when = IPCB_WHEN_OK,
      .repeats = IPCB_REPEATS_MAX,
      .description = "contention: the largest share of the acquisitions any one process "
-                    "made; fanin: the largest share of one producer; 0 for other patterns"},
+                    "made; fanin: the largest share of one producer; fanout: the largest "
+                    "share one subscriber was the last to get; 0 for other patterns"},
     {.name = "lost_updates", .unit = "count", FIELD(lost_updates), .when = IPCB_WHEN_OK,
      .repeats = IPCB_REPEATS_SUM,
      .description = "contention: how far the shared counter fell short of the "

@@ -2,7 +2,9 @@
  * and send as fast as it takes them; one consumer receives and checks every
  * message. Only transports whose table says several writers may share a
  * channel (IPCB_SHARED_SEND) run it, and a byte stream only up to PIPE_BUF,
- * the largest write that arrives whole when writers interleave.
+ * the largest write that arrives whole when writers interleave; and the
+ * ring transports, which the pattern asks for a multi-producer ring
+ * (IPCB_USE_MANY_SENDERS: shm_multi_ring.h's Vyukov queue).
  *
  * A message's sequence word carries its producer's index in the top byte,
  * over that producer's own sequence number, and the stamps are made from
@@ -164,7 +166,7 @@ static int fanin_refuses(const struct ipcb_transport *t, uint64_t size, char *wh
 {
     char sz[32];
     ipcb_format_size(size, sz, sizeof sz);
-    if (!(t->flags & IPCB_SHARED_SEND)) {
+    if (!(t->flags & (IPCB_SHARED_SEND | IPCB_USE_MANY_SENDERS))) {
         snprintf(why, len, "%s cannot share one channel among producers", t->name);
         return 1;
     }
@@ -196,13 +198,14 @@ static void fanin_layout(struct ipcb_layout *lay)
 static const struct ipcb_option producers_opt = {
     .name = "producers", .metavar = "N", .type = IPCB_OPT_COUNT, .min = 1, .max = FANIN_MAX,
     .def = "4", IPCB_OPT_INTO(n_producers),
-    .help = "processes sending into the one channel (1 to 15)",
+    .help = "processes sending into the one channel (1 to 32)",
 };
 static const struct ipcb_option *const fanin_options[] = {&producers_opt, NULL};
 
 const struct ipcb_pattern ipcb_pattern_fanin = {
     .name = "fanin",
     .flags = IPCB_PATTERN_ON_REQUEST,
+    .needs = IPCB_USE_MANY_SENDERS,
     .summary = "--producers N send into one channel, one consumer\nchecks each: throughput, shares, one-way latency",
     .latency_kind = "one-way",
     .figure = IPCB_FIGURE_THROUGHPUT,

@@ -41,10 +41,13 @@ static void add_side(struct ipcb_result *r, const char *role, const struct ipcb_
 
 /* the sides of an all-timed group as one (its histogram merged into the
  * copy), and each side's share of their messages into the row */
-static const struct ipcb_side_result *all_sides(const struct ipcb_shared *sh, unsigned n,
+static const struct ipcb_side_result *all_sides(const struct ipcb_shared *sh,
+                                                const struct ipcb_layout *lay,
                                                 struct ipcb_side_result *all,
                                                 struct ipcb_result *r)
 {
+    const unsigned n = lay->n_sides;
+    const char *timed_role = lay->sides[lay->timed_side].role;
     memset(all, 0, sizeof *all);
     ipcb_hist_init(&all->hist);
     all->first_ns = UINT64_MAX;
@@ -63,6 +66,10 @@ static const struct ipcb_side_result *all_sides(const struct ipcb_shared *sh, un
     r->share_min = 1.0;
     r->share_max = 0.0;
     for (unsigned s = 0; s < n; s++) {
+        /* shares are among the timed role's sides (fanout's subscribers,
+         * not its publisher) */
+        if (strcmp(lay->sides[s].role, timed_role) != 0)
+            continue;
         double share = all->messages ? (double)sh->side[s].messages / (double)all->messages
                                      : 0.0;
         if (share < r->share_min) r->share_min = share;
@@ -144,7 +151,7 @@ void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r)
         struct ipcb_side_result all;
         const struct ipcb_side_result *timed = &sh->side[lay->timed_side];
         if (lay->all_timed)
-            timed = all_sides(sh, lay->n_sides, &all, r);
+            timed = all_sides(sh, lay, &all, r);
         else if (lay->shares_of_senders)
             sender_shares(sh, lay->n_sides, lay->timed_side, r);
         double seconds = (double)(timed->last_ns - timed->first_ns) / 1e9;

@@ -88,7 +88,7 @@ static bool cell_at(const struct ipcb_plan *p, size_t c, const struct ipcb_trans
     *t = p->transports[c / (p->n_patterns * p->n_sizes)];
     *pat = p->patterns[c / p->n_sizes % p->n_patterns];
     *size = p->sizes[c % p->n_sizes];
-    return !((*pat)->needs & ~(*t)->flags);
+    return !((*pat)->needs & ~IPCB_USE_ASKS & ~(*t)->flags);
 }
 
 /* one measurement of a cell into r, or the reason it was not made */

@@ -304,6 +304,7 @@ static int map_shared(const struct ipcb_plan *p, struct ipcb_measurement *m)
 /* a measurement of the pattern's layout, its result area mapped; NULL with
  * r telling why not */
 static struct ipcb_measurement *new_measurement(const struct ipcb_plan *p,
+                                                const struct ipcb_transport *t,
                                                 const struct ipcb_pattern *pat,
                                                 struct ipcb_result *r)
 {
@@ -315,6 +316,8 @@ static struct ipcb_measurement *new_measurement(const struct ipcb_plan *p,
     }
     m->pat = pat;
     ipcb_pattern_layout(pat, &m->lay);
+    if (pat->layout_on)
+        pat->layout_on(&m->lay, t);
     m->groups = p->groups ? p->groups : 1;
     m->n_chans = m->groups * m->lay.n_channels;
     m->n_procs = m->groups * m->lay.n_sides;
@@ -421,7 +424,7 @@ void ipcb_measure(const struct ipcb_plan *p, const struct ipcb_transport *t,
                   const struct ipcb_progress *pg, struct ipcb_result *r)
 {
     int ready[2] = {-1, -1}, go[2] = {-1, -1};
-    struct ipcb_measurement *m = new_measurement(p, pat, r);
+    struct ipcb_measurement *m = new_measurement(p, t, pat, r);
     if (!m)
         return;
     if (create_channels(t, size, m, r) == 0) {

@@ -9,10 +9,49 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "transports/shm_multi_ring.h"
 #include "transports/shm_options.h"
+
+/* the one-way ring the pattern asked for (transport.h's IPCB_USE_*), if any */
+static unsigned multi_of(const struct ipcb_chan *c)
+{
+    unsigned asked = c->use & c->t->flags;
+    if (asked & IPCB_USE_MANY_SENDERS)
+        return IPCB_SHM_MULTI_MPMC;
+    if (asked & IPCB_USE_MANY_READERS)
+        return IPCB_SHM_MULTI_FANOUT;
+    return IPCB_SHM_MULTI_NONE;
+}
+
+/* the bytes of that ring, or -EOPNOTSUPP (a skipped row) for a strategy it
+ * cannot wait with */
+static int multi_size(struct ipcb_chan *c, unsigned multi, enum ipcb_shm_notify how,
+                      size_t *bytes)
+{
+    const char *base = c->t->base ? c->t->base->name : c->t->name;
+    const char *which = multi == IPCB_SHM_MULTI_MPMC ? "multi-producer" : "fan-out";
+    if (!ipcb_shm_multi_waits(how)) {
+        ipcb_chan_error(c, "%s's %s ring waits on semaphores, by spinning or on a futex, "
+                        "not with %s; run %s, %s/spin or %s/futex", base, which,
+                        ipcb_shm_notify_name(how), base, base, base);
+        return -EOPNOTSUPP;
+    }
+    unsigned slots = ipcb_ring_slots();
+    *bytes = multi == IPCB_SHM_MULTI_MPMC ? ipcb_mpmc_ring_bytes(c->msg_max, slots)
+                                          : ipcb_fanout_ring_bytes(c->msg_max, slots);
+    if (*bytes == 0) {
+        ipcb_chan_error(c, "a %s ring of %u slots of %zu bytes does not fit in one segment",
+                        which, slots, c->msg_max);
+        return -EOVERFLOW;
+    }
+    return 0;
+}
 
 int ipcb_shm_pair_size(struct ipcb_chan *c, enum ipcb_shm_notify how, size_t *bytes)
 {
+    unsigned multi = multi_of(c);
+    if (multi)
+        return multi_size(c, multi, how, bytes);
     unsigned slots = ipcb_ring_slots();
     if (slots > ipcb_shm_notify_max_slots(how)) {
         ipcb_chan_error(c, "--ring-slots %u is more than %s's wait can count (at most %u); "
@@ -41,8 +80,10 @@ void *ipcb_shm_pair_new(struct ipcb_chan *c, enum ipcb_shm_notify how, size_t pr
     size_t bytes;
     *err = ipcb_shm_pair_size(c, how, &bytes);
     struct ipcb_shm_pair *r = *err < 0 ? NULL : calloc(1, priv_size);
-    if (r)
+    if (r) {
         r->bytes = bytes;
+        r->multi = multi_of(c);
+    }
     else if (*err == 0)
         *err = -ENOMEM;
     c->priv = r;
@@ -97,6 +138,16 @@ int ipcb_shm_pair_map_fd(struct ipcb_chan *c, struct ipcb_shm_pair *r, int fd,
 
 int ipcb_shm_pair_init(struct ipcb_chan *c, struct ipcb_shm_pair *r, enum ipcb_shm_notify how)
 {
+    if (r->multi) {
+        int rc = r->multi == IPCB_SHM_MULTI_MPMC
+                     ? ipcb_mpmc_ring_init(r->base, c->msg_max, ipcb_ring_slots(), how)
+                     : ipcb_fanout_ring_init(r->base, c->msg_max, ipcb_ring_slots(), how);
+        if (rc < 0)
+            ipcb_chan_error(c, "the %s ring: %s", ipcb_shm_notify_name(how), strerror(-rc));
+        else
+            r->rings_ready = 1;
+        return rc;
+    }
     size_t one = r->bytes / 2;
     for (int i = 0; i < 2; i++) {
         r->ring[i] = (struct ipcb_shm_ring *)((unsigned char *)r->base + (size_t)i * one);
@@ -114,12 +165,19 @@ int ipcb_shm_pair_init(struct ipcb_chan *c, struct ipcb_shm_pair *r, enum ipcb_s
 
 void ipcb_shm_pair_opened(struct ipcb_shm_pair *r)
 {
-    if (r->rings_ready > 0 && ipcb_shm_ring_fini_at_open(r->ring[0]))
+    if (r->rings_ready > 0 && !r->multi && ipcb_shm_ring_fini_at_open(r->ring[0]))
         ipcb_shm_pair_fini(r);
 }
 
 void ipcb_shm_pair_fini(struct ipcb_shm_pair *r)
 {
+    if (r->multi && r->rings_ready > 0) {
+        if (r->multi == IPCB_SHM_MULTI_MPMC)
+            ipcb_mpmc_ring_fini(r->base);
+        else
+            ipcb_fanout_ring_fini(r->base);
+        r->rings_ready = 0;
+    }
     while (r->rings_ready > 0)
         ipcb_shm_ring_fini(r->ring[--r->rings_ready]);
 }
@@ -136,9 +194,40 @@ int ipcb_shm_pair_open(struct ipcb_chan *c, enum ipcb_side side)
 {
     struct ipcb_shm_pair *r = c->priv;
     c->side = side;
+    if (r->multi) {
+        /* one ring at base, one way; a fan-out reader takes its cursor now,
+         * before the start barrier, so the producer gates on every reader */
+        r->tx = r->rx = r->base;
+        int n = r->multi == IPCB_SHM_MULTI_FANOUT && side == IPCB_CONSUMER
+                    ? ipcb_fanout_ring_join(r->base) : 0;
+        if (n < 0) {
+            ipcb_chan_error(c, "the fan-out ring has cursors for %u readers",
+                            IPCB_FANOUT_MAX_READERS);
+            return n;
+        }
+        r->reader = (unsigned)n;
+        return 0;
+    }
     r->tx = r->ring[side];
     r->rx = r->ring[side == IPCB_PRODUCER ? IPCB_CONSUMER : IPCB_PRODUCER];
     return 0;
+}
+
+ssize_t ipcb_shm_multi_send(struct ipcb_chan *c, const void *buf, size_t len)
+{
+    struct ipcb_shm_pair *r = c->priv;
+    ssize_t n = r->multi == IPCB_SHM_MULTI_MPMC ? ipcb_mpmc_ring_put(r->base, buf, len)
+                                                : ipcb_fanout_ring_put(r->base, buf, len);
+    return n < 0 ? ipcb_shm_pair_error(c, n, len) : n;
+}
+
+ssize_t ipcb_shm_multi_recv(struct ipcb_chan *c, void *buf, size_t len)
+{
+    struct ipcb_shm_pair *r = c->priv;
+    ssize_t n = r->multi == IPCB_SHM_MULTI_MPMC
+                    ? ipcb_mpmc_ring_get(r->base, buf, len, 1)
+                    : ipcb_fanout_ring_get(r->base, r->reader, buf, len, 1);
+    return n < 0 ? ipcb_shm_pair_error(c, n, len) : n;
 }
 
 /* what a failed put or get means, said once for every ring transport: the

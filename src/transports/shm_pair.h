@@ -19,6 +19,10 @@ struct ipcb_shm_pair {
     /* [IPCB_PRODUCER]: producer->consumer, [IPCB_CONSUMER]: back */
     struct ipcb_shm_ring *ring[2];
     struct ipcb_shm_ring *tx, *rx; /* this side's, after open */
+    /* enum ipcb_shm_multi: not the pair but one ring of shm_multi_ring.h at
+     * base, when the pattern asked for it (c->use); the reader's cursor */
+    unsigned multi;
+    unsigned reader;
 };
 
 /* The bytes two rings of c->msg_max x --ring-slots take, checked against
@@ -65,6 +69,9 @@ IPCB_HOT ssize_t ipcb_shm_pair_send(struct ipcb_chan *c, const void *buf, size_t
 IPCB_HOT ssize_t ipcb_shm_pair_recv(struct ipcb_chan *c, void *buf, size_t len);
 void ipcb_shm_pair_close(struct ipcb_chan *c, enum ipcb_side side);
 ssize_t ipcb_shm_pair_error(struct ipcb_chan *c, ssize_t n, size_t len);
+/* send and recv on the one-way ring of r->multi (shm_pair.c) */
+ssize_t ipcb_shm_multi_send(struct ipcb_chan *c, const void *buf, size_t len);
+ssize_t ipcb_shm_multi_recv(struct ipcb_chan *c, void *buf, size_t len);
 
 /* A ring transport's tables, one per notify strategy of shm_ring.h's list:
  * base_ (name_, "shm") waits on the list's own strategy, semaphores, and
@@ -73,7 +80,8 @@ ssize_t ipcb_shm_pair_error(struct ipcb_chan *c, ssize_t n, size_t len);
  * a create that calls create_(c, strategy); wait_opt_ (or NULL) is base_'s
  * own name for --wait (transport.h's wait_option). The registry lists the
  * variants with IPCB_VARIANT_ENTRIES_ring (transports/variants.h). */
-#define IPCB_RING_FLAGS (IPCB_MESSAGE | IPCB_DUPLEX)
+#define IPCB_RING_FLAGS \
+    (IPCB_MESSAGE | IPCB_DUPLEX | IPCB_USE_MANY_SENDERS | IPCB_USE_MANY_READERS)
 #define IPCB_RING_TABLE_(var_, fn_, create_, how_, open_, opened_, send_, destroy_, opts_, ...) \
     static int fn_(struct ipcb_chan *c) { return create_(c, how_); }                           \
     const struct ipcb_transport var_ = {                                                      \

@@ -335,12 +335,18 @@ ssize_t ipcb_shm_ring_try_get(struct ipcb_shm_ring *r, void *buf, size_t len)
  * get inline into them: one call from the pattern's loop to the copy */
 IPCB_HOT ssize_t ipcb_shm_pair_send(struct ipcb_chan *c, const void *buf, size_t len)
 {
-    ssize_t n = put(((struct ipcb_shm_pair *)c->priv)->tx, buf, len, 1);
+    struct ipcb_shm_pair *p = c->priv;
+    if (__builtin_expect(p->multi != 0, 0))
+        return ipcb_shm_multi_send(c, buf, len);
+    ssize_t n = put(p->tx, buf, len, 1);
     return __builtin_expect(n < 0, 0) ? ipcb_shm_pair_error(c, n, len) : n;
 }
 
 IPCB_HOT ssize_t ipcb_shm_pair_recv(struct ipcb_chan *c, void *buf, size_t len)
 {
-    ssize_t n = get(((struct ipcb_shm_pair *)c->priv)->rx, buf, len, 1);
+    struct ipcb_shm_pair *p = c->priv;
+    if (__builtin_expect(p->multi != 0, 0))
+        return ipcb_shm_multi_recv(c, buf, len);
+    ssize_t n = get(p->rx, buf, len, 1);
     return __builtin_expect(n < 0, 0) ? ipcb_shm_pair_error(c, n, len) : n;
 }
