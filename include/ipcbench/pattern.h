@@ -13,9 +13,13 @@
 
 struct ipcb_side_args;   /* run/side.h: what a side's loop gets */
 
-#define IPCB_MAX_SIDES 16     /* processes in one group */
-#define IPCB_MAX_CHANNELS 16  /* channels in one group */
-#define IPCB_MAX_ENDS 2       /* channel ends one side holds (a pipeline stage: in and out) */
+/* sides in one group: a server and 16 clients */
+#define IPCB_MAX_SIDES 17
+/* channels in one group: a server's request queue and 16 reply channels */
+#define IPCB_MAX_CHANNELS 17
+/* channel ends one side holds: a pipeline stage's in and out, a server's
+ * one per client (and its request queue) */
+#define IPCB_MAX_ENDS 17
 
 /* what a pattern's rows answer, so charts know where to draw them */
 enum ipcb_figure {

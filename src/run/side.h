@@ -45,6 +45,11 @@ struct ipcb_shared {
     _Alignas(64) _Atomic uint64_t total;
     _Atomic int producer_done;
     unsigned n_sides;
+    /* the server pattern on rings: the futex word its clients bump after a
+     * request, which the server sleeps on when every ring is empty, and
+     * whether it sleeps (patterns/server_wait.c) */
+    _Alignas(64) _Atomic uint32_t doorbell;
+    _Atomic uint32_t doorbell_sleeping;
     struct ipcb_side_result side[];  /* n_sides of them */
 };
 
