@@ -25,6 +25,9 @@ enum ipcb_side { IPCB_PRODUCER = 0, IPCB_CONSUMER = 1 };
 /* zero-copy: the message is built in and checked in the transport's own
  * memory (.loan, .take, .release below); no copy into or out of it */
 #define IPCB_ZERO_COPY 0x40u
+/* addresses the other side by its process (a signal sent to its pid), so
+ * it cannot run between threads of one process: --sides threads skips it */
+#define IPCB_PROCESSES_ONLY 0x80u
 /* synchronization primitives (src/sync/), what they can be asked for */
 #define IPCB_SYNC_HANDOFF 0x100u  /* send passes the token to the peer, recv waits for it */
 #define IPCB_SYNC_LOCK    0x200u  /* recv takes the lock, send releases it */

@@ -97,6 +97,10 @@ static const struct ipcb_option core[] = {
      .def = "stamps", .commands = RUN, IPCB_OPT_IN_PLAN(verify_full),
      .help = "stream check per message: stamps (sequence, tail and\n"
              "page stamps) or full (every byte)"},
+    {.name = "sides", .metavar = "HOW", .type = IPCB_OPT_CHOICE, .choices = "processes,threads",
+     .def = "processes", .commands = MEASURE, IPCB_OPT_IN_PLAN(sides_threads),
+     .help = "run a pattern's sides as forked processes or as\n"
+             "threads of one process (what isolation costs)"},
     {.name = "timeout", .metavar = "TIME", .type = IPCB_OPT_DURATION, .min = 100000000,
      .def = "10s", .commands = MEASURE, IPCB_OPT_IN_PLAN(timeout_ns),
      .help = "fail a measurement that makes no progress this long"},

@@ -250,6 +250,23 @@ static const struct ipcb_column columns[] = {
      .description = "CPU time of every side over the timed span (process CPU clock) per "
                     "timed message: per round trip for pingpong",
      .table = {9, "CPU/msg", 10, IPCB_SHOW_NS}},
+    {.name = "timed_cpu_ns_per_msg", .unit = "ns", FIELD(timed_cpu_ns_per_msg), .decimals = 1,
+     .when = IPCB_WHEN_OK, .repeats = IPCB_REPEATS_PER_MESSAGE,
+     .description = "CPU time of the timed side alone (the side whose figures make the row) "
+                    "per timed message: the server's per request (server), the "
+                    "dispatcher's per request (workers), the producer's per round trip "
+                    "(pingpong); every side's for all-timed patterns (contention)"},
+    {.name = "wakeups_per_msg", .unit = "count", FIELD(wakeups_per_msg), .decimals = 3,
+     .when = IPCB_WHEN_OK, .repeats = IPCB_REPEATS_PER_MESSAGE,
+     .description = "voluntary context switches (sleeps, each ended by a wake-up) of the "
+                    "sides other than the timed one, per timed message: workers: how often "
+                    "a worker slept per request, about 1 when each request wakes one "
+                    "worker and more when one wakes several (a thundering herd); server: "
+                    "the clients' sleeps per request; 0 for all-timed patterns"},
+    {.name = "sides", .unit = "text", FIELD(sides), .when = IPCB_WHEN_OK,
+     .repeats = IPCB_REPEATS_AGREE,
+     .description = "how the pattern's sides ran: processes (forked, the default) or "
+                    "threads of one process (--sides threads)"},
     {.name = "errors", .unit = "count", FIELD(errors), .when = IPCB_WHEN_OK,
      .repeats = IPCB_REPEATS_SUM,
      .description = "messages lost or out of order, counted by lossy transports (udp); "
