@@ -138,6 +138,20 @@ RATE_GETTER(behind, integer, behind_max_ns, offered_per_s)
 #define RATE(figure, column_type) .get = figure##_get, .set = figure##_set,         \
     .type = column_type, .when = IPCB_WHEN_OK
 
+/* how the sides ran, empty for a row that does not say (one read back
+ * from results older than the column) */
+static bool sides_get(const struct ipcb_result *r, struct ipcb_value *v)
+{
+    v->text = r->sides;
+    return r->sides != NULL;
+}
+
+static void sides_set(struct ipcb_result *r, const struct ipcb_value *v)
+{
+    r->sides = v->text && strcmp(v->text, "threads") == 0 ? "threads"
+             : v->text && strcmp(v->text, "processes") == 0 ? "processes" : NULL;
+}
+
 /* a pattern whose latency spans several hops (pattern.h's per_hop): the
  * median end-to-end latency over the hops, procs - 1 */
 static bool hop_ns_get(const struct ipcb_result *r, struct ipcb_value *v)
@@ -263,7 +277,8 @@ static const struct ipcb_column columns[] = {
                     "a worker slept per request, about 1 when each request wakes one "
                     "worker and more when one wakes several (a thundering herd); server: "
                     "the clients' sleeps per request; 0 for all-timed patterns"},
-    {.name = "sides", .unit = "text", FIELD(sides), .when = IPCB_WHEN_OK,
+    {.name = "sides", .unit = "text", .type = IPCB_COLUMN_TEXT, .get = sides_get,
+     .set = sides_set, .when = IPCB_WHEN_OK,
      .repeats = IPCB_REPEATS_AGREE,
      .description = "how the pattern's sides ran: processes (forked, the default) or "
                     "threads of one process (--sides threads)"},

@@ -74,7 +74,7 @@ static void make_layout(struct ipcb_layout *lay)
 }
 
 static const struct ipcb_option stages_opt = {
-    .name = "stages", .metavar = "K", .type = IPCB_OPT_COUNT, .min = 2, .max = IPCB_MAX_SIDES,
+    .name = "stages", .metavar = "K", .type = IPCB_OPT_COUNT, .min = 2, .max = 16,
     .def = "4", IPCB_OPT_INTO(n_stages),
     .help = "processes in the chain, source and sink included\n(2 to 16)",
 };
