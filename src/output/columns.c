@@ -289,17 +289,20 @@ static const struct ipcb_column columns[] = {
     {.name = "procs", .unit = "count", FIELD(procs), .when = IPCB_WHEN_OK,
      .repeats = IPCB_REPEATS_AGREE,
      .description = "processes in the pattern's group: 2 for a pair, N for contention "
-                    "(--procs), N + 1 for fanin (--producers)"},
+                    "(--procs), N + 1 for fanin (--producers), server (--clients) and "
+                    "workers (--workers)"},
     {.name = "share_min", .unit = "fraction", FIELD(share_min), .decimals = 4, .when = IPCB_WHEN_OK,
      .repeats = IPCB_REPEATS_MIN,
      .description = "contention: the smallest share of the acquisitions any one process "
                     "made (1/procs when fair); fanin: the smallest share of one producer in "
-                    "the messages that arrived up to the first producer's last; 0 for other "
-                    "patterns"},
+                    "the messages that arrived up to the first producer's last; server: the "
+                    "smallest share of one client in the requests served; workers: of one "
+                    "worker in the answers; 0 for other patterns"},
     {.name = "share_max", .unit = "fraction", FIELD(share_max), .decimals = 4, .when = IPCB_WHEN_OK,
      .repeats = IPCB_REPEATS_MAX,
      .description = "contention: the largest share of the acquisitions any one process "
-                    "made; fanin: the largest share of one producer; 0 for other patterns"},
+                    "made; fanin: the largest share of one producer; server: of one client; "
+                    "workers: of one worker; 0 for other patterns"},
     {.name = "lost_updates", .unit = "count", FIELD(lost_updates), .when = IPCB_WHEN_OK,
      .repeats = IPCB_REPEATS_SUM,
      .description = "contention: how far the shared counter fell short of the "

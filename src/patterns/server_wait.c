@@ -11,8 +11,8 @@
  *    variant's) is the wait.
  *  - rings (shm, mmap, sysv-shm): a ring pair per client. The server tries
  *    each request ring in turn (ipcb_shm_ring_try_get); under shm/spin it
- *    never stops, under any other notify strategy it spins SPIN_ROUNDS
- *    rounds and then sleeps on one futex word all clients share, the
+ *    never stops (it yields every SPIN_ROUNDS rounds), under any other
+ *    notify strategy it spins SPIN_ROUNDS rounds and then sleeps on one futex word all clients share, the
  *    doorbell: an event count that a client bumps after every request and
  *    wakes only when the server said it sleeps (the sleeping flag is set,
  *    the count read and the rings tried once more before FUTEX_WAIT, so a
@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
@@ -174,8 +175,15 @@ static ssize_t next_on_rings(struct server_wait *w, unsigned char *buf, size_t l
         ssize_t got = try_rings(w, buf, len, from);
         if (got != -EAGAIN)
             return got;
-        if (w->ring_spin || round < SPIN_ROUNDS) {
+        if (round < SPIN_ROUNDS) {
             ipcb_cpu_relax();
+            continue;
+        }
+        /* spin yields now and then, as the ring's own spin wait does, so a
+         * client on the same CPU gets to run */
+        if (w->ring_spin) {
+            sched_yield();
+            round = 0;
             continue;
         }
         atomic_store(&sh->doorbell_sleeping, 1);

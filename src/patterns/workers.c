@@ -256,9 +256,9 @@ static const struct ipcb_option workers_opt = {
     .help = "workers: processes taking requests from the one\nshared queue (1 to 16)",
 };
 static const struct ipcb_option work_opt = {
-    .name = "work", .metavar = "TIME", .type = IPCB_OPT_DURATION, .min = 0,
+    .name = "work", .metavar = "TIME", .type = IPCB_OPT_DURATION, .min = 1,
     .def = "10us", IPCB_OPT_INTO(work_ns),
-    .help = "workers: CPU work per request, a calibrated loop\n(0 for none)",
+    .help = "workers: CPU work per request, a calibrated loop\n(1ns: next to none)",
 };
 static const struct ipcb_option *const workers_options[] = {&workers_opt, &work_opt, NULL};
 
