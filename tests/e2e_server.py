@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End to end over the server pattern: one server and N clients in
 ping-pong over every transport it admits (descriptors under each wait
-strategy, the message queues through one request queue, the ring
+strategy, io_uring included, the message queues through one request queue, the ring
 transports), each row ok with N + 1 processes, round trips, requests per
 second, the server's CPU per request and shares around 1/N; the transports
 it cannot serve are skipped rows saying why; a killed client is named and
@@ -20,8 +20,8 @@ BIN = os.path.abspath(sys.argv[1])
 COUNT = 600
 ADMITTED = ["pipe", "fifo", "unix", "unix-seqpacket", "unix-dgram", "tcp", "unix/epoll",
             "tcp/epoll", "unix/poll", "pipe/spin", "posix-mq", "sysv-mq", "posix-mq/epoll",
-            "shm", "shm/futex", "shm/spin", "mmap", "sysv-shm"]
-SKIPPED = {"udp": "may lose a request", "pipe/uring": "io_uring is not built"}
+            "shm", "shm/futex", "shm/spin", "mmap", "sysv-shm", "unix/uring"]
+SKIPPED = {"udp": "may lose a request"}
 
 before = census.take()
 tmp = tempfile.mkdtemp(prefix="e2e-server-")

@@ -244,11 +244,6 @@ static int server_refuses(const struct ipcb_transport *t, uint64_t size, char *w
                  "for ever", t->name);
         return 1;
     }
-    if (t->wait == IPCB_WAIT_URING) {
-        snprintf(why, len, "the server's wait across many descriptors through io_uring is "
-                 "not built; %s's epoll and poll are", t->base ? t->base->name : t->name);
-        return 1;
-    }
     if (ipcb_server_mode(t) == SERVER_NONE) {
         snprintf(why, len, "the server cannot wait across many channels of %s (neither "
                  "descriptors, a shared queue nor rings)", t->name);

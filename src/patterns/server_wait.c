@@ -4,8 +4,10 @@
  *    server waits on all the receiving descriptors at once. /poll waits in
  *    poll(), /spin calls poll() with a zero timeout over and over, and the
  *    default (blocking) transport and /epoll wait in epoll_wait(), the way
- *    a server of many clients is written; then the ready channel's own recv
- *    takes the message. io_uring is refused (server.c).
+ *    a server of many clients is written; /uring submits a POLL_ADD per
+ *    descriptor to one io_uring and waits on its completions, arming a
+ *    descriptor again after its message is taken; then the ready channel's
+ *    own recv takes the message.
  *  - queues (posix-mq, sysv-mq): every client sends into one request
  *    queue, so the queue's own blocking receive (or its /epoll, /poll ...
  *    variant's) is the wait.
@@ -19,6 +21,7 @@
  *    request that lands meanwhile either is found or changes the count). */
 #include <errno.h>
 #include <limits.h>
+#include <liburing.h>
 #include <linux/futex.h>
 #include <poll.h>
 #include <sched.h>
@@ -34,7 +37,7 @@
 
 #define SPIN_ROUNDS 200u
 
-enum ipcb_server_wait_how { HOW_EPOLL, HOW_POLL, HOW_SPIN_POLL, HOW_QUEUE, HOW_RINGS };
+enum ipcb_server_wait_how { HOW_EPOLL, HOW_POLL, HOW_SPIN_POLL, HOW_URING, HOW_QUEUE, HOW_RINGS };
 
 struct server_wait {
     struct ipcb_side_args *a;
@@ -43,6 +46,8 @@ struct server_wait {
     unsigned next;              /* where the round of tries goes on */
     int epfd;
     int ring_spin;              /* rings under shm/spin: never sleep */
+    struct io_uring uring;      /* HOW_URING: a poll per client in flight */
+    int uring_ready;
     /* descriptors reported ready and not yet received from */
     unsigned ready[IPCB_MAX_ENDS], n_ready;
     struct pollfd pfd[IPCB_MAX_ENDS];
@@ -64,13 +69,38 @@ static int rfd_of(const struct ipcb_chan *c)
     return ((const struct ipcb_fds *)c->priv)->rfd;
 }
 
+/* channel k's descriptor watched by the ring again (submitted with the next wait) */
+static int uring_arm(struct server_wait *w, unsigned k)
+{
+    struct io_uring_sqe *sqe = io_uring_get_sqe(&w->uring);
+    if (!sqe)
+        return -EBUSY;
+    io_uring_prep_poll_add(sqe, w->pfd[k].fd, POLLIN);
+    io_uring_sqe_set_data(sqe, (void *)(uintptr_t)k);
+    return 0;
+}
+
+static int open_uring(struct server_wait *w)
+{
+    int rc = io_uring_queue_init(w->n, &w->uring, 0);
+    if (rc < 0)
+        return ipcb_side_fail(w->a, "io_uring_queue_init: %s", strerror(-rc));
+    w->uring_ready = 1;
+    for (unsigned k = 0; k < w->n; k++)
+        (void)uring_arm(w, k);  /* n entries for n clients: never full */
+    return 0;
+}
+
 static int open_descriptors(struct server_wait *w)
 {
     const struct ipcb_transport *t = w->a->chan->t;
     w->how = t->wait == IPCB_WAIT_POLL ? HOW_POLL
-           : t->wait == IPCB_WAIT_SPIN ? HOW_SPIN_POLL : HOW_EPOLL;
+           : t->wait == IPCB_WAIT_SPIN ? HOW_SPIN_POLL
+           : t->wait == IPCB_WAIT_URING ? HOW_URING : HOW_EPOLL;
     for (unsigned k = 0; k < w->n; k++)
         w->pfd[k] = (struct pollfd){.fd = rfd_of(w->a->chans[k]), .events = POLLIN};
+    if (w->how == HOW_URING)
+        return open_uring(w);
     if (w->how != HOW_EPOLL)
         return 0;
     w->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -113,13 +143,49 @@ void ipcb_server_wait_close(struct server_wait *w)
         return;
     if (w->epfd >= 0)
         close(w->epfd);
+    if (w->uring_ready)
+        io_uring_queue_exit(&w->uring);
     free(w);
+}
+
+/* the polls completed now, into w->ready: at least one, since those of a
+ * descriptor whose client said goodbye are left out */
+static int take_completions(struct server_wait *w)
+{
+    struct io_uring_cqe *cqe;
+    while (io_uring_peek_cqe(&w->uring, &cqe) == 0) {
+        unsigned k = (unsigned)(uintptr_t)io_uring_cqe_get_data(cqe);
+        int res = cqe->res;
+        io_uring_cqe_seen(&w->uring, cqe);
+        if (res < 0)
+            return res;
+        if (k < w->n && w->pfd[k].fd >= 0)
+            w->ready[w->n_ready++] = k;
+    }
+    return 0;
+}
+
+static int wait_uring(struct server_wait *w)
+{
+    while (w->n_ready == 0) {
+        int rc = io_uring_submit_and_wait(&w->uring, 1);
+        if (rc == -EINTR)
+            continue;
+        if (rc < 0)
+            return rc;
+        rc = take_completions(w);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
 }
 
 /* the descriptors ready now, into w->ready; 0 or -errno */
 static int wait_descriptors(struct server_wait *w)
 {
     int n;
+    if (w->how == HOW_URING)
+        return wait_uring(w);
     if (w->how == HOW_EPOLL) {
         struct epoll_event ev[IPCB_MAX_ENDS];
         do
@@ -235,5 +301,9 @@ ssize_t ipcb_server_next(struct server_wait *w, unsigned char *buf, size_t len,
     }
     unsigned k = w->ready[--w->n_ready];
     *from = k;
-    return chans[k]->t->recv(chans[k], buf, len);
+    ssize_t got = chans[k]->t->recv(chans[k], buf, len);
+    /* a goodbye's poll is armed too, and its completion left out */
+    if (w->how == HOW_URING && got >= 0 && uring_arm(w, k) != 0)
+        return -EBUSY;
+    return got;
 }
