@@ -29,7 +29,7 @@ check(len(every) > 20 and "ring-slots" in every and "rate" in every,
 compare_only = {"threshold", "fail-on-regression"}
 sync_only = {"primitive", "procs", "section-bytes"}
 run_only = {"transport", "wait", "size", "pattern", "verify", "ring-slots", "notify",
-            "file-dir", "msync", "stages", "producers", "rate"}
+            "file-dir", "msync", "stages", "producers", "rate", "clients", "workers", "work"}
 never = {"help", "version"}
 
 cases = [
