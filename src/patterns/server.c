@@ -295,7 +295,7 @@ static size_t server_instances(const struct ipcb_pattern *self, const struct ipc
 static const struct ipcb_option clients_opt = {
     .name = "clients", .metavar = "LIST", .type = IPCB_OPT_LIST, .def = "4",
     IPCB_OPT_INTO(clients_list), .parse = clients_parse,
-    .help = "server: clients in ping-pong with the one server,\na row for each (1 to 16)",
+    .help = "clients in ping-pong with the one server, a row\nfor each (1 to 16)",
 };
 static const struct ipcb_option *const server_options[] = {&clients_opt, NULL};
 

@@ -253,12 +253,12 @@ static void workers_layout(struct ipcb_layout *lay)
 static const struct ipcb_option workers_opt = {
     .name = "workers", .metavar = "N", .type = IPCB_OPT_COUNT, .min = 1, .max = WORKERS_MAX,
     .def = "4", IPCB_OPT_INTO(n_workers),
-    .help = "workers: processes taking requests from the one\nshared queue (1 to 16)",
+    .help = "processes taking requests from the one shared\nqueue (1 to 16)",
 };
 static const struct ipcb_option work_opt = {
     .name = "work", .metavar = "TIME", .type = IPCB_OPT_DURATION, .min = 1,
     .def = "10us", IPCB_OPT_INTO(work_ns),
-    .help = "workers: CPU work per request, a calibrated loop\n(1ns: next to none)",
+    .help = "CPU work per request, a loop calibrated\nagainst the clock (1ns: next to none)",
 };
 static const struct ipcb_option *const workers_options[] = {&workers_opt, &work_opt, NULL};
 
