@@ -1,8 +1,9 @@
 /* Workers: a dispatcher puts requests on one channel that --workers N
  * worker processes all receive from (shared receive), each spends --work
  * of CPU on a request and answers on the one reply direction that all of
- * them send into. The dispatcher keeps N requests in flight: it sends one
- * more for each answer.
+ * them send into. The dispatcher keeps N requests in flight (fewer on a
+ * channel whose one queue carries both directions, DUPLEX_BYTES): it sends
+ * one more for each answer.
  *
  * A request carries its sequence number and, in [8,16), when it was sent;
  * the worker stamps its answer anew with its own index in the top byte of
@@ -38,6 +39,11 @@
 #define SEQ_MASK ((1ull << WORKER_SHIFT) - 1)
 #define STOP_WORD (0xffull << WORKER_SHIFT)
 #define CALIBRATE_ITERS (1u << 20)
+/* a channel whose one object carries both directions (IPCB_DUPLEX: a
+ * System V queue) holds requests and answers together: with more than it
+ * holds in flight, the dispatcher and the workers would all wait to send.
+ * 16 KiB is the default such queue (kernel.msgmnb). */
+#define DUPLEX_BYTES 16384u
 
 static uint64_t n_workers = 4;
 static uint64_t work_ns = 10000;
@@ -156,17 +162,26 @@ static unsigned check_answer(struct ipcb_side_args *a, struct in_flight *f, unsi
     return 0;
 }
 
+/* requests in flight: one per worker, or what a duplex channel holds */
+static unsigned window(const struct ipcb_chan *c, unsigned workers, uint64_t size)
+{
+    uint64_t fits = DUPLEX_BYTES / (size ? size : 1);
+    if (!(c->t->flags & IPCB_DUPLEX) || fits >= workers)
+        return workers;
+    return fits ? (unsigned)fits : 1;
+}
+
 IPCB_HOT static int dispatcher(struct ipcb_side_args *a)
 {
     struct ipcb_chan *c = a->chan;
-    const unsigned n = a->sh->n_sides - 1;
+    const unsigned n = a->sh->n_sides - 1, in_flight = window(c, n, a->size);
     struct ipcb_side_result *res = a->res;
     uint64_t total = atomic_load(&a->sh->total), sent = 0, end_ns = 0, timed = 0;
     struct in_flight f = {.n = 0};
     struct ipcb_hist_acc lat;
     ipcb_hist_acc_init(&lat);
     int rc = 0;
-    for (; sent < n && sent < total; sent++)
+    for (; sent < in_flight && sent < total; sent++)
         if ((rc = (int)dispatch(a, &f, sent)) != (int)a->size)
             return ipcb_side_io_error(a, "request", sent, rc);
     rc = 0;
