@@ -66,6 +66,15 @@ for work in ["1ns", "100us"]:
           and rows[0]["messages"] == "300",
           "--work %s: 300 answers (%r)" % (work, [(x["status"], x["messages"]) for x in rows]))
 
+# sysv-mq's one queue carries requests and answers: 16 workers at 4k fit
+out = os.path.join(tmp, "sysv")
+r = run("-q", "-t", "sysv-mq", "-p", "workers", "--workers", "16", "--work", "1ns", "-s", "4k",
+        "-n", "500", "-o", out)
+rows = rows_of(out)
+check(r.returncode == 0 and len(rows) == 1 and rows[0]["status"] == "ok"
+      and rows[0]["messages"] == "500",
+      "sysv-mq, 16 workers at 4k: 500 answers (%r)" % [x["status"] for x in rows])
+
 # a pipe message above PIPE_BUF could be read in parts by two workers
 out = os.path.join(tmp, "big")
 r = run("-q", "-t", "pipe", "-p", "workers", "-s", "8k", "-n", "100", "-o", out)
