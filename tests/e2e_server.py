@@ -14,7 +14,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import check, finish, killed_side, rows_of, run  # noqa: E402
+from testlib import check, finish, killed_side, rows_of, run, run_rows  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 COUNT = 600
@@ -57,27 +57,19 @@ for name, why in SKIPPED.items():
               "%s server-%d is skipped saying %r (%r)" % (name, n, why, x.get("status")))
 
 # the signal transport has neither descriptors, a queue nor rings
-out = os.path.join(tmp, "signal")
-r = run("-q", "-t", "signal", "-p", "server", "-s", "8", "-n", "100", "-o", out)
-rows = rows_of(out)
-check(r.returncode == 0 and len(rows) == 1 and rows[0]["status"].startswith("skipped:")
-      and "cannot wait across" in rows[0]["status"],
-      "signal is skipped with the reason (%r)" % [x["status"] for x in rows])
+rc, got, _ = run_rows(tmp, "signal", "-t", "signal", "-p", "server", "-s", "8", "-n", "100")
+check(rc == 0 and len(got) == 1 and got[0].startswith("skipped:")
+      and "cannot wait across" in got[0], "signal is skipped with the reason (%r)" % got)
 
 # a message too short for the client's index
-out = os.path.join(tmp, "short")
-r = run("-q", "-t", "pipe", "-p", "server", "-s", "4", "-n", "100", "-o", out)
-rows = rows_of(out)
-check(r.returncode == 0 and len(rows) == 1 and "8 bytes" in rows[0]["status"],
-      "4-byte messages are skipped naming 8 bytes (%r)" % [x["status"] for x in rows])
+rc, got, _ = run_rows(tmp, "short", "-t", "pipe", "-p", "server", "-s", "4", "-n", "100")
+check(rc == 0 and len(got) == 1 and "8 bytes" in got[0],
+      "4-byte messages are skipped naming 8 bytes (%r)" % got)
 
 # --verify full: every byte of every request and answer, at 4k
-out = os.path.join(tmp, "full")
-r = run("-q", "-t", "unix/epoll,posix-mq,shm/futex", "-p", "server", "--clients", "4",
-        "-s", "4k", "-n", "300", "--verify", "full", "-o", out)
-rows = rows_of(out)
-check(r.returncode == 0 and len(rows) == 3 and all(x["status"] == "ok" for x in rows),
-      "server at 4k with --verify full is ok (%r)" % [x["status"] for x in rows])
+rc, got, _ = run_rows(tmp, "full", "-t", "unix/epoll,posix-mq,shm/futex", "-p", "server",
+                      "--clients", "4", "-s", "4k", "-n", "300", "--verify", "full")
+check(rc == 0 and got == ["ok"] * 3, "server at 4k with --verify full is ok (%r)" % got)
 
 # bad --clients: one line, exit 2
 for bad in ["0", "17", "x", "4,,8"]:

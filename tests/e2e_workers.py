@@ -13,7 +13,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import census  # noqa: E402
-from testlib import check, finish, killed_side, rows_of, run  # noqa: E402
+from testlib import check, finish, killed_side, rows_of, run, run_rows  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1])
 COUNT = 1000
@@ -67,34 +67,26 @@ for work in ["1ns", "100us"]:
           "--work %s: 300 answers (%r)" % (work, [(x["status"], x["messages"]) for x in rows]))
 
 # sysv-mq's one queue carries requests and answers: 16 workers at 4k fit
-out = os.path.join(tmp, "sysv")
-r = run("-q", "-t", "sysv-mq", "-p", "workers", "--workers", "16", "--work", "1ns", "-s", "4k",
-        "-n", "500", "-o", out)
-rows = rows_of(out)
-check(r.returncode == 0 and len(rows) == 1 and rows[0]["status"] == "ok"
-      and rows[0]["messages"] == "500",
-      "sysv-mq, 16 workers at 4k: 500 answers (%r)" % [x["status"] for x in rows])
+rc, got, rows = run_rows(tmp, "sysv", "-t", "sysv-mq", "-p", "workers", "--workers", "16",
+                         "--work", "1ns", "-s", "4k", "-n", "500")
+check(rc == 0 and got == ["ok"] and rows[0]["messages"] == "500",
+      "sysv-mq, 16 workers at 4k: 500 answers (%r)" % got)
 
-# a pipe message above PIPE_BUF could be read in parts by two workers
-out = os.path.join(tmp, "big")
-r = run("-q", "-t", "pipe", "-p", "workers", "-s", "8k", "-n", "100", "-o", out)
-rows = rows_of(out)
-check(r.returncode == 0 and len(rows) == 1 and "PIPE_BUF" in rows[0]["status"],
-      "pipe at 8k is skipped naming PIPE_BUF (%r)" % [x["status"] for x in rows])
-out = os.path.join(tmp, "short")
-r = run("-q", "-t", "pipe", "-p", "workers", "-s", "8", "-n", "100", "-o", out)
-rows = rows_of(out)
-check(r.returncode == 0 and len(rows) == 1 and "16 bytes" in rows[0]["status"],
-      "8-byte messages are skipped naming 16 bytes (%r)" % [x["status"] for x in rows])
+# a pipe message above PIPE_BUF could be read in parts by two workers, and
+# one under 16 bytes has no room for its send time
+for size, why in [("8k", "PIPE_BUF"), ("8", "16 bytes")]:
+    rc, got, _ = run_rows(tmp, "size-" + size, "-t", "pipe", "-p", "workers", "-s", size,
+                          "-n", "100")
+    check(rc == 0 and len(got) == 1 and got[0].startswith("skipped:") and why in got[0],
+          "pipe at %s is skipped naming %s (%r)" % (size, why, got))
 
 # request 500 spoiled by the dispatcher: the worker that took it fails the row
 env = dict(os.environ, IPCBENCH_INJECT="seq:500")
 for name in ["pipe", "posix-mq"]:
-    out = os.path.join(tmp, "inject-" + name)
-    r = run("-q", "-t", name, "-p", "workers", "-n", str(COUNT), "-o", out, env=env)
-    rows = rows_of(out)
-    status = rows[0]["status"] if rows else ""
-    check(r.returncode == 1 and status.startswith("failed: worker ") and "request" in status,
+    rc, got, _ = run_rows(tmp, "inject-" + name, "-t", name, "-p", "workers", "-n", str(COUNT),
+                          env=env)
+    status = got[0] if got else ""
+    check(rc == 1 and status.startswith("failed: worker ") and "request" in status,
           "%s: a spoiled request is caught by a worker (%r)" % (name, status))
 
 # bad --workers and --work: one line, exit 2
