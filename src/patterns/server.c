@@ -166,6 +166,14 @@ IPCB_HOT static int server_server(struct ipcb_side_args *a)
     struct served s = {.n = a->sh->n_sides - 1};
     const unsigned n_chans = queue ? s.n + 1 : s.n;
     const size_t len = a->size;
+    unsigned held = 0;
+    while (held < IPCB_MAX_ENDS && a->chans[held])
+        held++;
+    /* the layout was made for the transport refuses() saw last */
+    if (held != n_chans)
+        return ipcb_side_fail(a, "the server holds %u channels, and %s needs %u: the layout "
+                              "was made for another transport", held, a->chan->t->name,
+                              n_chans);
     struct server_wait *w = ipcb_server_wait_open(a, n_chans, mode);
     if (!w)
         return -1;
