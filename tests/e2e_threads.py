@@ -49,6 +49,14 @@ for how in ["threads", "processes"]:
         check(float(x["cpu_ns_per_msg"] or 0) > 0, "%s: a thread's CPU is measured" % cell)
     check(plan_sides(out) == how, "%s: meta.json plan.sides is %r" % (how, plan_sides(out)))
 
+# every byte of every message between threads
+out = os.path.join(tmp, "full")
+r = run("-q", "--sides", "threads", "-t", "pipe,unix,tcp,posix-mq,shm/spin,shm/futex", "-p",
+        "pingpong,stream", "-s", "8k", "-n", "500", "--verify", "full", "-o", out)
+got = [(x["transport"], x["pattern"], x["status"]) for x in rows_of(out)]
+check(r.returncode == 0 and len(got) == 12 and all(s == "ok" for _, _, s in got),
+      "threads with --verify full at 8k: all ok (%r)" % got)
+
 # the many-sided patterns between threads
 out = os.path.join(tmp, "patterns")
 r = run("-q", "--sides", "threads", "-t", "pipe,unix/epoll,posix-mq,shm/futex", "-p",
