@@ -30,7 +30,7 @@ compare_only = {"threshold", "fail-on-regression"}
 sync_only = {"primitive", "procs", "section-bytes"}
 run_only = {"transport", "wait", "size", "pattern", "verify", "ring-slots", "notify",
             "file-dir", "msync", "stages", "producers", "rate", "max-memory",
-            "zc-chunks", "subscribers", "slow-subscriber"}
+            "zc-chunks", "subscribers", "slow-subscriber", "clients", "workers", "work"}
 never = {"help", "version"}
 
 cases = [

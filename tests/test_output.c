@@ -85,7 +85,7 @@ static void csv(void)
     struct ipcb_result rows[2] = {
         {.transport = "pipe", .pattern = "pingpong", .size_bytes = 64, .messages = 1001,
          .seconds = 0.5, .msgs_per_s = 2002, .mib_per_s = 0.12, .latency_kind = "rtt",
-         .hist = h, .status = IPCB_OK},
+         .sides = "processes", .hist = h, .status = IPCB_OK},
         {.transport = "sysv-mq", .pattern = "stream", .size_bytes = 1048576,
          .latency_kind = "", .status = IPCB_SKIPPED},
     };
@@ -199,7 +199,8 @@ static struct sample *sample_new(void)
     rows[0] = (struct ipcb_result){
         .transport = "a\"b\\c\nd\te\x01", .pattern = "pingpong", .size_bytes = 64,
         .messages = 1001, .seconds = 0.5, .msgs_per_s = 2002, .mib_per_s = 0.12,
-        .latency_kind = "rtt", .hist = h, .cpu_user_s = 0.25, .cpu_sys_s = 0.125,
+        .latency_kind = "rtt", .sides = "threads", .hist = h, .cpu_user_s = 0.25,
+        .cpu_sys_s = 0.125,
         .ctx_switches = 2002, .cpu_ns_per_msg = 2480.4, .errors = 2, .status = IPCB_OK,
         .roles = {{.role = "producer", .cpu = 0, .max_rss_kib = 1200, .cpu_user_s = 0.25},
                   {.role = "consumer", .cpu = 1, .max_rss_kib = 1100, .cpu_sys_s = 0.125}},

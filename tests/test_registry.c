@@ -76,7 +76,10 @@ static void check_variants(void)
         CHECK(strcmp(t->name + len + 1, b->wait_default) != 0 &&
               strcmp(t->name + len + 1, "block") != 0,
               "%s is not its base's own strategy again", t->name);
-        CHECK(t->flags == (b->flags | IPCB_VARIANT) && t->io == b->io && !t->wait_default,
+        /* a strategy that wakes by pid (shm/signal) is its own: processes only */
+        CHECK((t->flags & ~IPCB_PROCESSES_ONLY) == ((b->flags & ~IPCB_PROCESSES_ONLY) |
+                                                    IPCB_VARIANT) &&
+              t->io == b->io && !t->wait_default,
               "%s: its base's flags and I/O kind", t->name);
         CHECK(t->io == IPCB_IO_OWN || t->wait != IPCB_WAIT_OWN,
               "%s: a strategy the shared wait code knows", t->name);

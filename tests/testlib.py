@@ -222,6 +222,14 @@ def rows_of(out):
     return list(csv.DictReader(open(path))) if os.path.exists(path) else []
 
 
+def run_rows(workdir, label, *args, env=None):
+    """A quiet run of ipcbench with args into workdir/label: its exit status
+    and the statuses of its rows, in order."""
+    out = os.path.join(workdir, label)
+    r = run("-q", *args, "-o", out, env=env)
+    return r.returncode, [x["status"] for x in rows_of(out)], rows_of(out)
+
+
 def killed_side(binary, args, nsides, victim, want, label, workdir):
     """Start a run of nsides sides, SIGKILL side number victim (by fork
     order) once all are in the transfer, and check the run fails naming it

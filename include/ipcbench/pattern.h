@@ -13,9 +13,14 @@
 
 struct ipcb_side_args;   /* run/side.h: what a side's loop gets */
 
-#define IPCB_MAX_SIDES 33     /* processes in one group */
-#define IPCB_MAX_CHANNELS 33  /* channels in one group */
-#define IPCB_MAX_ENDS 33      /* channel ends one side holds (a publisher: one per subscriber) */
+/* sides in one group: a server and 16 clients, a publisher and 32 subscribers */
+#define IPCB_MAX_SIDES 33
+/* channels in one group: a server's request queue and 16 reply channels, a
+ * publisher's one per subscriber */
+#define IPCB_MAX_CHANNELS 33
+/* channel ends one side holds: a pipeline stage's in and out, a server's
+ * one per client (and its request queue), a publisher's one per subscriber */
+#define IPCB_MAX_ENDS 33
 
 /* what a pattern's rows answer, so charts know where to draw them */
 enum ipcb_figure {

@@ -58,6 +58,7 @@ struct ipcb_plan {
     int rt_prio;                /* --rt-prio: SCHED_FIFO priority of every side, 0 = none */
     int mlock;                  /* --mlock: every side locks its memory before measuring */
     int verify_full;            /* stream: check every payload byte, not only stamps */
+    int sides_threads;          /* --sides threads: a measurement's sides are threads of one process */
     enum ipcb_clock_choice clock;   /* --clock as asked; what it came to is ipcb_tsc_mult */
     int quiet;
     int asked_help, asked_version;  /* -h, -V */

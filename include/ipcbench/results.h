@@ -49,6 +49,14 @@ struct ipcb_result {
     /* every side's CPU time over its timed span (the process CPU clock),
      * over the timed messages: per round trip for pingpong */
     double cpu_ns_per_msg;
+    /* the timed side's CPU alone over the timed messages: the server's per
+     * request (server), the dispatcher's (workers) */
+    double timed_cpu_ns_per_msg;
+    /* the other sides' voluntary context switches (sleeps) over the timed
+     * messages: a worker's wake-ups per request */
+    double wakeups_per_msg;
+    /* how the sides ran: "processes" (forked) or "threads" (--sides threads) */
+    const char *sides;
     uint64_t errors;            /* lost or out-of-order messages (lossy only) */
     uint64_t procs;             /* processes in one group of the pattern */
     /* all-timed patterns (contention): the least and the most any one side

@@ -32,6 +32,9 @@ enum ipcb_side { IPCB_PRODUCER = 0, IPCB_CONSUMER = 1 };
 #define IPCB_USE_MANY_SENDERS 0x10000u /* several producers on one channel (shm's MPMC ring) */
 #define IPCB_USE_MANY_READERS 0x20000u /* several consumers, each gets every message */
 #define IPCB_USE_ASKS 0xffff0000u
+/* addresses the other side by its process (a signal sent to its pid), so
+ * it cannot run between threads of one process: --sides threads skips it */
+#define IPCB_PROCESSES_ONLY 0x80u
 /* synchronization primitives (src/sync/), what they can be asked for */
 #define IPCB_SYNC_HANDOFF 0x100u  /* send passes the token to the peer, recv waits for it */
 #define IPCB_SYNC_LOCK    0x200u  /* recv takes the lock, send releases it */

@@ -106,6 +106,10 @@ static const struct ipcb_option core[] = {
              "SIZE: its channels (ring slots or pool buffers x\n"
              "size) and each side's 3 buffers of size. Without it a\n"
              "quarter of the RAM"},
+    {.name = "sides", .metavar = "HOW", .type = IPCB_OPT_CHOICE, .choices = "processes,threads",
+     .def = "processes", .commands = MEASURE, IPCB_OPT_IN_PLAN(sides_threads),
+     .help = "run a pattern's sides as forked processes or as\n"
+             "threads of one process (what isolation costs)"},
     {.name = "timeout", .metavar = "TIME", .type = IPCB_OPT_DURATION, .min = 100000000,
      .def = "10s", .commands = MEASURE, IPCB_OPT_IN_PLAN(timeout_ns),
      .help = "fail a measurement that makes no progress this long"},

@@ -221,6 +221,7 @@ static void plan_facts(struct ipcb_meta *m, const struct ipcb_plan *p)
     number(m, "plan", "timeout_s", (double)p->timeout_ns / 1e9);
     number(m, "plan", "pairs", (double)p->groups);
     text(m, "plan", "verify", "%s", p->verify_full ? "full" : "stamps");
+    text(m, "plan", "sides", "%s", p->sides_threads ? "threads" : "processes");
     text(m, "plan", "clock", "%s", ipcb_clock_name(p->clock));
     text(m, "plan", "clock_used", "%s", ipcb_tsc_mult ? "tsc" : "monotonic");
     text(m, "plan", "cpu", "%s", p->cpu_mode ? p->cpu_mode : "none");

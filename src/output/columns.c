@@ -138,6 +138,20 @@ RATE_GETTER(behind, integer, behind_max_ns, offered_per_s)
 #define RATE(figure, column_type) .get = figure##_get, .set = figure##_set,         \
     .type = column_type, .when = IPCB_WHEN_OK
 
+/* how the sides ran, empty for a row that does not say (one read back
+ * from results older than the column) */
+static bool sides_get(const struct ipcb_result *r, struct ipcb_value *v)
+{
+    v->text = r->sides;
+    return r->sides != NULL;
+}
+
+static void sides_set(struct ipcb_result *r, const struct ipcb_value *v)
+{
+    r->sides = v->text && strcmp(v->text, "threads") == 0 ? "threads"
+             : v->text && strcmp(v->text, "processes") == 0 ? "processes" : NULL;
+}
+
 /* a pattern whose latency spans several hops (pattern.h's per_hop): the
  * median end-to-end latency over the hops, procs - 1 */
 static bool hop_ns_get(const struct ipcb_result *r, struct ipcb_value *v)
@@ -250,6 +264,24 @@ static const struct ipcb_column columns[] = {
      .description = "CPU time of every side over the timed span (process CPU clock) per "
                     "timed message: per round trip for pingpong",
      .table = {9, "CPU/msg", 10, IPCB_SHOW_NS}},
+    {.name = "timed_cpu_ns_per_msg", .unit = "ns", FIELD(timed_cpu_ns_per_msg), .decimals = 1,
+     .when = IPCB_WHEN_OK, .repeats = IPCB_REPEATS_PER_MESSAGE,
+     .description = "CPU time of the timed side alone (the side whose figures make the row) "
+                    "per timed message: the server's per request (server), the "
+                    "dispatcher's per request (workers), the producer's per round trip "
+                    "(pingpong); every side's for all-timed patterns (contention)"},
+    {.name = "wakeups_per_msg", .unit = "count", FIELD(wakeups_per_msg), .decimals = 3,
+     .when = IPCB_WHEN_OK, .repeats = IPCB_REPEATS_PER_MESSAGE,
+     .description = "voluntary context switches (sleeps, each ended by a wake-up) of the "
+                    "sides other than the timed one, per timed message: workers: how often "
+                    "a worker slept per request, about 1 when each request wakes one "
+                    "worker and more when one wakes several (a thundering herd); server: "
+                    "the clients' sleeps per request; 0 for all-timed patterns"},
+    {.name = "sides", .unit = "text", .type = IPCB_COLUMN_TEXT, .get = sides_get,
+     .set = sides_set, .when = IPCB_WHEN_OK,
+     .repeats = IPCB_REPEATS_AGREE,
+     .description = "how the pattern's sides ran: processes (forked, the default) or "
+                    "threads of one process (--sides threads)"},
     {.name = "errors", .unit = "count", FIELD(errors), .when = IPCB_WHEN_OK,
      .repeats = IPCB_REPEATS_SUM,
      .description = "messages lost or out of order, counted by lossy transports (udp); "
@@ -257,19 +289,22 @@ static const struct ipcb_column columns[] = {
     {.name = "procs", .unit = "count", FIELD(procs), .when = IPCB_WHEN_OK,
      .repeats = IPCB_REPEATS_AGREE,
      .description = "processes in the pattern's group: 2 for a pair, N for contention "
-                    "(--procs), N + 1 for fanin (--producers) and fanout (--subscribers)"},
+                    "(--procs), N + 1 for fanin (--producers), fanout (--subscribers), "
+                    "server (--clients) and workers (--workers)"},
     {.name = "share_min", .unit = "fraction", FIELD(share_min), .decimals = 4, .when = IPCB_WHEN_OK,
      .repeats = IPCB_REPEATS_MIN,
      .description = "contention: the smallest share of the acquisitions any one process "
                     "made (1/procs when fair); fanin: the smallest share of one producer in "
                     "the messages that arrived up to the first producer's last; fanout: the "
-                    "smallest share of the messages one subscriber was the last to get; 0 "
-                    "for other patterns"},
+                    "smallest share of the messages one subscriber was the last to get; "
+                    "server: the smallest share of one client in the requests served; "
+                    "workers: of one worker in the answers; 0 for other patterns"},
     {.name = "share_max", .unit = "fraction", FIELD(share_max), .decimals = 4, .when = IPCB_WHEN_OK,
      .repeats = IPCB_REPEATS_MAX,
      .description = "contention: the largest share of the acquisitions any one process "
                     "made; fanin: the largest share of one producer; fanout: the largest "
-                    "share one subscriber was the last to get; 0 for other patterns"},
+                    "share one subscriber was the last to get; server: of one client; "
+                    "workers: of one worker; 0 for other patterns"},
     {.name = "lost_updates", .unit = "count", FIELD(lost_updates), .when = IPCB_WHEN_OK,
      .repeats = IPCB_REPEATS_SUM,
      .description = "contention: how far the shared counter fell short of the "

@@ -29,7 +29,7 @@
 #include "run/side.h"
 
 #define FANIN_DEFAULT 4u
-#define FANIN_MAX (IPCB_MAX_SIDES - 1)
+#define FANIN_MAX (IPCB_MAX_SIDES - 1) /* producers, and the consumer */
 #define PRODUCER_SHIFT 56
 #define SEQ_MASK ((1ull << PRODUCER_SHIFT) - 1)
 

@@ -138,6 +138,7 @@ void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r)
     const struct ipcb_layout *lay = &m->lay;
     const double mib = 1024.0 * 1024.0;
     uint64_t first_ns = UINT64_MAX, last_ns = 0, span_messages = 0, cpu_ns = 0;
+    uint64_t timed_cpu_ns = 0, others_sleeps = 0;
     struct ipcb_hist *merged = malloc(sizeof *merged);
     if (merged)
         ipcb_hist_init(merged);
@@ -166,7 +167,10 @@ void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r)
         for (unsigned s = 0; s < lay->n_sides; s++) {
             add_side(r, lay->sides[s].role, &sh->side[s], g == 0);
             group_cpu_ns += sh->side[s].cpu_ns;
+            if (!lay->all_timed && s != lay->timed_side)
+                others_sleeps += sh->side[s].voluntary_switches;
         }
+        timed_cpu_ns += lay->all_timed ? group_cpu_ns : sh->side[lay->timed_side].cpu_ns;
         cpu_ns += group_cpu_ns;
         if (g < r->n_pairs) {
             struct ipcb_hist_stats st;
@@ -179,6 +183,8 @@ void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r)
         }
     }
     r->cpu_ns_per_msg = per_message(cpu_ns, r->messages);
+    r->timed_cpu_ns_per_msg = per_message(timed_cpu_ns, r->messages);
+    r->wakeups_per_msg = per_message(others_sleeps, r->messages);
     r->seconds = last_ns > first_ns ? (double)(last_ns - first_ns) / 1e9 : 0.0;
     r->msgs_per_s = r->seconds > 0 ? (double)span_messages / r->seconds : 0.0;
     r->mib_per_s = r->msgs_per_s * (double)r->size_bytes / mib;

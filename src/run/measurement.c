@@ -115,12 +115,15 @@ static const char *who(const struct ipcb_measurement *m, size_t i, char *buf, si
 static void failure_reason(const struct ipcb_measurement *m, char *out, size_t len)
 {
     char name[64];
+    if (m->threads)
+        snprintf(name, sizeof name, "the process of the sides' threads");
     /* a side killed by a signal it did not get from us is the cause */
     for (size_t i = 0; i < m->n_procs; i++) {
         const struct ipcb_child *c = &m->proc[i];
         if (c->done && WIFSIGNALED(c->status) && !c->killed_by_us) {
             int sig = WTERMSIG(c->status);
-            snprintf(out, len, "%s killed by signal %d (SIG%s)", who(m, i, name, sizeof name),
+            snprintf(out, len, "%s killed by signal %d (SIG%s)",
+                     m->threads ? name : who(m, i, name, sizeof name),
                      sig, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
             return;
         }
@@ -143,7 +146,8 @@ static void failure_reason(const struct ipcb_measurement *m, char *out, size_t l
     for (size_t i = 0; i < m->n_procs; i++) {
         const struct ipcb_child *c = &m->proc[i];
         if (c->done && WIFEXITED(c->status) && WEXITSTATUS(c->status) != 0) {
-            snprintf(out, len, "%s exited with status %d", who(m, i, name, sizeof name),
+            snprintf(out, len, "%s exited with status %d",
+                     m->threads ? name : who(m, i, name, sizeof name),
                      WEXITSTATUS(c->status));
             return;
         }
@@ -315,6 +319,7 @@ static struct ipcb_measurement *new_measurement(const struct ipcb_plan *p,
         return NULL;
     }
     m->pat = pat;
+    m->threads = p->sides_threads;
     ipcb_pattern_layout(pat, &m->lay);
     if (pat->layout_on)
         pat->layout_on(&m->lay, t);
@@ -367,12 +372,16 @@ static int fork_sides(const struct ipcb_plan *p, struct ipcb_measurement *m, uin
 {
     pid_t parent = getpid();
     fflush(NULL); /* a child must not flush the parent's buffered output again */
-    for (size_t i = 0; i < m->n_procs; i++) {
+    /* --sides threads: one child, proc[0], whose threads are all the sides */
+    const size_t forks = m->threads ? 1 : m->n_procs;
+    for (size_t i = 0; i < forks; i++) {
         struct ipcb_child *c = &m->proc[i];
         c->pid = fork();
         if (c->pid == 0) {
             close(ready[0]);
             close(go[1]);
+            if (m->threads)
+                ipcb_side_threads(p, m, size, parent, ready[1], go[0]);
             ipcb_side_process(p, m, i, size, parent, ready[1], go[0]);
         }
         if (c->pid < 0) {
@@ -411,7 +420,7 @@ static void run_sides(const struct ipcb_plan *p, struct ipcb_measurement *m, uin
     if (r->status != IPCB_OK)
         return;
     for (size_t i = 0; i < m->n_procs; i++)
-        if (!child_ok(&m->proc[i])) {
+        if (m->proc[i].pid > 0 && !child_ok(&m->proc[i])) {
             r->status = IPCB_FAILED;
             failure_reason(m, r->reason, sizeof r->reason);
             return;
@@ -424,6 +433,14 @@ void ipcb_measure(const struct ipcb_plan *p, const struct ipcb_transport *t,
                   const struct ipcb_progress *pg, struct ipcb_result *r)
 {
     int ready[2] = {-1, -1}, go[2] = {-1, -1};
+    r->sides = p->sides_threads ? "threads" : "processes";
+    if (p->sides_threads && (t->flags & IPCB_PROCESSES_ONLY)) {
+        r->status = IPCB_SKIPPED;
+        snprintf(r->reason, sizeof r->reason, "%s addresses its peer by process (a signal to "
+                 "its pid), which cannot reach one thread of a process: --sides processes",
+                 t->name);
+        return;
+    }
     struct ipcb_measurement *m = new_measurement(p, t, pat, r);
     if (!m)
         return;

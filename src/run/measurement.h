@@ -34,6 +34,9 @@ struct ipcb_measurement {
     unsigned char *shared;          /* groups x group_bytes, one anonymous mapping */
     size_t group_bytes;
     int ready;                      /* sides past open() */
+    /* --sides threads: the sides are threads of one child, proc[0]; the
+     * other proc[] entries hold no process */
+    int threads;
 };
 
 static inline struct ipcb_shared *ipcb_group_shared(const struct ipcb_measurement *m, size_t g)

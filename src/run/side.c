@@ -35,9 +35,20 @@ int ipcb_side_io_error(struct ipcb_side_args *a, const char *what, uint64_t seq,
 
 /* The CPU a side spends over its timed span: getrusage splits it into user
  * and kernel time, but the kernel may account that in ticks; the process
- * CPU clock is exact to the nanosecond, so cpu_ns_per_msg comes from it. */
-static struct rusage usage_at_start;
-static struct timespec cpu_at_start;
+ * CPU clock is exact to the nanosecond, so cpu_ns_per_msg comes from it.
+ * A side that is a thread (--sides threads) reads its thread's own. */
+static _Thread_local struct rusage usage_at_start;
+static _Thread_local struct timespec cpu_at_start;
+
+static int usage_who(const struct ipcb_side_args *a)
+{
+    return a->as_thread ? RUSAGE_THREAD : RUSAGE_SELF;
+}
+
+static clockid_t cpu_clock(const struct ipcb_side_args *a)
+{
+    return a->as_thread ? CLOCK_THREAD_CPUTIME_ID : CLOCK_PROCESS_CPUTIME_ID;
+}
 
 static uint64_t ts_ns(struct timespec ts)
 {
@@ -46,9 +57,8 @@ static uint64_t ts_ns(struct timespec ts)
 
 void ipcb_side_usage_begin(struct ipcb_side_args *a)
 {
-    (void)a;
-    getrusage(RUSAGE_SELF, &usage_at_start);
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu_at_start);
+    getrusage(usage_who(a), &usage_at_start);
+    clock_gettime(cpu_clock(a), &cpu_at_start);
 }
 
 static double tv_seconds(struct timeval tv)
@@ -59,15 +69,16 @@ static double tv_seconds(struct timeval tv)
 void ipcb_side_usage_end(struct ipcb_side_args *a)
 {
     struct timespec cpu_now;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu_now);
+    clock_gettime(cpu_clock(a), &cpu_now);
     struct rusage now;
-    getrusage(RUSAGE_SELF, &now);
+    getrusage(usage_who(a), &now);
     a->res->cpu_ns = ts_ns(cpu_now) - ts_ns(cpu_at_start);
     a->res->cpu_user_s = tv_seconds(now.ru_utime) - tv_seconds(usage_at_start.ru_utime);
     a->res->cpu_sys_s = tv_seconds(now.ru_stime) - tv_seconds(usage_at_start.ru_stime);
     a->res->max_rss_kib = now.ru_maxrss;
     a->res->ctx_switches = (uint64_t)((now.ru_nvcsw - usage_at_start.ru_nvcsw) +
                                       (now.ru_nivcsw - usage_at_start.ru_nivcsw));
+    a->res->voluntary_switches = (uint64_t)(now.ru_nvcsw - usage_at_start.ru_nvcsw);
 }
 
 void ipcb_side_inject(struct ipcb_side_args *a, unsigned char *buf)

@@ -26,6 +26,7 @@ struct ipcb_side_result {
     double cpu_user_s, cpu_sys_s;   /* getrusage over the timed span */
     uint64_t cpu_ns;                /* CLOCK_PROCESS_CPUTIME_ID over the same span */
     uint64_t ctx_switches;
+    uint64_t voluntary_switches;    /* of ctx_switches: the side slept */
     long max_rss_kib;           /* peak resident memory of this side */
     int cpu;                    /* the one CPU its affinity allows, -1 if several */
     /* progress for the watchdog and the display: messages done so far */
@@ -45,6 +46,11 @@ struct ipcb_shared {
     _Alignas(64) _Atomic uint64_t total;
     _Atomic int producer_done;
     unsigned n_sides;
+    /* the server pattern on rings: the futex word its clients bump after a
+     * request, which the server sleeps on when every ring is empty, and
+     * whether it sleeps (patterns/server_wait.c) */
+    _Alignas(64) _Atomic uint32_t doorbell;
+    _Atomic uint32_t doorbell_sleeping;
     struct ipcb_side_result side[];  /* n_sides of them */
 };
 
@@ -60,6 +66,7 @@ struct ipcb_side_args {
     uint64_t warmup;
     uint64_t duration_ns;           /* 0: run sh->total messages */
     int verify_full;
+    int as_thread;                  /* --sides threads: a thread of one process */
     /* test hook (IPCBENCH_INJECT): the producer spoils message inject_seq */
     uint64_t inject_seq;
     int inject_payload;             /* 1: a payload byte, 0: the sequence number */

@@ -1,7 +1,7 @@
-/* One side of a measurement, in the child the driver forked: pin it, take
- * its scheduling and memory settings, open its channel ends, wait at the
- * start barrier, run the pattern's loop, close, and exit with the result in
- * the shared area. */
+/* One side of a measurement, in the child the driver forked (or a thread
+ * of it, side_thread.c): pin it, take its scheduling and memory settings,
+ * open its channel ends, wait at the start barrier, run the pattern's loop,
+ * close, and exit with the result in the shared area. */
 #include "run/side_process.h"
 
 #include <errno.h>
@@ -77,15 +77,8 @@ static void place_side(const struct ipcb_plan *p, int cpu, struct ipcb_side_resu
     }
 }
 
-void ipcb_side_process(const struct ipcb_plan *p, struct ipcb_measurement *m, size_t proc,
-                       uint64_t size, pid_t parent, int ready_fd, int go_fd)
+void ipcb_side_child(pid_t parent)
 {
-    const struct ipcb_layout *lay = &m->lay;
-    const unsigned index = (unsigned)(proc % lay->n_sides);
-    const struct ipcb_side_decl *decl = &lay->sides[index];
-    struct ipcb_chan *group_chans = &m->chan[proc / lay->n_sides * lay->n_channels];
-    struct ipcb_side_result *res = ipcb_proc_result(m, proc);
-    const int cpu = p->cpu[index == 0 ? 0 : 1];
     /* die with the driver, and let a signal from the terminal stop us too */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent)
@@ -93,12 +86,23 @@ void ipcb_side_process(const struct ipcb_plan *p, struct ipcb_measurement *m, si
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGPIPE, SIG_IGN);
+}
+
+int ipcb_side_run(const struct ipcb_plan *p, struct ipcb_measurement *m, size_t proc,
+                  uint64_t size, struct ipcb_chan *group_chans, int ready_fd, int go_fd)
+{
+    const struct ipcb_layout *lay = &m->lay;
+    const unsigned index = (unsigned)(proc % lay->n_sides);
+    const struct ipcb_side_decl *decl = &lay->sides[index];
+    struct ipcb_side_result *res = ipcb_proc_result(m, proc);
+    const int cpu = p->cpu[index == 0 ? 0 : 1];
 
     place_side(p, cpu, res);
     struct ipcb_side_args a = {
         .chan = &group_chans[decl->ends[0].channel], .side_index = index, .pattern = m->pat,
         .sh = ipcb_group_shared(m, proc / lay->n_sides), .res = res, .size = size,
         .warmup = p->warmup, .duration_ns = p->duration_ns, .verify_full = p->verify_full,
+        .as_thread = p->sides_threads,
         .buf = message_buffer(size), .rbuf = message_buffer(size),
         .expect = message_buffer(size), .inject_seq = UINT64_MAX,
     };
@@ -136,13 +140,26 @@ void ipcb_side_process(const struct ipcb_plan *p, struct ipcb_measurement *m, si
     close(go_fd);
 
     int rc = decl->run(&a);
-    if (rc != 0)
+    if (rc != 0) {
         res->failed_ns = ipcb_now_ns();
+        /* a thread's peers may wait on it for ever: the process ends now
+         * and the driver reports this side's reason */
+        if (a.as_thread)
+            _exit(1);
+    }
     for (unsigned e = 0; e < decl->n_ends; e++)
         a.chans[e]->t->close(a.chans[e], decl->ends[e].end);
     cpu_set_t mine;
     res->cpu = sched_getaffinity(0, sizeof mine, &mine) == 0 && CPU_COUNT(&mine) == 1
                    ? sched_getcpu() : -1;
-    _exit(rc == 0 ? 0 : 1);
+    return rc;
+}
+
+void ipcb_side_process(const struct ipcb_plan *p, struct ipcb_measurement *m, size_t proc,
+                       uint64_t size, pid_t parent, int ready_fd, int go_fd)
+{
+    ipcb_side_child(parent);
+    struct ipcb_chan *group_chans = &m->chan[proc / m->lay.n_sides * m->lay.n_channels];
+    _exit(ipcb_side_run(p, m, proc, size, group_chans, ready_fd, go_fd) == 0 ? 0 : 1);
 }
 

@@ -159,6 +159,6 @@ IPCB_HOT static int rts_take(struct ipcb_chan *c)
     return 0;
 }
 
-IPCB_SYNC_PRIMITIVE(rts, "rt-signal", IPCB_SYNC_HANDOFF,
+IPCB_SYNC_PRIMITIVE(rts, "rt-signal", IPCB_SYNC_HANDOFF | IPCB_PROCESSES_ONLY,
                     "a realtime signal (sigqueue, sigwaitinfo) to the peer's pid",
                     rts_open, ipcb_sync_close_nothing);

@@ -10,6 +10,7 @@
 #include "sync/sync_plan.h"
 
 #define MAX_PROCS_LIST 8
+#define SYNC_PROCS_MAX IPCB_MAX_SIDES
 
 static const char *primitive_list;
 static const char *procs_list;
@@ -17,7 +18,7 @@ static uint64_t procs[MAX_PROCS_LIST];
 static size_t n_procs;
 static uint64_t section_bytes;
 
-/* --procs 1,2,4: process counts, each from 1 to IPCB_MAX_SIDES */
+/* --procs 1,2,4: process counts, each from 1 to SYNC_PROCS_MAX */
 static int procs_parse(const struct ipcb_option *o, const char *v, void *dest, char *err,
                        size_t errlen)
 {
@@ -27,7 +28,7 @@ static int procs_parse(const struct ipcb_option *o, const char *v, void *dest, c
                         items, MAX_PROCS_LIST, &n_procs, err, errlen))
         return -EINVAL;
     for (size_t i = 0; i < n_procs; i++)
-        if (ipcb_parse_count_range("--procs", items[i], 1, IPCB_MAX_SIDES, &procs[i], err,
+        if (ipcb_parse_count_range("--procs", items[i], 1, SYNC_PROCS_MAX, &procs[i], err,
                                    errlen))
             return -EINVAL;
     (void)o;

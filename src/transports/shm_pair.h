@@ -82,6 +82,9 @@ ssize_t ipcb_shm_multi_recv(struct ipcb_chan *c, void *buf, size_t len);
  * variants with IPCB_VARIANT_ENTRIES_ring (transports/variants.h). */
 #define IPCB_RING_FLAGS \
     (IPCB_MESSAGE | IPCB_DUPLEX | IPCB_USE_MANY_SENDERS | IPCB_USE_MANY_READERS)
+/* the signal strategy wakes a side by its pid: processes only */
+#define IPCB_RING_PROCESSES_(e) \
+    (IPCB_NOTIFY_##e == IPCB_NOTIFY_SIGNAL ? IPCB_PROCESSES_ONLY : 0u)
 #define IPCB_RING_TABLE_(var_, fn_, create_, how_, open_, opened_, send_, destroy_, opts_, ...) \
     static int fn_(struct ipcb_chan *c) { return create_(c, how_); }                           \
     const struct ipcb_transport var_ = {                                                      \
@@ -92,13 +95,15 @@ ssize_t ipcb_shm_multi_recv(struct ipcb_chan *c, void *buf, size_t len);
                        wait_opt_, e, id, str, what)                                           \
     IPCB_RING_TABLE_(base_, create_##_##id, create_, IPCB_NOTIFY_##e, open_, opened_, send_,  \
                      destroy_, opts_, .name = name_, .summary = summary_,                     \
-                     .flags = IPCB_RING_FLAGS, .wait_default = str, .wait_option = wait_opt_)
+                     .flags = IPCB_RING_FLAGS | IPCB_RING_PROCESSES_(e),                      \
+                     .wait_default = str, .wait_option = wait_opt_)
 #define IPCB_RING_VARIANT_(base_, name_, create_, open_, opened_, send_, destroy_, opts_,     \
                            e, id, str, what)                                                  \
     IPCB_RING_TABLE_(base_##_##id, create_##_##id, create_, IPCB_NOTIFY_##e, open_, opened_,  \
                      send_, destroy_, opts_, .name = name_ "/" str,                           \
                      .summary = name_ " rings, " what,                                        \
-                     .flags = IPCB_RING_FLAGS | IPCB_VARIANT, .base = &base_)
+                     .flags = IPCB_RING_FLAGS | IPCB_VARIANT | IPCB_RING_PROCESSES_(e),        \
+                     .base = &base_)
 #define IPCB_RING_TRANSPORTS(base_, name_, summary_, create_, open_, opened_, send_, destroy_, \
                              opts_, wait_opt_)                                                \
     IPCB_SHM_NOTIFY_OWN(IPCB_RING_OWN_, base_, name_, create_, open_, opened_, send_,         \

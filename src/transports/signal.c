@@ -170,7 +170,7 @@ static void sig_close(struct ipcb_chan *c, enum ipcb_side side)
 const struct ipcb_transport ipcb_signal = {
     .name = "signal",
     .summary = "realtime signals (sigqueue), 8 bytes in si_value, sigtimedwait",
-    .flags = IPCB_MESSAGE | IPCB_DUPLEX, .wait_default = "block",
+    .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_PROCESSES_ONLY, .wait_default = "block",
     .limit = sig_limit,
     .create = sig_create, .open = sig_open, .send = sig_send, .recv = sig_recv,
     .close = sig_close, .destroy = sig_destroy,
