@@ -66,11 +66,15 @@ static void said(struct sweep *s, const char *what)
 static void sysv_removed(const char *kind, int id, void *arg)
 {
     char what[64];
-    snprintf(what, sizeof what, "System V %s id %d", kind, id);
+    if (strcmp(kind, "daemon") == 0) /* a bus daemon or RouDi the run started */
+        snprintf(what, sizeof what, "daemon process %d", id);
+    else
+        snprintf(what, sizeof what, "System V %s id %d", kind, id);
     said(arg, what);
 }
 
-/* A run's private directory (or a file of its own there): first the System V objects its ledger names,
+/* A run's private directory (or a file of its own there): first the System
+ * V objects and daemons its ledger names,
  * then the FIFOs, sockets and the ledger itself (one level: nothing else is
  * made there), then the directory. */
 static int remove_private_dir(const char *dir, const char *name, struct sweep *s)
