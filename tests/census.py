@@ -50,10 +50,12 @@ def ledger():
 
 
 def _start_time(pid):
-    """a process's start time (/proc/PID/stat field 22), None when gone"""
+    """a process's start time (/proc/PID/stat field 22), None when gone or
+    a zombie (which holds nothing, and waits for whoever reaps orphans)"""
     try:
         with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[19]
+            fields = f.read().rsplit(")", 1)[1].split()
+            return None if fields[0] in ("Z", "X") else fields[19]
     except (OSError, IndexError):
         return None
 
@@ -64,6 +66,19 @@ def daemons_live():
     copy, and a pid counts while that process, not a later one, is alive."""
     _, _, daemons = ledger_daemons()
     return {str(pid) for pid, start in daemons if _start_time(pid) == start}
+
+
+def roudi_names():
+    """RouDi's fixed names (iceoryx 2.0 allows one RouDi per machine) that
+    exist now: a census before and after a run tells the ones it left."""
+    try:
+        import grp
+        group = grp.getgrgid(os.getegid()).gr_name
+    except (ImportError, KeyError):
+        group = None
+    names = ["/dev/shm/iceoryx_mgmt", "/tmp/roudi", "/tmp/roudi.lock",
+             "/tmp/iox-unique-roudi.lock"] + (["/dev/shm/" + group] if group else [])
+    return {name for name in names if os.path.lexists(name)}
 
 
 def ledger_daemons():
@@ -126,6 +141,7 @@ def take():
     census["dev-mqueue"] = _ours(
         os.listdir("/dev/mqueue") if os.path.ismount("/dev/mqueue") else [], pids)
     census["daemons"] = daemons_live()
+    census["roudi"] = roudi_names()
     census["tmp"] = _ours(set(glob.glob(os.path.join(tmp, "ipcbench-*"))) |
                           set(glob.glob("/tmp/ipcbench-*")), pids)
     return census

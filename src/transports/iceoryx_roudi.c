@@ -19,7 +19,7 @@
 #include "run/measurement.h"
 #include "transports/private_dir.h"
 
-#define ROUDI_WHAT "RouDi (the iceoryx daemon)"
+#define ROUDI_WHAT "RouDi, the iceoryx daemon"
 #define ROUDI_LOCK "/tmp/iox-unique-roudi.lock"
 #define ROUDI_READY "RouDi is ready for clients"
 #define ROUDI_START_MS 10000
