@@ -204,6 +204,10 @@ int ipcb_roudi_acquire(struct ipcb_roudi *r, uint64_t payload, unsigned chunks, 
 {
     struct roudi_found f;
     roudi_find(&f);
+    if (f.pid && f.run == getpid()) {
+        r->pid = f.pid; /* --pairs: the first channel's, which stops it */
+        return 0;
+    }
     if (f.pid) {
         if (roudi_refused(&f, err, len))
             return -EOPNOTSUPP;
@@ -254,9 +258,10 @@ int ipcb_roudi_ended(struct ipcb_roudi *r, int pidfd, char *buf, size_t len)
     struct pollfd one = {.fd = pidfd, .events = POLLIN};
     if (pidfd < 0 || poll(&one, 1, 0) <= 0)
         return 0;
-    if (!r->users && ipcb_daemon_ended(&r->d, buf, len))
+    if (r->d.pid > 0 && ipcb_daemon_ended(&r->d, buf, len))
         return 1;
-    snprintf(buf, len, "the user's RouDi (iox-roudi, pid %ld) ended", (long)r->pid);
+    snprintf(buf, len, "%s%s (iox-roudi, pid %ld) ended", r->users ? "the user's " : "",
+             ROUDI_WHAT, (long)r->pid);
     return 1;
 }
 
