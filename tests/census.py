@@ -50,12 +50,12 @@ def ledger():
 
 
 def _start_time(pid):
-    """a process's start time (/proc/PID/stat field 22), None when gone or
-    a zombie (which holds nothing, and waits for whoever reaps orphans)"""
+    """a live process's start time (/proc/PID/stat field 22), None when
+    gone or ended (a zombie, waiting for its parent to reap it)"""
     try:
         with open("/proc/%d/stat" % pid) as f:
             fields = f.read().rsplit(")", 1)[1].split()
-            return None if fields[0] in ("Z", "X") else fields[19]
+        return None if fields[0] in ("Z", "X") else fields[19]
     except (OSError, IndexError):
         return None
 

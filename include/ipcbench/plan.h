@@ -10,7 +10,7 @@
 #include "ipcbench/units.h"
 
 /* rows of transports: enough for -t all --wait all */
-#define IPCB_MAX_TRANSPORTS 64
+#define IPCB_MAX_TRANSPORTS 128
 #define IPCB_MAX_PATTERNS 16
 #define IPCB_MAX_GROUPS 64
 

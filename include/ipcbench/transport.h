@@ -25,6 +25,10 @@ enum ipcb_side { IPCB_PRODUCER = 0, IPCB_CONSUMER = 1 };
 /* zero-copy: the message is built in and checked in the transport's own
  * memory (.loan, .take, .release below); no copy into or out of it */
 #define IPCB_ZERO_COPY 0x40u
+/* chan->use, a pattern's hint (ipcb_pattern.uses), never required: the
+ * consumer answers each message (pingpong), so a transport with a call and
+ * its reply (D-Bus) sends the producer's messages as calls */
+#define IPCB_USE_ANSWERS 0x800u
 /* synchronization primitives (src/sync/), what they can be asked for */
 #define IPCB_SYNC_HANDOFF 0x100u  /* send passes the token to the peer, recv waits for it */
 #define IPCB_SYNC_LOCK    0x200u  /* recv takes the lock, send releases it */
