@@ -45,7 +45,7 @@ def label(row):
 # of any other
 OWN_ONLY = ("signal", "sysv-shm", "dbus", "dbus-p2p")   # only their own wait strategy
 # the library transports wait as their library lets them (tests/e2e_libs.py)
-LIB_STRATEGIES = {"zeromq": ("spin", "poll"), "nng": ("spin", "poll")}
+LIB_STRATEGIES = {"zeromq": ("spin", "poll"), "nng": ("spin", "poll"), "iceoryx": ("spin",)}
 
 
 def lacks(row):

@@ -22,7 +22,7 @@ struct sweep {
     int quiet;
     int removed;
     pid_t pid; /* the dead run whose leftovers are being removed */
-    int roudi; /* a dead run had started RouDi (iceoryx): its names may be left */
+    pid_t roudi; /* a dead run that had started RouDi (iceoryx): its names may be left */
 };
 
 /* "ipcbench-<pid>-..." names a process; 0 when the name is not ours */
@@ -94,7 +94,8 @@ static int remove_private_dir(const char *dir, const char *name, struct sweep *s
         return -1;
     snprintf(ledger, sizeof ledger, "%s/ledger", path);
     ipcb_ledger_drain(ledger, sysv_removed, s);
-    s->roudi |= ipcb_roudi_started_in(path);
+    if (ipcb_roudi_started_in(path))
+        s->roudi = s->pid;
     DIR *sub = opendir(path);
     if (sub) {
         struct dirent *e;
@@ -159,8 +160,10 @@ int ipcb_cleanup(int quiet)
     sweep("/tmp", "directory or file", NULL, &s);
     /* after the sweeps, which stopped the daemons: RouDi's fixed names,
      * unless a live RouDi holds them */
-    if (s.roudi)
+    if (s.roudi) {
+        s.pid = s.roudi;
         ipcb_roudi_leftovers(roudi_removed, &s);
+    }
     if (!quiet)
         printf(s.removed ? "removed %d object(s)\n" : "nothing left behind by ipcbench\n",
                s.removed);
