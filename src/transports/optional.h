@@ -15,7 +15,8 @@
  * built, the reason, and no operation */
 #define IPCB_ABSENT_TRANSPORT(base_, name_, flags_, summary_, reason_)                  \
     const struct ipcb_transport base_ = {.name = name_, .summary = summary_,            \
-                                         .flags = (flags_), .absent = reason_}
+                                         .flags = (flags_), .wait_default = "block",    \
+                                         .absent = reason_}
 
 /* an absent transport's variant (variants.h's family lib) */
 #define IPCB_ABSENT_VARIANT(var_, base_, name_, flags_, wait_, summary_, reason_)       \
