@@ -89,6 +89,20 @@ def roudi_killed():
     check(not roudi_running(), "no RouDi after the run")
 
 
+def interrupted():
+    """SIGINT mid-cell: the sides are killed while registered with RouDi,
+    which is then stopped; neither its names nor the sides' are left"""
+    p = subprocess.Popen([BIN, "-t", "iceoryx/spin", "-s", "4k", "-p", "stream", "-n", "1G",
+                          "-q", "-o", os.path.join(work, "interrupted")],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    found = sides(p.pid, 2)
+    check(len(found) == 2, "sides of the run to interrupt (%s)" % found)
+    p.send_signal(signal.SIGINT)
+    check(p.wait(timeout=300) == 130, "an interrupted run exits 130 (%s)" % p.returncode)
+    left = census.diff(before, census.take())
+    check(not left and not roudi_running(), "nothing left after SIGINT (%s)" % (left or "nothing"))
+
+
 def driver_killed():
     p = subprocess.Popen([BIN, "-t", "iceoryx", "-s", "64", "-p", "pingpong", "-n", "100M",
                           "-q", "-o", os.path.join(work, "driver-killed")],
@@ -165,6 +179,7 @@ else:
         print("a RouDi runs already (pid %s): only the data is tried" % preexisting)
     else:
         roudi_killed()
+        interrupted()
         driver_killed()
         two_runs()
         users_roudi()
