@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,6 +50,13 @@
 #define ICE_MATCH_MS 10000             /* for RouDi to connect the sides' ports */
 #define ICE_SPIN_TRIES 1024u          /* failed takes before the spin yields (a power of 2) */
 #define ICE_FILLED 2048u               /* chunks a side remembers having filled */
+
+/* The runtime says goodbye to RouDi only in its destructor, which runs at
+ * exit(); a side leaves by _exit, and a RouDi whose registered process is
+ * gone without one aborts when it is stopped. So the side runs the exit
+ * handlers now, as exit() would (ipcbench registers none: only the C++
+ * libraries' destructors run), and _exits as before. */
+extern void __cxa_finalize(void *dso);
 
 struct ice_side {
     iox_pub_storage_t pub_storage;
@@ -109,6 +117,54 @@ static const char *ice_library(void)
     return text;
 }
 
+/* "/tmp/<runtime>" and its ".lock": the sockets a runtime makes, which it
+ * removes only when the process exits through exit() */
+static void ice_unlink_runtime(const char *runtime)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/tmp/%s", runtime);
+    unlink(path);
+    snprintf(path, sizeof path, "/tmp/%s.lock", runtime);
+    unlink(path);
+}
+
+/* The user's RouDi has the mempools its config gives, and a loan no pool
+ * fits aborts the process (the library's error handler): so a child
+ * loans one chunk of the cell's size first, and the cell is skipped when
+ * it could not. */
+static int ice_probe(struct ipcb_chan *c, struct ice_chan *ic)
+{
+    char runtime[96];
+    snprintf(runtime, sizeof runtime, "%s-probe", ic->name);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        iox_set_loglevel(Iceoryx_LogLevel_Off);
+        iox_runtime_init(runtime);
+        iox_pub_storage_t storage;
+        iox_pub_t pub = iox_pub_init(&storage, "ipcbench", ic->name, "probe", NULL);
+        void *p;
+        int ok = iox_pub_loan_chunk(pub, &p, (uint32_t)c->msg_max) == AllocationResult_SUCCESS;
+        if (ok)
+            iox_pub_release_chunk(pub, p);
+        iox_pub_deinit(pub);
+        __cxa_finalize(NULL); /* unregistered, as a side leaves (ice_close) */
+        _exit(ok ? 0 : 2);
+    }
+    int status = 0;
+    while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    ice_unlink_runtime(runtime);
+    if (pid < 0)
+        return ipcb_chan_errno(c, "fork of the mempool probe");
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    ipcb_chan_error(c, "the user's RouDi (iox-roudi, pid %ld) has no mempool chunk for %zu "
+                    "bytes (its config decides; ipcbench starts a RouDi of its own when none "
+                    "runs)", (long)ic->roudi.pid, c->msg_max);
+    return -EOPNOTSUPP;
+}
+
 static int ice_create(struct ipcb_chan *c)
 {
     struct ice_chan *ic = calloc(1, sizeof *ic);
@@ -121,19 +177,9 @@ static int ice_create(struct ipcb_chan *c)
     int rc = ipcb_chan_private_dir(c, ic->roudi.dir, sizeof ic->roudi.dir);
     if (rc < 0)
         return rc;
-    return ipcb_roudi_acquire(&ic->roudi, c->msg_max, ice_chunks(ic->queue), c->err,
-                              sizeof c->err);
-}
-
-/* "/tmp/<runtime>" and its ".lock": the sockets a runtime makes, which it
- * removes only when the process exits through exit() */
-static void ice_unlink_runtime(const char *runtime)
-{
-    char path[160];
-    snprintf(path, sizeof path, "/tmp/%s", runtime);
-    unlink(path);
-    snprintf(path, sizeof path, "/tmp/%s.lock", runtime);
-    unlink(path);
+    rc = ipcb_roudi_acquire(&ic->roudi, c->msg_max, ice_chunks(ic->queue), c->err,
+                            sizeof c->err);
+    return rc == 0 && ic->roudi.users ? ice_probe(c, ic) : rc;
 }
 
 /* RouDi gone: the reason in c->err, 1 */
@@ -350,13 +396,6 @@ IPCB_HOT static ssize_t ice_recv(struct ipcb_chan *c, void *buf, size_t len)
     }
     return n;
 }
-
-/* The runtime says goodbye to RouDi only in its destructor, which runs at
- * exit(); a side leaves by _exit, and a RouDi whose registered process is
- * gone without one aborts when it is stopped. So the side runs the exit
- * handlers now, as exit() would (ipcbench registers none: only the C++
- * libraries' destructors run), and _exits as before. */
-extern void __cxa_finalize(void *dso);
 
 static void ice_close(struct ipcb_chan *c, enum ipcb_side side)
 {
