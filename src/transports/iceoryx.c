@@ -39,12 +39,14 @@
 #include "iceoryx_binding_c/subscriber.h"
 #include "iceoryx_binding_c/wait_set.h"
 
+#include "ipcbench/pattern.h"
 #include "measure/message.h"
 #include "transports/iceoryx_roudi.h"
 #include "transports/private_dir.h"
 
 #define ICE_QUEUE_MAX 256u             /* iceoryx 2.0's largest subscriber queue */
 #define ICE_QUEUE_BYTES (64u << 20)    /* what one queue may hold, for large messages */
+#define ICE_POOL_BYTES (256ull << 20)  /* the most a cell's pool maps for sharing channels */
 #define ICE_MAX_PAYLOAD (1ull << 30)   /* chunk sizes are 32-bit; RouDi maps all up front */
 #define ICE_HEADER 64u                 /* a chunk's header, rounded up */
 #define ICE_MATCH_MS 10000             /* for RouDi to connect the sides' ports */
@@ -97,9 +99,21 @@ static unsigned ice_chunks(unsigned queue)
     return 2 * queue + 8;
 }
 
+/* RouDi's one mempool for a cell: the channels of a pipeline or --pairs
+ * share it, so it holds up to IPCB_MAX_CHANNELS channels' chunks within
+ * ICE_POOL_BYTES, and one channel's at least (an exhausted pool has been
+ * seen to crash a publisher in iceoryx 2.0 rather than make it wait) */
+static uint64_t ice_pool_chunks(uint64_t size)
+{
+    uint64_t one = ice_chunks(ice_queue(size)), chunk = ((size + 7) & ~7ull) + ICE_HEADER;
+    uint64_t all = one * IPCB_MAX_CHANNELS, budget = ICE_POOL_BYTES / chunk;
+    uint64_t n = all < budget ? all : budget;
+    return n > one ? n : one;
+}
+
 static uint64_t ice_memory(uint64_t size)
 {
-    return (uint64_t)ice_chunks(ice_queue(size)) * (((size + 7) & ~7ull) + ICE_HEADER);
+    return ice_pool_chunks(size) * (((size + 7) & ~7ull) + ICE_HEADER);
 }
 
 static void ice_limit(struct ipcb_limit *lim)
@@ -177,8 +191,8 @@ static int ice_create(struct ipcb_chan *c)
     int rc = ipcb_chan_private_dir(c, ic->roudi.dir, sizeof ic->roudi.dir);
     if (rc < 0)
         return rc;
-    rc = ipcb_roudi_acquire(&ic->roudi, c->msg_max, ice_chunks(ic->queue), c->err,
-                            sizeof c->err);
+    rc = ipcb_roudi_acquire(&ic->roudi, c->msg_max, (unsigned)ice_pool_chunks(c->msg_max),
+                            c->err, sizeof c->err);
     return rc == 0 && ic->roudi.users ? ice_probe(c, ic) : rc;
 }
 
