@@ -4,7 +4,8 @@ use IPC on the same machine.
 
 Importing this module sets IPCBENCH_LEDGER_COPY for every run the test starts:
 each run then appends "run <pid>" and one line per System V object it makes
-to that file. Every name a run gives an object (in /dev/shm, /dev/mqueue and
+to that file, and "daemon <pid> <start time>" for each daemon it starts
+(a bus daemon). Every name a run gives an object (in /dev/shm, /dev/mqueue and
 its private directories in $TMPDIR) carries that pid as ipcbench-<pid>-...,
 and a System V object is known by its id and creation time. So a census
 counts a run's objects and nobody else's."""
@@ -44,7 +45,46 @@ def ensure_mqueue():
 
 def ledger():
     """The pids of this test's runs, and the System V objects they made."""
-    pids, sysv = set(), set()
+    pids, sysv, _ = ledger_daemons()
+    return pids, sysv
+
+
+def _start_time(pid):
+    """a live process's start time (/proc/PID/stat field 22), None when
+    gone or ended (a zombie, waiting for its parent to reap it)"""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return None if fields[0] in ("Z", "X") else fields[19]
+    except (OSError, IndexError):
+        return None
+
+
+def daemons_live():
+    """The daemons (a bus daemon, RouDi) this test's runs started that run
+    now, as "pid": each run notes "daemon <pid> <start time>" in the ledger
+    copy, and a pid counts while that process, not a later one, is alive."""
+    _, _, daemons = ledger_daemons()
+    return {str(pid) for pid, start in daemons if _start_time(pid) == start}
+
+
+def roudi_names():
+    """RouDi's fixed names (iceoryx 2.0 allows one RouDi per machine) that
+    exist now: a census before and after a run tells the ones it left."""
+    try:
+        import grp
+        group = grp.getgrgid(os.getegid()).gr_name
+    except (ImportError, KeyError):
+        group = None
+    names = ["/dev/shm/iceoryx_mgmt", "/tmp/roudi", "/tmp/roudi.lock",
+             "/tmp/iox-unique-roudi.lock"] + (["/dev/shm/" + group] if group else [])
+    return {name for name in names if os.path.lexists(name)}
+
+
+def ledger_daemons():
+    """ledger()'s pids and System V objects, and the (pid, start time) of
+    each daemon the runs started."""
+    pids, sysv, daemons = set(), set(), set()
     try:
         lines = open(LEDGER).read().split("\n")
     except OSError:
@@ -55,9 +95,11 @@ def ledger():
             continue
         if parts[0] == "run":
             pids.add(int(parts[1]))
+        elif parts[0] == "daemon":
+            daemons.add((int(parts[1]), parts[2]))
         elif parts[0] in _SYSV:
             sysv.add((parts[0], parts[1], parts[2]))
-    return pids, sysv
+    return pids, sysv, daemons
 
 
 def sysv_live(kind):
@@ -98,6 +140,8 @@ def take():
     census["dev-shm"] = _ours(os.listdir("/dev/shm") if os.path.isdir("/dev/shm") else [], pids)
     census["dev-mqueue"] = _ours(
         os.listdir("/dev/mqueue") if os.path.ismount("/dev/mqueue") else [], pids)
+    census["daemons"] = daemons_live()
+    census["roudi"] = roudi_names()
     census["tmp"] = _ours(set(glob.glob(os.path.join(tmp, "ipcbench-*"))) |
                           set(glob.glob("/tmp/ipcbench-*")), pids)
     return census

@@ -14,7 +14,9 @@ from testlib import check, finish, fitting, gone, limits, run, sides, transports
 BIN = os.path.abspath(sys.argv[1])
 census.ensure_mqueue()
 before = census.take()
-names = transports(BIN)
+# iceoryx 2.0 has one RouDi per machine: a second iceoryx run at once skips
+# its cells (e2e_iceoryx.py), so one of the family is run here
+names = [n for n in transports(BIN) if not n.startswith("iceoryx/")]
 limit = limits(BIN)
 
 # another program's objects, which cleanup must leave alone

@@ -43,14 +43,17 @@ def label(row):
 
 # the transports with no strategy but their own (signal): skipped in a sweep
 # of any other
-OWN_ONLY = ("signal", "sysv-shm",    # transports with only their own wait strategy
+OWN_ONLY = ("signal", "sysv-shm", "dbus", "dbus-p2p",   # only their own wait strategy
             "memfd", "memfd-pool", "vmsplice", "cma")
+# the library transports wait as their library lets them (tests/e2e_libs.py)
+LIB_STRATEGIES = {"zeromq": ("spin", "poll"), "nng": ("spin", "poll"), "iceoryx": ("spin",)}
 
 
 def lacks(row):
     """a sweep's row for a strategy the transport does not have, skipped"""
     base, _, strategy = row["transport"].partition("/")
-    return (base in OWN_ONLY and strategy != "" and
+    without = base in OWN_ONLY or strategy not in LIB_STRATEGIES.get(base, (strategy,))
+    return (without and strategy != "" and
             row["status"].startswith("skipped: %s cannot wait by %s" % (base, strategy)))
 
 

@@ -57,12 +57,15 @@ static void check_variants(void)
         const struct ipcb_transport *t = all[i];
         CHECK(ipcb_transport_find(t->name) == t, "%s is found by its name", t->name);
         CHECK(!t->unsupported, "%s: the registry holds only transports that run", t->name);
+        /* built without its library: a name, a summary and the reason */
+        CHECK(!t->absent || (*t->absent && t->summary && !t->create && !t->send),
+              "%s: absent with a reason and no operation", t->name);
         if (!(t->flags & IPCB_VARIANT)) {
             CHECK(!t->base && t->wait_default && *t->wait_default,
                   "%s: a transport names its own wait strategy", t->name);
             continue;
         }
-        variants++;
+        variants += !t->absent;
         const struct ipcb_transport *b = t->base;
         CHECK(b != NULL, "variant %s has a base", t->name);
         if (!b)
@@ -83,8 +86,8 @@ static void check_variants(void)
               "%s: its base's flags and I/O kind", t->name);
         CHECK(t->io == IPCB_IO_OWN || t->wait != IPCB_WAIT_OWN,
               "%s: a strategy the shared wait code knows", t->name);
-        CHECK(t->create && t->open && t->send && t->recv && t->close && t->destroy,
-              "%s has every operation", t->name);
+        CHECK(t->absent || (t->create && t->open && t->send && t->recv && t->close &&
+                            t->destroy), "%s has every operation", t->name);
     }
     /* as many as the registry holds, each a row of --wait all */
     struct ipcb_plan plan;

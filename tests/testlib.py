@@ -197,16 +197,17 @@ def alive(pid):
 
 
 def transports(binary):
-    """The transport names `ipcbench list` shows, in its order."""
+    """The transport names `ipcbench list` shows, in its order, but those
+    absent from this build (built without their library)."""
     out = subprocess.run([binary, "list"], capture_output=True, text=True).stdout
-    return [line.split()[0] for line in out.splitlines()[1:]]
+    return [f[0] for f in (line.split() for line in out.splitlines()[1:]) if f[1] != "absent"]
 
 
 def limits(binary):
     """Each transport's largest message as `ipcbench list` shows it, 0 for none."""
     out = subprocess.run([binary, "list"], capture_output=True, text=True).stdout
     return {f[0]: 0 if f[2] == "no" else int(f[2])
-            for f in (line.split() for line in out.splitlines()[1:])}
+            for f in (line.split() for line in out.splitlines()[1:]) if f[1] != "absent"}
 
 
 def fitting(sizes, limit):

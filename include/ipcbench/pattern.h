@@ -90,6 +90,9 @@ struct ipcb_pattern {
      * lacks one is no cell of the run at all, not even a skipped row; the
      * IPCB_USE_ASKS bits among them only ask (transport.h) */
     unsigned needs;
+    /* hints handed to create() in chan->use beside needs, which no
+     * transport must have (IPCB_USE_ANSWERS) */
+    unsigned uses;
     unsigned flags;            /* IPCB_PATTERN_ON_REQUEST */
     /* optional: nonzero, with why in why[len], when the pattern cannot run
      * on t at size; the driver makes the cell a skipped row */

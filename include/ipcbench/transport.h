@@ -35,6 +35,10 @@ enum ipcb_side { IPCB_PRODUCER = 0, IPCB_CONSUMER = 1 };
 /* addresses the other side by its process (a signal sent to its pid), so
  * it cannot run between threads of one process: --sides threads skips it */
 #define IPCB_PROCESSES_ONLY 0x80u
+/* chan->use, a pattern's hint (ipcb_pattern.uses), never required: the
+ * consumer answers each message (pingpong), so a transport with a call and
+ * its reply (D-Bus) sends the producer's messages as calls */
+#define IPCB_USE_ANSWERS 0x800u
 /* synchronization primitives (src/sync/), what they can be asked for */
 #define IPCB_SYNC_HANDOFF 0x100u  /* send passes the token to the peer, recv waits for it */
 #define IPCB_SYNC_LOCK    0x200u  /* recv takes the lock, send releases it */

@@ -27,7 +27,8 @@ static void print_transports(FILE *f)
     size_t n;
     const struct ipcb_transport *const *all = ipcb_transports(&n);
     for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s\n", all[i]->name);
+        if (!all[i]->absent) /* built without its library: nothing to offer */
+            fprintf(f, "%s\n", all[i]->name);
 }
 
 static void print_patterns(FILE *f)

@@ -1,4 +1,6 @@
-/* `ipcbench list`: every transport, what it carries, its live limit. */
+/* `ipcbench list`: every transport, what it carries, its live limit; one
+ * built without its library as absent, with the reason, and one on a
+ * library with the library's version. */
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -12,6 +14,10 @@ int ipcb_list(void)
            "description");
     for (size_t i = 0; i < n; i++) {
         const struct ipcb_transport *t = all[i];
+        if (t->absent) {
+            printf("%-22s %-8s %-34s %s: %s\n", t->name, "absent", "-", t->summary, t->absent);
+            continue;
+        }
         struct ipcb_limit lim;
         ipcb_transport_limit(t, &lim);
         char text[96];
@@ -21,10 +27,12 @@ int ipcb_list(void)
             snprintf(text, sizeof text, "%zu (%s)", lim.max_message, lim.setting);
         else
             snprintf(text, sizeof text, "%zu (fixed)", lim.max_message);
-        printf("%-22s %-8s %-34s %s%s\n", t->name,
+        const struct ipcb_transport *lib = t->library || !t->base ? t : t->base;
+        printf("%-22s %-8s %-34s %s%s%s%s%s\n", t->name,
                t->flags & IPCB_STREAM ? "stream" : "message", text,
-               t->flags & IPCB_VARIANT ? "(variant, not in all) " : "", t->summary);
+               t->flags & IPCB_VARIANT ? "(variant, not in all) " : "", t->summary,
+               lib->library ? " [" : "", lib->library ? lib->library() : "",
+               lib->library ? "]" : "");
     }
     return 0;
 }
-

@@ -46,9 +46,10 @@ static int transports_from(const char *list, struct ipcb_plan *p, char *err, siz
     p->n_transports = 0;
     for (size_t k = 0; k < n; k++) {
         if (strcmp(items[k], "all") == 0) {
-            /* variants (shm/futex) only by name or --wait */
+            /* variants (shm/futex) only by name or --wait; an absent
+             * transport (built without its library) only by name */
             for (size_t i = 0; i < n_all && p->n_transports < IPCB_MAX_TRANSPORTS; i++)
-                if (!(all[i]->flags & IPCB_VARIANT))
+                if (!(all[i]->flags & IPCB_VARIANT) && !all[i]->absent)
                     p->transports[p->n_transports++] = all[i];
             continue;
         }

@@ -234,6 +234,13 @@ static void plan_facts(struct ipcb_meta *m, const struct ipcb_plan *p)
     number(m, "plan", "consumer_cpu", p->cpu[1]);
     text(m, "plan", "mmap_file_dir", "%s", ipcb_mmap_file_dir());
     number(m, "plan", "msync", ipcb_mmap_msync());
+    /* plan.libraries: each transport on a library, the library as linked */
+    for (size_t i = 0; i < p->n_transports; i++) {
+        const struct ipcb_transport *t = p->transports[i];
+        const struct ipcb_transport *lib = t->library || !t->base ? t : t->base;
+        if (!t->absent && lib->library)
+            text(m, "libraries", t->name, "%s", lib->library());
+    }
 }
 
 /* every option this run takes, as given or its default (null: neither),

@@ -162,6 +162,8 @@ static json_t *meta_object(const struct ipcb_meta *m)
     json_t *plan = facts_object(m, "plan");
     /* every option the run takes, as given or its default */
     bad |= !plan || json_object_set_new(plan, "options", facts_object(m, "options"));
+    /* the library each transport on one was linked with (libzmq 4.3.4) */
+    bad |= !plan || json_object_set_new(plan, "libraries", facts_object(m, "libraries"));
     bad |= json_object_set_new(o, "plan", plan);
     return done(o, bad);
 }

@@ -141,5 +141,6 @@ const struct ipcb_pattern ipcb_pattern_pingpong = {
     .summary = "one side sends SIZE bytes, the other answers:\nround-trip latency",
     .latency_kind = "rtt",
     .figure = IPCB_FIGURE_LATENCY,
+    .uses = IPCB_USE_ANSWERS,
     .layout = IPCB_PAIR_LAYOUT(pingpong_producer, pingpong_consumer, 0),
 };

@@ -15,12 +15,14 @@
 #include <unistd.h>
 
 #include "run/cleanup.h"
+#include "transports/iceoryx_roudi.h"
 #include "transports/ledger.h"
 
 struct sweep {
     int quiet;
     int removed;
     pid_t pid; /* the dead run whose leftovers are being removed */
+    pid_t roudi; /* a dead run that had started RouDi (iceoryx): its names may be left */
 };
 
 /* "ipcbench-<pid>-..." names a process; 0 when the name is not ours */
@@ -66,11 +68,15 @@ static void said(struct sweep *s, const char *what)
 static void sysv_removed(const char *kind, int id, void *arg)
 {
     char what[64];
-    snprintf(what, sizeof what, "System V %s id %d", kind, id);
+    if (strcmp(kind, "daemon") == 0) /* a bus daemon or RouDi the run started */
+        snprintf(what, sizeof what, "daemon process %d", id);
+    else
+        snprintf(what, sizeof what, "System V %s id %d", kind, id);
     said(arg, what);
 }
 
-/* A run's private directory (or a file of its own there): first the System V objects its ledger names,
+/* A run's private directory (or a file of its own there): first the System
+ * V objects and daemons its ledger names,
  * then the FIFOs, sockets and the ledger itself (one level: nothing else is
  * made there), then the directory. */
 static int remove_private_dir(const char *dir, const char *name, struct sweep *s)
@@ -80,12 +86,16 @@ static int remove_private_dir(const char *dir, const char *name, struct sweep *s
     snprintf(path, sizeof path, "%s/%s", dir, name);
     if (lstat(path, &st) != 0)
         return -1;
-    if (S_ISREG(st.st_mode)) /* mmap's file, made with --file-dir in this directory */
+    /* mmap's file, made with --file-dir in this directory; an iceoryx
+     * runtime's socket and its lock, /tmp/ipcbench-<pid>-... */
+    if (S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode))
         return unlink(path);
     if (!S_ISDIR(st.st_mode))
         return -1;
     snprintf(ledger, sizeof ledger, "%s/ledger", path);
     ipcb_ledger_drain(ledger, sysv_removed, s);
+    if (ipcb_roudi_started_in(path))
+        s->roudi = s->pid;
     DIR *sub = opendir(path);
     if (sub) {
         struct dirent *e;
@@ -122,6 +132,13 @@ static void sweep(const char *dir, const char *what, int (*unlink_fn)(const char
     closedir(d);
 }
 
+static void roudi_removed(const char *what, void *arg)
+{
+    char label[PATH_MAX + 32];
+    snprintf(label, sizeof label, "RouDi's %s", what);
+    said(arg, label);
+}
+
 static int is_mqueue_mounted(void)
 {
     struct statfs fs;
@@ -141,6 +158,12 @@ int ipcb_cleanup(int quiet)
     if (tmp && *tmp && strcmp(tmp, "/tmp") != 0)
         sweep(tmp, "directory or file", NULL, &s);
     sweep("/tmp", "directory or file", NULL, &s);
+    /* after the sweeps, which stopped the daemons: RouDi's fixed names,
+     * unless a live RouDi holds them */
+    if (s.roudi) {
+        s.pid = s.roudi;
+        ipcb_roudi_leftovers(roudi_removed, &s);
+    }
     if (!quiet)
         printf(s.removed ? "removed %d object(s)\n" : "nothing left behind by ipcbench\n",
                s.removed);

@@ -98,9 +98,9 @@ static void measure_cell(const struct ipcb_plan *p, const struct ipcb_transport 
 {
     *r = (struct ipcb_result){.transport = t->name, .pattern = pat->name, .size_bytes = size,
                               .latency_kind = ""};
-    if (t->unsupported) {
+    if (t->unsupported || t->absent) {
         r->status = IPCB_SKIPPED;
-        snprintf(r->reason, sizeof r->reason, "%s", t->unsupported);
+        snprintf(r->reason, sizeof r->reason, "%s", t->unsupported ? t->unsupported : t->absent);
     } else if (ipcb_check_limit(t, size, 0, r->reason, sizeof r->reason) != 0) {
         r->status = IPCB_SKIPPED;
     } else if (pat->refuses && pat->refuses(t, size, r->reason, sizeof r->reason)) {

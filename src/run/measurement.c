@@ -347,7 +347,7 @@ static int create_channels(const struct ipcb_transport *t, uint64_t size,
     for (; m->created < m->n_chans; m->created++) {
         struct ipcb_chan *chan = &m->chan[m->created];
         *chan = (struct ipcb_chan){.t = t, .msg_max = (size_t)size, .recv_timeout_ms = 100,
-                                   .use = m->pat->needs};
+                                   .use = m->pat->needs | m->pat->uses};
         int rc = t->create(chan);
         if (rc == -EOPNOTSUPP && chan->err[0]) {
             /* refused on this machine (transport.h): a skip, not a failure */

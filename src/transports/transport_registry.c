@@ -77,14 +77,14 @@ const struct ipcb_transport *ipcb_transport_find(const char *name)
 }
 
 /* "pipe, fifo, ...": the transports -t all runs (the variants are many:
- * `ipcbench list` shows them) */
+ * `ipcbench list` shows them; an absent one cannot run) */
 int ipcb_transport_names(char *buf, size_t len)
 {
     int n = 0;
     if (len)
         buf[0] = '\0';
     for (size_t i = 0; i < sizeof all / sizeof all[0] && n >= 0 && (size_t)n < len; i++)
-        if (!(all[i]->flags & IPCB_VARIANT))
+        if (!(all[i]->flags & IPCB_VARIANT) && !all[i]->absent)
             n += snprintf(buf + n, len - (size_t)n, "%s%s", n ? ", " : "", all[i]->name);
     return n >= 0 && (size_t)n < len ? 0 : -ENOSPC;
 }

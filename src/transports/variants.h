@@ -3,7 +3,8 @@
  * fd (the four wait strategies every descriptor transport shares,
  * transports/wait.h), ring (a variant per notify strategy of shm's rings,
  * transports/shm_pair.h), spin (a <name>/spin table of the transport's
- * own) and none. Also the table of a descriptor transport, with its
+ * own), lib (a library transport's own spin and poll: <name>/spin, <name>/poll)
+ * and none. Also the table of a descriptor transport, with its
  * family, from what is its own. */
 #ifndef IPCB_VARIANTS_H
 #define IPCB_VARIANTS_H
@@ -23,6 +24,9 @@
 #define IPCB_VARIANT_ENTRIES_ring(base_) IPCB_SHM_NOTIFY_VARIANTS(IPCB_RING_ENTRY_, base_)
 #define IPCB_VARIANT_EXTERNS_spin(base_) extern const struct ipcb_transport base_##_spin;
 #define IPCB_VARIANT_ENTRIES_spin(base_) &base_##_spin,
+#define IPCB_VARIANT_EXTERNS_lib(base_) \
+    extern const struct ipcb_transport base_##_spin, base_##_poll;
+#define IPCB_VARIANT_ENTRIES_lib(base_) &base_##_spin, &base_##_poll,
 #define IPCB_VARIANT_EXTERNS_none(base_)
 #define IPCB_VARIANT_ENTRIES_none(base_)
 
