@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 
 #include "cli/cli.h"
+#include "cli/memory_bound.h"
 #include "ipcbench/columns.h"
 #include "ipcbench/units.h"
 #include "compare/compare.h"
@@ -167,8 +168,10 @@ static int cmd_run(struct ipcb_plan *p)
     /* a data stream, or the Markdown at the end, owns stdout: the table goes aside */
     int md_stdout = p->markdown_path && strcmp(p->markdown_path, "-") == 0;
     out.table = out.sink.stdout_taken || md_stdout ? stderr : stdout;
-    if (!p->quiet)
+    if (!p->quiet) {
+        ipcb_memory_statement(p, stderr);
         ipcb_write_table_header(out.table);
+    }
     int outcome = ipcb_run_plan(p, &res, on_row, on_repeat, &out);
     struct rusage self;
     if (getrusage(RUSAGE_SELF, &self) == 0)

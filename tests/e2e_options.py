@@ -29,12 +29,14 @@ check(len(every) > 20 and "ring-slots" in every and "rate" in every,
 compare_only = {"threshold", "fail-on-regression"}
 sync_only = {"primitive", "procs", "section-bytes"}
 run_only = {"transport", "wait", "size", "pattern", "verify", "ring-slots", "notify",
-            "file-dir", "msync", "stages", "producers", "rate"}
+            "file-dir", "msync", "stages", "producers", "rate", "max-memory",
+            "zc-chunks"}
 never = {"help", "version"}
 
 cases = [
-    ("run -p all", ["-t", "pipe,shm,mmap", "-p", "all", "-s", "64", "-n", "50", "--rate", "5k",
-                    "--producers", "2", "--stages", "3", "--ring-slots", "8", "--msync", "0"],
+    ("run -p all", ["-t", "pipe,shm,mmap,shm-zc", "-p", "all", "-s", "64", "-n", "50", "--rate",
+                    "5k", "--producers", "2", "--stages", "3", "--ring-slots", "8", "--msync", "0",
+                    "--zc-chunks", "4"],
      set(every) - compare_only - sync_only - never),
     ("sync", ["sync", "--primitive", "posix-sem,futex", "--procs", "2", "-n", "50"],
      set(every) - compare_only - run_only - never),

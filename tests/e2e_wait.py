@@ -43,7 +43,8 @@ def label(row):
 
 # the transports with no strategy but their own (signal): skipped in a sweep
 # of any other
-OWN_ONLY = ("signal", "sysv-shm", "dbus", "dbus-p2p")   # only their own wait strategy
+OWN_ONLY = ("signal", "sysv-shm",    # transports with only their own wait strategy
+            "memfd", "memfd-pool", "vmsplice", "cma", "dbus", "dbus-p2p")
 # the library transports wait as their library lets them (tests/e2e_libs.py)
 LIB_STRATEGIES = {"zeromq": ("spin", "poll"), "nng": ("spin", "poll")}
 
@@ -140,7 +141,7 @@ with tempfile.TemporaryDirectory() as work:
     check(r.returncode == 0, "-t all --wait epoll exits 0 (got %d)" % r.returncode)
     for row in rows:
         if row["transport"] in ("sysv-mq/epoll", "shm/epoll", "mmap/epoll", "sysv-shm/epoll",
-                                "signal/epoll") or lacks(row):
+                                "signal/epoll", "shm-zc/epoll") or lacks(row):
             base = row["transport"].split("/")[0]
             check(row["status"].startswith("skipped: %s cannot wait by epoll (its strategies: "
                                            % base), label(row) + ": skipped (got %r)" % row["status"])

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/memory_bound.h"
 #include "ipcbench/pattern.h"
 #include "ipcbench/plan.h"
 
@@ -99,6 +100,12 @@ static const struct ipcb_option core[] = {
      .def = "stamps", .commands = RUN, IPCB_OPT_IN_PLAN(verify_full),
      .help = "stream check per message: stamps (sequence, tail and\n"
              "page stamps) or full (every byte)"},
+    {.name = "max-memory", .metavar = "SIZE", .type = IPCB_OPT_SIZE, .min = 1,
+     .commands = RUN, IPCB_OPT_INTO(ipcb_max_memory_opt),
+     .help = "refuse a run one of whose cells would map more than\n"
+             "SIZE: its channels (ring slots or pool buffers x\n"
+             "size) and each side's 3 buffers of size. Without it a\n"
+             "quarter of the RAM"},
     {.name = "timeout", .metavar = "TIME", .type = IPCB_OPT_DURATION, .min = 100000000,
      .def = "10s", .commands = MEASURE, IPCB_OPT_IN_PLAN(timeout_ns),
      .help = "fail a measurement that makes no progress this long"},

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/memory_bound.h"
 #include "ipcbench/columns.h"
 #include "measure/topology.h"
 #include "sync/sync_plan.h"
@@ -212,7 +213,7 @@ static int validate(struct ipcb_plan *p, char *err, size_t errlen)
         if (ipcb_check_limit(p->transports[0], p->sizes[0], 1, why, sizeof why) != 0)
             IPCB_FAIL("--size %s", why);
     }
-    return 0;
+    return ipcb_memory_check(p, err, errlen);
 }
 
 /* Without -t, a transport that can carry none of the sizes (signal's 8

@@ -190,6 +190,17 @@ static void posix_destroy(struct ipcb_chan *c)
     c->priv = NULL;
 }
 
+/* the kernel's memory for the two queues: as posix_create sizes them,
+ * --ring-slots (at most fs.mqueue.msg_max) messages of size bytes each */
+static uint64_t posix_memory(uint64_t size)
+{
+    size_t msg_max = ipcb_read_sysctl("/proc/sys/fs/mqueue/msg_max");
+    uint64_t slots = ipcb_ring_slots();
+    if (msg_max && msg_max < slots)
+        slots = msg_max;
+    return 2 * slots * size;
+}
+
 static const struct ipcb_option *const posix_options[] = {&ipcb_opt_ring_slots, NULL};
 
 #define POSIX_MQ_FLAGS (IPCB_MESSAGE | IPCB_SHARED_SEND)
@@ -201,7 +212,7 @@ const struct ipcb_transport ipcb_posix_mq = {
     .limit = posix_limit,
     .create = posix_create, .open = posix_open, .opened = posix_opened,
     .send = posix_send, .recv = posix_recv, .close = posix_close,
-    .destroy = posix_destroy, .options = posix_options,
+    .destroy = posix_destroy, .options = posix_options, .memory = posix_memory,
 };
 
 /* the same queues, waited on another way: posix-mq/spin, /poll, /epoll, /uring */

@@ -29,6 +29,12 @@ int ipcb_shm_pair_size(struct ipcb_chan *c, enum ipcb_shm_notify how, size_t *by
     return 0;
 }
 
+uint64_t ipcb_shm_pair_memory(uint64_t size)
+{
+    return size > SIZE_MAX ? 0 : 2 * (uint64_t)ipcb_shm_ring_bytes((size_t)size,
+                                                                   ipcb_ring_slots());
+}
+
 void *ipcb_shm_pair_new(struct ipcb_chan *c, enum ipcb_shm_notify how, size_t priv_size,
                          int *err)
 {

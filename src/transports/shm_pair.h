@@ -8,6 +8,7 @@
 #define IPCB_SHM_PAIR_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "transports/shm_ring.h"
 
@@ -23,6 +24,10 @@ struct ipcb_shm_pair {
 /* The bytes two rings of c->msg_max x --ring-slots take, checked against
  * what the strategy can count; 0 or -errno with c->err set. */
 int ipcb_shm_pair_size(struct ipcb_chan *c, enum ipcb_shm_notify how, size_t *bytes);
+
+/* what a channel's two rings of --ring-slots slots map for messages of
+ * size bytes (transport.h's .memory), 0 when they could not be made */
+uint64_t ipcb_shm_pair_memory(uint64_t size);
 
 /* A transport's c->priv of priv_size bytes, zeroed, starting with the
  * rings, whose bytes ipcb_shm_pair_size has set; NULL with *err (-errno,
@@ -74,7 +79,7 @@ ssize_t ipcb_shm_pair_error(struct ipcb_chan *c, ssize_t n, size_t len);
     const struct ipcb_transport var_ = {                                                      \
         .create = fn_, .open = open_, .opened = opened_, .send = send_,                       \
         .recv = ipcb_shm_pair_recv, .close = ipcb_shm_pair_close, .destroy = destroy_,        \
-        .options = opts_, __VA_ARGS__};
+        .options = opts_, .memory = ipcb_shm_pair_memory, __VA_ARGS__};
 #define IPCB_RING_OWN_(base_, name_, create_, open_, opened_, send_, destroy_, opts_, summary_, \
                        wait_opt_, e, id, str, what)                                           \
     IPCB_RING_TABLE_(base_, create_##_##id, create_, IPCB_NOTIFY_##e, open_, opened_, send_,  \

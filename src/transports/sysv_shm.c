@@ -122,4 +122,5 @@ const struct ipcb_transport ipcb_sysv_shm = {
     .limit = sysv_shm_limit, .create = sysv_shm_create, .open = ipcb_shm_pair_open,
     .opened = sysv_shm_opened, .send = ipcb_shm_pair_send, .recv = ipcb_shm_pair_recv,
     .close = ipcb_shm_pair_close, .destroy = sysv_shm_destroy, .options = sysv_shm_options,
+    .memory = ipcb_shm_pair_memory,
 };
