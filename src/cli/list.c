@@ -15,7 +15,9 @@ int ipcb_list(void)
     for (size_t i = 0; i < n; i++) {
         const struct ipcb_transport *t = all[i];
         if (t->absent) {
-            printf("%-22s %-8s %-34s %s: %s\n", t->name, "absent", "-", t->summary, t->absent);
+            printf("%-22s %-8s %-34s %s%s: %s\n", t->name, "absent", "-",
+                   t->flags & IPCB_VARIANT ? "(variant, not in all) " : "", t->summary,
+                   t->absent);
             continue;
         }
         struct ipcb_limit lim;
