@@ -127,6 +127,8 @@ RATE_GETTER(offered, real, offered_per_s, offered_per_s)
 RATE_GETTER(achieved, real, achieved_per_s, offered_per_s)
 RATE_GETTER(max, real, max_per_s, max_per_s)
 RATE_GETTER(behind, integer, behind_max_ns, offered_per_s)
+RATE_GETTER(late_p50, integer, lateness_p50_ns, offered_per_s)
+RATE_GETTER(late_p99, integer, lateness_p99_ns, offered_per_s)
 
 /* a column of one role's figures, empty for a pattern without that role */
 #define ROLE(role, member, column_type, digits)                                   \
@@ -220,7 +222,15 @@ static const struct ipcb_column columns[] = {
                     "measured just before, that the percentage is of"},
     {.name = "behind_max_ns", .unit = "ns", RATE(behind, IPCB_COLUMN_INTEGER),
      .repeats = IPCB_REPEATS_MAX,
-     .description = "rate: how far behind its schedule the producer sent, at worst"},
+     .description = "rate: how far behind its schedule the producer sent, at worst "
+                    "(the most of its lateness)"},
+    {.name = "lateness_p50_ns", .unit = "ns", RATE(late_p50, IPCB_COLUMN_INTEGER),
+     .repeats = IPCB_REPEATS_MAX,
+     .description = "rate: median lateness of the producer's sends against its schedule "
+                    "(when it sent each timed message minus when it meant to)"},
+    {.name = "lateness_p99_ns", .unit = "ns", RATE(late_p99, IPCB_COLUMN_INTEGER),
+     .repeats = IPCB_REPEATS_MAX,
+     .description = "rate: 99th percentile of the producer's lateness against its schedule"},
     {.name = "cpu_user_s", .unit = "s", FIELD(cpu_user_s), .decimals = 6,
      .when = IPCB_WHEN_OK, .repeats = IPCB_REPEATS_SUM,
      .description = "user CPU time of every side over the timed span (getrusage)"},

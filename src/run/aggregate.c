@@ -91,10 +91,13 @@ static void sender_shares(const struct ipcb_shared *sh, unsigned n, unsigned tim
 
 /* rate: the offered rate, the pace the producers kept (their messages over
  * their spans, added over the groups), how late they fell behind at worst,
- * and the timed sides' uncorrected histograms merged into the row */
+ * and the timed sides' uncorrected histograms merged into the row; the
+ * producers' lateness (in their own histograms) as its median and p99 */
 static void add_rate(const struct ipcb_measurement *m, struct ipcb_result *r)
 {
-    struct ipcb_hist *unc = NULL;
+    struct ipcb_hist *unc = NULL, *late = malloc(sizeof *late);
+    if (late)
+        ipcb_hist_init(late);
     for (size_t g = 0; g < m->groups; g++) {
         const struct ipcb_shared *sh = ipcb_group_shared(m, g);
         for (unsigned s = 0; s < m->lay.n_sides; s++) {
@@ -106,6 +109,8 @@ static void add_rate(const struct ipcb_measurement *m, struct ipcb_result *r)
                 r->achieved_per_s += (double)x->messages * 1e9 / (double)(x->last_ns - x->first_ns);
             if (x->behind_max_ns > r->behind_max_ns)
                 r->behind_max_ns = x->behind_max_ns;
+            if (late)
+                ipcb_hist_merge(late, &x->hist);
         }
         const struct ipcb_hist *h = &sh->side[m->lay.timed_side].hist_uncorrected;
         if (h->total && !unc && (unc = malloc(sizeof *unc)))
@@ -113,6 +118,11 @@ static void add_rate(const struct ipcb_measurement *m, struct ipcb_result *r)
         if (h->total && unc)
             ipcb_hist_merge(unc, h);
     }
+    if (late && late->total) {
+        r->lateness_p50_ns = ipcb_hist_percentile(late, 50);
+        r->lateness_p99_ns = ipcb_hist_percentile(late, 99);
+    }
+    free(late);
     if (unc && unc->total) {
         r->hist_uncorrected = unc;
         ipcb_hist_stats(unc, &r->stats_uncorrected);
