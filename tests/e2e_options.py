@@ -28,7 +28,7 @@ check(len(every) > 20 and "ring-slots" in every and "rate" in every,
 # options of other commands, or of what neither run below has
 compare_only = {"threshold", "fail-on-regression"}
 sync_only = {"primitive", "procs", "section-bytes"}
-run_only = {"transport", "wait", "size", "pattern", "verify", "ring-slots", "notify",
+run_only = {"transport", "wait", "size", "verify", "ring-slots", "notify",
             "file-dir", "msync", "stages", "producers", "rate"}
 never = {"help", "version"}
 

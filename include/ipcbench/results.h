@@ -45,6 +45,10 @@ struct ipcb_result {
     uint64_t behind_max_ns;     /* rate: how late the producer sent, at worst */
     uint64_t lateness_p50_ns, lateness_p99_ns;  /* rate: and its median and p99 */
     double max_per_s;           /* rate with --rate N%: the stream maximum measured first */
+    /* handoff: one-way times (a pass in one process to the return from the
+     * wait in the other), both ways together, and there (producer to
+     * consumer) and back alone; count 0 for other patterns */
+    struct ipcb_hist_stats oneway, oneway_there, oneway_back;
     double cpu_user_s, cpu_sys_s;   /* every side */
     uint64_t ctx_switches;          /* every side */
     /* every side's CPU time over its timed span (the process CPU clock),

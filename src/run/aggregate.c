@@ -131,6 +131,32 @@ static void add_rate(const struct ipcb_measurement *m, struct ipcb_result *r)
     }
 }
 
+/* a pattern with one-way times (pattern.h's one_way): side 1's histograms,
+ * there and back, merged over the groups, and both together */
+static void add_one_way(const struct ipcb_measurement *m, struct ipcb_result *r)
+{
+    struct ipcb_hist *there = malloc(3 * sizeof *there), *back = there + 1, *both = there + 2;
+    if (!m->pat->one_way || m->lay.n_sides < 2 || !there) {
+        free(there);
+        return;
+    }
+    for (int i = 0; i < 3; i++)
+        ipcb_hist_init(&there[i]);
+    for (size_t g = 0; g < m->groups; g++) {
+        const struct ipcb_side_result *x = &ipcb_group_shared(m, g)->side[1];
+        ipcb_hist_merge(there, &x->hist);
+        ipcb_hist_merge(back, &x->hist_uncorrected);
+    }
+    ipcb_hist_merge(both, there);
+    ipcb_hist_merge(both, back);
+    if (both->total) {
+        ipcb_hist_stats(there, &r->oneway_there);
+        ipcb_hist_stats(back, &r->oneway_back);
+        ipcb_hist_stats(both, &r->oneway);
+    }
+    free(there);
+}
+
 static double per_message(uint64_t ns, uint64_t messages)
 {
     return messages ? (double)ns / (double)messages : 0.0;
@@ -194,5 +220,6 @@ void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r)
         r->latency_kind = "";
     }
     add_rate(m, r);
+    add_one_way(m, r);
     r->status = IPCB_OK;
 }
