@@ -54,6 +54,21 @@ static inline int ipcb_consume_check(struct ipcb_side_args *a, const unsigned ch
     return 0;
 }
 
+/* a message at or after the span's opening arrived at now: it opens the
+ * span (and the CPU count, after a warm-up), or is one more inside it */
+__attribute__((always_inline))
+static inline void ipcb_consume_span(struct ipcb_side_args *a, uint64_t now, uint64_t *first_ns,
+                                     uint64_t *span_messages)
+{
+    if (*first_ns == 0) {
+        *first_ns = now;
+        if (a->warmup)
+            ipcb_side_usage_begin(a);
+    } else {
+        (*span_messages)++;
+    }
+}
+
 __attribute__((always_inline))
 static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind kind)
 {
@@ -116,13 +131,7 @@ static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind 
             messages++;
         }
         if (seq >= span_open) {
-            if (first_ns == 0) {
-                first_ns = now;
-                if (a->warmup)
-                    ipcb_side_usage_begin(a);
-            } else {
-                span_messages++;
-            }
+            ipcb_consume_span(a, now, &first_ns, &span_messages);
             last_ns = now;
         }
         expected = seq + 1;
