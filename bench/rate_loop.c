@@ -52,7 +52,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "rate_loop: %s; CLOCK_MONOTONIC then\n", err);
     ipcb_hist_init(&late);
     struct ipcb_schedule sched;
-    ipcb_schedule_init(&sched);
+    ipcb_schedule_init(&sched, (uint64_t)(1e9 / rate));
     uint64_t total = (uint64_t)(rate * seconds), over_1us = 0;
     uint64_t cpu0 = cpu_time_ns(), t0 = ipcb_now_ns();
     for (uint64_t i = 0; i < total; i++) {

@@ -83,7 +83,7 @@ IPCB_HOT static int rate_producer(struct ipcb_side_args *a)
     struct ipcb_hist_acc late_acc;
     ipcb_hist_acc_init(&late_acc);
     struct ipcb_schedule sched;
-    ipcb_schedule_init(&sched);
+    ipcb_schedule_init(&sched, 1000000000u / per_s);
     const uint64_t t0 = ipcb_now_ns();
     for (uint64_t seq = 0; seq < total; seq++) {
         uint64_t intended = t0 + scaled(seq, 1000000000u, per_s);

@@ -6,7 +6,11 @@
  * by a quarter, any other narrows it by 1/512, so it settles where about
  * one wake-up in 129 is later than the margin (one outlier moves it by a
  * quarter, not to the outlier), and that send is late by what the margin
- * was short: the lateness columns show how much. */
+ * was short: the lateness columns show how much. The margin never passes
+ * half the period, so the loop sleeps at least half of each gap it can
+ * sleep in: a loop that spins all the time is, to the scheduler, a CPU hog,
+ * and on a busy CPU a hog waits behind the others for milliseconds, where
+ * a task that sleeps is run as soon as it wakes. */
 #include <errno.h>
 #include <sys/prctl.h>
 #include <time.h>
@@ -20,9 +24,12 @@
 #define MARGIN_MAX_NS 250000u   /* past this the CPU was taken away; spinning would not help */
 #define SLEEP_MIN_NS 20000u     /* a gap past the margin shorter than this is spun */
 
-void ipcb_schedule_init(struct ipcb_schedule *s)
+void ipcb_schedule_init(struct ipcb_schedule *s, uint64_t period_ns)
 {
-    s->margin_ns = MARGIN_START_NS;
+    s->margin_max_ns = period_ns / 2 < MARGIN_MAX_NS ? period_ns / 2 : MARGIN_MAX_NS;
+    if (s->margin_max_ns < MARGIN_MIN_NS)
+        s->margin_max_ns = MARGIN_MIN_NS;
+    s->margin_ns = MARGIN_START_NS < s->margin_max_ns ? MARGIN_START_NS : s->margin_max_ns;
     s->timer_slack_ns = 0;
     if (prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL) == 0)
         s->timer_slack_ns = (uint64_t)prctl(PR_GET_TIMERSLACK, 0UL, 0UL, 0UL, 0UL);
@@ -48,8 +55,8 @@ static void follow(struct ipcb_schedule *s, uint64_t overslept)
         s->margin_ns -= s->margin_ns / 512;
     if (s->margin_ns < MARGIN_MIN_NS)
         s->margin_ns = MARGIN_MIN_NS;
-    if (s->margin_ns > MARGIN_MAX_NS)
-        s->margin_ns = MARGIN_MAX_NS;
+    if (s->margin_ns > s->margin_max_ns)
+        s->margin_ns = s->margin_max_ns;
 }
 
 void ipcb_schedule_wait_until(struct ipcb_schedule *s, uint64_t when)
