@@ -58,3 +58,19 @@ nice_up(v) = (_p = 10.0 ** floor(log10(v)), _m = v / _p, (_m <= 1 ? 1 : _m <= 2 
 log_y_axis = "set logscale y 10; _lo = nice_down(y_lo); _hi = nice_up(y_hi); _hi = _hi > _lo ? _hi : 10 * _lo; " . \
     "set yrange [_lo : _hi]; unset ytics; set ytics 1e-9, 10 nomirror out scale 0.6; set mytics 10; set ytics add (_lo, _hi); " . \
     "if (_hi / _lo <= 100.5) { do for [_e = floor(log10(_lo)) : ceil(log10(_hi))] { set ytics add (2 * 10.0 ** _e, 5 * 10.0 ** _e) } }"
+
+# Small multiples: n lines split into panels of at most 6, as even as can be
+# (13 -> 5, 4, 4), so a chart stays readable with every transport on it.
+# group_of(n) is the panels' count; first(g, n) and last(g, n) the lines of
+# panel g (from 1).
+group_of(n) = int(ceil(n / 6.0))
+per_group(n) = int(ceil(n * 1.0 / group_of(n)))
+first(g, n) = (g - 1) * per_group(n) + 1
+last(g, n) = (g * per_group(n) < n ? g * per_group(n) : n)
+
+# the hardware floor as reference lines (floor: size_bytes memcpy_gib_s
+# xcpu_gib_s, from meta.json; '' when the run has none): the time one copy
+# of a message takes, or its rate in MiB/s
+if (!exists("floor")) floor = ""
+copy_us(bytes, gib_s) = gib_s > 0 ? bytes / (gib_s * 1073741824.0) * 1e6 : NaN
+copy_mib_s(gib_s) = gib_s > 0 ? gib_s * 1024.0 : NaN

@@ -1,5 +1,5 @@
 # Ping-pong round-trip latency by percentile at one message size, one line
-# per transport, in HdrHistogram's style: the x axis counts "nines", so
+# per transport (at most six a panel), in HdrHistogram's style: the x axis counts "nines", so
 # x = 1/(1 - percentile) on a log scale.
 #
 #   out, machine          see common.gp
@@ -27,9 +27,27 @@ set ylabel "round-trip time (µs)"
 chart_title = sprintf("Ping-pong round-trip latency by percentile, %s messages", size_label(size))
 eval heading
 
+# small multiples of at most six transports, every panel on the same axes
+n = |names|
+ng = group_of(n)
+page_h = ng == 1 ? 620 : 120 + 300 * ng
+panels_top = 1 - 85.0 / page_h
+panel_h = (panels_top - 0.01) / ng
+set key top left inside vertical Left reverse noenhanced samplen 2 spacing 1 font ",9"
+
 do for [fmt in "png svg"] {
-    eval term_cmd(fmt, 1000, 620)
+    eval term_cmd(fmt, 1000, page_h)
     set output out . "." . fmt
-    plot for [i = 1:|names|] files[i] using 1:2 with steps lc rgb colour(ids[i]) lw 2 title names[i]
+    set multiplot
+    eval heading
+    set tmargin 0
+    do for [g = 1:ng] {
+        set size 1, panel_h
+        set origin 0, panels_top - g * panel_h
+        plot for [i = first(g, n):last(g, n)] files[i] using 1:2 with steps \
+            lc rgb colour(ids[i]) lw 2 title names[i]
+        unset label
+    }
+    unset multiplot
     unset output
 }

@@ -22,6 +22,7 @@
 #include "output/sink.h"
 #include "plot/plot.h"
 #include "report/report.h"
+#include "verdict/verdict.h"
 
 /* what the driver hands back after each cell: the table line, and the cell
  * on disk at once */
@@ -163,7 +164,9 @@ static int cmd_run(struct ipcb_plan *p)
             rmdir(outdir);
         return 2;
     }
-    out.table = out.sink.stdout_taken ? stderr : stdout;
+    /* a data stream, or the Markdown at the end, owns stdout: the table goes aside */
+    int md_stdout = p->markdown_path && strcmp(p->markdown_path, "-") == 0;
+    out.table = out.sink.stdout_taken || md_stdout ? stderr : stdout;
     if (!p->quiet)
         ipcb_write_table_header(out.table);
     int outcome = ipcb_run_plan(p, &res, on_row, on_repeat, &out);
@@ -182,8 +185,11 @@ static int cmd_run(struct ipcb_plan *p)
     if (!p->quiet) {
         percentile_notes(&res);
         interval_warnings(&res);
-        fprintf(stderr, "results in %s/\n", outdir);
     }
+    if (ipcb_run_verdict(outdir, p, out.table) != 0)
+        rc = rc ? rc : 1;
+    if (!p->quiet)
+        fprintf(stderr, "results in %s/\n", outdir);
     if (outcome > 1)
         fprintf(stderr, "ipcbench: interrupted by SIG%s; partial results written\n",
                 sigabbrev_np(outcome));
@@ -216,6 +222,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "ipcbench: %s\n", err);
         return 2;
     case IPCB_CMD_COMPARE: return ipcb_compare(&plan);
+    case IPCB_CMD_VERDICT: return ipcb_verdict_command(&plan);
     case IPCB_CMD_PLOT: {
         /* bad input or no gnuplot: 2; gnuplot or writing failed: 1 */
         int rc = ipcb_plot(plan.plot_dir, NULL, plan.quiet, err, sizeof err);
@@ -225,8 +232,8 @@ int main(int argc, char **argv)
     }
     case IPCB_CMD_REPORT: {
         /* bad input: 2; the page could not be made or written: 1 */
-        int rc = ipcb_report(plan.plot_dir, plan.report_out, plan.quiet, stderr, err,
-                             sizeof err);
+        int rc = ipcb_report(plan.plot_dir, plan.report_out, plan.margin_pct, plan.quiet,
+                             stderr, err, sizeof err);
         if (rc != 0)
             fprintf(stderr, "ipcbench: %s\n", err);
         return rc == 0 ? 0 : rc == -EIO || rc == -ENOMEM ? 1 : 2;

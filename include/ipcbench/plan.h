@@ -21,7 +21,7 @@
 
 enum ipcb_command { IPCB_CMD_RUN, IPCB_CMD_LIST, IPCB_CMD_PLOT, IPCB_CMD_CLEANUP,
                     IPCB_CMD_HELP, IPCB_CMD_VERSION, IPCB_CMD_COMPLETE, IPCB_CMD_COMPARE,
-                    IPCB_CMD_REPORT, IPCB_CMD_SYNC };
+                    IPCB_CMD_REPORT, IPCB_CMD_SYNC, IPCB_CMD_VERDICT };
 
 /* --clock: auto (the default) is the TSC where the kernel trusts it */
 enum ipcb_clock_choice { IPCB_CLOCK_AUTO, IPCB_CLOCK_MONOTONIC, IPCB_CLOCK_TSC };
@@ -73,6 +73,8 @@ struct ipcb_plan {
     int fail_on_regression;     /* exit 1 when a cell is worse */
     const char *plot_dir;       /* the results directory of `plot` and `report` */
     const char *report_out;     /* `report -o FILE`; NULL: DIR/report.html */
+    const char *markdown_path;  /* --markdown FILE: table and verdict as Markdown */
+    double margin_pct;          /* --margin: the verdict's ties without intervals */
     int argc;
     char **argv;
 };

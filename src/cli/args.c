@@ -29,6 +29,8 @@ static const struct ipcb_command_name commands[] = {
                                                  "by side, each against A"},
     {"report", IPCB_CMD_REPORT, "report DIR", "one HTML page of DIR, charts inline,\n"
                                               "into DIR/report.html"},
+    {"verdict", IPCB_CMD_VERDICT, "verdict DIR", "which transports tie for best in DIR,\n"
+                                                 "per pattern and size"},
     {"cleanup", IPCB_CMD_CLEANUP, "cleanup", "remove what runs killed with SIGKILL\nleft behind"},
     {"help", IPCB_CMD_HELP, NULL, NULL},
     {"complete", IPCB_CMD_COMPLETE, NULL, NULL},
@@ -227,7 +229,7 @@ static int operands(struct ipcb_plan *p, int rest, char **words, const char *cmd
         p->compare_dirs = words;
         p->n_compare_dirs = (size_t)rest;
         return 0;
-    case IPCB_CMD_PLOT: case IPCB_CMD_REPORT:
+    case IPCB_CMD_PLOT: case IPCB_CMD_REPORT: case IPCB_CMD_VERDICT:
         if (rest != 1)
             IPCB_FAIL("%s takes one results directory: ipcbench %s DIR", cmd, cmd);
         p->plot_dir = words[0];

@@ -15,6 +15,7 @@
 #define SYNC IPCB_TAKES(IPCB_CMD_SYNC)
 #define MEASURE (RUN | SYNC)
 #define COMPARE IPCB_TAKES(IPCB_CMD_COMPARE)
+#define VERDICT IPCB_TAKES(IPCB_CMD_VERDICT)
 #define EVERY (~0u)
 
 static void wait_names(char *buf, size_t len)
@@ -33,7 +34,8 @@ static const struct ipcb_option core[] = {
     {.name = "transport", .short_name = 't', .metavar = "LIST", .type = IPCB_OPT_LIST,
      .def = "all", .commands = RUN, IPCB_OPT_IN_PLAN(transport_list), .names = transport_names,
      .help = "transports by name, or all (variants such as pipe/epoll\n"
-             "only by name or --wait). all is"},
+             "only by name or --wait); without -t, all but those that\n"
+             "carry none of the sizes (signal). all is"},
     {.name = "wait", .metavar = "LIST", .type = IPCB_OPT_LIST, .commands = RUN,
      IPCB_OPT_IN_PLAN(wait_list),
      .names = wait_names,
@@ -117,11 +119,20 @@ static const struct ipcb_option core[] = {
     {.name = "threshold", .metavar = "PCT", .type = IPCB_OPT_TEXT, .def = "5",
      .commands = COMPARE, IPCB_OPT_IN_PLAN(threshold_pct), .parse = ipcb_parse_percentage,
      .help = "a larger change is a difference"},
+    {.name = "margin", .metavar = "PCT", .type = IPCB_OPT_TEXT, .def = "10",
+     .commands = MEASURE | VERDICT | IPCB_TAKES(IPCB_CMD_REPORT), IPCB_OPT_IN_PLAN(margin_pct),
+     .parse = ipcb_parse_percentage,
+     .help = "the verdict: rows without repeats' intervals\n"
+             "within PCT of the best are tied"},
+    {.name = "markdown", .metavar = "FILE", .type = IPCB_OPT_TEXT, .commands = MEASURE | VERDICT,
+     IPCB_OPT_IN_PLAN(markdown_path),
+     .help = "the table and the verdict as Markdown, with the\n"
+             "machine line (- is stdout)"},
     {.name = "fail-on-regression", .type = IPCB_OPT_FLAG, .commands = COMPARE,
      IPCB_OPT_IN_PLAN(fail_on_regression), .help = "exit 1 when a cell is worse"},
     {.name = "quiet", .short_name = 'q', .type = IPCB_OPT_FLAG,
      .commands = MEASURE | COMPARE | IPCB_TAKES(IPCB_CMD_PLOT) | IPCB_TAKES(IPCB_CMD_REPORT) |
-                 IPCB_TAKES(IPCB_CMD_CLEANUP),
+                 IPCB_TAKES(IPCB_CMD_CLEANUP) | VERDICT,
      IPCB_OPT_IN_PLAN(quiet), .help = "no table, no progress"},
     {.name = "help", .short_name = 'h', .type = IPCB_OPT_FLAG, .commands = EVERY,
      IPCB_OPT_IN_PLAN(asked_help), .help = "this text"},

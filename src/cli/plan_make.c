@@ -196,11 +196,13 @@ static int validate(struct ipcb_plan *p, char *err, size_t errlen)
     if (ipcb_option_given(ipcb_option_find("count")) && p->duration_ns)
         IPCB_FAIL("give --count or --duration, not both");
     int on_stdout = 0;
-    const char *const outputs[] = {p->csv_path, p->json_path, p->json_stream_path};
+    const char *const outputs[] = {p->csv_path, p->json_path, p->json_stream_path,
+                                   p->markdown_path};
     for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++)
         on_stdout += outputs[i] && strcmp(outputs[i], "-") == 0;
     if (on_stdout > 1)
-        IPCB_FAIL("only one of --csv -, --json - and --json-stream - can write to stdout");
+        IPCB_FAIL("only one of --csv -, --json -, --json-stream - and --markdown - can write "
+                  "to stdout");
     if (p->duration_ns)
         p->count = 0;
     /* one transport at one size it cannot carry is a mistake, not a skip */
@@ -212,6 +214,26 @@ static int validate(struct ipcb_plan *p, char *err, size_t errlen)
     return 0;
 }
 
+/* Without -t, a transport that can carry none of the sizes (signal's 8
+ * bytes against 64 B and up) is left out of the run: its rows would all be
+ * skipped. Named with -t (or all), it runs and its rows say why. */
+static void drop_unfit_by_default(struct ipcb_plan *p)
+{
+    if (ipcb_option_given(ipcb_option_find("transport")) || p->n_sizes == 0)
+        return;
+    uint64_t smallest = p->sizes[0];
+    for (size_t i = 1; i < p->n_sizes; i++)
+        smallest = p->sizes[i] < smallest ? p->sizes[i] : smallest;
+    size_t w = 0;
+    for (size_t i = 0; i < p->n_transports; i++) {
+        struct ipcb_limit lim = {0};
+        ipcb_transport_limit(p->transports[i], &lim);
+        if (lim.max_message == 0 || lim.max_message >= smallest)
+            p->transports[w++] = p->transports[i];
+    }
+    p->n_transports = w;
+}
+
 static int run_lists(struct ipcb_plan *p, char *err, size_t errlen)
 {
     char why[IPCB_UNITS_ERR];
@@ -221,6 +243,7 @@ static int run_lists(struct ipcb_plan *p, char *err, size_t errlen)
     if (ipcb_parse_size_list(p->size_list, p->sizes, IPCB_SIZE_LIST_MAX, &p->n_sizes, why,
                              sizeof why))
         IPCB_FAIL("--size: %s", why);
+    drop_unfit_by_default(p);
     return 0;
 }
 

@@ -1,11 +1,13 @@
 /* The table on stdout, one row per measurement as it finishes: the output
  * columns (ipcbench/columns.h) that have a table title, in their order. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ipcbench/columns.h"
 #include "ipcbench/results.h"
 #include "ipcbench/units.h"
+#include "output/show.h"
 
 int ipcb_rate_kept(const struct ipcb_result *r)
 {
@@ -154,4 +156,23 @@ void ipcb_write_table_row(FILE *f, const struct ipcb_result *r)
     fputc('\n', f);
     for (size_t k = 0; k < r->n_pairs; k++)
         pair_line(f, cols, n, k, &r->pairs[k]);
+}
+
+int ipcb_show_field(const struct ipcb_column *c, const char *text, char *buf, size_t len)
+{
+    char *end = NULL;
+    double v = text && *text ? strtod(text, &end) : 0;
+    int number = end && end != text && *end == '\0' && v >= 0 && v < 1e18;
+    if (c->table.show == IPCB_SHOW_PLAIN || c->table.show == IPCB_SHOW_STATUS || !number) {
+        snprintf(buf, len, "%s", text && *text ? text : "-");
+        return 0;
+    }
+    uint64_t whole = (uint64_t)(v + 0.5);
+    switch (c->table.show) {
+    case IPCB_SHOW_SIZE: ipcb_format_size(whole, buf, len); break;
+    case IPCB_SHOW_NS: ipcb_format_ns(whole, buf, len); break;
+    case IPCB_SHOW_RATE: ipcb_format_rate(v, buf, len); break;
+    default: snprintf(buf, len, "%.*f", c->table.decimals, v); break;
+    }
+    return 1;
 }

@@ -1,6 +1,9 @@
 /* The data files, script variables and gnuplot runs of chart_files.h. */
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,4 +131,53 @@ int ipcb_chart_make_dir(const char *path, char *err, size_t errlen)
         return rc;
     }
     return 0;
+}
+
+/* memcpy's GiB/s at size: measured there, or between the nearest two sizes
+ * measured (on a log scale of size), or the end's beyond them; NAN for none */
+static double memcpy_at(const struct ipcb_chart_input *in, uint64_t size)
+{
+    size_t below = SIZE_MAX, above = SIZE_MAX;
+    for (size_t i = 0; i < in->n_memcpy; i++) {
+        if (in->memcpy_size[i] <= size &&
+            (below == SIZE_MAX || in->memcpy_size[i] > in->memcpy_size[below]))
+            below = i;
+        if (in->memcpy_size[i] >= size &&
+            (above == SIZE_MAX || in->memcpy_size[i] < in->memcpy_size[above]))
+            above = i;
+    }
+    if (below == SIZE_MAX && above == SIZE_MAX)
+        return NAN;
+    if (below == SIZE_MAX || above == SIZE_MAX || below == above)
+        return in->memcpy_gib_s[below == SIZE_MAX ? above : below];
+    double lo = log((double)in->memcpy_size[below]), hi = log((double)in->memcpy_size[above]);
+    double t = (log((double)size) - lo) / (hi - lo);
+    return in->memcpy_gib_s[below] + t * (in->memcpy_gib_s[above] - in->memcpy_gib_s[below]);
+}
+
+int ipcb_chart_floor_vars(struct ipcb_chart_run *cr, struct ipcb_sbuf *v, char *err,
+                          size_t errlen)
+{
+    const struct ipcb_chart_input *in = cr->in;
+    char path[PATH_MAX];
+    if (in->n_memcpy == 0 && !(in->xcpu_gib_s > 0)) {
+        ipcb_sbuf_printf(v, "; floor=''");
+        return 0;
+    }
+    FILE *f = ipcb_chart_open_data(cr, path, sizeof path, "floor.dat");
+    if (!f) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return -EIO;
+    }
+    /* the run's sizes, one line each, in order: the lines cover what was measured */
+    for (size_t s = 0; s < in->n_sizes; s++) {
+        double m = memcpy_at(in, in->sizes[s]);
+        fprintf(f, "%llu", (unsigned long long)in->sizes[s]);
+        fprintf(f, m > 0 ? " %.6g" : " ?", m);
+        fprintf(f, in->xcpu_gib_s > 0 ? " %.6g\n" : " ?\n", in->xcpu_gib_s);
+    }
+    int rc = ipcb_chart_close_data(f, path, err, errlen);
+    ipcb_sbuf_printf(v, "; floor=");
+    ipcb_gnuplot_string(v, path);
+    return rc;
 }

@@ -42,10 +42,21 @@ void ipcb_chart_common_vars(struct ipcb_sbuf *v, const struct ipcb_chart_run *cr
 void ipcb_chart_array_vars(struct ipcb_sbuf *v, const struct ipcb_chart_run *cr,
                            const size_t *ids, char (*files)[PATH_MAX], size_t n);
 
+/* the hardware floor's copies into data/floor.dat, "size_bytes
+ * memcpy_gib_s xcpu_gib_s" (? where not measured) at each memcpy size and
+ * each size of the run, and "; floor=PATH" into v ('' when the run has no
+ * floor); 0 or -EIO with err */
+int ipcb_chart_floor_vars(struct ipcb_chart_run *cr, struct ipcb_sbuf *v, char *err,
+                          size_t errlen);
+
 /* one chart by its script: drawn, and remembered for the list on stdout;
  * 0, -ENOMEM when vars ran out of memory, or gnuplot's -errno */
 int ipcb_chart_plot(struct ipcb_chart_run *cr, const char *script, const struct ipcb_sbuf *vars,
                     const char *out, char *err, size_t errlen);
+
+/* chart_cpu.c: latency_vs_cpu-<pattern>-<size> for every pattern and size
+ * with timed rows that have a CPU figure; 0 or -errno with err */
+int ipcb_chart_latency_vs_cpu(struct ipcb_chart_run *cr, char *err, size_t errlen);
 
 /* the files in dir whose name begins with one of prefixes and ends in one
  * of exts, removed (NULL-terminated lists) */

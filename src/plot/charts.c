@@ -82,7 +82,8 @@ static int chart_by_size(struct ipcb_chart_run *cr, enum ipcb_figure figure, cha
     ipcb_chart_common_vars(&vars, cr, out, 1);
     ipcb_sbuf_printf(&vars, "; ymin=%.6g; ymax=%.6g", ymin, ymax);
     ipcb_chart_array_vars(&vars, cr, ids, files, n);
-    rc = ipcb_chart_plot(cr, script, &vars, out, err, errlen);
+    if ((rc = ipcb_chart_floor_vars(cr, &vars, err, errlen)) == 0)
+        rc = ipcb_chart_plot(cr, script, &vars, out, err, errlen);
 out:
     if (rc == -ENOMEM)
         snprintf(err, errlen, "out of memory drawing %s", kind);
@@ -357,7 +358,7 @@ int ipcb_charts_draw(const struct ipcb_chart_input *in, const char *scripts_dir,
         return rc;
     static const char *const charts[] = {"latency_by_size.", "throughput_by_size.",
                                          "percentiles-", "bars-", "latency_vs_load-",
-                                         NULL};
+                                         "latency_vs_cpu-", NULL};
     static const char *const images[] = {".png", ".svg", NULL};
     static const char *const all[] = {"", NULL};
     static const char *const dat[] = {".dat", NULL};
@@ -374,6 +375,8 @@ int ipcb_charts_draw(const struct ipcb_chart_input *in, const char *scripts_dir,
         rc = chart_bars(&cr, in->sizes[s], err, errlen);
     for (size_t s = 0; s < in->n_sizes && rc == 0; s++)
         rc = chart_load(&cr, in->sizes[s], err, errlen);
+    if (rc == 0)
+        rc = ipcb_chart_latency_vs_cpu(&cr, err, errlen);
     if (rc == 0 && !quiet) {
         for (size_t i = 0; i < cr.n_written; i++)
             printf("%s.png\n%s.svg\n", cr.written[i], cr.written[i]);

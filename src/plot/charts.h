@@ -30,6 +30,12 @@ struct ipcb_chart_input {
     uint64_t *sizes;            /* ascending, each once */
     size_t n_sizes;
     char machine[640];          /* subtitle */
+    /* the hardware floor of meta.json, for the by-size charts' reference
+     * lines: memcpy at a few sizes, and the copy across CPUs (NAN: none) */
+    uint64_t memcpy_size[8];
+    double memcpy_gib_s[8];
+    size_t n_memcpy;
+    double xcpu_gib_s;
 };
 
 /* Every chart of in, drawn by the scripts in scripts_dir into DIR/plots/,

@@ -31,7 +31,7 @@ int ipcb_gnuplot_string(struct ipcb_sbuf *b, const char *s)
 
 static const char *const script_files[] = {
     "common.gp", "latency_by_size.gp", "throughput_by_size.gp", "percentiles.gp", "bars.gp",
-    "compare.gp", "latency_vs_load.gp",
+    "compare.gp", "latency_vs_load.gp", "latency_vs_cpu.gp",
 };
 
 static int has_scripts(const char *dir)

@@ -15,6 +15,7 @@
 #include "common/reader.h"
 #include "common/sbuf.h"
 #include "ipcbench/pattern.h"
+#include "ipcbench/units.h"
 #include "plot/charts.h"
 #include "plot/gnuplot.h"
 #include "plot/plot.h"
@@ -162,6 +163,16 @@ static void read_machine(struct ipcb_chart_input *in)
         snprintf(in->machine, sizeof in->machine, "machine not recorded (meta.json unreadable)");
         return;
     }
+    for (size_t i = 0; i < m.floor.n_memcpy && in->n_memcpy < 8; i++) {
+        uint64_t size;
+        char why[128];
+        if (m.floor.memcpy[i].gib_s > 0 &&
+            ipcb_parse_size(m.floor.memcpy[i].size, &size, why, sizeof why) == 0) {
+            in->memcpy_size[in->n_memcpy] = size;
+            in->memcpy_gib_s[in->n_memcpy++] = m.floor.memcpy[i].gib_s;
+        }
+    }
+    in->xcpu_gib_s = m.floor.present ? m.floor.xcpu_copy_64k_gib_s : NAN;
     char *date = m.date_utc;
     size_t date_len = strlen(date);
     /* 2026-11-24T19:48:15Z -> 2026-11-24 19:48 UTC */
@@ -195,7 +206,7 @@ static void free_input(struct ipcb_chart_input *in)
 
 int ipcb_plot(const char *dir, const char *scripts_dir, int quiet, char *err, size_t errlen)
 {
-    struct ipcb_chart_input in = {.dir = dir};
+    struct ipcb_chart_input in = {.dir = dir, .xcpu_gib_s = NAN};
     char scripts[PATH_MAX];
     int rc;
     *err = '\0';

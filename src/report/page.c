@@ -52,8 +52,9 @@ void ipcb_page_head(struct ipcb_sbuf *b, const struct ipcb_report_input *in)
         ipcb_sbuf_printf(b, ", ");
         ipcb_page_date(b, m->date_utc);
     }
-    ipcb_sbuf_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n<header>\n"
-                        "<p class=\"kicker\">ipcbench report</p>\n<h1>", ipcb_report_css);
+    ipcb_sbuf_printf(b, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n<main>\n<header>\n"
+                        "<p class=\"kicker\">ipcbench report</p>\n<h1>", ipcb_report_css,
+                     ipcb_report_css_answer);
     if (*m->host) {
         ipcb_sbuf_printf(b, "IPC benchmark on ");
         ipcb_html_text(b, m->host);

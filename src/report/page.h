@@ -13,6 +13,7 @@
 
 struct ipcb_report_input {
     const char *dir;
+    double margin_pct;                  /* the verdict's (--margin) */
     struct ipcb_meta_fields meta;       /* "not recorded" throughout without meta.json */
     int have_summary;                   /* summary.csv read, whole or up to a bad record */
     struct ipcb_summary summary;        /* every row, whatever its status */
@@ -40,6 +41,8 @@ void ipcb_page_table(struct ipcb_sbuf *b, const struct ipcb_report_input *in,
                      size_t n_warnings);
 /* the warnings, as <li> items into b; returns how many */
 size_t ipcb_page_warnings(struct ipcb_sbuf *b, const struct ipcb_report_input *in);
+/* answer.c: the verdict of the rows, as a list */
+void ipcb_page_verdict(struct ipcb_sbuf *b, const struct ipcb_report_input *in);
 /* a date as written in meta.json (2026-11-24T19:48:15Z) as people read it
  * (2026-11-24 19:48:15 UTC), HTML-escaped */
 void ipcb_page_date(struct ipcb_sbuf *b, const char *date_utc);

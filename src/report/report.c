@@ -82,8 +82,10 @@ struct chart {
     unsigned long long size;    /* of a chart for one message size */
 };
 
-static const char *const chart_kinds[] = {"latency_by_size.", "throughput_by_size.",
-                                          "percentiles-", "bars-"};
+static const char *const chart_kinds[] = {"latency_vs_cpu-", "latency_by_size",
+                                          "throughput_by_size", "percentiles-", "bars-",
+                                          "latency_vs_load-"};
+#define CPU_RANK 0              /* latency_vs_cpu: the first, beside the verdict */
 #define N_KINDS (sizeof chart_kinds / sizeof chart_kinds[0])
 
 static void chart_kind(struct chart *c)
@@ -91,17 +93,24 @@ static void chart_kind(struct chart *c)
     for (c->rank = 0; c->rank < (int)N_KINDS; c->rank++) {
         size_t n = strlen(chart_kinds[c->rank]);
         if (strncmp(c->name, chart_kinds[c->rank], n) == 0) {
-            c->size = strtoull(c->name + n, NULL, 10);
+            const char *dash = strrchr(c->name + n - 1, '-');
+            c->size = dash ? strtoull(dash + 1, NULL, 10) : 0;
             return;
         }
     }
 }
 
+/* by kind, then by what precedes the size (the pattern), then by size */
 static int chart_order(const void *a, const void *b)
 {
     const struct chart *x = a, *y = b;
     if (x->rank != y->rank)
         return x->rank - y->rank;
+    const char *dx = strrchr(x->name, '-'), *dy = strrchr(y->name, '-');
+    size_t nx = dx ? (size_t)(dx - x->name) : 0, ny = dy ? (size_t)(dy - y->name) : 0;
+    int stem = strncmp(x->name, y->name, nx < ny ? nx : ny);
+    if (stem || nx != ny)
+        return stem ? stem : nx < ny ? -1 : 1;
     if (x->size != y->size)
         return x->size < y->size ? -1 : 1;
     return strcmp(x->name, y->name);
@@ -150,10 +159,15 @@ static void caption(struct ipcb_sbuf *b, const struct chart *c)
         snprintf(words, sizeof words, "%.*s %ciB", (int)(n - 1), size, unit == 'k' ? 'K' : unit);
     ipcb_sbuf_printf(b, "<figcaption><b>");
     switch (c->rank) {
-    case 0: ipcb_sbuf_printf(b, "Ping-pong round trip by message size"); break;
-    case 1: ipcb_sbuf_printf(b, "Stream throughput by message size"); break;
-    case 2: ipcb_sbuf_printf(b, "Round-trip distribution at %s", words); break;
-    case 3: ipcb_sbuf_printf(b, "Every transport at %s", words); break;
+    case CPU_RANK:
+        ipcb_sbuf_printf(b, "Latency against CPU per message, ");
+        ipcb_html_textf(b, "%.*s at %s", (int)strcspn(c->name + 15, "-"), c->name + 15, words);
+        break;
+    case 1: ipcb_sbuf_printf(b, "Latency by message size"); break;
+    case 2: ipcb_sbuf_printf(b, "Throughput by message size"); break;
+    case 3: ipcb_sbuf_printf(b, "Round-trip distribution at %s", words); break;
+    case 4: ipcb_sbuf_printf(b, "Every transport at %s", words); break;
+    case 5: ipcb_sbuf_printf(b, "Latency against offered load at %s", words); break;
     default: ipcb_sbuf_printf(b, "Chart"); break;
     }
     ipcb_sbuf_printf(b, "</b> <span>plots/");
@@ -194,35 +208,69 @@ static void embed_chart(struct ipcb_sbuf *b, const char *dir, const struct chart
     ipcb_sbuf_free(&svg);
 }
 
-static void charts(struct ipcb_sbuf *b, const struct ipcb_report_input *in, FILE *notes)
-{
+/* the charts as plot draws them, listed; 0, or -errno with why */
+struct drawn {
+    struct chart *list;
+    size_t n;
+    int rc;
     char why[512];
-    ipcb_sbuf_printf(b, "<section>\n<h2 id=\"charts\">Charts</h2>\n");
+    long first;                 /* the latency_vs_cpu chart shown with the verdict, or -1 */
+};
+
+static void draw_charts(const struct ipcb_report_input *in, struct drawn *d)
+{
+    *d = (struct drawn){.first = -1};
     if (!in->have_summary) {
-        /* said on stderr by the line about summary.csv */
-        no_charts(b, NULL, "there are no results to draw");
-        ipcb_sbuf_printf(b, "</section>\n");
+        d->rc = -ENOENT;
+        snprintf(d->why, sizeof d->why, "there are no results to draw");
         return;
     }
     /* plot's own code and scripts, quietly: it lists its files on stdout */
-    int rc = ipcb_plot(in->dir, NULL, 1, why, sizeof why);
-    struct chart *list = NULL;
-    size_t n = 0;
-    if (rc == 0 && (rc = list_charts(in->dir, &list, &n)) != 0)
-        snprintf(why, sizeof why, "cannot list %s/plots: %s", in->dir, strerror(-rc));
-    if (rc) {
-        no_charts(b, notes, why);
+    d->rc = ipcb_plot(in->dir, NULL, 1, d->why, sizeof d->why);
+    if (d->rc == 0 && (d->rc = list_charts(in->dir, &d->list, &d->n)) != 0)
+        snprintf(d->why, sizeof d->why, "cannot list %s/plots: %s", in->dir, strerror(-d->rc));
+    for (size_t k = 0; k < d->n && d->first < 0; k++)
+        if (d->list[k].rank == CPU_RANK)
+            d->first = (long)k;
+}
+
+/* the first screen: the verdict, and beside it latency against CPU */
+static void answer(struct ipcb_sbuf *b, const struct ipcb_report_input *in,
+                   const struct drawn *d, FILE *notes)
+{
+    ipcb_sbuf_printf(b, "<section class=\"answer\" id=\"verdict\">\n<h2>Verdict</h2>\n"
+                        "<p class=\"lead\">Which mechanism to choose on this machine: for "
+                        "each pattern and size, the rows that cannot be told apart from the "
+                        "best, and what they cost. The evidence follows: the "
+                        "<a href=\"#results\">table</a>, the <a href=\"#machine\">machine and "
+                        "its floor</a>, the <a href=\"#warnings\">warnings</a> and the "
+                        "<a href=\"#charts\">charts</a>.</p>\n<div class=\"answer-grid\">\n");
+    ipcb_page_verdict(b, in);
+    if (d->first >= 0)
+        embed_chart(b, in->dir, &d->list[d->first], (size_t)d->first, notes);
+    ipcb_sbuf_printf(b, "</div>\n</section>\n");
+}
+
+static void charts(struct ipcb_sbuf *b, const struct ipcb_report_input *in,
+                   const struct drawn *d, FILE *notes)
+{
+    ipcb_sbuf_printf(b, "<section>\n<h2 id=\"charts\">Charts</h2>\n");
+    if (!in->have_summary) {
+        /* said on stderr by the line about summary.csv */
+        no_charts(b, NULL, d->why);
+    } else if (d->rc) {
+        no_charts(b, notes, d->why);
     } else {
         ipcb_sbuf_printf(b, "<p class=\"lead\">Drawn by <code>ipcbench plot</code>; the same "
                             "charts are in <code>");
         ipcb_html_text(b, in->dir);
         ipcb_sbuf_printf(b, "/plots/</code> as PNG and SVG.</p>\n");
-        for (size_t k = 0; k < n; k++)
-            embed_chart(b, in->dir, &list[k], k, notes);
-        if (n == 0)
+        for (size_t k = 0; k < d->n; k++)
+            if ((long)k != d->first)
+                embed_chart(b, in->dir, &d->list[k], k, notes);
+        if (d->n == 0)
             no_charts(b, notes, "ipcbench plot drew none");
     }
-    free(list);
     ipcb_sbuf_printf(b, "</section>\n");
 }
 
@@ -232,9 +280,13 @@ static int make_page(struct ipcb_sbuf *b, const struct ipcb_report_input *in, FI
 {
     struct ipcb_sbuf warnings = {0};
     size_t n_warnings = ipcb_page_warnings(&warnings, in);
+    struct drawn d;
+    draw_charts(in, &d);
     ipcb_page_head(b, in);
-    ipcb_page_machine(b, in);
+    answer(b, in, &d, notes);
     ipcb_page_table(b, in, n_warnings);
+    ipcb_sbuf_printf(b, "<h2 id=\"machine\">Machine, floor and settings</h2>\n");
+    ipcb_page_machine(b, in);
     ipcb_sbuf_printf(b, "<section>\n<h2 id=\"warnings\">Warnings</h2>\n");
     if (n_warnings)
         ipcb_sbuf_printf(b, "<ul class=\"warnings\">\n%s</ul>\n", ipcb_sbuf_str(&warnings));
@@ -244,7 +296,8 @@ static int make_page(struct ipcb_sbuf *b, const struct ipcb_report_input *in, FI
     else
         ipcb_sbuf_printf(b, "<p class=\"none\">No summary.csv, so nothing to check.</p>\n");
     ipcb_sbuf_printf(b, "</section>\n");
-    charts(b, in, notes);
+    charts(b, in, &d, notes);
+    free(d.list);
     ipcb_sbuf_printf(b, "<footer>Written by <code>ipcbench report</code> from <code>");
     ipcb_html_text(b, in->dir);
     ipcb_sbuf_printf(b, "</code>: summary.csv, meta.json and the charts of plots/. The page "
@@ -285,10 +338,10 @@ static int write_page(const char *path, const struct ipcb_sbuf *page, char *err,
     return 0;
 }
 
-int ipcb_report(const char *dir, const char *out_path, int quiet, FILE *notes, char *err,
-                size_t errlen)
+int ipcb_report(const char *dir, const char *out_path, double margin_pct, int quiet, FILE *notes,
+                char *err, size_t errlen)
 {
-    struct ipcb_report_input in = {.dir = dir};
+    struct ipcb_report_input in = {.dir = dir, .margin_pct = margin_pct};
     struct ipcb_sbuf page = {0};
     char path[PATH_MAX], summary_why[512] = "";
     *err = '\0';

@@ -19,7 +19,7 @@
  * directory, neither file in it, or no summary.csv that can be read (the
  * page is written all the same when meta.json is there). err gets one line
  * without the "ipcbench: " prefix. */
-int ipcb_report(const char *dir, const char *out_path, int quiet, FILE *notes, char *err,
-                size_t errlen);
+int ipcb_report(const char *dir, const char *out_path, double margin_pct, int quiet, FILE *notes,
+                char *err, size_t errlen);
 
 #endif

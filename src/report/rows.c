@@ -8,6 +8,7 @@
 #include "ipcbench/columns.h"
 #include "ipcbench/pattern.h"
 #include "ipcbench/units.h"
+#include "output/show.h"
 #include "report/html.h"
 #include "report/page.h"
 
@@ -89,24 +90,17 @@ static void cell(struct ipcb_sbuf *b, const struct ipcb_report_input *in, size_t
 {
     const struct ipcb_summary *s = &in->summary;
     const char *text = ipcb_page_field(s, row, c->name);
-    char shown[64];
-    double v, messages;
+    char shown[640];
+    double messages;
     if (c->table.show == IPCB_SHOW_STATUS) {
         status_cell(b, in, row);
         return;
     }
-    if (c->table.show == IPCB_SHOW_PLAIN || !*text || number(s, row, c->name, &v) != 0) {
+    if (!ipcb_show_field(c, text, shown, sizeof shown)) {
         ipcb_sbuf_printf(b, "<td%s>", c->table.show == IPCB_SHOW_PLAIN ? " class=\"text\"" : "");
-        ipcb_html_text(b, *text ? text : "-");
+        ipcb_html_text(b, shown);
         ipcb_sbuf_printf(b, "</td>");
         return;
-    }
-    uint64_t whole = v < 1e18 ? (uint64_t)(v + 0.5) : 0;
-    switch (c->table.show) {
-    case IPCB_SHOW_SIZE: ipcb_format_size(whole, shown, sizeof shown); break;
-    case IPCB_SHOW_NS: ipcb_format_ns(whole, shown, sizeof shown); break;
-    case IPCB_SHOW_RATE: ipcb_format_rate(v, shown, sizeof shown); break;
-    default: snprintf(shown, sizeof shown, "%.*f", c->table.decimals, v); break;
     }
     double p = ipcb_report_percentile(c->name);
     if (number(s, row, IPCB_COL_MESSAGES, &messages) == 0 && thin_tail(messages, p))

@@ -85,3 +85,15 @@ const char ipcb_report_css[] =
 "figure svg{max-width:100%;max-height:230mm;border:0}\n"
 "a{color:inherit;text-decoration:none}\n"
 "}\n";
+
+/* the verdict and its chart, the page's first screen (a second string: one
+ * would pass the 4095 characters C99 promises a literal) */
+const char ipcb_report_css_answer[] =
+".answer h2{margin-top:1.4rem}\n"
+".answer-grid{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.1fr);gap:22px;"
+"align-items:start}\n"
+"@media (max-width:900px){.answer-grid{grid-template-columns:1fr}}\n"
+".verdict ul{margin:0;padding-left:1.1rem;font-size:.9rem;line-height:1.45}\n"
+".verdict li{margin:0 0 .45rem}\n"
+".verdict .left-out{color:var(--muted);font-size:.85em}\n"
+".answer figure{margin:0;position:sticky;top:8px}\n";

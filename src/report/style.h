@@ -3,5 +3,6 @@
 
 /* the report page's CSS, screen and print, for its <style> element */
 extern const char ipcb_report_css[];
+extern const char ipcb_report_css_answer[];
 
 #endif
