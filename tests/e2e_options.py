@@ -28,7 +28,8 @@ check(len(every) > 20 and "ring-slots" in every and "rate" in every,
 # options of other commands, or of what neither run below has
 compare_only = {"threshold", "fail-on-regression"}
 sync_only = {"primitive", "procs", "section-bytes"}
-run_only = {"transport", "wait", "size", "pattern", "verify", "ring-slots", "notify",
+sockets_only = {"nodelay", "congestion", "sndbuf", "rcvbuf"}    # tcp's, udp's: neither run has them
+run_only = {"transport", "wait", "size", "verify", "ring-slots", "notify",
             "file-dir", "msync", "stages", "producers", "rate", "max-memory",
             "zc-chunks", "subscribers", "slow-subscriber", "clients", "workers", "work"}
 never = {"help", "version"}
@@ -37,9 +38,9 @@ cases = [
     ("run -p all", ["-t", "pipe,shm,mmap,shm-zc", "-p", "all", "-s", "64", "-n", "50", "--rate",
                     "5k", "--producers", "2", "--stages", "3", "--ring-slots", "8", "--msync", "0",
                     "--zc-chunks", "4"],
-     set(every) - compare_only - sync_only - never),
+     set(every) - compare_only - sync_only - sockets_only - never),
     ("sync", ["sync", "--primitive", "posix-sem,futex", "--procs", "2", "-n", "50"],
-     set(every) - compare_only - run_only - never),
+     set(every) - compare_only - run_only - sockets_only - never),
 ]
 for label, args, want in cases:
     out = os.path.join(work, label.replace(" ", "_"))

@@ -2,8 +2,11 @@
 """End to end over the rate pattern: a modest rate keeps its schedule; the
 corrected percentiles (from the intended send time) are never below the
 uncorrected ones (from the actual send time); a consumer stopped for 300 ms
-shows in the corrected max while the run stays ok; a bad --rate is one line
-and exit 2; nothing is left behind."""
+shows in the corrected max while the run stays ok; the producer's lateness
+columns are ordered, and its status says "producer late" exactly when that
+lateness is over a tenth of the corrected p50 or p99; a producer stopped for
+300 ms shows in its lateness columns and its status; a bad --rate is one
+line and exit 2; nothing is left behind."""
 import os
 import shutil
 import signal
@@ -45,6 +48,16 @@ for x in rows:
             check(int(x[corrected]) >= int(x[uncorrected]),
                   "%s: %s %s >= %s %s" % (name, corrected, x[corrected], uncorrected,
                                           x[uncorrected]))
+    lat50, lat99, behind = (int(x[k]) for k in ("lateness_p50_ns", "lateness_p99_ns",
+                                                 "behind_max_ns"))
+    check(lat50 <= lat99 <= behind,
+          "%s: lateness p50 %d <= p99 %d <= max %d" % (name, lat50, lat99, behind))
+    distorted = lat50 * 10 > int(x["p50_ns"]) or lat99 * 10 > int(x["p99_ns"])
+    kept = not x["status"].startswith("ok, could not keep")   # which says more
+    check(distorted == ("producer late" in x["status"]) or not kept,
+          "%s: the status says the producer was late exactly when its lateness (p50 %d, "
+          "p99 %d) is over a tenth of the corrected p50 %s or p99 %s (%r)"
+          % (name, lat50, lat99, x["p50_ns"], x["p99_ns"], x["status"]))
     for suffix in (".hgrm", ".uncorrected.hgrm"):
         check(os.path.exists(os.path.join(out, "hist", "%s-rate-5000-64%s"
                                           % (x["transport"], suffix))),
@@ -97,6 +110,45 @@ if check(len(rows) == 1 and rows[0]["status"].startswith("ok"),
     check(int(x["max_ns"]) >= int(x["max_uncorrected_ns"]),
           "corrected max %s >= uncorrected %s" % (x["max_ns"], x["max_uncorrected_ns"]))
 
+# the producer stopped for 300 ms after its message k (k >= 150, by its
+# write calls on the pipe): message k+1 was due at most 1 ms after the stop
+# and left after it, 299 ms late at least; of the 299 due meanwhile, sent as
+# fast as it can after, the 30th latest (the p99 of 3000) is 269 ms late
+out = os.path.join(tmp, "late")
+driver = subprocess.Popen([BIN, "-t", "pipe", "-p", "rate", "--rate", "1k", "-s", "64",
+                           "-d", "3s", "--warmup", "100", "-q", "-o", out],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def writes(pid):
+    try:
+        with open("/proc/%d/io" % pid) as f:
+            return int(dict(x.split(": ") for x in f.read().splitlines())["syscw"])
+    except (OSError, KeyError, ValueError):
+        return -1
+
+
+pair = sides(driver.pid, 2)
+if check(len(pair) == 2, "the pair is up (%r)" % pair):
+    producer = pair[0]
+    while 0 <= writes(producer) < 1 + 150 and driver.poll() is None:
+        time.sleep(0.005)
+    os.kill(producer, signal.SIGSTOP)
+    at = writes(producer) - 1
+    time.sleep(0.3)
+    os.kill(producer, signal.SIGCONT)
+    check(150 <= at <= 2800, "the producer stopped after message %d of the 3101" % at)
+_, err = driver.communicate(timeout=120)
+check(driver.returncode == 0, "the late run ends (exit %d): %s" % (driver.returncode, err))
+rows = rows_of(out)
+if check(len(rows) == 1, "the late run has its row"):
+    x = rows[0]
+    check(int(x["behind_max_ns"]) >= 299_000_000 and int(x["lateness_p99_ns"]) >= 250_000_000,
+          "the producer's lateness holds the stop (p99 %s, max %s ns)"
+          % (x["lateness_p99_ns"], x["behind_max_ns"]))
+    check(x["status"].startswith("ok, could not keep"),
+          "the late row says it could not keep its schedule (%r)" % x["status"])
+
 # too small for both send times and the tail stamp: skipped, saying why
 out = os.path.join(tmp, "small")
 r = run("-t", "pipe", "-p", "rate", "--rate", "1k", "-s", "24", "-n", "100", "-q", "-o", out)
@@ -115,6 +167,9 @@ for bad in (["-p", "rate", "--rate", "fast"], ["-p", "rate", "--rate", "0"],
 r = run("-t", "pipe", "-n", "50", "-s", "64", "-q", "-o", os.path.join(tmp, "default"))
 pats = sorted({x["pattern"] for x in rows_of(os.path.join(tmp, "default"))})
 check(pats == ["pingpong", "stream"], "the default runs pingpong and stream (%r)" % pats)
+check(all(x["lateness_p50_ns"] == "" and x["lateness_p99_ns"] == ""
+          for x in rows_of(os.path.join(tmp, "default"))),
+      "other patterns' rows have no lateness")
 
 # --- percentages of the maximum: measured first, recorded, and offered
 o = os.path.join(tmp, "pct")

@@ -3,8 +3,12 @@
 has one passes every token asked for; contention under every lock keeps the
 shared counter whole at 1 and 2 processes, with shares that add up; `none`
 loses updates with two processes on two CPUs and says so as its result; a
-bad --primitive is one line and exit 2; nothing is left behind (System V
-semaphores through the ledger, lock files in private directories)."""
+bad --primitive is one line and exit 2; a hand-off's one-way times cut
+each round trip in two (their mean is half the round trip's, their max no
+more than its), contention rows have none; `sync -p handoff` and `-p
+contention` run that pattern alone, a run pattern there is one line and
+exit 2; nothing is left behind (System V semaphores through the ledger, lock
+files in private directories)."""
 import os
 import subprocess
 import sys
@@ -44,6 +48,17 @@ for name in HANDOFF:
           "%s handoff: an rtt p50 above 0 (%r)" % (name, x["p50_ns"]))
     check(os.path.exists(os.path.join(out, "hist", "%s-handoff-64.hgrm" % name)),
           "%s handoff has its histogram" % name)
+    ow = [int(x[k]) for k in ("oneway_min_ns", "oneway_p50_ns", "oneway_p99_ns",
+                              "oneway_max_ns")]
+    check(ow == sorted(ow) and ow[3] <= int(x["max_ns"]),
+          "%s handoff: one-way min <= p50 <= p99 <= max <= the round trip's max %s (%r)"
+          % (name, x["max_ns"], ow))
+    # there + back is each round trip exactly, so their mean is half of its
+    check(abs(2 * float(x["oneway_mean_ns"]) - float(x["mean_ns"])) <= 1.0,
+          "%s handoff: one-way mean %s is half the round trip's %s"
+          % (name, x["oneway_mean_ns"], x["mean_ns"]))
+    check(x["oneway_there_p50_ns"] != "" and x["oneway_back_p50_ns"] != "",
+          "%s handoff: a median each way" % name)
 some_ran([by[(n, "handoff")] for n in HANDOFF if (n, "handoff") in by], "handoff")
 for name in ["spin", "none"]:
     check((name, "handoff") not in by, "%s, a lock only, has no handoff row" % name)
@@ -64,6 +79,7 @@ for name in LOCKS:
               "%s contention-%d: shares %g..%g hold 1/%d" % (name, n, lo, hi, n))
         check(float(x["msgs_per_s"]) > 0 and float(x["p50_ns"] or 0) > 0,
               "%s contention-%d: a rate and an acquire p50" % (name, n))
+        check(x["oneway_p50_ns"] == "", "%s contention-%d has no one-way times" % (name, n))
         if name != "none" or n == 1:
             check(x["lost_updates"] == "0", "%s contention-%d: no lost updates (%s)"
                   % (name, n, x["lost_updates"]))
@@ -99,6 +115,17 @@ check(r.returncode == 2 and "sync" in r.stderr, "run -p handoff points to sync (
 r = run("-t", "pipe", "-n", "50", "-s", "64", "-q", "-o", os.path.join(tmp, "run"))
 pats = sorted({x["pattern"] for x in rows_of(os.path.join(tmp, "run"))}) if r.returncode == 0 else []
 check(pats == ["pingpong", "stream"], "run runs data patterns only (%r)" % pats)
+
+# -p chooses among sync's patterns; one of run's is refused
+for pat, want in (("handoff", {"handoff"}), ("contention", {"contention-2"})):
+    o = os.path.join(tmp, "only-" + pat)
+    r = run("sync", "-p", pat, "--primitive", "posix-sem", "--procs", "2", "-n", "200", "-q",
+            "-o", o)
+    got = {x["pattern"] for x in rows_of(o)} if r.returncode == 0 else set()
+    check(got == want, "sync -p %s runs %r alone (%r, %s)" % (pat, want, got, r.stderr.strip()))
+r = run("sync", "-p", "pingpong", "-o", os.path.join(tmp, "bad4"))
+check(r.returncode == 2 and r.stderr.count("\n") == 1 and "ipcbench run" in r.stderr,
+      "sync -p pingpong: one line naming run, exit 2 (%d: %r)" % (r.returncode, r.stderr))
 
 # the charts and the page of a sync run: its rows' patterns are known
 o = os.path.join(tmp, "plotted")

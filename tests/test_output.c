@@ -213,6 +213,10 @@ static struct sample *sample_new(void)
     rows[0].max_per_s = 4004;   /* as if offered at 50 % of a measured maximum */
     rows[0].achieved_per_s = 2001.5;
     rows[0].behind_max_ns = 1500;
+    rows[0].lateness_p50_ns = 300;
+    rows[0].lateness_p99_ns = 900;
+    /* handoff's one-way times, here too so that every column has a value */
+    rows[0].oneway = rows[0].oneway_there = rows[0].oneway_back = rows[0].stats;
     /* as if made of three repeats: medians equal to the figures above */
     double p50 = (double)rows[0].stats.p50, p99 = (double)rows[0].stats.p99;
     rows[0].repeats = 3;

@@ -99,6 +99,10 @@ struct ipcb_pattern {
     int (*refuses)(const struct ipcb_transport *t, uint64_t size, char *why, size_t len);
     /* 1: its latency spans n_sides - 1 hops, and its rows have hop_ns */
     int per_hop;
+    /* 1: a pair whose round trips are also cut in one-way times, the times
+     * there in side 1's hist, those back in side 1's hist_uncorrected: its
+     * rows have the oneway_ columns (handoff) */
+    int one_way;
     /* optional: measure each cell with this pattern first and hand its
      * msgs/s to calibrated() before forking (rate's --rate 50%: half the
      * stream maximum of that transport at that size) */

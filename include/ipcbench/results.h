@@ -43,7 +43,12 @@ struct ipcb_result {
     struct ipcb_hist_stats stats_uncorrected;
     double offered_per_s, achieved_per_s;   /* rate: the producer's schedule and pace */
     uint64_t behind_max_ns;     /* rate: how late the producer sent, at worst */
+    uint64_t lateness_p50_ns, lateness_p99_ns;  /* rate: and its median and p99 */
     double max_per_s;           /* rate with --rate N%: the stream maximum measured first */
+    /* handoff: one-way times (a pass in one process to the return from the
+     * wait in the other), both ways together, and there (producer to
+     * consumer) and back alone; count 0 for other patterns */
+    struct ipcb_hist_stats oneway, oneway_there, oneway_back;
     double cpu_user_s, cpu_sys_s;   /* every side */
     uint64_t ctx_switches;          /* every side */
     /* every side's CPU time over its timed span (the process CPU clock),
@@ -149,6 +154,9 @@ const char *ipcb_status_text(const struct ipcb_result *r, char *buf, size_t len)
  * never more than IPCB_RATE_BEHIND_MAX_NS late); true for other patterns */
 #define IPCB_RATE_BEHIND_MAX_NS 10000000ull
 int ipcb_rate_kept(const struct ipcb_result *r);
+/* rate: the producer's own lateness is more than a tenth of the corrected
+ * p50 or p99 it is part of, so those are partly the loop's, not the mechanism's */
+int ipcb_rate_distorted(const struct ipcb_result *r);
 
 /* writers: 0 or -errno; the columns they share are in ipcbench/columns.h */
 int ipcb_write_csv(FILE *f, const struct ipcb_results *res);

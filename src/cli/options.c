@@ -51,9 +51,10 @@ static const struct ipcb_option core[] = {
      .help = "message sizes: 64,4k,1M or ranges 64..1M in powers\n"
              "of two; units k, M, G are powers of 1024; at most 64M"},
     {.name = "pattern", .short_name = 'p', .metavar = "LIST", .type = IPCB_OPT_LIST,
-     .commands = RUN, IPCB_OPT_IN_PLAN(pattern_list),
+     .commands = MEASURE, IPCB_OPT_IN_PLAN(pattern_list),
      .help = "patterns by name (below), or all. Without it every\n"
-             "pattern but those marked 'on request' below"},
+             "pattern but those marked 'on request' below; sync\n"
+             "takes those marked (sync)"},
     {.name = "count", .short_name = 'n', .metavar = "N", .type = IPCB_OPT_COUNT, .min = 1,
      .max = UINT64_MAX / 4, .def = "10000", .commands = MEASURE, IPCB_OPT_IN_PLAN(count),
      .help = "timed messages per measurement, 10k = 10000"},

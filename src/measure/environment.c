@@ -21,6 +21,7 @@
 #include "measure/clock.h"
 #include "transports/mmap_options.h"
 #include "transports/shm_options.h"
+#include "transports/sockets.h"
 
 static struct ipcb_fact *add(struct ipcb_meta *m, const char *group, const char *key,
                              enum ipcb_fact_kind kind)
@@ -184,6 +185,7 @@ static const struct { const char *key, *path; } bounds[] = {
     {"net.core.wmem_max", "/proc/sys/net/core/wmem_max"},
     {"net.core.rmem_max", "/proc/sys/net/core/rmem_max"},
     {"net.core.wmem_default", "/proc/sys/net/core/wmem_default"},
+    {"net.core.rmem_default", "/proc/sys/net/core/rmem_default"},
     {"fs.pipe-max-size", "/proc/sys/fs/pipe-max-size"},
     {"kernel.io_uring_disabled", "/proc/sys/kernel/io_uring_disabled"},
     {"kernel.shmmax", "/proc/sys/kernel/shmmax"},
@@ -270,6 +272,35 @@ static void option_facts(struct ipcb_meta *m, const struct ipcb_plan *p)
 
 /* the file system mmap's file lives on: tmpfs and a disk differ in what a
  * page fault and an msync cost */
+/* what moves a tcp stream's figure: the congestion control (the system's
+ * and the one a tcp socket of this run takes, --congestion applied), TCP's
+ * buffer autotuning bounds, and the buffers a socket starts with (--sndbuf,
+ * --rcvbuf applied; twice what was set, as the kernel reports them) */
+static void tcp_facts(struct ipcb_meta *m)
+{
+    from_file(m, "environment", "net.ipv4.tcp_congestion_control",
+              "/proc/sys/net/ipv4/tcp_congestion_control");
+    from_file(m, "environment", "net.ipv4.tcp_available_congestion_control",
+              "/proc/sys/net/ipv4/tcp_available_congestion_control");
+    from_file(m, "environment", "net.ipv4.tcp_rmem", "/proc/sys/net/ipv4/tcp_rmem");
+    from_file(m, "environment", "net.ipv4.tcp_wmem", "/proc/sys/net/ipv4/tcp_wmem");
+    char cc[64];
+    int snd, rcv;
+    ipcb_tcp_facts(cc, sizeof cc, &snd, &rcv);
+    if (strcmp(cc, "?") != 0)
+        text(m, "environment", "tcp_socket_congestion", "%s", cc);
+    else
+        unknown(m, "environment", "tcp_socket_congestion");
+    if (snd >= 0)
+        number(m, "environment", "tcp_socket_sndbuf_bytes", snd);
+    else
+        unknown(m, "environment", "tcp_socket_sndbuf_bytes");
+    if (rcv >= 0)
+        number(m, "environment", "tcp_socket_rcvbuf_bytes", rcv);
+    else
+        unknown(m, "environment", "tcp_socket_rcvbuf_bytes");
+}
+
 static void mmap_fs(struct ipcb_meta *m)
 {
     char type[32];
@@ -316,6 +347,7 @@ void ipcb_collect_environment(const struct ipcb_plan *p, struct ipcb_meta *m)
     for (size_t i = 0; i < sizeof bounds / sizeof bounds[0]; i++)
         number_file(m, "environment", bounds[i].key, bounds[i].path);
     mmap_fs(m);
+    tcp_facts(m);
     plan_facts(m, p);
     option_facts(m, p);
 }

@@ -127,6 +127,34 @@ RATE_GETTER(offered, real, offered_per_s, offered_per_s)
 RATE_GETTER(achieved, real, achieved_per_s, offered_per_s)
 RATE_GETTER(max, real, max_per_s, max_per_s)
 RATE_GETTER(behind, integer, behind_max_ns, offered_per_s)
+RATE_GETTER(late_p50, integer, lateness_p50_ns, offered_per_s)
+RATE_GETTER(late_p99, integer, lateness_p99_ns, offered_per_s)
+
+/* ONE_WAY(there_p50, oneway_there, p50, integer, 50) makes there_p50_get and
+ * _set: handoff's one-way times (results.h's oneway*), empty for other
+ * patterns and for a percentile whose tail holds too few samples; the
+ * setter marks the row as having them */
+#define ONE_WAY(name, member, figure, kind, p)                                    \
+    static bool name##_get(const struct ipcb_result *r, struct ipcb_value *v)    \
+    {                                                                          \
+        v->kind = r->member.figure;                                            \
+        return r->member.count > 0 && r->member.count >= ipcb_percentile_needs(p); \
+    }                                                                          \
+    static void name##_set(struct ipcb_result *r, const struct ipcb_value *v)    \
+    {                                                                          \
+        r->member.figure = v->kind;                                            \
+        r->member.count = r->member.count ? r->member.count : UINT64_MAX;      \
+    }
+ONE_WAY(oneway_min, oneway, min, integer, 0)
+ONE_WAY(oneway_mean, oneway, mean, real, 0)
+ONE_WAY(oneway_p50, oneway, p50, integer, 50)
+ONE_WAY(oneway_p99, oneway, p99, integer, 99)
+ONE_WAY(oneway_max, oneway, max, integer, 0)
+ONE_WAY(there_p50, oneway_there, p50, integer, 50)
+ONE_WAY(back_p50, oneway_back, p50, integer, 50)
+#define ONE_WAY_COLUMN(column, getter, column_type, rule) .name = column, .unit = "ns",  \
+    .get = getter##_get, .set = getter##_set, .type = column_type, .when = IPCB_WHEN_OK, \
+    .repeats = rule
 
 /* a column of one role's figures, empty for a pattern without that role */
 #define ROLE(role, member, column_type, digits)                                   \
@@ -234,7 +262,32 @@ static const struct ipcb_column columns[] = {
                     "measured just before, that the percentage is of"},
     {.name = "behind_max_ns", .unit = "ns", RATE(behind, IPCB_COLUMN_INTEGER),
      .repeats = IPCB_REPEATS_MAX,
-     .description = "rate: how far behind its schedule the producer sent, at worst"},
+     .description = "rate: how far behind its schedule the producer sent, at worst "
+                    "(the most of its lateness)"},
+    {.name = "lateness_p50_ns", .unit = "ns", RATE(late_p50, IPCB_COLUMN_INTEGER),
+     .repeats = IPCB_REPEATS_MAX,
+     .description = "rate: median lateness of the producer's sends against its schedule "
+                    "(when it sent each timed message minus when it meant to)"},
+    {.name = "lateness_p99_ns", .unit = "ns", RATE(late_p99, IPCB_COLUMN_INTEGER),
+     .repeats = IPCB_REPEATS_MAX,
+     .description = "rate: 99th percentile of the producer's lateness against its schedule"},
+    {ONE_WAY_COLUMN("oneway_min_ns", oneway_min, IPCB_COLUMN_INTEGER, IPCB_REPEATS_MIN),
+     .description = "handoff: shortest one-way time, either way: from the clock read before "
+                    "one process passes the token to the one after the other's wait returns "
+                    "(rt-tests' Min)"},
+    {ONE_WAY_COLUMN("oneway_mean_ns", oneway_mean, IPCB_COLUMN_REAL, IPCB_REPEATS_MEDIAN),
+     .decimals = 1, .description = "handoff: mean one-way time, either way (rt-tests' Avg)"},
+    {ONE_WAY_COLUMN("oneway_p50_ns", oneway_p50, IPCB_COLUMN_INTEGER, IPCB_REPEATS_MEDIAN),
+     .description = "handoff: median one-way time, either way"},
+    {ONE_WAY_COLUMN("oneway_p99_ns", oneway_p99, IPCB_COLUMN_INTEGER, IPCB_REPEATS_MEDIAN),
+     .description = "handoff: 99th percentile of the one-way time, either way"},
+    {ONE_WAY_COLUMN("oneway_max_ns", oneway_max, IPCB_COLUMN_INTEGER, IPCB_REPEATS_MAX),
+     .description = "handoff: longest one-way time, either way (rt-tests' Max)"},
+    {ONE_WAY_COLUMN("oneway_there_p50_ns", there_p50, IPCB_COLUMN_INTEGER,
+                    IPCB_REPEATS_MEDIAN),
+     .description = "handoff: median one-way time from the producer to the consumer"},
+    {ONE_WAY_COLUMN("oneway_back_p50_ns", back_p50, IPCB_COLUMN_INTEGER, IPCB_REPEATS_MEDIAN),
+     .description = "handoff: median one-way time from the consumer back to the producer"},
     {.name = "cpu_user_s", .unit = "s", FIELD(cpu_user_s), .decimals = 6,
      .when = IPCB_WHEN_OK, .repeats = IPCB_REPEATS_SUM,
      .description = "user CPU time of every side over the timed span (getrusage)"},

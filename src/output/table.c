@@ -15,6 +15,12 @@ int ipcb_rate_kept(const struct ipcb_result *r)
                                      r->behind_max_ns <= IPCB_RATE_BEHIND_MAX_NS);
 }
 
+int ipcb_rate_distorted(const struct ipcb_result *r)
+{
+    return r->offered_per_s > 0 && r->stats.count > 0 &&
+           (r->lateness_p50_ns * 10 > r->stats.p50 || r->lateness_p99_ns * 10 > r->stats.p99);
+}
+
 const char *ipcb_status_text(const struct ipcb_result *r, char *buf, size_t len)
 {
     switch (r->status) {
@@ -32,6 +38,12 @@ const char *ipcb_status_text(const struct ipcb_result *r, char *buf, size_t len)
                 ipcb_format_ns(r->behind_max_ns, behind, sizeof behind);
                 snprintf(buf, len, "ok, could not keep %s/s (%s behind)", offered, behind);
             }
+        } else if (ipcb_rate_distorted(r)) {
+            char p50[32], p99[32];
+            ipcb_format_ns(r->lateness_p50_ns, p50, sizeof p50);
+            ipcb_format_ns(r->lateness_p99_ns, p99, sizeof p99);
+            snprintf(buf, len, "ok, producer late (p50 %s, p99 %s): corrected figures "
+                     "partly its own", p50, p99);
         }
         break;
     case IPCB_SKIPPED: snprintf(buf, len, "skipped: %s", r->reason); break;

@@ -7,27 +7,28 @@
  * usual histogram (corrected for coordinated omission: a
  * stall delays every message that should have been sent during it) and
  * from the actual time into hist_uncorrected. `--rate 10k,50k` makes one
- * row per rate, named rate-10000, rate-50000 (pattern_registry.c maps them back). */
+ * row per rate, named rate-10000, rate-50000 (pattern_registry.c maps them back).
+ * The producer waits for each send time through schedule.c (timer slack 1 ns,
+ * a spun margin that follows the wake-ups) and records how late it really
+ * sent, against the schedule, into its own histogram: the row's lateness
+ * columns, which say whether the corrected figures are the mechanism's. */
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "common/cpu_relax.h"
 #include "measure/clock.h"
 #include "measure/message.h"
 #include "ipcbench/pattern.h"
 #include "ipcbench/plan.h"
 #include "ipcbench/units.h"
 #include "patterns/consume.h"
+#include "patterns/schedule.h"
 #include "run/side.h"
 
 #define RATE_DEFAULT 10000u
 #define RATE_MAX_LIST 8
-#define SLEEP_ABOVE_NS 50000u   /* gaps longer than this sleep, shorter ones spin */
-#define WAKE_EARLY_NS 20000u    /* a sleep ends this early, the rest is spun */
 
 extern const struct ipcb_pattern ipcb_pattern_rate;
 
@@ -57,26 +58,6 @@ static uint64_t rate_of(const struct ipcb_pattern *pat)
     return RATE_DEFAULT;
 }
 
-/* wait until the clock reads `when`: sleep the long gaps, spin the rest */
-static void wait_until(uint64_t when)
-{
-    uint64_t now = ipcb_now_ns();
-    if (now >= when)
-        return;
-    if (when - now > SLEEP_ABOVE_NS) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        uint64_t wake = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec +
-                        (when - now - WAKE_EARLY_NS);
-        ts.tv_sec = (time_t)(wake / 1000000000ull);
-        ts.tv_nsec = (long)(wake % 1000000000ull);
-        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-            ;
-    }
-    while (ipcb_now_ns() < when)
-        ipcb_cpu_relax();
-}
-
 /* x * mul / div without overflow for any x (mul and div at most about 1e9):
  * the whole multiples of div apart, the remainder (below div) times mul */
 static inline uint64_t scaled(uint64_t x, uint64_t mul, uint64_t div)
@@ -98,10 +79,15 @@ IPCB_HOT static int rate_producer(struct ipcb_side_args *a)
         atomic_store_explicit(&a->sh->total, total, memory_order_release);
     }
     res->offered_per_s = per_s;
+    /* the producer's lateness on its schedule, in its own (otherwise unused) histogram */
+    struct ipcb_hist_acc late_acc;
+    ipcb_hist_acc_init(&late_acc);
+    struct ipcb_schedule sched;
+    ipcb_schedule_init(&sched, 1000000000u / per_s);
     const uint64_t t0 = ipcb_now_ns();
     for (uint64_t seq = 0; seq < total; seq++) {
         uint64_t intended = t0 + scaled(seq, 1000000000u, per_s);
-        wait_until(intended);
+        ipcb_schedule_wait_until(&sched, intended);
         ipcb_msg_stamp(a->buf, len, seq);
         ipcb_side_maybe_inject(a, a->buf, seq);
         uint64_t now = ipcb_now_ns(), late = ipcb_since(now, intended);
@@ -112,16 +98,20 @@ IPCB_HOT static int rate_producer(struct ipcb_side_args *a)
             res->first_ns = intended;
         }
         if (seq >= a->warmup) {
-            res->behind_max_ns = late > res->behind_max_ns ? late : res->behind_max_ns;
+            ipcb_hist_acc_record(&res->hist, &late_acc, late);
             res->messages++;
         }
         ssize_t n = send(c, a->buf, len);
-        if (__builtin_expect(n != (ssize_t)len, 0))
+        if (__builtin_expect(n != (ssize_t)len, 0)) {
+            ipcb_hist_acc_flush(&res->hist, &late_acc);
             return ipcb_side_io_error(a, "send", seq, n);
+        }
         atomic_store_explicit(&res->progress, seq + 1, memory_order_relaxed);
     }
     /* the producer's span, over which achieved_per_s is taken */
     ipcb_side_usage_end(a);
+    ipcb_hist_acc_flush(&res->hist, &late_acc);
+    res->behind_max_ns = late_acc.total ? late_acc.max : 0;
     res->last_ns = ipcb_now_ns();
     atomic_store(&a->sh->producer_done, 1);
     return 0;

@@ -98,10 +98,13 @@ static void sender_shares(const struct ipcb_shared *sh, unsigned n, unsigned tim
 
 /* rate: the offered rate, the pace the producers kept (their messages over
  * their spans, added over the groups), how late they fell behind at worst,
- * and the timed sides' uncorrected histograms merged into the row */
+ * and the timed sides' uncorrected histograms merged into the row; the
+ * producers' lateness (in their own histograms) as its median and p99 */
 static void add_rate(const struct ipcb_measurement *m, struct ipcb_result *r)
 {
-    struct ipcb_hist *unc = NULL;
+    struct ipcb_hist *unc = NULL, *late = malloc(sizeof *late);
+    if (late)
+        ipcb_hist_init(late);
     for (size_t g = 0; g < m->groups; g++) {
         const struct ipcb_shared *sh = ipcb_group_shared(m, g);
         for (unsigned s = 0; s < m->lay.n_sides; s++) {
@@ -113,6 +116,8 @@ static void add_rate(const struct ipcb_measurement *m, struct ipcb_result *r)
                 r->achieved_per_s += (double)x->messages * 1e9 / (double)(x->last_ns - x->first_ns);
             if (x->behind_max_ns > r->behind_max_ns)
                 r->behind_max_ns = x->behind_max_ns;
+            if (late)
+                ipcb_hist_merge(late, &x->hist);
         }
         const struct ipcb_hist *h = &sh->side[m->lay.timed_side].hist_uncorrected;
         if (h->total && !unc && (unc = malloc(sizeof *unc)))
@@ -120,12 +125,43 @@ static void add_rate(const struct ipcb_measurement *m, struct ipcb_result *r)
         if (h->total && unc)
             ipcb_hist_merge(unc, h);
     }
+    if (late && late->total) {
+        r->lateness_p50_ns = ipcb_hist_percentile(late, 50);
+        r->lateness_p99_ns = ipcb_hist_percentile(late, 99);
+    }
+    free(late);
     if (unc && unc->total) {
         r->hist_uncorrected = unc;
         ipcb_hist_stats(unc, &r->stats_uncorrected);
     } else {
         free(unc);
     }
+}
+
+/* a pattern with one-way times (pattern.h's one_way): side 1's histograms,
+ * there and back, merged over the groups, and both together */
+static void add_one_way(const struct ipcb_measurement *m, struct ipcb_result *r)
+{
+    struct ipcb_hist *there = malloc(3 * sizeof *there), *back = there + 1, *both = there + 2;
+    if (!m->pat->one_way || m->lay.n_sides < 2 || !there) {
+        free(there);
+        return;
+    }
+    for (int i = 0; i < 3; i++)
+        ipcb_hist_init(&there[i]);
+    for (size_t g = 0; g < m->groups; g++) {
+        const struct ipcb_side_result *x = &ipcb_group_shared(m, g)->side[1];
+        ipcb_hist_merge(there, &x->hist);
+        ipcb_hist_merge(back, &x->hist_uncorrected);
+    }
+    ipcb_hist_merge(both, there);
+    ipcb_hist_merge(both, back);
+    if (both->total) {
+        ipcb_hist_stats(there, &r->oneway_there);
+        ipcb_hist_stats(back, &r->oneway_back);
+        ipcb_hist_stats(both, &r->oneway);
+    }
+    free(there);
 }
 
 static double per_message(uint64_t ns, uint64_t messages)
@@ -197,5 +233,6 @@ void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r)
         r->latency_kind = "";
     }
     add_rate(m, r);
+    add_one_way(m, r);
     r->status = IPCB_OK;
 }

@@ -111,16 +111,45 @@ size_t ipcb_sync_instances(const struct ipcb_pattern *pat, const struct ipcb_pat
     return k;
 }
 
+/* -p LIST (NULL: all) of sync's patterns, those on primitives, in the
+ * registry's order */
+static int parse_patterns(const char *list, struct ipcb_plan *p, char *err, size_t errlen)
+{
+    size_t n_pats, n = 1;
+    const struct ipcb_pattern *const *pats = ipcb_patterns(&n_pats);
+    int chosen[IPCB_MAX_PATTERNS] = {0};
+    char names[200] = "", hint[240], buf[256];
+    const char *items[IPCB_MAX_PATTERNS] = {"all"};
+    for (size_t i = 0; i < n_pats; i++)
+        if (pats[i]->runs_on == IPCB_ON_PRIMITIVE)
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+                     names[0] ? ", " : "", pats[i]->name);
+    snprintf(hint, sizeof hint, "sync's are %s, or all", names);
+    if (list && ipcb_split_list(list, "--pattern", hint, buf, sizeof buf, items,
+                                IPCB_MAX_PATTERNS, &n, err, errlen))
+        return -EINVAL;
+    for (size_t k = 0; k < n; k++) {
+        const struct ipcb_pattern *pat = ipcb_pattern_find(items[k]);
+        int all = strcmp(items[k], "all") == 0;
+        if (!all && !pat)
+            IPCB_FAIL("unknown pattern '%s' (%s)", items[k], hint);
+        if (!all && pat->runs_on != IPCB_ON_PRIMITIVE)
+            IPCB_FAIL("pattern '%s' runs on transports: ipcbench run (%s)", items[k], hint);
+        for (size_t i = 0; i < n_pats && i < IPCB_MAX_PATTERNS; i++)
+            chosen[i] |= pats[i]->runs_on == IPCB_ON_PRIMITIVE && (all || pats[i] == pat);
+    }
+    p->n_patterns = 0;
+    for (size_t i = 0; i < n_pats && i < IPCB_MAX_PATTERNS; i++)
+        if (chosen[i])
+            p->patterns[p->n_patterns++] = pats[i];
+    return 0;
+}
+
 int ipcb_sync_plan(struct ipcb_plan *p, char *err, size_t errlen)
 {
-    if (parse_primitives(primitive_list, p, err, errlen))
+    if (parse_primitives(primitive_list, p, err, errlen) ||
+        parse_patterns(p->pattern_list, p, err, errlen))
         return -EINVAL;
-    size_t n_pats;
-    const struct ipcb_pattern *const *pats = ipcb_patterns(&n_pats);
-    p->n_patterns = 0;
-    for (size_t i = 0; i < n_pats; i++)
-        if (pats[i]->runs_on == IPCB_ON_PRIMITIVE && p->n_patterns < IPCB_MAX_PATTERNS)
-            p->patterns[p->n_patterns++] = pats[i];
     p->sizes[0] = section_bytes;
     p->n_sizes = 1;
     return 0;

@@ -25,6 +25,10 @@ struct ipcb_sync_area {
     _Alignas(64) _Atomic uint64_t iterations;
     _Atomic unsigned finished;
     _Atomic int stop;                      /* set by the first side done */
+    /* the hand-off's one-way times: [0] when the producer passed the token,
+     * [1] when the consumer had it (and passed it back), on the run's clock;
+     * written before the pass, read after the wait, which orders them */
+    _Alignas(64) _Atomic uint64_t passed_ns[2];
     /* the primitives' shared objects */
     _Alignas(64) _Atomic int pid[2];       /* rt-signal: each side's */
     _Alignas(64) _Atomic uint32_t word[2]; /* futex: side s waits on word[s] */

@@ -3,8 +3,11 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "ipcbench/options.h"
 
 int ipcb_sock_new(struct ipcb_chan *c, int domain, int type)
 {
@@ -73,6 +76,40 @@ int ipcb_sock_buffers_max(int fd)
 {
     int rc = raise_buffer(fd, SO_SNDBUF, "/proc/sys/net/core/wmem_max");
     return rc < 0 ? rc : raise_buffer(fd, SO_RCVBUF, "/proc/sys/net/core/rmem_max");
+}
+
+/* --sndbuf and --rcvbuf, 0 when not given */
+static uint64_t sndbuf_bytes, rcvbuf_bytes;
+
+const struct ipcb_option ipcb_opt_sndbuf = {
+    .name = "sndbuf", .metavar = "SIZE", .type = IPCB_OPT_SIZE, .max = INT_MAX / 2,
+    IPCB_OPT_INTO(sndbuf_bytes),
+    .help = "tcp, udp: SO_SNDBUF of each socket (the kernel keeps\n"
+            "twice it, at most net.core.wmem_max); without it tcp\n"
+            "autotunes and udp takes the maximum",
+};
+const struct ipcb_option ipcb_opt_rcvbuf = {
+    .name = "rcvbuf", .metavar = "SIZE", .type = IPCB_OPT_SIZE, .max = INT_MAX / 2,
+    IPCB_OPT_INTO(rcvbuf_bytes),
+    .help = "tcp, udp: SO_RCVBUF of each socket, as --sndbuf\n"
+            "(net.core.rmem_max)",
+};
+
+static int set_buffer(struct ipcb_chan *c, int fd, int opt, uint64_t bytes, const char *what)
+{
+    int want = (int)bytes;
+    if (bytes && setsockopt(fd, SOL_SOCKET, opt, &want, sizeof want) != 0)
+        return c ? ipcb_chan_errno(c, what) : -errno;
+    return 0;
+}
+
+int ipcb_sock_buffers_given(struct ipcb_chan *c, int fd, int raise_others)
+{
+    if (raise_others && (!sndbuf_bytes || !rcvbuf_bytes))
+        (void)ipcb_sock_buffers_max(fd);  /* failing costs a udp stream losses only */
+    int rc = set_buffer(c, fd, SO_SNDBUF, sndbuf_bytes, "setsockopt SO_SNDBUF (--sndbuf)");
+    return rc < 0 ? rc : set_buffer(c, fd, SO_RCVBUF, rcvbuf_bytes,
+                                    "setsockopt SO_RCVBUF (--rcvbuf)");
 }
 
 IPCB_HOT ssize_t ipcb_sock_send_msg(struct ipcb_chan *c, const void *buf, size_t len)

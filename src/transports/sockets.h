@@ -30,6 +30,19 @@ int ipcb_sock_accept(struct ipcb_chan *c, int listen_fd, void *peer, socklen_t *
  * most an unprivileged process may ask for, and never lowered: 0 or -errno */
 int ipcb_sock_buffers_max(int fd);
 
+/* --sndbuf and --rcvbuf, options of tcp and udp (the same objects, listed
+ * by each): SO_SNDBUF and SO_RCVBUF set on fd where given, and with
+ * raise_others the one not given raised as ipcb_sock_buffers_max does;
+ * 0, or -errno with c->err (c may be NULL) */
+struct ipcb_option;
+extern const struct ipcb_option ipcb_opt_sndbuf, ipcb_opt_rcvbuf;
+int ipcb_sock_buffers_given(struct ipcb_chan *c, int fd, int raise_others);
+
+/* tcp.c, for meta.json: what a tcp socket of this run starts with, its
+ * options applied: the congestion control ("?" unknown), SO_SNDBUF and
+ * SO_RCVBUF as the kernel reports them (-1 unknown) */
+void ipcb_tcp_facts(char *cc, size_t len, int *sndbuf, int *rcvbuf);
+
 /* The message transports' send and recv, on c->priv's struct ipcb_fds: one
  * message each, nothing but the system call. recv returns the length that
  * arrived even when it is longer than len (MSG_TRUNC), so a wrong-sized

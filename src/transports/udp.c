@@ -43,8 +43,10 @@ static int udp_create(struct ipcb_chan *c)
         if (fd < 0)
             return fd;
         /* the bigger the receive queue, the fewer datagrams a stream loses
-         * when the producer runs ahead; failing only costs losses */
-        (void)ipcb_sock_buffers_max(fd);
+         * when the producer runs ahead: the maximum, or --sndbuf, --rcvbuf */
+        int rc = ipcb_sock_buffers_given(c, fd, 1);
+        if (rc < 0)
+            return rc;
         if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) != 0)
             return ipcb_chan_errno(c, "setsockopt SO_RCVTIMEO");
     }
@@ -86,9 +88,12 @@ static void udp_limit(struct ipcb_limit *lim)
     lim->fixed = "the IPv4 datagram payload";
 }
 
+static const struct ipcb_option *const udp_options[] = {&ipcb_opt_sndbuf, &ipcb_opt_rcvbuf,
+                                                        NULL};
+
 /* and its variants, the same sockets waited on another way: udp/spin,
  * /poll, /epoll, /uring */
 IPCB_FD_TRANSPORT(ipcb_udp, "udp", IPCB_MESSAGE | IPCB_LOSSY | IPCB_SHARED_SEND, dgram,
                   "UDP over 127.0.0.1, two connected sockets; losses are counted",
                   .limit = udp_limit, .create = udp_create, .open = udp_open,
-                  .opened = udp_opened)
+                  .opened = udp_opened, .options = udp_options)
