@@ -44,14 +44,10 @@ static unsigned char *slot_at(struct fanout_ring *r, uint32_t n)
 
 size_t ipcb_fanout_ring_bytes(size_t msg_max, unsigned slots)
 {
-    size_t all;
     /* counters mod 2^32 tell full from empty only below 2^31 slots */
-    if (slots == 0 || slots > (1u << 30) || msg_max > UINT32_MAX || msg_max > SIZE_MAX / 2)
+    if (slots > (1u << 30) || msg_max > SIZE_MAX / 2)
         return 0;
-    if (__builtin_mul_overflow(slot_stride(msg_max), (size_t)slots, &all) ||
-        __builtin_add_overflow(all, sizeof(struct fanout_ring) + 127, &all))
-        return 0;
-    return all & ~(size_t)127;
+    return ipcb_shm_multi_bytes(sizeof(struct fanout_ring), msg_max, slot_stride(msg_max), slots);
 }
 
 int ipcb_fanout_ring_init(void *mem, size_t msg_max, unsigned slots, enum ipcb_shm_notify how)

@@ -53,6 +53,17 @@ static struct mpmc_slot *slot_at(struct mpmc_ring *r, uint64_t pos)
                                         (size_t)(pos % r->slots) * r->stride);
 }
 
+size_t ipcb_shm_multi_bytes(size_t header, size_t msg_max, size_t stride, unsigned slots)
+{
+    size_t all;
+    if (slots == 0 || msg_max > UINT32_MAX || msg_max > SIZE_MAX / 2)
+        return 0;
+    if (__builtin_mul_overflow(stride, (size_t)slots, &all) ||
+        __builtin_add_overflow(all, header + 127, &all))
+        return 0;
+    return all & ~(size_t)127;
+}
+
 int ipcb_shm_multi_waits(enum ipcb_shm_notify how)
 {
     return how == IPCB_NOTIFY_SPIN || how == IPCB_NOTIFY_FUTEX || how == IPCB_NOTIFY_SEM;
@@ -109,13 +120,9 @@ void ipcb_shm_multi_pause(unsigned *spins)
 
 size_t ipcb_mpmc_ring_bytes(size_t msg_max, unsigned slots)
 {
-    size_t all;
-    if (slots == 0 || msg_max > UINT32_MAX || msg_max > SIZE_MAX / 2)
+    if (msg_max > SIZE_MAX / 2)
         return 0;
-    if (__builtin_mul_overflow(slot_stride(msg_max), (size_t)slots, &all) ||
-        __builtin_add_overflow(all, sizeof(struct mpmc_ring) + 127, &all))
-        return 0;
-    return all & ~(size_t)127;
+    return ipcb_shm_multi_bytes(sizeof(struct mpmc_ring), msg_max, slot_stride(msg_max), slots);
 }
 
 int ipcb_mpmc_ring_init(void *mem, size_t msg_max, unsigned slots, enum ipcb_shm_notify how)

@@ -72,6 +72,9 @@ IPCB_HOT ssize_t ipcb_fanout_ring_get(void *ring, unsigned reader, void *buf, si
 
 /* ---- shared by both (shm_mpmc_ring.c) ---- */
 
+/* the bytes of a ring: its header, then slots of stride bytes, rounded up
+ * to 128; 0 when msg_max or the product does not fit */
+size_t ipcb_shm_multi_bytes(size_t header, size_t msg_max, size_t stride, unsigned slots);
 /* 1 when the strategy can wait on these rings (spin, futex, sem) */
 int ipcb_shm_multi_waits(enum ipcb_shm_notify how);
 /* sleep on word while it holds seen and ready(ring) is false, counted in
