@@ -31,7 +31,8 @@ sync_only = {"primitive", "procs", "section-bytes"}
 sockets_only = {"nodelay", "congestion", "sndbuf", "rcvbuf"}    # tcp's, udp's: neither run has them
 run_only = {"transport", "wait", "size", "verify", "ring-slots", "notify",
             "file-dir", "msync", "stages", "producers", "rate", "max-memory",
-            "zc-chunks", "subscribers", "slow-subscriber", "clients", "workers", "work"}
+            "zc-chunks", "subscribers", "slow-subscriber", "clients", "workers", "work",
+            "latency-every"}
 never = {"help", "version"}
 
 cases = [

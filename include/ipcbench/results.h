@@ -37,6 +37,9 @@ struct ipcb_result {
     double msgs_per_s, mib_per_s;
     const char *latency_kind;   /* the pattern's: "rtt", "one-way"; "" when nothing was timed */
     struct ipcb_hist *hist;     /* NULL when nothing was timed */
+    /* one message in this many was timed (stream's --latency-every), the most of
+     * any pair; 1 for the patterns that time every one, 0 when none */
+    uint64_t latency_every;
     struct ipcb_hist_stats stats;
     /* rate: latency from the actual send time, NULL for other patterns */
     struct ipcb_hist *hist_uncorrected;

@@ -40,6 +40,7 @@ double ipcb_clock_read_cost_ns(void) { return read_cost(active_clock_ns); }
 double ipcb_monotonic_read_cost_ns(void) { return read_cost(monotonic_ns); }
 
 double ipcb_tsc_ns_per_tick;
+double ipcb_clock_cost_ns;
 uint64_t ipcb_tsc_mult;
 
 #ifdef IPCB_HAVE_TSC

@@ -15,6 +15,9 @@
  * driver before fork, so both sides read the same clock. */
 extern double ipcb_tsc_ns_per_tick;
 extern uint64_t ipcb_tsc_mult;
+/* the cost of one read of the clock in use, ns, as the driver measured it
+ * for meta.json before fork (ipcb_collect_meta); 0 until measured */
+extern double ipcb_clock_cost_ns;
 
 /* CLOCK_MONOTONIC through the vDSO, or the calibrated invariant TSC: one
  * clock for both processes either way. The TSC's ticks become ns in integer

@@ -312,6 +312,13 @@ static const struct ipcb_column columns[] = {
     {ROLE(consumer, ctx_switches, IPCB_COLUMN_INTEGER, 0), .unit = "count",
      .description = "voluntary and involuntary context switches of the consumer side(s) "
                     "over the timed span"},
+    {.name = "latency_every", .unit = "count", FIELD(latency_every), .when = IPCB_WHEN_TIMED,
+     .repeats = IPCB_REPEATS_MAX,
+     .description = "one message in this many carried its send time into the latency "
+                    "histogram: 1 (every one) but for stream under --latency-every, whose "
+                    "auto samples where two clock reads would cost over 2 % of the "
+                    "messages' time; every message is checked and counted in the "
+                    "throughput either way"},
     {.name = "cpu_ns_per_msg", .unit = "ns", FIELD(cpu_ns_per_msg), .decimals = 1,
      .when = IPCB_WHEN_OK, PAIR(cpu_ns_per_msg), .repeats = IPCB_REPEATS_PER_MESSAGE,
      .description = "CPU time of every side over the timed span (process CPU clock) per "

@@ -13,7 +13,8 @@
 #include "run/side.h"
 
 enum ipcb_consume_kind {
-    /* stream: the send time in [8,16) of messages of 16 bytes or more */
+    /* stream: the send time in [8,16) of messages of 16 bytes or more, or
+     * 0 in a message that is not timed (--latency-every) */
     IPCB_CONSUME_STREAM,
     /* rate: the intended send time in [8,16) into hist (corrected for
      * coordinated omission), the actual one in [16,24) into hist_uncorrected */
@@ -91,12 +92,20 @@ static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind 
     ipcb_hist_acc_init(&lat_uncorrected);
     int rc = 0;
 
+    /* the clock is read for the messages that carry a send time, the
+     * span's first and its last; the others are checked and counted only
+     * (stream's --latency-every). A lossy channel's end is its last arrival, so
+     * there every message reads it. */
+    const int lazy = kind == IPCB_CONSUME_STREAM && !lossy;
     if (a->warmup == 0)
         ipcb_side_usage_begin(a);
     for (;;) {
         unsigned char *msg;
         ssize_t n = ipcb_side_incoming(c, a->buf, &msg, len);
-        uint64_t now = ipcb_now_ns();
+        /* the send times are read before a zero-copy message goes back */
+        uint64_t sent_at = timestamp && n == (ssize_t)len ? ipcb_get64(msg + 8) : 0;
+        uint64_t now = !lazy || (sent_at && expected >= a->warmup) || expected == span_open
+                           ? ipcb_now_ns() : 0;
         if (__builtin_expect(n != (ssize_t)len, 0)) {
             /* a lossy transport's empty receive: the end, or wait on */
             if (!lossy || n != -EAGAIN) {
@@ -109,8 +118,6 @@ static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind 
         }
         uint64_t seq = expected;
         int verdict = ipcb_consume_check(a, msg, lossy, expected, &seq);
-        /* the send times are read before a zero-copy message goes back */
-        uint64_t sent_at = timestamp ? ipcb_get64(msg + 8) : 0;
         uint64_t sent_actual = kind == IPCB_CONSUME_RATE ? ipcb_get64(msg + 16) : 0;
         if (release)
             release(c, msg);
@@ -125,17 +132,21 @@ static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind 
                 ipcb_hist_acc_record(&res->hist, &lat, ipcb_since(now, sent_at));
                 ipcb_hist_acc_record(&res->hist_uncorrected, &lat_uncorrected,
                                      ipcb_since(now, sent_actual));
-            } else if (timestamp) {
+            } else if (sent_at) {
                 ipcb_hist_acc_record(&res->hist, &lat, now - sent_at);
             }
             messages++;
         }
-        if (seq >= span_open) {
-            ipcb_consume_span(a, now, &first_ns, &span_messages);
-            last_ns = now;
-        }
         expected = seq + 1;
-        if (ipcb_side_received(a, expected))
+        const int last = ipcb_side_received(a, expected);
+        if (seq >= span_open) {
+            if (last && !now)
+                now = ipcb_now_ns(); /* the span's end */
+            ipcb_consume_span(a, now, &first_ns, &span_messages);
+            if (now)
+                last_ns = now;
+        }
+        if (last)
             break;
     }
     ipcb_hist_acc_flush(&res->hist, &lat);

@@ -39,7 +39,7 @@ static uint64_t n_producers = FANIN_DEFAULT;
  * run (-d) each producer stops on its own, and sh->total is left alone */
 IPCB_HOT static int fanin_producer(struct ipcb_side_args *a)
 {
-    return ipcb_stream_send_all(a, (uint64_t)a->side_index << PRODUCER_SHIFT, 0);
+    return ipcb_stream_send_all(a, (uint64_t)a->side_index << PRODUCER_SHIFT, 0, 0);
 }
 
 /* every producer is done and the consumer has what they sent */

@@ -201,6 +201,8 @@ void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r)
             ipcb_hist_merge(merged, &timed->hist);
         uint64_t group_cpu_ns = 0;
         for (unsigned s = 0; s < lay->n_sides; s++) {
+            if (sh->side[s].latency_every > r->latency_every)
+                r->latency_every = sh->side[s].latency_every;
             add_side(r, lay->sides[s].role, &sh->side[s], g == 0);
             group_cpu_ns += sh->side[s].cpu_ns;
             if (!lay->all_timed && s != lay->timed_side)
@@ -225,6 +227,8 @@ void ipcb_aggregate(const struct ipcb_measurement *m, struct ipcb_result *r)
     r->msgs_per_s = r->seconds > 0 ? (double)span_messages / r->seconds : 0.0;
     r->mib_per_s = r->msgs_per_s * (double)r->size_bytes / mib;
     if (merged && merged->total) {
+        if (r->latency_every == 0)
+            r->latency_every = 1; /* a pattern that times every message */
         r->hist = merged;
         ipcb_hist_stats(r->hist, &r->stats);
         r->latency_kind = m->pat->latency_kind;

@@ -36,6 +36,7 @@ struct ipcb_side_result {
     struct ipcb_hist hist_uncorrected;
     uint64_t offered_per_s;     /* rate: the producer's schedule, 0 for other patterns */
     uint64_t behind_max_ns;     /* rate: how late the producer sent, at worst */
+    uint64_t latency_every;       /* stream's producer: one message in this many was timed */
 };
 
 /* One group's part of the anonymous shared mapping the driver makes before
@@ -77,8 +78,11 @@ struct ipcb_side_args {
 
 IPCB_HOT int ipcb_stream_producer(struct ipcb_side_args *a);
 /* stream's producer loop: messages tag | seq; with own_total, the end of a
- * timed run (-d) is told the consumer through sh->total */
-IPCB_HOT int ipcb_stream_send_all(struct ipcb_side_args *a, uint64_t tag, int own_total);
+ * timed run (-d) is told the consumer through sh->total; with sampled,
+ * --latency-every decides which messages carry their send time (the others
+ * carry 0), else every one does */
+IPCB_HOT int ipcb_stream_send_all(struct ipcb_side_args *a, uint64_t tag, int own_total,
+                                  int sampled);
 IPCB_HOT int ipcb_stream_consumer(struct ipcb_side_args *a);
 
 /* The buffer the side's next message of len bytes is built in: a loan of
