@@ -136,6 +136,24 @@ if found:
     check(len(rows) == 1 and rows[0]["status"] == "ok" and int(rows[0]["messages"]) > 0,
           "a duration-bound run measures")
 
+# --- the default count's cap: without -n or -d a slow cell stops at 0.25 s of
+# timed messages; -n counts exactly (4 MiB round trips over a pipe take ms each)
+for args, capped in (([], True), (["-n", "40"], False)):
+    o = os.path.join(work, "cap-%s" % capped)
+    r = run("-t", "pipe", "-s", "4M", "-p", "pingpong", "--warmup", "5", "-q", "-o", o, *args)
+    rows = rows_of(os.path.join(o, "summary.csv")) if r.returncode == 0 else []
+    meta = json.load(open(os.path.join(o, "meta.json"))) if rows else {}
+    if check(len(rows) == 1 and rows[0]["status"] == "ok",
+             "4 MiB pipe ping-pong %s runs (%s)" % (args, r.stderr.strip())):
+        n, secs = int(rows[0]["messages"]), float(rows[0]["seconds"])
+        if capped:
+            check(n < 10000 and 0.2 <= secs <= 0.5 and meta.get("count_cap_s") == 0.25,
+                  "without -n a slow cell stops at 0.25 s (%d messages in %.3f s, cap %r)"
+                  % (n, secs, meta.get("count_cap_s")))
+        else:
+            check(n == 40 and meta.get("count_cap_s") == 0,
+                  "-n 40 times exactly 40 with no cap (%d, cap %r)" % (n, meta.get("count_cap_s")))
+
 # --- placement: where --cpu says, as the sides saw their own affinity
 for mode, same in (("same", True), ("cross", False)):
     o = os.path.join(work, "cpu-" + mode)

@@ -2,6 +2,9 @@
 #ifndef IPCBENCH_PLAN_H
 #define IPCBENCH_PLAN_H
 
+/* the default run's cap on one measurement's timed span (plan.cap_ns) */
+#define IPCB_DEFAULT_CAP_NS 250000000ull
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +50,10 @@ struct ipcb_plan {
     size_t n_sizes;
     uint64_t count;             /* timed messages; 0 when duration bounds the run */
     uint64_t duration_ns;       /* 0 when count bounds the run */
+    /* the default count's time cap: a run given neither -n nor -d counts
+     * its messages but ends each measurement after this long, in the
+     * patterns whose producer can end it (pingpong, stream); 0: none */
+    uint64_t cap_ns;
     uint64_t warmup;
     uint64_t timeout_ns;        /* a side silent this long fails the run */
     /* the first side of a pattern on cpu[0], every other side on cpu[1];

@@ -140,6 +140,7 @@ struct ipcb_meta {
     uint64_t warmup;
     uint64_t count;             /* 0 when bounded by duration */
     uint64_t duration_ns;       /* 0 when bounded by count */
+    uint64_t cap_ns;            /* plan.cap_ns: the default count's time cap, 0: none */
     int complete;               /* 0 while the run goes on, or when it was cut short */
     struct ipcb_hwfloor hw_floor;  /* "floor" in meta.json; the driver fills it first */
     struct ipcb_fact facts[IPCB_MAX_FACTS];

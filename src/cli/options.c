@@ -57,7 +57,9 @@ static const struct ipcb_option core[] = {
              "takes those marked (sync)"},
     {.name = "count", .short_name = 'n', .metavar = "N", .type = IPCB_OPT_COUNT, .min = 1,
      .max = UINT64_MAX / 4, .def = "10000", .commands = MEASURE, IPCB_OPT_IN_PLAN(count),
-     .help = "timed messages per measurement, 10k = 10000"},
+     .help = "timed messages per measurement, 10k = 10000;\n"
+             "without -n or -d, 10000 or 0.25 s of them, whichever\n"
+             "comes first"},
     {.name = "duration", .short_name = 'd', .metavar = "TIME", .type = IPCB_OPT_DURATION,
      .min = 1, .commands = MEASURE, IPCB_OPT_IN_PLAN(duration_ns),
      .help = "time each measurement instead of counting:\n500ms, 2s, 1.5s"},

@@ -207,6 +207,8 @@ static int validate(struct ipcb_plan *p, char *err, size_t errlen)
                   "to stdout");
     if (p->duration_ns)
         p->count = 0;
+    else if (p->command == IPCB_CMD_RUN && !ipcb_option_given(ipcb_option_find("count")))
+        p->cap_ns = IPCB_DEFAULT_CAP_NS;
     /* one transport at one size it cannot carry is a mistake, not a skip */
     if (p->n_transports == 1 && p->n_sizes == 1) {
         char why[256];

@@ -68,5 +68,6 @@ void ipcb_collect_meta(const struct ipcb_plan *p, struct ipcb_meta *m)
     m->pairs = p->groups;
     m->count = p->count;
     m->duration_ns = p->duration_ns;
+    m->cap_ns = p->cap_ns;
     ipcb_collect_environment(p, m);
 }

@@ -156,6 +156,7 @@ static json_t *meta_object(const struct ipcb_meta *m)
         bad |= json_object_set_new(o, "driver_max_rss_kib", json_integer(m->driver_max_rss_kib));
     bad |= json_object_set_new(o, "count", integer(m->count));
     bad |= json_object_set_new(o, "duration_s", number((double)m->duration_ns / 1e9));
+    bad |= json_object_set_new(o, "count_cap_s", number((double)m->cap_ns / 1e9));
     bad |= json_object_set_new(o, "floor", floor_object(&m->hw_floor));
     bad |= json_object_set_new(o, "complete", json_boolean(m->complete));
     bad |= json_object_set_new(o, "environment", facts_object(m, "environment"));

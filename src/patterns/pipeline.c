@@ -78,7 +78,8 @@ static const struct ipcb_option stages_opt = {
     .def = "4", IPCB_OPT_INTO(n_stages),
     .help = "processes in the chain, source and sink included\n(2 to 33)",
 };
-static const struct ipcb_option *const options[] = {&stages_opt, NULL};
+static const struct ipcb_option *const options[] = {&stages_opt, &ipcb_stream_latency_every_opt,
+                                                    NULL};
 
 /* a stage cannot tell a message lost on the way from a late one */
 static int pipeline_refuses(const struct ipcb_transport *t, uint64_t size, char *why,

@@ -87,8 +87,8 @@ IPCB_HOT int ipcb_stream_send_all(struct ipcb_side_args *a, uint64_t tag, int ow
                 res->latency_every = every;
                 ipcb_side_usage_begin(a);
                 res->first_ns = now;
-                if (a->duration_ns)
-                    end_ns = now + a->duration_ns;
+                if (a->duration_ns || (a->cap_ns && own_total))
+                    end_ns = now + (a->duration_ns ? a->duration_ns : a->cap_ns);
             }
             if (timed) {
                 left = every;
@@ -144,16 +144,16 @@ static int latency_every_parse(const struct ipcb_option *o, const char *v, void 
     return 0;
 }
 
-static const struct ipcb_option latency_every_opt = {
+const struct ipcb_option ipcb_stream_latency_every_opt = {
     .name = "latency-every", .metavar = "N|auto", .type = IPCB_OPT_TEXT, .def = "auto",
     IPCB_OPT_INTO(latency_every), .parse = latency_every_parse,
-    .help = "stream: one message in N carries its send time into\n"
+    .help = "stream, pipeline: one message in N carries its send time into\n"
             "the latency histogram (1: every one); every message\n"
             "is still checked and counted. auto: every one, or one\n"
             "in a power of two up to 64 where its two clock reads\n"
             "would cost over 2% of the messages' time",
 };
-static const struct ipcb_option *const stream_options[] = {&latency_every_opt, NULL};
+static const struct ipcb_option *const stream_options[] = {&ipcb_stream_latency_every_opt, NULL};
 
 const struct ipcb_pattern ipcb_pattern_stream = {
     .name = "stream",

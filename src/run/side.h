@@ -66,6 +66,7 @@ struct ipcb_side_args {
     uint64_t size;
     uint64_t warmup;
     uint64_t duration_ns;           /* 0: run sh->total messages */
+    uint64_t cap_ns;                /* plan.cap_ns: and end them after this long */
     int verify_full;
     int as_thread;                  /* --sides threads: a thread of one process */
     /* test hook (IPCBENCH_INJECT): the producer spoils message inject_seq */
@@ -84,6 +85,9 @@ IPCB_HOT int ipcb_stream_producer(struct ipcb_side_args *a);
 IPCB_HOT int ipcb_stream_send_all(struct ipcb_side_args *a, uint64_t tag, int own_total,
                                   int sampled);
 IPCB_HOT int ipcb_stream_consumer(struct ipcb_side_args *a);
+/* --latency-every, stream's option, which pipeline (whose source and sink
+ * are stream's) takes too */
+extern const struct ipcb_option ipcb_stream_latency_every_opt;
 
 /* The buffer the side's next message of len bytes is built in: a loan of
  * the transport's memory (IPCB_ZERO_COPY) or the side's own a->buf. Under
@@ -149,14 +153,16 @@ void ipcb_side_usage_begin(struct ipcb_side_args *a);
 void ipcb_side_usage_end(struct ipcb_side_args *a);
 
 /* a timing producer's start of its timed span, when its warm-up is done
- * (pingpong, handoff, contention): the CPU use read, then the span opened;
- * returns when a timed run (-d) is to end, 0 for a counted one. The twin
- * of ipcb_side_producer_end, and as inline: it runs in the hot loop. */
+ * (pingpong, handoff, contention, server, workers): the CPU use read, then
+ * the span opened; returns when a timed run (-d, or the default count's
+ * cap) is to end, 0 for a counted one. The twin of ipcb_side_producer_end,
+ * and as inline: it runs in the hot loop. */
 static inline uint64_t ipcb_side_producer_begin(struct ipcb_side_args *a)
 {
     ipcb_side_usage_begin(a);
     a->res->first_ns = ipcb_now_ns();
-    return a->duration_ns ? a->res->first_ns + a->duration_ns : 0;
+    const uint64_t span = a->duration_ns ? a->duration_ns : a->cap_ns;
+    return span ? a->res->first_ns + span : 0;
 }
 
 /* a timing producer's way out of its loop (pingpong, handoff): the

@@ -101,7 +101,7 @@ int ipcb_side_run(const struct ipcb_plan *p, struct ipcb_measurement *m, size_t 
     struct ipcb_side_args a = {
         .chan = &group_chans[decl->ends[0].channel], .side_index = index, .pattern = m->pat,
         .sh = ipcb_group_shared(m, proc / lay->n_sides), .res = res, .size = size,
-        .warmup = p->warmup, .duration_ns = p->duration_ns, .verify_full = p->verify_full,
+        .warmup = p->warmup, .duration_ns = p->duration_ns, .cap_ns = p->cap_ns, .verify_full = p->verify_full,
         .as_thread = p->sides_threads,
         .buf = message_buffer(size), .rbuf = message_buffer(size),
         .expect = message_buffer(size), .inject_seq = UINT64_MAX,
