@@ -52,7 +52,8 @@ struct ipcb_plan {
     uint64_t duration_ns;       /* 0 when count bounds the run */
     /* the default count's time cap: a run given neither -n nor -d counts
      * its messages but ends each measurement after this long, in the
-     * patterns whose producer can end it (pingpong, stream); 0: none */
+     * patterns whose producer can end it (pingpong, stream, pipeline,
+     * server, workers); 0: none */
     uint64_t cap_ns;
     uint64_t warmup;
     uint64_t timeout_ns;        /* a side silent this long fails the run */

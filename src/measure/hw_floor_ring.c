@@ -6,7 +6,8 @@
  * than the single line, the difference is the rotation through the
  * slots, which the hardware charges (lines that move in turn, each written
  * while the other side polls it); what a ring transport costs beyond this
- * is its own. For bench/floor and bench/shm-paired; not in meta.json. */
+ * is its own. For bench/floor, floor_slice and shm-paired; not in
+ * meta.json. */
 #include "measure/hw_floor.h"
 
 #include <math.h>
