@@ -9,6 +9,7 @@
  * making, its pages' first-touch faults and two mmaps: the price of this
  * way against memfd-pool's pool made once. */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,12 +92,28 @@ static IPCB_HOT void *memfd_loan(struct ipcb_chan *c, size_t len)
     return buf;
 }
 
+/* F_SEAL_WRITE is refused (EBUSY) while a page of the file still holds a
+ * reference the kernel has not let go of; the kernel itself waits for them
+ * up to about 150 ms before it refuses. Seen once in CI under ASan, on a
+ * loaded machine, on a 1 MiB message whose mapping was already gone: so a
+ * refusal is tried again a few times before it fails the run. */
+static int add_seals(int fd)
+{
+    for (int tries = 0;; tries++) {
+        if (fcntl(fd, F_ADD_SEALS, MESSAGE_SEALS | F_SEAL_SEAL) == 0)
+            return 0;
+        if (errno != EBUSY || tries == 3)
+            return -1;
+        sched_yield();
+    }
+}
+
 /* the loan, unmapped and sealed, passed to the peer */
 static IPCB_HOT ssize_t pass_loan(struct ipcb_chan *c, struct memfd_chan *m, size_t len)
 {
     munmap(m->loan.map, m->loan.bytes);
     m->loan.map = NULL;
-    if (fcntl(m->loan.fd, F_ADD_SEALS, MESSAGE_SEALS | F_SEAL_SEAL) != 0) {
+    if (add_seals(m->loan.fd) != 0) {
         int rc = ipcb_chan_errno(c, "fcntl(F_ADD_SEALS) of a message memfd");
         drop(&m->loan);
         return rc;
