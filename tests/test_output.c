@@ -447,6 +447,15 @@ static void hgrm(void)
     CHECK(monotonic, "values and percentiles rise");
     CHECK(last_p == 1.0 && last_v == 10000.0, "last line: 1.0 at the max (%f, %f)", last_p, last_v);
     free(text);
+
+    /* counts that hold fewer values than the total say: the text still ends */
+    h->total += 5;
+    f = open_memstream(&text, &len);
+    ipcb_write_hgrm(f, h, 1000.0);
+    fclose(f);
+    CHECK(strstr(text, "Total count    =        10005]") != NULL,
+          "a histogram short of its total is written to its end");
+    free(text);
     free(h);
 }
 

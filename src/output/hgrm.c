@@ -30,9 +30,15 @@ int ipcb_write_hgrm(FILE *f, const struct ipcb_hist *h, double unit_ns)
                 break;
             fprintf(f, "%12.3f %1.12f %10llu %14.2f\n", (double)v / unit_ns, p / 100.0,
                     (unsigned long long)at, 1.0 / (1.0 - p / 100.0));
-            /* ticks get closer as the percentile nears 100, as HdrHistogram's do */
+            /* ticks get closer as the percentile nears 100, as HdrHistogram's do;
+             * a histogram whose counts hold fewer values than its total (none
+             * ipcbench makes, but a file read back may say so) would have
+             * them close in on 100 below a double's resolution: stop there */
             double half = pow(2.0, floor(log2(100.0 / (100.0 - p))) + 1.0);
-            p += 100.0 / (half * TICKS_PER_HALF);
+            double next = p + 100.0 / (half * TICKS_PER_HALF);
+            if (next <= p)
+                break;
+            p = next;
         }
         fprintf(f, "%12.3f %1.12f %10llu\n", (double)h->max / unit_ns, 1.0,
                 (unsigned long long)h->total);
