@@ -69,6 +69,34 @@ static void percentile_notes(const struct ipcb_results *res)
     }
 }
 
+/* one note when some rows' latency is of a sample of their messages */
+static void sampled_note(const struct ipcb_results *res)
+{
+    size_t rows = 0;
+    uint64_t least = UINT64_MAX, most = 0;
+    for (size_t i = 0; i < res->n_rows; i++) {
+        const struct ipcb_result *r = &res->rows[i];
+        if (r->status != IPCB_OK || r->latency_every <= 1)
+            continue;
+        rows++;
+        if (r->latency_every < least) least = r->latency_every;
+        if (r->latency_every > most) most = r->latency_every;
+    }
+    if (rows == 0)
+        return;
+    char span[48];
+    if (least == most)
+        snprintf(span, sizeof span, "%llu", (unsigned long long)least);
+    else
+        snprintf(span, sizeof span, "%llu to %llu", (unsigned long long)least,
+                 (unsigned long long)most);
+    fprintf(stderr, "ipcbench: note: %zu row%s time%s the latency of one message in %s, "
+            "where two clock reads would be a visible part of a message's time "
+            "(latency_every); every message is still checked and counted "
+            "(--latency-every 1 times each one)\n",
+            rows, rows == 1 ? "" : "s", rows == 1 ? "s" : "", span);
+}
+
 static void on_repeat(const struct ipcb_result *r, void *arg)
 {
     struct run_out *out = arg;
@@ -187,6 +215,7 @@ static int cmd_run(struct ipcb_plan *p)
         rc = rc ? rc : 1;
     if (!p->quiet) {
         percentile_notes(&res);
+        sampled_note(&res);
         interval_warnings(&res);
     }
     if (ipcb_run_verdict(outdir, p, out.table) != 0)

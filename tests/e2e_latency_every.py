@@ -3,7 +3,7 @@
 send time into the histogram, the row's latency_every column says N and
 the histogram holds one count per such message, while every message is
 still counted and checked (a spoiled message that carries no send time
-fails the run); 1 times every message; auto times every message of a
+fails the run), and a note after the table says so; 1 times every message; auto times every message of a
 transport whose messages cost far more than two clock reads (pipe at
 64 KiB) and never more than one in 64; a bad value, or the option without
 stream, is one line and exit 2; nothing is left behind."""
@@ -48,6 +48,15 @@ for every in (8, 1):
         check(total == -(-COUNT // every), "%s: the histogram holds %d of the %d messages (%d)"
               % (name, COUNT // every, COUNT, total))
         check(float(x["msgs_per_s"]) > 0, "%s: every message counts in the throughput" % name)
+
+# the run says, after its table, that some rows' latency is a sample
+for every, said in (("8", True), ("1", False)):
+    r = run("-t", "shm", "-p", "stream", "-s", "64", "-n", "4000", "--latency-every", every,
+            "-o", os.path.join(tmp, "note-%s" % every))
+    noted = "the latency of one message in 8," in r.stderr
+    check(r.returncode == 0 and noted == said,
+          "--latency-every %s: a note on stderr %s (%r)"
+          % (every, "names the sample" if said else "is not written", r.stderr[-300:]))
 
 # a message that carries no send time is checked all the same
 out = os.path.join(tmp, "spoiled")
