@@ -212,6 +212,10 @@ int ipcb_check_limit(const struct ipcb_transport *t, uint64_t size, int with_hin
 /* helpers shared by transports (src/transports/shared.c) */
 IPCB_HOT ssize_t ipcb_write_full(int fd, const void *buf, size_t len);
 IPCB_HOT ssize_t ipcb_read_full(int fd, void *buf, size_t len);
+/* a zero-copy transport's recv (IPCB_ZERO_COPY), through its own take and
+ * release: the message taken, at most len bytes of it copied into buf, and
+ * given back; returns what take returns (0: the peer closed, nothing taken) */
+IPCB_HOT ssize_t ipcb_recv_by_take(struct ipcb_chan *c, void *buf, size_t len);
 /* "ipcbench-<pid>-<n>-<random>", unique to this process and call */
 void ipcb_unique_name(char *buf, size_t len, const char *prefix);
 /* read a decimal number from a /proc/sys file; 0 when it cannot be read */

@@ -313,13 +313,7 @@ IPCB_HOT void ipcb_pool_release(struct ipcb_chan *c, void *msg)
     }
 }
 
-IPCB_HOT ssize_t ipcb_pool_recv(struct ipcb_chan *c, void *buf, size_t len)
+uint64_t ipcb_pool_memory(uint64_t size)
 {
-    void *msg;
-    ssize_t n = ipcb_pool_take(c, &msg, len);
-    if (n <= 0)
-        return n;
-    memcpy(buf, msg, (size_t)n < len ? (size_t)n : len);
-    ipcb_pool_release(c, msg);
-    return n;
+    return 2ull * ipcb_pool_slots(size) * ipcb_pool_slot_bytes(size);
 }

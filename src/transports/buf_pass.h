@@ -96,6 +96,7 @@ IPCB_HOT void *ipcb_pool_loan(struct ipcb_chan *c, size_t len);
 IPCB_HOT ssize_t ipcb_pool_send(struct ipcb_chan *c, const void *buf, size_t len);
 IPCB_HOT ssize_t ipcb_pool_take(struct ipcb_chan *c, void **msg, size_t len);
 IPCB_HOT void ipcb_pool_release(struct ipcb_chan *c, void *msg);
-IPCB_HOT ssize_t ipcb_pool_recv(struct ipcb_chan *c, void *buf, size_t len);
+/* what a channel maps (the table's .memory): the two sides' pools */
+uint64_t ipcb_pool_memory(uint64_t size);
 
 #endif

@@ -201,12 +201,6 @@ static void cma_destroy(struct ipcb_chan *c)
     c->priv = NULL;
 }
 
-/* each side's pool */
-static uint64_t cma_memory(uint64_t size)
-{
-    return 2ull * ipcb_pool_slots(size) * ipcb_pool_slot_bytes(size);
-}
-
 const struct ipcb_transport ipcb_cma = {
     .name = "cma",
     .summary = "cross-memory attach: the receiver copies from the sender's pool with "
@@ -214,7 +208,7 @@ const struct ipcb_transport ipcb_cma = {
     .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_ZERO_COPY,
     .wait_default = "block",
     .create = cma_create, .open = cma_open, .opened = cma_opened, .send = ipcb_pool_send,
-    .recv = ipcb_pool_recv, .close = cma_close, .destroy = cma_destroy,
-    .memory = cma_memory, .loan = ipcb_pool_loan, .take = ipcb_pool_take,
+    .recv = ipcb_recv_by_take, .close = cma_close, .destroy = cma_destroy,
+    .memory = ipcb_pool_memory, .loan = ipcb_pool_loan, .take = ipcb_pool_take,
     .release = ipcb_pool_release,
 };

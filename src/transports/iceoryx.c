@@ -400,17 +400,6 @@ IPCB_HOT static void ice_release(struct ipcb_chan *c, void *msg)
     s->taken = NULL;
 }
 
-IPCB_HOT static ssize_t ice_recv(struct ipcb_chan *c, void *buf, size_t len)
-{
-    void *msg;
-    ssize_t n = ice_take(c, &msg, len);
-    if (n > 0) {
-        memcpy(buf, msg, len);
-        ice_release(c, msg);
-    }
-    return n;
-}
-
 static void ice_close(struct ipcb_chan *c, enum ipcb_side side)
 {
     (void)side;
@@ -461,7 +450,7 @@ static void ice_destroy(struct ipcb_chan *c)
     const struct ipcb_transport var_ = {                                               \
         .name = name_, .summary = summary_, .flags = flags_, .wait = wait_,            \
         .limit = ice_limit, .create = ice_create, .open = ice_open, .send = ice_send,  \
-        .recv = ice_recv, .close = ice_close, .destroy = ice_destroy,                  \
+        .recv = ipcb_recv_by_take, .close = ice_close, .destroy = ice_destroy,                  \
         .memory = ice_memory, .loan = ice_loan, .take = ice_take,                      \
         .release = ice_release, .library = ice_library, __VA_ARGS__}
 

@@ -201,17 +201,6 @@ static IPCB_HOT void memfd_release(struct ipcb_chan *c, void *msg)
         drop(&m->taken);
 }
 
-static IPCB_HOT ssize_t memfd_recv(struct ipcb_chan *c, void *buf, size_t len)
-{
-    void *msg;
-    ssize_t n = memfd_take(c, &msg, len);
-    if (n <= 0)
-        return n;
-    memcpy(buf, msg, (size_t)n < len ? (size_t)n : len);
-    memfd_release(c, msg);
-    return n;
-}
-
 static void memfd_opened(struct ipcb_chan *c)
 {
     struct memfd_chan *m = c->priv;
@@ -249,6 +238,6 @@ const struct ipcb_transport ipcb_memfd = {
     .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_ZERO_COPY,
     .wait_default = "block",
     .create = memfd_create_chan, .open = memfd_open, .opened = memfd_opened,
-    .send = memfd_send, .recv = memfd_recv, .close = memfd_close, .destroy = memfd_destroy,
+    .send = memfd_send, .recv = ipcb_recv_by_take, .close = memfd_close, .destroy = memfd_destroy,
     .memory = memfd_memory, .loan = memfd_loan, .take = memfd_take, .release = memfd_release,
 };

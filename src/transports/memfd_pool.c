@@ -174,19 +174,13 @@ static void memfd_pool_destroy(struct ipcb_chan *c)
     c->priv = NULL;
 }
 
-/* both pools, each slots x the page-rounded size */
-static uint64_t memfd_pool_memory(uint64_t size)
-{
-    return 2ull * ipcb_pool_slots(size) * ipcb_pool_slot_bytes(size);
-}
-
 const struct ipcb_transport ipcb_memfd_pool = {
     .name = "memfd-pool",
     .summary = "zero-copy: sealed memfd pools passed once (SCM_RIGHTS), then slots named by index",
     .flags = IPCB_MESSAGE | IPCB_DUPLEX | IPCB_ZERO_COPY,
     .wait_default = "block",
     .create = memfd_pool_create, .open = memfd_pool_open, .opened = memfd_pool_opened,
-    .send = ipcb_pool_send, .recv = ipcb_pool_recv, .close = memfd_pool_close,
-    .destroy = memfd_pool_destroy, .memory = memfd_pool_memory,
+    .send = ipcb_pool_send, .recv = ipcb_recv_by_take, .close = memfd_pool_close,
+    .destroy = memfd_pool_destroy, .memory = ipcb_pool_memory,
     .loan = ipcb_pool_loan, .take = ipcb_pool_take, .release = ipcb_pool_release,
 };

@@ -46,6 +46,17 @@ IPCB_HOT ssize_t ipcb_read_full(int fd, void *buf, size_t len)
     return (ssize_t)done;
 }
 
+IPCB_HOT ssize_t ipcb_recv_by_take(struct ipcb_chan *c, void *buf, size_t len)
+{
+    void *msg;
+    ssize_t n = c->t->take(c, &msg, len);
+    if (n <= 0)
+        return n;
+    memcpy(buf, msg, (size_t)n < len ? (size_t)n : len);
+    c->t->release(c, msg);
+    return n;
+}
+
 void ipcb_unique_name(char *buf, size_t len, const char *prefix)
 {
     static atomic_uint counter;

@@ -241,11 +241,7 @@ void ipcb_zc_release(struct ipcb_chan *c, void *msg)
 IPCB_HOT ssize_t ipcb_zc_recv(struct ipcb_chan *c, void *buf, size_t len)
 {
     struct zc_chan *p = c->priv;
-    void *msg;
-    ssize_t n = ipcb_zc_take(c, &msg, len);
-    if (n < 0)
-        return n;
-    memcpy(buf, msg, (size_t)n < len ? (size_t)n : len);
-    ipcb_zc_release(c, msg);
-    return p->pending < 0 ? p->pending : n;
+    ssize_t n = ipcb_recv_by_take(c, buf, len);
+    /* a reuse the release found is this call's failure */
+    return n >= 0 && p->pending < 0 ? p->pending : n;
 }
