@@ -32,11 +32,6 @@ struct fanout_ring {
     struct fanout_cursor cursor[IPCB_FANOUT_MAX_READERS];
 };
 
-static size_t slot_stride(size_t msg_max)
-{
-    return (SLOT_HEADER + msg_max + 63) & ~(size_t)63;
-}
-
 static unsigned char *slot_at(struct fanout_ring *r, uint32_t n)
 {
     return (unsigned char *)r + sizeof *r + (size_t)(n % r->slots) * r->stride;
@@ -45,20 +40,19 @@ static unsigned char *slot_at(struct fanout_ring *r, uint32_t n)
 size_t ipcb_fanout_ring_bytes(size_t msg_max, unsigned slots)
 {
     /* counters mod 2^32 tell full from empty only below 2^31 slots */
-    if (slots > (1u << 30) || msg_max > SIZE_MAX / 2)
+    if (slots > (1u << 30))
         return 0;
-    return ipcb_shm_multi_bytes(sizeof(struct fanout_ring), msg_max, slot_stride(msg_max), slots);
+    return ipcb_shm_multi_bytes(sizeof(struct fanout_ring), msg_max, SLOT_HEADER, slots);
 }
 
 int ipcb_fanout_ring_init(void *mem, size_t msg_max, unsigned slots, enum ipcb_shm_notify how)
 {
     struct fanout_ring *r = mem;
-    if (ipcb_fanout_ring_bytes(msg_max, slots) == 0 || ((uintptr_t)mem & 127) != 0 ||
-        !ipcb_shm_multi_waits(how))
+    if (!ipcb_shm_multi_layout_ok(mem, ipcb_fanout_ring_bytes(msg_max, slots), how))
         return -EINVAL;
     memset(r, 0, sizeof *r);
     r->msg_max = msg_max;
-    r->stride = slot_stride(msg_max);
+    r->stride = ipcb_shm_multi_stride(SLOT_HEADER, msg_max);
     r->slots = slots;
     r->notify = (uint32_t)how;
     if (how != IPCB_NOTIFY_SEM)

@@ -42,22 +42,18 @@ struct mpmc_slot {
     unsigned char bytes[];
 };
 
-static size_t slot_stride(size_t msg_max)
-{
-    return (SLOT_HEADER + msg_max + 63) & ~(size_t)63;
-}
-
 static struct mpmc_slot *slot_at(struct mpmc_ring *r, uint64_t pos)
 {
     return (struct mpmc_slot *)(void *)((unsigned char *)r + sizeof *r +
                                         (size_t)(pos % r->slots) * r->stride);
 }
 
-size_t ipcb_shm_multi_bytes(size_t header, size_t msg_max, size_t stride, unsigned slots)
+size_t ipcb_shm_multi_bytes(size_t header, size_t msg_max, size_t slot_header, unsigned slots)
 {
     size_t all;
     if (slots == 0 || msg_max > UINT32_MAX || msg_max > SIZE_MAX / 2)
         return 0;
+    const size_t stride = ipcb_shm_multi_stride(slot_header, msg_max);
     if (__builtin_mul_overflow(stride, (size_t)slots, &all) ||
         __builtin_add_overflow(all, header + 127, &all))
         return 0;
@@ -67,6 +63,11 @@ size_t ipcb_shm_multi_bytes(size_t header, size_t msg_max, size_t stride, unsign
 int ipcb_shm_multi_waits(enum ipcb_shm_notify how)
 {
     return how == IPCB_NOTIFY_SPIN || how == IPCB_NOTIFY_FUTEX || how == IPCB_NOTIFY_SEM;
+}
+
+int ipcb_shm_multi_layout_ok(const void *mem, size_t bytes, enum ipcb_shm_notify how)
+{
+    return bytes != 0 && ((uintptr_t)mem & 127) == 0 && ipcb_shm_multi_waits(how);
 }
 
 int ipcb_shm_multi_sem_take(sem_t *s)
@@ -120,20 +121,17 @@ void ipcb_shm_multi_pause(unsigned *spins)
 
 size_t ipcb_mpmc_ring_bytes(size_t msg_max, unsigned slots)
 {
-    if (msg_max > SIZE_MAX / 2)
-        return 0;
-    return ipcb_shm_multi_bytes(sizeof(struct mpmc_ring), msg_max, slot_stride(msg_max), slots);
+    return ipcb_shm_multi_bytes(sizeof(struct mpmc_ring), msg_max, SLOT_HEADER, slots);
 }
 
 int ipcb_mpmc_ring_init(void *mem, size_t msg_max, unsigned slots, enum ipcb_shm_notify how)
 {
     struct mpmc_ring *r = mem;
-    if (ipcb_mpmc_ring_bytes(msg_max, slots) == 0 || ((uintptr_t)mem & 127) != 0 ||
-        !ipcb_shm_multi_waits(how))
+    if (!ipcb_shm_multi_layout_ok(mem, ipcb_mpmc_ring_bytes(msg_max, slots), how))
         return -EINVAL;
     memset(r, 0, sizeof *r);
     r->msg_max = msg_max;
-    r->stride = slot_stride(msg_max);
+    r->stride = ipcb_shm_multi_stride(SLOT_HEADER, msg_max);
     r->slots = slots;
     r->notify = (uint32_t)how;
     for (uint64_t i = 0; i < slots; i++) {

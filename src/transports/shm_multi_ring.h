@@ -72,11 +72,20 @@ IPCB_HOT ssize_t ipcb_fanout_ring_get(void *ring, unsigned reader, void *buf, si
 
 /* ---- shared by both (shm_mpmc_ring.c) ---- */
 
-/* the bytes of a ring: its header, then slots of stride bytes, rounded up
- * to 128; 0 when msg_max or the product does not fit */
-size_t ipcb_shm_multi_bytes(size_t header, size_t msg_max, size_t stride, unsigned slots);
+/* bytes from one slot to the next: the slot's own header (its length, and
+ * the MPMC ring's sequence number), then msg_max, whole cache lines */
+static inline size_t ipcb_shm_multi_stride(size_t slot_header, size_t msg_max)
+{
+    return (slot_header + msg_max + 63) & ~(size_t)63;
+}
+/* the bytes of a ring: its header, then slots of ipcb_shm_multi_stride
+ * bytes, rounded up to 128; 0 when msg_max or the product does not fit */
+size_t ipcb_shm_multi_bytes(size_t header, size_t msg_max, size_t slot_header, unsigned slots);
 /* 1 when the strategy can wait on these rings (spin, futex, sem) */
 int ipcb_shm_multi_waits(enum ipcb_shm_notify how);
+/* 1 when a ring of bytes (its _bytes(), 0: does not fit) can be laid out at
+ * mem (128-byte aligned) for the strategy how */
+int ipcb_shm_multi_layout_ok(const void *mem, size_t bytes, enum ipcb_shm_notify how);
 /* sleep on word while it holds seen and ready(ring) is false, counted in
  * *waiters meanwhile (futex); 0 or -errno */
 int ipcb_shm_multi_sleep(_Atomic uint32_t *word, uint32_t seen, _Atomic uint32_t *waiters,
