@@ -13,4 +13,10 @@
  * formatted as a number, 0 when copied. */
 int ipcb_show_field(const struct ipcb_column *c, const char *text, char *buf, size_t len);
 
+struct ipcb_summary;
+/* the table's columns (ipcb_table_columns, in their order) that the summary
+ * read back has, at most cap of them into out; how many */
+size_t ipcb_show_columns(const struct ipcb_summary *s, const struct ipcb_column **out,
+                         size_t cap);
+
 #endif

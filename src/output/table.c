@@ -7,6 +7,7 @@
 #include "ipcbench/columns.h"
 #include "ipcbench/results.h"
 #include "ipcbench/units.h"
+#include "common/reader.h"
 #include "output/show.h"
 
 int ipcb_rate_kept(const struct ipcb_result *r)
@@ -175,4 +176,15 @@ int ipcb_show_field(const struct ipcb_column *c, const char *text, char *buf, si
     default: snprintf(buf, len, "%.*f", c->table.decimals, v); break;
     }
     return 1;
+}
+
+size_t ipcb_show_columns(const struct ipcb_summary *s, const struct ipcb_column **out,
+                         size_t cap)
+{
+    const struct ipcb_column *all[64];
+    size_t n_all = ipcb_table_columns(all, 64), n = 0;
+    for (size_t c = 0; c < n_all && n < cap; c++)
+        if (ipcb_summary_column(s, all[c]->name) >= 0)
+            out[n++] = all[c];
+    return n;
 }

@@ -150,11 +150,8 @@ void ipcb_page_table(struct ipcb_sbuf *b, const struct ipcb_report_input *in,
     else
         ipcb_sbuf_printf(b, "No warnings.");
     ipcb_sbuf_printf(b, "</p>\n<div class=\"table-wrap\">\n<table>\n<thead><tr>");
-    const struct ipcb_column *all[64], *cols[64];
-    size_t n_all = ipcb_table_columns(all, 64), n = 0;
-    for (size_t c = 0; c < n_all; c++)
-        if (ipcb_summary_column(s, all[c]->name) >= 0)
-            cols[n++] = all[c];
+    const struct ipcb_column *cols[64];
+    size_t n = ipcb_show_columns(s, cols, 64);
     for (size_t c = 0; c < n; c++) {
         int text = cols[c]->table.show == IPCB_SHOW_PLAIN ||
                    cols[c]->table.show == IPCB_SHOW_STATUS;

@@ -294,9 +294,6 @@ int ipcb_verdict_of_dir(const char *dir, double margin_pct, struct ipcb_verdicts
                                          .up_to_error = true};
     *v = (struct ipcb_verdicts){.margin_pct = margin_pct};
     int rc = ipcb_summary_load(&q, &sum, err, errlen);
-    if (rc == -ENOENT)
-        snprintf(err, errlen, "no summary.csv in '%s'; is it an ipcbench results directory?",
-                 dir);
     if (rc)
         return rc;
     rc = ipcb_verdict_make(&sum, margin_pct, v);

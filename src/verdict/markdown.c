@@ -58,11 +58,8 @@ static void machine_line(FILE *f, const char *dir)
 
 static void table(FILE *f, const struct ipcb_summary *s)
 {
-    const struct ipcb_column *all[64], *cols[64];
-    size_t n_all = ipcb_table_columns(all, 64), n = 0;
-    for (size_t c = 0; c < n_all; c++)
-        if (ipcb_summary_column(s, all[c]->name) >= 0)
-            cols[n++] = all[c];
+    const struct ipcb_column *cols[64];
+    size_t n = ipcb_show_columns(s, cols, 64);
     for (size_t c = 0; c < n; c++) {
         fputs("| ", f);
         md_text(f, cols[c]->table.title);
@@ -121,9 +118,6 @@ int ipcb_markdown_write(const char *dir, const char *path, double margin_pct, ch
     struct ipcb_summary sum;
     const struct ipcb_summary_query q = {.dir = dir, .every_row = true, .up_to_error = true};
     int rc = ipcb_summary_load(&q, &sum, err, errlen);
-    if (rc == -ENOENT)
-        snprintf(err, errlen, "no summary.csv in '%s'; is it an ipcbench results directory?",
-                 dir);
     if (rc)
         return rc;
     int to_stdout = strcmp(path, "-") == 0;
