@@ -114,6 +114,11 @@ void ipcb_columns_use_default(void);
 void ipcb_percentile_name(double p, char *buf, size_t len);
 /* timed messages a percentile needs before it has a value */
 uint64_t ipcb_percentile_needs(double p);
+/* the percentiles of --percentiles p[0..n) with 50 and 99 added, each once,
+ * ascending, into want (IPCB_MAX_PERCENTILES at most) and their number *k;
+ * 0, or -EINVAL with one line in err for one out of 0-100 or too many */
+int ipcb_percentiles_wanted(const double *p, size_t n, double *want, size_t *k, char *err,
+                            size_t errlen);
 
 /* the columns in their CSV order; *n gets how many */
 const struct ipcb_column *ipcb_columns(size_t *n);

@@ -417,32 +417,10 @@ void ipcb_columns_use_default(void)
 
 int ipcb_columns_use_percentiles(const double *p, size_t n, char *err, size_t errlen)
 {
-    double want[IPCB_MAX_PERCENTILES + 2];
-    size_t k = 0;
-    for (size_t i = 0; i < n + 2; i++) {
-        double v = i < n ? p[i] : i == n ? 50.0 : 99.0;
-        if (!(v >= 0.0 && v <= 100.0)) {
-            snprintf(err, errlen, "--percentiles: %g is not between 0 and 100", v);
-            return -EINVAL;
-        }
-        size_t j = 0;
-        while (j < k && want[j] != v)
-            j++;
-        if (j < k)
-            continue;
-        if (k == IPCB_MAX_PERCENTILES) {
-            snprintf(err, errlen, "--percentiles: at most %d", IPCB_MAX_PERCENTILES);
-            return -EINVAL;
-        }
-        want[k++] = v;
-    }
-    /* ascending, as the default columns are */
-    for (size_t i = 1; i < k; i++)
-        for (size_t j = i; j > 0 && want[j - 1] > want[j]; j--) {
-            double t = want[j];
-            want[j] = want[j - 1];
-            want[j - 1] = t;
-        }
+    double want[IPCB_MAX_PERCENTILES];
+    size_t k;
+    if (ipcb_percentiles_wanted(p, n, want, &k, err, errlen) != 0)
+        return -EINVAL;
     const struct ipcb_column *p50 = NULL, *p99 = NULL;
     for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++) {
         if (columns[i].is_percentile && columns[i].percentile == 50.0) p50 = &columns[i];
