@@ -55,18 +55,41 @@ static inline int ipcb_consume_check(struct ipcb_side_args *a, const unsigned ch
     return 0;
 }
 
-/* a message at or after the span's opening arrived at now: it opens the
- * span (and the CPU count, after a warm-up), or is one more inside it */
+/* a message at or after the span's opening arrived at now (0: the clock
+ * was not read for it): it opens the span (and the CPU count, after a
+ * warm-up), or is one more inside it; the last one reads the clock for
+ * the span's end if it was not read */
 __attribute__((always_inline))
-static inline void ipcb_consume_span(struct ipcb_side_args *a, uint64_t now, uint64_t *first_ns,
+static inline void ipcb_consume_span(struct ipcb_side_args *a, uint64_t now, int last,
+                                     uint64_t *first_ns, uint64_t *last_ns,
                                      uint64_t *span_messages)
 {
+    if (last && !now)
+        now = ipcb_now_ns();
     if (*first_ns == 0) {
         *first_ns = now;
         if (a->warmup)
             ipcb_side_usage_begin(a);
     } else {
         (*span_messages)++;
+    }
+    if (now)
+        *last_ns = now;
+}
+
+/* a message after the warm-up arrived at now: its latency into lat (rate:
+ * from the intended send time, and into unc from the actual one); stream's
+ * messages without a send time (sent_at 0) are not timed */
+__attribute__((always_inline))
+static inline void ipcb_consume_record(struct ipcb_side_result *res, enum ipcb_consume_kind kind,
+                                       struct ipcb_hist_acc *lat, struct ipcb_hist_acc *unc,
+                                       uint64_t now, uint64_t sent_at, uint64_t sent_actual)
+{
+    if (kind == IPCB_CONSUME_RATE) {
+        ipcb_hist_acc_record(&res->hist, lat, ipcb_since(now, sent_at));
+        ipcb_hist_acc_record(&res->hist_uncorrected, unc, ipcb_since(now, sent_actual));
+    } else if (sent_at) {
+        ipcb_hist_acc_record(&res->hist, lat, now - sent_at);
     }
 }
 
@@ -128,24 +151,13 @@ static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind 
             break;
         }
         if (seq >= a->warmup) {
-            if (kind == IPCB_CONSUME_RATE) {
-                ipcb_hist_acc_record(&res->hist, &lat, ipcb_since(now, sent_at));
-                ipcb_hist_acc_record(&res->hist_uncorrected, &lat_uncorrected,
-                                     ipcb_since(now, sent_actual));
-            } else if (sent_at) {
-                ipcb_hist_acc_record(&res->hist, &lat, now - sent_at);
-            }
+            ipcb_consume_record(res, kind, &lat, &lat_uncorrected, now, sent_at, sent_actual);
             messages++;
         }
         expected = seq + 1;
         const int last = ipcb_side_received(a, expected);
-        if (seq >= span_open) {
-            if (last && !now)
-                now = ipcb_now_ns(); /* the span's end */
-            ipcb_consume_span(a, now, &first_ns, &span_messages);
-            if (now)
-                last_ns = now;
-        }
+        if (seq >= span_open)
+            ipcb_consume_span(a, now, last, &first_ns, &last_ns, &span_messages);
         if (last)
             break;
     }
