@@ -90,10 +90,12 @@ static inline void free_ring(struct ipcb_shm_ring *r)
     munmap(r, bytes);
 }
 
-/* bytes the slots of a ring take: the ring less its header, lengths and notes */
+/* bytes the slots of a ring take: the ring less its header, lengths and
+ * notes (a ring of empty messages is those and slots of the gap alone) */
 static inline size_t slot_bytes(size_t msg_max, unsigned slots)
 {
-    return ipcb_shm_ring_bytes(msg_max, slots) - ipcb_shm_ring_bytes(0, slots) + slots * 64u;
+    return ipcb_shm_ring_bytes(msg_max, slots) - ipcb_shm_ring_bytes(0, slots) +
+           slots * IPCB_SHM_SLOT_GAP;
 }
 
 

@@ -4,14 +4,18 @@
 #include "shm_ring_check.h"
 static void test_layout(void)
 {
+    const size_t gap = IPCB_SHM_SLOT_GAP;
+    CHECK(gap >= 128 && gap % 128 == 0, "a gap of %zu bytes is not whole pairs of lines", gap);
     size_t b = ipcb_shm_ring_bytes(1, 4);
     CHECK(b > 0 && b % 128 == 0, "bytes(1, 4) = %zu", b);
-    /* header, then lens[] and the notes on pairs of lines of their own */
-    CHECK(b == sizeof(struct ipcb_shm_ring) + 128 + 128 + 4 * 64, "bytes(1, 4) = %zu", b);
-    /* a slot is the message alone: 64 bytes are one cache line, as 1 byte is */
+    /* header, then lens[] and the notes on pairs of lines of their own, then
+     * slots of one pair of lines and the gap */
+    CHECK(b == sizeof(struct ipcb_shm_ring) + 128 + 128 + 4 * (128 + gap), "bytes(1, 4) = %zu", b);
+    /* a 64-byte message is one cache line, as 1 byte is */
     CHECK(ipcb_shm_ring_bytes(64, 4) == b, "bytes(64, 4) = %zu, bytes(1, 4) = %zu",
           ipcb_shm_ring_bytes(64, 4), b);
-    CHECK(slot_bytes(65, 4) == 4 * 128, "65-byte slots: %zu bytes for 4", slot_bytes(65, 4));
+    CHECK(slot_bytes(65, 4) == 4 * (128 + gap), "65-byte slots: %zu bytes for 4",
+          slot_bytes(65, 4));
     b = ipcb_shm_ring_bytes(1024 * 1024, 16);
     CHECK(b >= 16u * 1024 * 1024 && b % 64 == 0, "bytes(1M, 16) = %zu", b);
     CHECK(ipcb_shm_ring_bytes(1, 0) == 0, "0 slots must be refused");
@@ -20,13 +24,29 @@ static void test_layout(void)
     CHECK(sizeof(struct ipcb_shm_ring) % 128 == 0, "header of %zu bytes", sizeof(struct ipcb_shm_ring));
     /* a slot of more than one line starts a 128-byte pair, so its first two
      * lines are the pair the adjacent-line prefetcher fetches together */
-    CHECK(slot_bytes(130, 2) == 2 * 256, "a 130-byte slot's stride is 256 (%zu bytes for 2)",
-          slot_bytes(130, 2));
-    CHECK(slot_bytes(4096, 2) % 256 == 0, "a 4 KiB slot's stride is a multiple of 128 "
-          "(%zu bytes for 2)", slot_bytes(4096, 2));
+    CHECK(slot_bytes(130, 2) == 2 * (256 + gap), "a 130-byte slot's stride is %zu (%zu bytes "
+          "for 2)", 256 + gap, slot_bytes(130, 2));
+    CHECK(slot_bytes(IPCB_SHM_GAP_UP_TO, 2) == 2 * (IPCB_SHM_GAP_UP_TO + gap),
+          "the longest slot with a gap: %zu bytes for 2", slot_bytes(IPCB_SHM_GAP_UP_TO, 2));
+    /* a long slot has none: the prefetch of the next one helps its copy */
+    CHECK(slot_bytes(IPCB_SHM_GAP_UP_TO + 1, 2) == 2 * (IPCB_SHM_GAP_UP_TO + 128),
+          "a slot just past the gap's limit: %zu bytes for 2",
+          slot_bytes(IPCB_SHM_GAP_UP_TO + 1, 2));
+    CHECK(slot_bytes(4096, 2) == 2 * 4096, "a 4 KiB slot's stride is 4096 (%zu bytes for 2)",
+          slot_bytes(4096, 2));
     /* 40 slots' lengths take two pairs of lines, their notes three */
     b = ipcb_shm_ring_bytes(1, 40);
-    CHECK(b == sizeof(struct ipcb_shm_ring) + 2 * 128 + 3 * 128 + 40 * 64, "bytes(1, 40) = %zu", b);
+    CHECK(b == sizeof(struct ipcb_shm_ring) + 2 * 128 + 3 * 128 + 40 * (128 + gap),
+          "bytes(1, 40) = %zu", b);
+    /* in a laid-out ring, the next slot starts after the gap: the line after
+     * a 64-byte slot is nobody's */
+    struct ipcb_shm_ring *r = new_ring(64, 4);
+    const unsigned char *s0 = (const unsigned char *)ipcb_shm_ring_slot(r, 0);
+    const unsigned char *s1 = (const unsigned char *)ipcb_shm_ring_slot(r, 1);
+    CHECK((size_t)(s1 - s0) == 128 + gap, "slots 0 and 1 of 64 bytes are %td bytes apart",
+          s1 - s0);
+    CHECK(((uintptr_t)s0 & 127) == 0, "slot 0 does not start a pair of lines");
+    free_ring(r);
 #if SIZE_MAX > UINT32_MAX
     b = ipcb_shm_ring_bytes((size_t)UINT32_MAX + 1, 1);
     CHECK(b == 0, "a slot longer than lens[] can say must be refused (%zu)", b);

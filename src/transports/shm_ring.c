@@ -12,11 +12,12 @@
 
 #include "common/cpu_relax.h"
 
-/* bytes from one slot to the next: a cache line, or a multiple of two
- * (see the header's alignment) */
+/* bytes from one slot to the next: the message's pairs of lines, then,
+ * for a short one, a pair that nothing touches (see the header) */
 static size_t slot_stride(size_t msg_max)
 {
-    return msg_max <= 64 ? 64 : (msg_max + 127) & ~(size_t)127;
+    size_t pairs = (msg_max + 127) & ~(size_t)127;
+    return msg_max <= IPCB_SHM_GAP_UP_TO ? pairs + IPCB_SHM_SLOT_GAP : pairs;
 }
 
 /* n bytes rounded up to whole pairs of lines, or 0 when that overflows */
