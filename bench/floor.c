@@ -52,9 +52,10 @@ int main(int argc, char **argv)
                "batches of %u\n", f.cacheline_rtt_ns, f.cpu[0], f.cpu[1], e->rtt_batches,
                e->rtt_per_batch);
     if (f.cpu[0] >= 0)
-        printf("  ring round trip 64 B    %8.1f ns   two rings of %u one-line slots, the next "
-               "slot each time, nothing else\n",
-               ipcb_hwfloor_ring_rtt_ns(f.cpu[0], f.cpu[1], e), IPCB_HWFLOOR_XCPU_SLOTS);
+        printf("  ring round trip 64 B    %8.1f ns   two rings of %u one-line slots %u B apart "
+               "(shm's), the next slot each time, nothing else\n",
+               ipcb_hwfloor_ring_rtt_ns(f.cpu[0], f.cpu[1], e), IPCB_HWFLOOR_XCPU_SLOTS,
+               IPCB_HWFLOOR_RING_STRIDE);
     if (f.cpu[0] >= 0)
         printf("  copy across CPUs 64k    %8.2f GiB/s, CPU %d -> CPU %d through %u slots, "
                "median of %u\n", f.xcpu_copy_gib_s, f.cpu[0], f.cpu[1], IPCB_HWFLOOR_XCPU_SLOTS,

@@ -2,6 +2,7 @@
  * messages come out in order, whole, with their lengths, across wrap-around;
  * a full ring refuses a put, an empty one a get. */
 #include "shm_ring_check.h"
+#include "measure/hw_floor.h"
 static void test_layout(void)
 {
     const size_t gap = IPCB_SHM_SLOT_GAP;
@@ -46,6 +47,12 @@ static void test_layout(void)
     CHECK((size_t)(s1 - s0) == 128 + gap, "slots 0 and 1 of 64 bytes are %td bytes apart",
           s1 - s0);
     CHECK(((uintptr_t)s0 & 127) == 0, "slot 0 does not start a pair of lines");
+    /* the bare ring of bench/floor_slice is laid out as this one */
+    CHECK((size_t)(s1 - s0) == IPCB_HWFLOOR_RING_STRIDE, "the floor's ring strides %u bytes, "
+          "shm's %td", IPCB_HWFLOOR_RING_STRIDE, s1 - s0);
+    CHECK(ipcb_shm_ring_bytes(64, 16) == 16 * IPCB_HWFLOOR_RING_STRIDE + 768,
+          "two 64-byte rings of 16 are %zu bytes apart, the floor's %u",
+          ipcb_shm_ring_bytes(64, 16), 16 * IPCB_HWFLOOR_RING_STRIDE + 768);
     free_ring(r);
 #if SIZE_MAX > UINT32_MAX
     b = ipcb_shm_ring_bytes((size_t)UINT32_MAX + 1, 1);

@@ -46,10 +46,13 @@ int ipcb_hwfloor_pick_cpus(const int want[2], int cpu[2]);
 double ipcb_hwfloor_cacheline_rtt_ns(int cpu_a, int cpu_b, const struct ipcb_hwfloor_effort *e);
 
 /* The same 64-byte round trip through two rings of IPCB_HWFLOOR_XCPU_SLOTS
- * one-line slots (the shm transport's default shape), the next slot each
- * time and nothing else per message, in ns per round trip, median of the
- * batches; what rotating through the slots costs beside one line. NAN if
- * it could not run. For the bench tools (hw_floor_ring.c), not meta.json. */
+ * one-line slots IPCB_HWFLOOR_RING_STRIDE bytes apart (the shm transport's
+ * default shape: a line used, three that nothing touches, see
+ * shm_ring.h), the next slot each time and nothing else per message, in
+ * ns per round trip, median of the batches; what rotating through the
+ * slots costs beside one line. NAN if it could not run. For the bench
+ * tools (hw_floor_ring.c), not meta.json. */
+#define IPCB_HWFLOOR_RING_STRIDE 256u
 double ipcb_hwfloor_ring_rtt_ns(int cpu_a, int cpu_b, const struct ipcb_hwfloor_effort *e);
 
 /* The copy across two CPUs: blocks of IPCB_HWFLOOR_XCPU_BYTES written on

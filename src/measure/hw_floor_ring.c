@@ -1,13 +1,13 @@
 /* The ring round trip beside the floor's cache-line round trip: the same
  * 64-byte message handed there and back through two rings of
- * IPCB_HWFLOOR_XCPU_SLOTS slots of one cache line each, the shm
- * transport's default shape, with nothing else on the way: no clock read
- * per message, no indices, no stamps, no histogram. Where it is slower
- * than the single line, the difference is the rotation through the
- * slots, which the hardware charges (lines that move in turn, each written
- * while the other side polls it); what a ring transport costs beyond this
- * is its own. For bench/floor, floor_slice and shm-paired; not in
- * meta.json. */
+ * IPCB_HWFLOOR_XCPU_SLOTS slots of one cache line each, laid out as the shm
+ * transport lays them (IPCB_HWFLOOR_RING_STRIDE apart), with nothing else
+ * on the way: no clock read per message, no indices, no stamps, no
+ * histogram. Where it is slower than the single line, the difference is
+ * the rotation through the slots, which the hardware charges (lines that
+ * move in turn, each written while the other side polls it); what a ring
+ * transport costs beyond this is its own. For bench/floor, floor_slice and
+ * shm-paired; not in meta.json. */
 #include "measure/hw_floor.h"
 
 #include <math.h>
@@ -30,26 +30,38 @@ struct ring_slot {
 };
 _Static_assert(sizeof(struct ring_slot) == 64, "a slot is one cache line");
 
+/* a slot and the lines after it that nothing touches */
+struct ring_place {
+    struct ring_slot slot;
+    unsigned char unused[IPCB_HWFLOOR_RING_STRIDE - sizeof(struct ring_slot)];
+};
+_Static_assert(sizeof(struct ring_place) == IPCB_HWFLOOR_RING_STRIDE, "slots stand apart");
+
+/* slot i of back is as far from slot i of there as in shm's segment of two
+ * 64-byte rings, where a header, the lengths and the notes lie between:
+ * 4096 + 768 bytes, not a multiple of 4 KiB (a load 4 KiB from a store in
+ * flight waits for it) */
 struct ring_pair {
     struct ipcb_hwfloor_start start;            /* its figure: ns per round trip */
-    _Alignas(128) struct ring_slot there[RING_SLOTS];
-    _Alignas(128) struct ring_slot back[RING_SLOTS];
+    _Alignas(128) struct ring_place there[RING_SLOTS];
+    _Alignas(128) unsigned char apart[768];
+    struct ring_place back[RING_SLOTS];
 };
 
 /* message i into its slot: the rest first, then word0 with release order */
-static inline void ring_put(struct ring_slot *ring, uint64_t i, const unsigned char *msg)
+static inline void ring_put(struct ring_place *ring, uint64_t i, const unsigned char *msg)
 {
-    struct ring_slot *s = &ring[i % RING_SLOTS];
+    struct ring_slot *s = &ring[i % RING_SLOTS].slot;
     memcpy(s->rest, msg + 8, sizeof s->rest);
     atomic_store_explicit(&s->word0, i, memory_order_release);
 }
 
 /* until message i is in its slot, then all 64 bytes out; -1 when the other
  * side gave up or time ran out */
-static inline int ring_get(struct ring_pair *p, struct ring_slot *ring, uint64_t i,
+static inline int ring_get(struct ring_pair *p, struct ring_place *ring, uint64_t i,
                            unsigned char *msg, uint64_t deadline_ns)
 {
-    struct ring_slot *s = &ring[i % RING_SLOTS];
+    struct ring_slot *s = &ring[i % RING_SLOTS].slot;
     uint64_t seen;
     if (ipcb_hwfloor_spin_seen(&s->word0, i, &p->start.gave_up, deadline_ns, &seen) != 0)
         return -1;
