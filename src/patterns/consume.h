@@ -107,7 +107,7 @@ static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind 
     uint64_t expected = 0;
     /* what changes per message is kept in locals and written to the shared
      * result once, at the end: nobody reads it before the side returns,
-     * only progress, which ipcb_side_received publishes every message */
+     * only progress, which ipcb_side_received_streaming publishes */
     uint64_t messages = res->messages, span_messages = res->span_messages;
     uint64_t first_ns = res->first_ns, last_ns = res->last_ns;
     struct ipcb_hist_acc lat, lat_uncorrected;
@@ -155,7 +155,7 @@ static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind 
             messages++;
         }
         expected = seq + 1;
-        const int last = ipcb_side_received(a, expected);
+        const int last = ipcb_side_received_streaming(a, expected);
         if (seq >= span_open)
             ipcb_consume_span(a, now, last, &first_ns, &last_ns, &span_messages);
         if (last)

@@ -63,11 +63,12 @@ IPCB_HOT int ipcb_stream_send_all(struct ipcb_side_args *a, uint64_t tag, int ow
     struct ipcb_side_result *res = a->res;
     uint64_t total = atomic_load(&a->sh->total), end_ns = 0;
     /* the count stays in a register and reaches the shared result when the
-     * loop ends; the others see progress, published every message */
+     * loop ends; the others see progress, published every
+     * IPCB_PROGRESS_EVERY messages and when the loop ends */
     uint64_t messages = res->messages;
     /* one message in every carries its send time (and 0 the others): left
      * counts down to the next; half_ns is the warm-up's middle, for auto */
-    uint64_t every = 1, left = 1, half_ns = 0;
+    uint64_t every = 1, left = 1, half_ns = 0, sent = 0;
     int rc = 0;
 
     for (uint64_t seq = 0; seq < total; seq++) {
@@ -109,8 +110,11 @@ IPCB_HOT int ipcb_stream_send_all(struct ipcb_side_args *a, uint64_t tag, int ow
             rc = ipcb_side_io_error(a, "send", seq, n);
             break;
         }
-        atomic_store_explicit(&res->progress, seq + 1, memory_order_relaxed);
+        if ((seq + 1) % IPCB_PROGRESS_EVERY == 0)
+            atomic_store_explicit(&res->progress, seq + 1, memory_order_relaxed);
+        sent = seq + 1;
     }
+    atomic_store_explicit(&res->progress, sent, memory_order_relaxed);
     res->messages = messages;
     if (rc != 0)
         return rc;

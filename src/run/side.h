@@ -130,6 +130,21 @@ static inline int ipcb_side_received(struct ipcb_side_args *a, uint64_t expected
     return expected >= atomic_load_explicit(&a->sh->total, memory_order_acquire);
 }
 
+/* A streaming side publishes its progress once every this many messages
+ * and at its last: the watchdog and the display need no more, and in a
+ * stream of 64-byte messages on a spinning ring a store per message on
+ * each side was a visible part of the message's time. */
+#define IPCB_PROGRESS_EVERY 64u
+
+/* ipcb_side_received, for a stream's consumer */
+static inline int ipcb_side_received_streaming(struct ipcb_side_args *a, uint64_t expected)
+{
+    const int last = expected >= atomic_load_explicit(&a->sh->total, memory_order_acquire);
+    if (last || expected % IPCB_PROGRESS_EVERY == 0)
+        atomic_store_explicit(&a->res->progress, expected, memory_order_relaxed);
+    return last;
+}
+
 /* a timed side's message seq took ns: into its histogram, through the
  * loop's accumulator lat, after the warm-up, and its progress published */
 static inline void ipcb_side_timed(struct ipcb_side_args *a, struct ipcb_hist_acc *lat,
