@@ -262,6 +262,22 @@ static void test_lengths(void)
         CHECK(first_bad(buf, lens[i], i) == lens[i], "content of the %zu-byte message", lens[i]);
         CHECK(buf[lens[i]] == 0xee, "wrote past the %zu-byte message", lens[i]);
     }
+    /* every length up to past a line, in and out: the copy of 8-64 bytes
+     * moves 8-byte words, the last one overlapping, and must neither lose a
+     * byte nor write one past the message; a receiver that asks for one byte
+     * less gets exactly that many */
+    for (size_t len = 0; len <= 72; len++) {
+        for (int shorter = 0; shorter <= (len > 0); shorter++) {
+            const size_t want = len - (size_t)shorter;
+            fill(buf, len, 200 + len);
+            CHECK(ipcb_shm_ring_put(r, buf, len) == (ssize_t)len, "put of %zu bytes", len);
+            memset(buf, 0xee, sizeof buf);
+            CHECK(ipcb_shm_ring_get(r, buf, want) == (ssize_t)len, "get of %zu bytes", len);
+            CHECK(first_bad(buf, want, 200 + len) == want, "content of %zu of %zu bytes", want,
+                  len);
+            CHECK(buf[want] == 0xee, "wrote past %zu of a %zu-byte message", want, len);
+        }
+    }
     /* too big for a slot: refused, and the ring is untouched */
     CHECK(ipcb_shm_ring_put(r, buf, 101) == -EMSGSIZE, "101 bytes into 100-byte slots");
     CHECK(ipcb_shm_ring_try_put(r, buf, 101) == -EMSGSIZE, "try: 101 bytes into 100-byte slots");
