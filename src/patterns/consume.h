@@ -120,6 +120,9 @@ static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind 
      * (stream's --latency-every). A lossy channel's end is its last arrival, so
      * there every message reads it. */
     const int lazy = kind == IPCB_CONSUME_STREAM && !lossy;
+    /* stream's progress in batches; rate's, whose messages may come a
+     * second apart, after every one */
+    const uint64_t progress_mask = kind == IPCB_CONSUME_STREAM ? ipcb_progress_mask(len) : 0;
     if (a->warmup == 0)
         ipcb_side_usage_begin(a);
     for (;;) {
@@ -155,7 +158,7 @@ static inline int ipcb_consume(struct ipcb_side_args *a, enum ipcb_consume_kind 
             messages++;
         }
         expected = seq + 1;
-        const int last = ipcb_side_received_streaming(a, expected);
+        const int last = ipcb_side_received_streaming(a, expected, progress_mask);
         if (seq >= span_open)
             ipcb_consume_span(a, now, last, &first_ns, &last_ns, &span_messages);
         if (last)

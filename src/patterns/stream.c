@@ -63,12 +63,13 @@ IPCB_HOT int ipcb_stream_send_all(struct ipcb_side_args *a, uint64_t tag, int ow
     struct ipcb_side_result *res = a->res;
     uint64_t total = atomic_load(&a->sh->total), end_ns = 0;
     /* the count stays in a register and reaches the shared result when the
-     * loop ends; the others see progress, published every
-     * IPCB_PROGRESS_EVERY messages and when the loop ends */
+     * loop ends; the others see progress, published as
+     * ipcb_progress_mask says and when the loop ends */
     uint64_t messages = res->messages;
     /* one message in every carries its send time (and 0 the others): left
      * counts down to the next; half_ns is the warm-up's middle, for auto */
     uint64_t every = 1, left = 1, half_ns = 0, sent = 0;
+    const uint64_t progress_mask = ipcb_progress_mask(len);
     int rc = 0;
 
     for (uint64_t seq = 0; seq < total; seq++) {
@@ -110,7 +111,7 @@ IPCB_HOT int ipcb_stream_send_all(struct ipcb_side_args *a, uint64_t tag, int ow
             rc = ipcb_side_io_error(a, "send", seq, n);
             break;
         }
-        if ((seq + 1) % IPCB_PROGRESS_EVERY == 0)
+        if (((seq + 1) & progress_mask) == 0)
             atomic_store_explicit(&res->progress, seq + 1, memory_order_relaxed);
         sent = seq + 1;
     }

@@ -130,17 +130,30 @@ static inline int ipcb_side_received(struct ipcb_side_args *a, uint64_t expected
     return expected >= atomic_load_explicit(&a->sh->total, memory_order_acquire);
 }
 
-/* A streaming side publishes its progress once every this many messages
- * and at its last: the watchdog and the display need no more, and in a
- * stream of 64-byte messages on a spinning ring a store per message on
- * each side was a visible part of the message's time. */
+/* A stream's side publishes its progress once every this many messages of
+ * up to IPCB_PROGRESS_BATCH_MAX bytes (larger ones every message), and at
+ * its last: the watchdog and the display need no more, and in a stream of
+ * 64-byte messages on a spinning ring a store per message on each side
+ * was a visible part of the message's time. Even a slow mechanism moves
+ * thousands of such messages a second, so the watchdog, which waits
+ * --timeout (at least 0.1 s) for progress, still sees it move. */
 #define IPCB_PROGRESS_EVERY 64u
+#define IPCB_PROGRESS_BATCH_MAX 1024u
 
-/* ipcb_side_received, for a stream's consumer */
-static inline int ipcb_side_received_streaming(struct ipcb_side_args *a, uint64_t expected)
+/* the mask of how often a stream of len-byte messages publishes progress:
+ * when the count's low bits under it are 0 */
+static inline uint64_t ipcb_progress_mask(uint64_t len)
+{
+    return len <= IPCB_PROGRESS_BATCH_MAX ? IPCB_PROGRESS_EVERY - 1 : 0;
+}
+
+/* ipcb_side_received, for a stream's consumer: progress published when
+ * expected & mask is 0 and at the last message */
+static inline int ipcb_side_received_streaming(struct ipcb_side_args *a, uint64_t expected,
+                                               uint64_t mask)
 {
     const int last = expected >= atomic_load_explicit(&a->sh->total, memory_order_acquire);
-    if (last || expected % IPCB_PROGRESS_EVERY == 0)
+    if (last || (expected & mask) == 0)
         atomic_store_explicit(&a->res->progress, expected, memory_order_relaxed);
     return last;
 }
