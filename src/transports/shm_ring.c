@@ -221,10 +221,15 @@ int ipcb_shm_spin_wait_filled(struct ipcb_shm_ring *r, int block)
         return 0;
     if (!block)
         return spin_head_moved(r) ? 0 : -EAGAIN;
+    /* the slot and its note stay put while this side waits (only it moves
+     * tail_slot), so each poll is one load and one compare, with no address
+     * to work out between the pause and the load that sees the message */
+    _Atomic uint64_t *word0 = &ipcb_shm_ring_slot(r, r->tail_slot)->word0;
+    const uint64_t note = ipcb_shm_ring_notes(r)[r->tail_slot];
     unsigned spins = 0;
     for (;;) {
         ipcb_cpu_relax();
-        if (spin_word0_moved(r))
+        if (atomic_load_explicit(word0, memory_order_acquire) != note)
             return 0;
         if (++spins % HEAD_EVERY == 0 && spin_head_moved(r))
             return 0;
