@@ -50,9 +50,9 @@ static void test_layout(void)
     /* the bare ring of bench/floor_slice is laid out as this one */
     CHECK((size_t)(s1 - s0) == IPCB_HWFLOOR_RING_STRIDE, "the floor's ring strides %u bytes, "
           "shm's %td", IPCB_HWFLOOR_RING_STRIDE, s1 - s0);
-    CHECK(ipcb_shm_ring_bytes(64, 16) == 16 * IPCB_HWFLOOR_RING_STRIDE + 768,
+    CHECK(ipcb_shm_ring_bytes(64, 16) == 16 * IPCB_HWFLOOR_RING_STRIDE + IPCB_HWFLOOR_RING_APART,
           "two 64-byte rings of 16 are %zu bytes apart, the floor's %u",
-          ipcb_shm_ring_bytes(64, 16), 16 * IPCB_HWFLOOR_RING_STRIDE + 768);
+          ipcb_shm_ring_bytes(64, 16), 16 * IPCB_HWFLOOR_RING_STRIDE + IPCB_HWFLOOR_RING_APART);
     free_ring(r);
 #if SIZE_MAX > UINT32_MAX
     b = ipcb_shm_ring_bytes((size_t)UINT32_MAX + 1, 1);

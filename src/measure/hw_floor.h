@@ -53,6 +53,9 @@ double ipcb_hwfloor_cacheline_rtt_ns(int cpu_a, int cpu_b, const struct ipcb_hwf
  * slots costs beside one line. NAN if it could not run. For the bench
  * tools (hw_floor_ring.c), not meta.json. */
 #define IPCB_HWFLOOR_RING_STRIDE 256u
+/* and the second ring's slot i lies 16 slots and this much past the first
+ * ring's, as in shm's segment of two 64-byte rings of 16 */
+#define IPCB_HWFLOOR_RING_APART 768u
 double ipcb_hwfloor_ring_rtt_ns(int cpu_a, int cpu_b, const struct ipcb_hwfloor_effort *e);
 
 /* The copy across two CPUs: blocks of IPCB_HWFLOOR_XCPU_BYTES written on

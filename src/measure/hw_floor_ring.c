@@ -44,7 +44,7 @@ _Static_assert(sizeof(struct ring_place) == IPCB_HWFLOOR_RING_STRIDE, "slots sta
 struct ring_pair {
     struct ipcb_hwfloor_start start;            /* its figure: ns per round trip */
     _Alignas(128) struct ring_place there[RING_SLOTS];
-    _Alignas(128) unsigned char apart[768];
+    _Alignas(128) unsigned char apart[IPCB_HWFLOOR_RING_APART];
     struct ring_place back[RING_SLOTS];
 };
 

@@ -68,11 +68,13 @@ IPCB_HOT int ipcb_stream_send_all(struct ipcb_side_args *a, uint64_t tag, int ow
     uint64_t messages = res->messages;
     /* one message in every carries its send time (and 0 the others): left
      * counts down to the next; half_ns is the warm-up's middle, for auto */
-    uint64_t every = 1, left = 1, half_ns = 0, sent = 0;
+    uint64_t every = 1, left = 1, half_ns = 0, seq;
     const uint64_t progress_mask = ipcb_progress_mask(len);
     int rc = 0;
 
-    for (uint64_t seq = 0; seq < total; seq++) {
+    /* after the loop seq is how many went out: all, or those before the
+     * one that failed */
+    for (seq = 0; seq < total; seq++) {
         unsigned char *buf = ipcb_side_outgoing(a, c, len);
         if (__builtin_expect(!buf, 0)) {
             rc = ipcb_side_fail(a, "loan for message %llu: %s", (unsigned long long)seq, c->err);
@@ -113,9 +115,8 @@ IPCB_HOT int ipcb_stream_send_all(struct ipcb_side_args *a, uint64_t tag, int ow
         }
         if (((seq + 1) & progress_mask) == 0)
             atomic_store_explicit(&res->progress, seq + 1, memory_order_relaxed);
-        sent = seq + 1;
     }
-    atomic_store_explicit(&res->progress, sent, memory_order_relaxed);
+    atomic_store_explicit(&res->progress, seq, memory_order_relaxed);
     res->messages = messages;
     if (rc != 0)
         return rc;

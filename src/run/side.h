@@ -122,14 +122,6 @@ static inline ssize_t ipcb_side_incoming(struct ipcb_chan *c, unsigned char *own
     return c->t->recv(c, own, len);
 }
 
-/* a receiving side is done with message expected - 1: publish its progress
- * and say whether that was the last message */
-static inline int ipcb_side_received(struct ipcb_side_args *a, uint64_t expected)
-{
-    atomic_store_explicit(&a->res->progress, expected, memory_order_relaxed);
-    return expected >= atomic_load_explicit(&a->sh->total, memory_order_acquire);
-}
-
 /* A stream's side publishes its progress once every this many messages of
  * up to IPCB_PROGRESS_BATCH_MAX bytes (larger ones every message), and at
  * its last: the watchdog and the display need no more, and in a stream of
@@ -147,8 +139,9 @@ static inline uint64_t ipcb_progress_mask(uint64_t len)
     return len <= IPCB_PROGRESS_BATCH_MAX ? IPCB_PROGRESS_EVERY - 1 : 0;
 }
 
-/* ipcb_side_received, for a stream's consumer: progress published when
- * expected & mask is 0 and at the last message */
+/* a receiving side is done with message expected - 1: publish its progress
+ * when expected & mask is 0 (mask 0: every message) and at the last, and
+ * say whether that was the last message */
 static inline int ipcb_side_received_streaming(struct ipcb_side_args *a, uint64_t expected,
                                                uint64_t mask)
 {
@@ -156,6 +149,12 @@ static inline int ipcb_side_received_streaming(struct ipcb_side_args *a, uint64_
     if (last || (expected & mask) == 0)
         atomic_store_explicit(&a->res->progress, expected, memory_order_relaxed);
     return last;
+}
+
+/* the same, progress after every message */
+static inline int ipcb_side_received(struct ipcb_side_args *a, uint64_t expected)
+{
+    return ipcb_side_received_streaming(a, expected, 0);
 }
 
 /* a timed side's message seq took ns: into its histogram, through the
