@@ -28,7 +28,12 @@ static inline int ipcb_hwfloor_spin_seen(_Atomic uint64_t *v, uint64_t want,
                                          _Atomic int *gave_up, uint64_t deadline_ns,
                                          uint64_t *seen)
 {
-    uint64_t now;
+    uint64_t now = atomic_load_explicit(v, memory_order_acquire);
+    if (now >= want) {
+        *seen = now;
+        return 0;
+    }
+    ipcb_spin_enter(); /* as the shm ring's spin does: this side's stores out first */
     for (unsigned n = 1; (now = atomic_load_explicit(v, memory_order_acquire)) < want; n++) {
         ipcb_cpu_relax();
         if ((n & 0xfffu) == 0 &&

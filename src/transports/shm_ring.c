@@ -130,7 +130,9 @@ static inline void copy_bytes(unsigned char *dst, const unsigned char *src, size
  * Every HEAD_EVERY polls it also reads head, which delivers a message whose
  * first 8 bytes happen to equal the last lap's. The producer keeps the
  * last tail it read and reads tail again only when that copy says the ring
- * is full.
+ * is full. A side that finds it must wait first drains its own stores
+ * (ipcb_spin_enter, a full fence): in a round trip the message it has just
+ * put then reaches the other side sooner, and a stream's sides seldom wait.
  * No system call, except: when both sides are pinned to one CPU (--cpu same)
  * the side it waits for cannot run while it spins, and would get the CPU only
  * when the time slice ends; so after SPINS_BEFORE_YIELD polls (some 6 us with
@@ -189,10 +191,13 @@ static inline void fetch_backlog(struct ipcb_shm_ring *r)
 
 int ipcb_shm_spin_wait_room(struct ipcb_shm_ring *r, int block)
 {
+    if (spin_has_room(r))
+        return 0;
+    if (!block)
+        return -EAGAIN;
+    ipcb_spin_enter();
     unsigned spins = 0;
     while (!spin_has_room(r)) {
-        if (!block)
-            return -EAGAIN;
         ipcb_cpu_relax();
         if (++spins == SPINS_BEFORE_YIELD) {
             spins = 0;
@@ -221,6 +226,7 @@ int ipcb_shm_spin_wait_filled(struct ipcb_shm_ring *r, int block)
         return 0;
     if (!block)
         return spin_head_moved(r) ? 0 : -EAGAIN;
+    ipcb_spin_enter();
     /* the slot and its note stay put while this side waits (only it moves
      * tail_slot), so each poll is one load and one compare, with no address
      * to work out between the pause and the load that sees the message */
