@@ -21,14 +21,14 @@ static inline void ipcb_cpu_relax(void)
 }
 
 /* Once, when a side that has just published (a message, an index) finds it
- * must wait for the other: a full fence, so its own stores are out before
- * it polls. On a 2-vCPU AMD EPYC (Zen 4) VM, in one process pair
+ * must wait for the other's answer: a full fence, so its own stores are out
+ * before it polls. On a 2-vCPU AMD EPYC (Zen 4) VM, in one process pair
  * alternating 2000-round-trip slices with and without it (medians over
- * 2000 slices): a cache line passed there and back took 0.72x as long, a
- * 64-byte message through the shm ring 0.81x, while a stream of them, whose
- * sides seldom wait, kept its rate. Why the drained store reaches the other
- * CPU sooner is our reading, not a measurement: this VM has no counters. A
- * wait with nothing of its own to publish loses only the fence's cost. */
+ * 2000 slices), a cache line passed there and back took 0.72x as long and a
+ * 64-byte message through the shm ring 0.81x. Why the drained store reaches
+ * the other CPU sooner is our reading, not a measurement: this VM has no
+ * counters. A side that waits often without having answered (a stream's
+ * consumer) should not: there the fence is paid per message. */
 static inline void ipcb_spin_enter(void)
 {
     atomic_thread_fence(memory_order_seq_cst);

@@ -120,7 +120,7 @@ echo_side(struct line_pair *lp, int cpu, uint64_t total, uint64_t deadline_ns)
     for (uint64_t i = 1; i <= total; i++) {
         if (ipcb_hwfloor_spin_for(&lp->ping, i, &lp->gave_up, deadline_ns) != 0)
             _exit(1);
-        atomic_store_explicit(&lp->pong, i, memory_order_release);
+        ipcb_hwfloor_hand_over(&lp->pong, i);
     }
     _exit(0);
 }
@@ -133,14 +133,14 @@ static int timing_side(struct line_pair *lp, const struct ipcb_hwfloor_effort *e
         return -1;
     uint64_t i = 0;
     while (i < RTT_WARMUP) {
-        atomic_store_explicit(&lp->ping, ++i, memory_order_release);
+        ipcb_hwfloor_hand_over(&lp->ping, ++i);
         if (ipcb_hwfloor_spin_for(&lp->pong, i, &lp->gave_up, deadline_ns) != 0)
             return -1;
     }
     for (unsigned b = 0; b < e->rtt_batches; b++) {
         uint64_t t0 = ipcb_now_ns();
         for (unsigned k = 0; k < e->rtt_per_batch; k++) {
-            atomic_store_explicit(&lp->ping, ++i, memory_order_release);
+            ipcb_hwfloor_hand_over(&lp->ping, ++i);
             if (ipcb_hwfloor_spin_for(&lp->pong, i, &lp->gave_up, deadline_ns) != 0)
                 return -1;
         }

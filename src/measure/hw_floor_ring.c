@@ -48,12 +48,13 @@ struct ring_pair {
     struct ring_place back[RING_SLOTS];
 };
 
-/* message i into its slot: the rest first, then word0 with release order */
+/* message i into its slot: the rest first, then word0 with release order,
+ * drained before the wait for the answer as in the line's round trip */
 static inline void ring_put(struct ring_place *ring, uint64_t i, const unsigned char *msg)
 {
     struct ring_slot *s = &ring[i % RING_SLOTS].slot;
     memcpy(s->rest, msg + 8, sizeof s->rest);
-    atomic_store_explicit(&s->word0, i, memory_order_release);
+    ipcb_hwfloor_hand_over(&s->word0, i);
 }
 
 /* until message i is in its slot, then all 64 bytes out; -1 when the other

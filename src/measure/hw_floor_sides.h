@@ -28,12 +28,7 @@ static inline int ipcb_hwfloor_spin_seen(_Atomic uint64_t *v, uint64_t want,
                                          _Atomic int *gave_up, uint64_t deadline_ns,
                                          uint64_t *seen)
 {
-    uint64_t now = atomic_load_explicit(v, memory_order_acquire);
-    if (now >= want) {
-        *seen = now;
-        return 0;
-    }
-    ipcb_spin_enter(); /* as the shm ring's spin does: this side's stores out first */
+    uint64_t now;
     for (unsigned n = 1; (now = atomic_load_explicit(v, memory_order_acquire)) < want; n++) {
         ipcb_cpu_relax();
         if ((n & 0xfffu) == 0 &&
@@ -52,6 +47,18 @@ static inline int ipcb_hwfloor_spin_for(_Atomic uint64_t *v, uint64_t want,
 {
     uint64_t seen;
     return ipcb_hwfloor_spin_seen(v, want, gave_up, deadline_ns, &seen);
+}
+
+/* a round trip's side hands its value over and will wait for the answer:
+ * the release store, then the drain a spinning side of shm does before it
+ * waits (ipcb_spin_enter). Only the round trips do it: in the SPSC ring
+ * and the copy across CPUs, whose sides wait seldom and publish often, a
+ * fence made the reference slower in a slow phase of the host (0.83x the
+ * SPSC rate). */
+static inline void ipcb_hwfloor_hand_over(_Atomic uint64_t *v, uint64_t value)
+{
+    atomic_store_explicit(v, value, memory_order_release);
+    ipcb_spin_enter();
 }
 
 /* the copy happened, as far as the compiler knows: no copy can be elided */
