@@ -40,9 +40,9 @@ int ipcb_hwfloor_pick_cpus(const int want[2], int cpu[2]);
 
 /* Median round trip of a cache line between this process pinned to cpu_a
  * and a child pinned to cpu_b (each stores its increment, drains it with a
- * full fence and spins until the other's shows), in ns; NAN if it could not run (fewer than two CPUs, fork
- * refused, a side not scheduled before the deadline). This process's CPU
- * affinity is as before when it returns. */
+ * full fence and spins until the other's shows), in ns; NAN if it could not
+ * run (fewer than two CPUs, fork refused, a side not scheduled before the
+ * deadline). This process's CPU affinity is as before when it returns. */
 double ipcb_hwfloor_cacheline_rtt_ns(int cpu_a, int cpu_b, const struct ipcb_hwfloor_effort *e);
 
 /* The same 64-byte round trip through two rings of IPCB_HWFLOOR_XCPU_SLOTS

@@ -140,6 +140,9 @@ static inline void copy_bytes(unsigned char *dst, const unsigned char *src, size
  * sched_yield. Across two CPUs the answer nearly always comes first; if it
  * does not, a yield with nothing else to run returns at once. */
 #define SPINS_BEFORE_YIELD 256u
+#define HEAD_EVERY 32u
+#define BACKLOG_FETCH 8u /* lines fetched ahead of the copy, at most */
+
 /* this thread put a message since it last waited for one: its next wait
  * for a message drains first. Per thread, as a process's sides may be
  * threads. Only the wait for a message drains: a stream's consumer, which
@@ -148,8 +151,6 @@ static inline void copy_bytes(unsigned char *dst, const unsigned char *src, size
  * that waits for room waits on a stream's full ring, where a drain before
  * each poll for room only delays it. */
 static _Thread_local unsigned char put_since_wait;
-#define HEAD_EVERY 32u
-#define BACKLOG_FETCH 8u /* lines fetched ahead of the copy, at most */
 
 /* the producer's view of free slots: its own copy of tail first. (Fetching
  * the given-back slots for writing here, with prefetchw, was tried: it cost
@@ -207,12 +208,10 @@ static inline void drain_if_put(void)
 
 int ipcb_shm_spin_wait_room(struct ipcb_shm_ring *r, int block)
 {
-    if (spin_has_room(r))
-        return 0;
-    if (!block)
-        return -EAGAIN;
     unsigned spins = 0;
     while (!spin_has_room(r)) {
+        if (!block)
+            return -EAGAIN;
         ipcb_cpu_relax();
         if (++spins == SPINS_BEFORE_YIELD) {
             spins = 0;
