@@ -282,8 +282,6 @@ static inline void put_taken(struct ipcb_shm_ring *r, const void *buf, size_t le
     r->head_slot = i + 1 == r->slots ? 0 : i + 1; /* no divide */
     atomic_store_explicit(&r->head, atomic_load_explicit(&r->head, memory_order_relaxed) + 1,
                           memory_order_release);
-    if (!put_since_wait) /* a load in a stream, whose producer never waits for a message */
-        put_since_wait = 1;
 }
 
 /* the slot at tail_slot holds a message (the wait said so, with acquire):
@@ -321,6 +319,8 @@ static inline ssize_t put(struct ipcb_shm_ring *r, const void *buf, size_t len, 
         if (rc < 0)
             return rc;
         put_taken(r, buf, len);
+        if (!put_since_wait) /* a load in a stream, whose producer never waits for a message */
+            put_since_wait = 1;
         return (ssize_t)len;
     }
     const struct ipcb_shm_notify_ops *n = ipcb_shm_notify_ops[r->notify];
