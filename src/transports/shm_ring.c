@@ -78,7 +78,6 @@ int ipcb_shm_ring_init(void *mem, size_t msg_max, unsigned slots, enum ipcb_shm_
     r->stride = slot_stride(msg_max);
     r->slots = slots;
     layout(slots, &r->lens_off, &r->notes_off, &r->slots_off);
-    r->head_at = r->tail_at = r->slots_off;
     memset(ipcb_shm_ring_lens(r), 0, slots * sizeof(uint32_t));
     for (unsigned i = 0; i < slots; i++) {
         ipcb_shm_ring_notes(r)[i] = IPCB_SHM_WORD0_UNSET;
@@ -153,26 +152,6 @@ static inline void copy_bytes(unsigned char *dst, const unsigned char *src, size
  * each poll for room only delays it. */
 static _Thread_local unsigned char put_since_wait;
 
-/* The slot a side uses next, by the byte offset it keeps in its own line
- * (head_at, tail_at): one load, where slot i's address is a multiply of
- * two loads from the constants' line. Each side works out its next offset
- * after its message has gone: an add, or the first slot's. With these
- * offsets and the wait for a message inlined into get, a 64-byte spin
- * round trip took 0.82-0.97x as long as before in the host's usual phase
- * and the same in its slow phase; the stream's rate did not move
- * (0.96-1.05). Measured in one scratch process pair that alternated the
- * two rings in 2000-round-trip slices, 200-300 slices a run, the median of
- * the per-slice ratios of each of twelve runs. */
-static inline struct ipcb_shm_slot *slot_at(struct ipcb_shm_ring *r, size_t at)
-{
-    return (struct ipcb_shm_slot *)(void *)((unsigned char *)r + at);
-}
-
-static inline size_t next_at(const struct ipcb_shm_ring *r, size_t at, uint32_t next_slot)
-{
-    return next_slot == 0 ? r->slots_off : at + r->stride;
-}
-
 /* the producer's view of free slots: its own copy of tail first. (Fetching
  * the given-back slots for writing here, with prefetchw, was tried: it cost
  * a fifth of the stream's rate when lines cross slowly between the CPUs.) */
@@ -190,7 +169,7 @@ static inline int spin_has_room(struct ipcb_shm_ring *r)
  * the producer's release store of it, after the rest of the message) */
 static inline int spin_word0_moved(struct ipcb_shm_ring *r)
 {
-    const struct ipcb_shm_slot *s = slot_at(r, r->tail_at);
+    const struct ipcb_shm_slot *s = ipcb_shm_ring_slot(r, r->tail_slot);
     return atomic_load_explicit(&s->word0, memory_order_acquire) !=
            ipcb_shm_ring_notes(r)[r->tail_slot];
 }
@@ -255,10 +234,7 @@ static inline int spin_filled_now(struct ipcb_shm_ring *r)
     return 1;
 }
 
-/* inline into get, as the poll that sees the message is the round trip's
- * end; the strategy table's entry is a call of it */
-__attribute__((always_inline)) static inline int spin_wait_filled(struct ipcb_shm_ring *r,
-                                                                  int block)
+int ipcb_shm_spin_wait_filled(struct ipcb_shm_ring *r, int block)
 {
     if (spin_filled_now(r))
         return 0;
@@ -268,7 +244,7 @@ __attribute__((always_inline)) static inline int spin_wait_filled(struct ipcb_sh
     /* the slot and its note stay put while this side waits (only it moves
      * tail_slot), so each poll is one load and one compare, with no address
      * to work out between the pause and the load that sees the message */
-    _Atomic uint64_t *word0 = &slot_at(r, r->tail_at)->word0;
+    _Atomic uint64_t *word0 = &ipcb_shm_ring_slot(r, r->tail_slot)->word0;
     const uint64_t note = ipcb_shm_ring_notes(r)[r->tail_slot];
     unsigned spins = 0;
     for (;;) {
@@ -284,11 +260,6 @@ __attribute__((always_inline)) static inline int spin_wait_filled(struct ipcb_sh
     }
 }
 
-int ipcb_shm_spin_wait_filled(struct ipcb_shm_ring *r, int block)
-{
-    return spin_wait_filled(r, block);
-}
-
 /* The slot at head_slot is ours (the wait said so): fill it, the first 8
  * bytes last with release order, then head, and let the strategy wake the
  * consumer. Only the producer writes head, head_slot, lens[] and the slots,
@@ -296,7 +267,7 @@ int ipcb_shm_spin_wait_filled(struct ipcb_shm_ring *r, int block)
 static inline void put_taken(struct ipcb_shm_ring *r, const void *buf, size_t len)
 {
     const uint32_t i = r->head_slot;
-    struct ipcb_shm_slot *s = slot_at(r, r->head_at);
+    struct ipcb_shm_slot *s = ipcb_shm_ring_slot(r, i);
     uint32_t *lens = ipcb_shm_ring_lens(r);
     uint64_t word0 = 0;
     if (len >= 8) {
@@ -309,7 +280,6 @@ static inline void put_taken(struct ipcb_shm_ring *r, const void *buf, size_t le
         lens[i] = (uint32_t)len;  /* a line that stays shared while lengths repeat */
     atomic_store_explicit(&s->word0, word0, memory_order_release);
     r->head_slot = i + 1 == r->slots ? 0 : i + 1; /* no divide */
-    r->head_at = next_at(r, r->head_at, r->head_slot);
     atomic_store_explicit(&r->head, atomic_load_explicit(&r->head, memory_order_relaxed) + 1,
                           memory_order_release);
 }
@@ -319,7 +289,7 @@ static inline void put_taken(struct ipcb_shm_ring *r, const void *buf, size_t le
 static inline ssize_t get_taken(struct ipcb_shm_ring *r, void *buf, size_t len)
 {
     const uint32_t i = r->tail_slot;
-    const struct ipcb_shm_slot *s = slot_at(r, r->tail_at);
+    const struct ipcb_shm_slot *s = ipcb_shm_ring_slot(r, i);
     const uint32_t bytes = ipcb_shm_ring_lens(r)[i];
     const uint64_t word0 = atomic_load_explicit(&s->word0, memory_order_relaxed);
     size_t copy = bytes < len ? (size_t)bytes : len;
@@ -333,7 +303,6 @@ static inline ssize_t get_taken(struct ipcb_shm_ring *r, void *buf, size_t len)
     }
     ipcb_shm_ring_notes(r)[i] = word0;
     r->tail_slot = i + 1 == r->slots ? 0 : i + 1;
-    r->tail_at = next_at(r, r->tail_at, r->tail_slot);
     r->taken++;
     /* every message, as the reference ring does: giving slots back a
      * quarter ring at a time was measured, and streamed no faster */
@@ -366,7 +335,7 @@ static inline ssize_t put(struct ipcb_shm_ring *r, const void *buf, size_t len, 
 static inline ssize_t get(struct ipcb_shm_ring *r, void *buf, size_t len, int block)
 {
     if (r->notify == IPCB_NOTIFY_SPIN) {
-        int rc = spin_wait_filled(r, block); /* which looks first */
+        int rc = spin_filled_now(r) ? 0 : ipcb_shm_spin_wait_filled(r, block);
         return rc < 0 ? rc : get_taken(r, buf, len);
     }
     const struct ipcb_shm_notify_ops *n = ipcb_shm_notify_ops[r->notify];

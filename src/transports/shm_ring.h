@@ -62,7 +62,6 @@ struct ipcb_shm_ring {
     _Atomic uint32_t producer_waiting;      /* futex, signal: the producer sleeps */
     uint32_t tail_seen;                     /* spin: tail as the producer last read it */
     _Atomic pid_t producer_pid;             /* condvar, signal: set at its first wait */
-    size_t head_at;                         /* slot head_slot's byte offset from the ring */
     /* the consumer's line */
     _Alignas(128) _Atomic uint32_t tail;    /* messages taken and given back, mod 2^32 */
     uint32_t tail_slot;                     /* where the next one comes from */
@@ -70,7 +69,6 @@ struct ipcb_shm_ring {
     uint32_t head_seen;                     /* spin: head as the consumer last read it */
     _Atomic uint32_t consumer_waiting;      /* futex, signal: the consumer sleeps */
     _Atomic pid_t consumer_pid;             /* condvar, signal: set at its first wait */
-    size_t tail_at;                         /* slot tail_slot's byte offset from the ring */
     /* constant after init */
     _Alignas(64) size_t msg_max;
     size_t stride;              /* bytes from one slot to the next: 64, or a multiple of 128 */
