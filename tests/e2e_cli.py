@@ -73,9 +73,16 @@ check(open(os.path.join(work, "x.csv")).read() == open(os.path.join(out, "summar
       "--csv FILE holds the same as summary.csv")
 meta = json.load(open(os.path.join(out, "meta.json")))
 for key in ("version", "command_line", "date_utc", "kernel", "cpu_model", "cores", "clock",
-            "clock_read_ns", "pinning"):
+            "clock_read_ns", "clock_step_ns", "pinning"):
     check(key in meta, "meta.json has %s" % key)
 check(meta.get("clock_read_ns", 0) > 0 and meta.get("cores", 0) >= 1, "meta figures are real")
+# the least the clock moves by: a TSC's tick at the finest (a few GHz), a
+# CLOCK_MONOTONIC's ns; a clock so coarse that 4096 reads saw it move only
+# within a millisecond would time nothing here
+step = meta.get("clock_step_ns")
+finest = 1.0 / meta["tsc_ghz"] if meta.get("clock") == "TSC" else 1.0
+check(step is not None and finest * 0.999 <= step < 1e6,
+      "clock_step_ns is a step of the clock: %r (its finest %.3f ns)" % (step, finest))
 check("-t pipe" in meta.get("command_line", ""), "meta.json holds the command line")
 doc = json.load(open(os.path.join(work, "x.json")))
 check(doc["meta"].get("floor") == meta.get("floor"), "--json carries the floor of meta.json")

@@ -135,6 +135,7 @@ struct ipcb_meta {
     int cores;
     const char *clock;
     double clock_read_ns;
+    double clock_step_ns;       /* the least the clock moves by; NAN if it did not move */
     double tsc_ghz;             /* calibrated TSC rate, 0 with CLOCK_MONOTONIC */
     char pinning[64];
     uint64_t warmup;

@@ -140,6 +140,7 @@ struct ipcb_meta_fields {
     char clock[64];             /* CLOCK_MONOTONIC or TSC */
     char pinning[256];
     double clock_read_ns;       /* NAN when not recorded */
+    double clock_step_ns;       /* NAN when not recorded */
     double tsc_ghz;             /* NAN when not recorded (a CLOCK_MONOTONIC run) */
     double duration_s;          /* NAN when not recorded; 0 when count bounds the run */
     long long count;            /* -1 when not recorded; 0 when time bounds the run */

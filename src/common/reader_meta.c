@@ -126,7 +126,7 @@ static void read_floor(json_t *object, struct ipcb_meta_floor *fl)
 /* every field "not recorded", as reader.h says each one is */
 static void not_recorded(struct ipcb_meta_fields *m)
 {
-    *m = (struct ipcb_meta_fields){.clock_read_ns = NAN, .tsc_ghz = NAN, .duration_s = NAN,
+    *m = (struct ipcb_meta_fields){.clock_read_ns = NAN, .clock_step_ns = NAN, .tsc_ghz = NAN, .duration_s = NAN,
                                    .count = -1, .warmup = -1, .pairs = -1, .complete = -1};
     read_floor(NULL, &m->floor);
 }
@@ -163,6 +163,7 @@ int ipcb_meta_parse(const char *text, size_t len, const char *source,
     copy_string(root, "clock", m->clock, sizeof m->clock);
     copy_string(root, "pinning", m->pinning, sizeof m->pinning);
     m->clock_read_ns = figure(root, "clock_read_ns");
+    m->clock_step_ns = figure(root, "clock_step_ns");
     m->tsc_ghz = figure(root, "tsc_ghz");
     m->duration_s = figure(root, "duration_s");
     m->count = count(root, "count");

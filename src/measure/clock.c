@@ -1,7 +1,9 @@
 #include "measure/clock.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "measure/confidence.h"
@@ -38,6 +40,77 @@ static uint64_t active_clock_ns(void) { return ipcb_now_ns(); }
 double ipcb_clock_read_cost_ns(void) { return read_cost(active_clock_ns); }
 
 double ipcb_monotonic_read_cost_ns(void) { return read_cost(monotonic_ns); }
+
+uint64_t ipcb_clock_raw(void)
+{
+#ifdef IPCB_HAVE_TSC
+    if (ipcb_tsc_mult != 0)
+        return __rdtsc();
+#endif
+    return monotonic_ns();
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+uint64_t ipcb_clock_step_of(uint64_t (*read)(void))
+{
+    enum { READS = 4096 };
+    static uint64_t moves[READS]; /* off the stack; the driver measures once, before fork */
+    uint64_t prev = read();
+    unsigned n = 0;
+    for (unsigned i = 0; i < READS; i++) {
+        /* a spacing that varies from read to read, so that no period the
+         * loop and the clock share can pass for a step */
+        for (volatile unsigned k = 0; k < (i * 7u) % 31u; k++)
+            ;
+        const uint64_t now = read();
+        if (now != prev)
+            moves[n++] = now - prev;
+        prev = now;
+    }
+    if (n == 0)
+        return 0;
+    /* The largest step that nine moves in ten are a multiple of, among the
+     * divisors of the median move (largest first, so a slow read of a fine
+     * clock costs no more than a fast one). Not every move: a VM's TSC that
+     * moves in steps shifts its grid by a tick now and then (a move of 1
+     * tick, then one of a step less one: 2 % of the moves here), which the
+     * least move or a greatest common divisor would take for a step of 1.
+     * On a clock that moves by 1, about one move in s is a multiple of s by
+     * chance. */
+    qsort(moves, n, sizeof moves[0], cmp_u64);
+    const uint64_t median = moves[n / 2];
+    uint64_t best = 1;
+    for (uint64_t d = 1; d <= median / d; d++) {
+        if (median % d != 0)
+            continue;
+        const uint64_t pair[2] = {median / d, d}; /* the larger first */
+        for (int j = 0; j < 2; j++) {
+            if (pair[j] <= best)
+                continue;
+            unsigned on = 0;
+            for (unsigned i = 0; i < n; i++)
+                on += moves[i] % pair[j] == 0;
+            if (on >= n - n / 10)
+                best = pair[j];
+        }
+    }
+    return best;
+}
+
+uint64_t ipcb_clock_step_raw(void) { return ipcb_clock_step_of(ipcb_clock_raw); }
+
+double ipcb_clock_step_ns(void)
+{
+    const uint64_t step = ipcb_clock_step_raw();
+    if (step == 0)
+        return NAN;
+    return ipcb_tsc_mult != 0 ? (double)step * ipcb_tsc_ns_per_tick : (double)step;
+}
 
 double ipcb_tsc_ns_per_tick;
 double ipcb_clock_cost_ns;

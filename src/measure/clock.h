@@ -39,6 +39,19 @@ static inline uint64_t ipcb_now_ns(void)
 
 /* median cost of one read of the clock in use, in ns, over a short loop */
 double ipcb_clock_read_cost_ns(void);
+
+/* The least the clock in use moves by, in its own units (TSC ticks, or ns)
+ * and in ns: the greatest common divisor of the differences between reads
+ * taken at uneven spacing. A VM's TSC may move in steps of many ticks (one
+ * seen here moved by 26 ticks, 10 ns, at a time), so that every time it
+ * gives is a multiple of the step and a p50 near it moves in steps. 0 and
+ * NAN when the clock did not move over the reads (a coarse clock). */
+uint64_t ipcb_clock_step_raw(void);
+/* the same for any clock: read gives its readings (for the tests) */
+uint64_t ipcb_clock_step_of(uint64_t (*read)(void));
+double ipcb_clock_step_ns(void);
+/* one read of the clock in use in those units */
+uint64_t ipcb_clock_raw(void);
 /* the same for CLOCK_MONOTONIC whatever clock is in use: the machine's
  * floor, which does not depend on --clock */
 double ipcb_monotonic_read_cost_ns(void);

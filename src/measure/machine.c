@@ -59,6 +59,7 @@ void ipcb_collect_meta(const struct ipcb_plan *p, struct ipcb_meta *m)
     m->clock = ipcb_tsc_mult ? "TSC" : "CLOCK_MONOTONIC";
     m->tsc_ghz = ipcb_tsc_mult ? 1.0 / ipcb_tsc_ns_per_tick : 0.0;
     m->clock_read_ns = ipcb_clock_cost_ns = ipcb_clock_read_cost_ns();
+    m->clock_step_ns = ipcb_clock_step_ns();
     if (p->cpu[0] >= 0)
         snprintf(m->pinning, sizeof m->pinning, "%s: producer cpu %d, consumer cpu %d",
                  p->cpu_mode, p->cpu[0], p->cpu[1]);

@@ -147,6 +147,7 @@ static json_t *meta_object(const struct ipcb_meta *m)
     bad |= json_object_set_new(o, "cores", json_integer(m->cores));
     bad |= json_object_set_new(o, "clock", text(m->clock));
     bad |= json_object_set_new(o, "clock_read_ns", number(m->clock_read_ns));
+    bad |= json_object_set_new(o, "clock_step_ns", number(m->clock_step_ns));
     if (m->tsc_ghz > 0)
         bad |= json_object_set_new(o, "tsc_ghz", number(m->tsc_ghz));
     bad |= json_object_set_new(o, "pinning", text(m->pinning));

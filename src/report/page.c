@@ -179,6 +179,9 @@ static void machine(struct ipcb_sbuf *b, const struct ipcb_meta_fields *m)
     term(b, "Clock read");
     figure_ns(b, m->clock_read_ns, "not recorded");
     ipcb_sbuf_printf(b, "</dd>\n");
+    term(b, "Clock step");
+    figure_ns(b, m->clock_step_ns, "not recorded");
+    ipcb_sbuf_printf(b, "</dd>\n");
     fact_text(b, "Pinning", m->pinning);
     ipcb_sbuf_printf(b, "</dl>\n</section>\n");
 }
