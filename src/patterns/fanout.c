@@ -331,13 +331,13 @@ static size_t fanout_instances(const struct ipcb_pattern *self,
 static const struct ipcb_option subscribers_opt = {
     .name = "subscribers", .metavar = "LIST", .type = IPCB_OPT_LIST,
     IPCB_OPT_INTO(subscriber_list), .parse = subscribers_parse,
-    .help = "fanout: subscribers, 1 to 32, a row fanout-N for\n"
-            "each (1,4,16; without it 4, the row fanout)",
+    .help = "subscribers, 1 to 32, a row fanout-N for each\n"
+            "(1,4,16; without it 4, the row fanout)",
 };
 static const struct ipcb_option slow_opt = {
     .name = "slow-subscriber", .metavar = "TIME", .type = IPCB_OPT_DURATION, .min = 1,
     IPCB_OPT_INTO(slow_ns),
-    .help = "fanout: subscriber 1 spends TIME on the CPU per\nmessage (1us, 20us)",
+    .help = "subscriber 1 spends TIME on the CPU per message\n(1us, 20us)",
 };
 static const struct ipcb_option *const fanout_options[] = {&subscribers_opt, &slow_opt, NULL};
 

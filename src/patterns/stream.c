@@ -153,8 +153,8 @@ static int latency_every_parse(const struct ipcb_option *o, const char *v, void 
 const struct ipcb_option ipcb_stream_latency_every_opt = {
     .name = "latency-every", .metavar = "N|auto", .type = IPCB_OPT_TEXT, .def = "auto",
     IPCB_OPT_INTO(latency_every), .parse = latency_every_parse,
-    .help = "stream, pipeline: one message in N carries its send time into\n"
-            "the latency histogram (1: every one); every message\n"
+    .help = "one message in N carries its send time into the\n"
+            "latency histogram (1: every one); every message\n"
             "is still checked and counted. auto: every one, or one\n"
             "in a power of two up to 64 where its two clock reads\n"
             "would cost over 2% of the messages' time",

@@ -84,14 +84,14 @@ static uint64_t sndbuf_bytes, rcvbuf_bytes;
 const struct ipcb_option ipcb_opt_sndbuf = {
     .name = "sndbuf", .metavar = "SIZE", .type = IPCB_OPT_SIZE, .max = INT_MAX / 2,
     IPCB_OPT_INTO(sndbuf_bytes),
-    .help = "tcp, udp: SO_SNDBUF of each socket (the kernel keeps\n"
-            "twice it, at most net.core.wmem_max); without it tcp\n"
+    .help = "SO_SNDBUF of each socket (the kernel keeps twice\n"
+            "it, at most net.core.wmem_max); without it tcp\n"
             "autotunes and udp takes the maximum",
 };
 const struct ipcb_option ipcb_opt_rcvbuf = {
     .name = "rcvbuf", .metavar = "SIZE", .type = IPCB_OPT_SIZE, .max = INT_MAX / 2,
     IPCB_OPT_INTO(rcvbuf_bytes),
-    .help = "tcp, udp: SO_RCVBUF of each socket, as --sndbuf\n"
+    .help = "SO_RCVBUF of each socket, as --sndbuf\n"
             "(net.core.rmem_max)",
 };
 

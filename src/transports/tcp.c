@@ -34,11 +34,11 @@ static const char *congestion;   /* --congestion NAME, NULL: the system's defaul
 static const struct ipcb_option nodelay_opt = {
     .name = "nodelay", .metavar = "on|off", .type = IPCB_OPT_CHOICE, .choices = "on,off",
     .def = "on", IPCB_OPT_INTO(nodelay_off),
-    .help = "tcp: TCP_NODELAY on both ends (off: Nagle's\nalgorithm batches small writes)",
+    .help = "TCP_NODELAY on both ends (off: Nagle's\nalgorithm batches small writes)",
 };
 static const struct ipcb_option congestion_opt = {
     .name = "congestion", .metavar = "NAME", .type = IPCB_OPT_TEXT, IPCB_OPT_INTO(congestion),
-    .help = "tcp: congestion control of both ends (TCP_CONGESTION:\ncubic, bbr, reno ...; "
+    .help = "congestion control of both ends (TCP_CONGESTION:\ncubic, bbr, reno ...; "
             "without it\nnet.ipv4.tcp_congestion_control)",
 };
 static const struct ipcb_option *const tcp_options[] = {&nodelay_opt, &congestion_opt,
