@@ -28,7 +28,7 @@ check(len(every) > 20 and "ring-slots" in every and "rate" in every,
 # options of other commands, or of what neither run below has
 compare_only = {"threshold", "fail-on-regression"}
 sync_only = {"primitive", "procs", "section-bytes"}
-sockets_only = {"nodelay", "congestion", "sndbuf", "rcvbuf"}    # tcp's, udp's: neither run has them
+sockets_only = {"nodelay", "congestion", "sndbuf", "rcvbuf", "rcvlowat"}    # tcp's, udp's: neither run has them
 run_only = {"transport", "wait", "size", "verify", "ring-slots", "notify",
             "file-dir", "msync", "stages", "producers", "rate", "max-memory",
             "zc-chunks", "subscribers", "slow-subscriber", "clients", "workers", "work",

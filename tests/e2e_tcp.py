@@ -3,7 +3,9 @@
 tcp socket of the run takes (meta.json says so, beside the system's
 default), and one the kernel lacks is a skipped row saying which it has;
 --nodelay on|off and --sndbuf/--rcvbuf run ok with every message counted,
-the buffers as meta.json reports them; a bad value is one line and exit 2,
+the buffers as meta.json reports them; --rcvlowat batches a stream's
+wake-ups (the consumer switches far fewer times than it gets messages) and
+leaves a ping-pong running; a bad value is one line and exit 2,
 an option of tcp without tcp too; nothing is left behind."""
 import json
 import os
@@ -83,6 +85,25 @@ check(len(rows) == 1 and rows[0]["status"].startswith("skipped: --congestion nos
       "an unavailable congestion control is a skipped row naming the available ones (%r)"
       % [x["status"] for x in rows])
 
+# --rcvlowat: the stream's consumer wakes once 64 KiB wait, at most once in
+# 16 messages of 4 KiB; a ping-pong, whose sides wait for one message,
+# still runs (the mark is capped at the message's size there, or it would
+# wait for bytes that never come)
+out = os.path.join(tmp, "lowat")
+r = run("-t", "tcp", "-s", "4k", "-n", "4000", "--rcvlowat", "64k", "--cpu", "0,1", "-q",
+        "-o", out)
+rows = {x["pattern"]: x for x in rows_of(out)} if r.returncode == 0 else {}
+check(set(rows) == {"pingpong", "stream"} and
+      all(x["status"] == "ok" and x["messages"] == "4000" for x in rows.values()),
+      "--rcvlowat 64k: pingpong and stream ok, 4000 messages each (%s, %r)"
+      % (r.stderr.strip(), {k: x["status"] for k, x in rows.items()}))
+if "stream" in rows:
+    switches = int(rows["stream"]["consumer_ctx_switches"])
+    check(switches < 4000 // 8,
+          "--rcvlowat 64k: the stream's consumer switched %d times for 4000 messages" % switches)
+    opts = meta_of(out)["plan"].get("options", {})
+    check(opts.get("rcvlowat") == "64k", "plan.options records --rcvlowat (%r)" % opts)
+
 # udp takes the buffer sizes too
 out = os.path.join(tmp, "udp")
 r = run("-t", "udp", "-p", "pingpong", "-s", "64", "-n", "500", "--rcvbuf", "128k", "-q",
@@ -94,7 +115,8 @@ check(len(rows) == 1 and rows[0]["status"].startswith("ok"),
 # bad values, and tcp's options without tcp: one line, exit 2
 for bad in (["-t", "tcp", "--nodelay", "maybe"], ["-t", "tcp", "--sndbuf", "lots"],
             ["-t", "tcp", "--congestion", ""], ["-t", "pipe", "--nodelay", "off"],
-            ["-t", "pipe", "--rcvbuf", "64k"]):
+            ["-t", "pipe", "--rcvbuf", "64k"], ["-t", "tcp", "--rcvlowat", "0"],
+            ["-t", "udp", "--rcvlowat", "4k"]):
     r = run(*bad, "-n", "10", "-o", os.path.join(tmp, "bad"))
     check(r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1,
           "%s: one line and exit 2 (%d: %r)" % (" ".join(bad), r.returncode, r.stderr))

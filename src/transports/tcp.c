@@ -7,6 +7,7 @@
  * on the listening socket and the producer's before they connect, so the
  * accepted socket inherits them and the window scale fits the buffers. */
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@ struct tcp_chan {
 
 static int nodelay_off;          /* --nodelay: 0 on, 1 off */
 static const char *congestion;   /* --congestion NAME, NULL: the system's default */
+static uint64_t rcvlowat_bytes;  /* --rcvlowat SIZE, 0: the kernel's (1 byte) */
 
 static const struct ipcb_option nodelay_opt = {
     .name = "nodelay", .metavar = "on|off", .type = IPCB_OPT_CHOICE, .choices = "on,off",
@@ -41,8 +43,20 @@ static const struct ipcb_option congestion_opt = {
     .help = "congestion control of both ends (TCP_CONGESTION:\ncubic, bbr, reno ...; "
             "without it\nnet.ipv4.tcp_congestion_control)",
 };
+/* The consumer's wake-ups are paid on the producer's CPU: a receiver that
+ * keeps up sleeps after each message, and each send then wakes it. With a
+ * low-water mark the kernel wakes it only once that many bytes wait. */
+static const struct ipcb_option rcvlowat_opt = {
+    .name = "rcvlowat", .metavar = "SIZE", .type = IPCB_OPT_SIZE, .min = 1, .max = INT_MAX / 2,
+    IPCB_OPT_INTO(rcvlowat_bytes),
+    .help = "SO_RCVLOWAT of the consumer's socket: it wakes once\n"
+            "SIZE bytes wait, not at each message (a latency then\n"
+            "includes the wait for the batch); where a side answers,\n"
+            "at most the message's size",
+};
 static const struct ipcb_option *const tcp_options[] = {&nodelay_opt, &congestion_opt,
                                                         &ipcb_opt_sndbuf, &ipcb_opt_rcvbuf,
+                                                        &rcvlowat_opt,
                                                         NULL};
 
 /* --congestion on fd; one the kernel does not have (or lets no one use)
@@ -153,6 +167,16 @@ static int tcp_open(struct ipcb_chan *c, enum ipcb_side side)
         if (fd < 0)
             return fd;
         p->io.rfd = p->io.wfd = fd;
+        if (rcvlowat_bytes) {
+            /* a side that waits for an answer of one message would wait
+             * for bytes that never come past the message's size */
+            uint64_t mark = rcvlowat_bytes;
+            if ((c->use & IPCB_USE_ANSWERS) && mark > c->msg_max)
+                mark = c->msg_max ? c->msg_max : 1;
+            int v = (int)mark; /* at most INT_MAX / 2 */
+            if (setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &v, sizeof v) != 0)
+                return ipcb_chan_errno(c, "setsockopt SO_RCVLOWAT (--rcvlowat)");
+        }
     }
     int on = !nodelay_off;
     if (setsockopt(p->io.wfd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on) != 0)
