@@ -126,8 +126,9 @@ static void read_floor(json_t *object, struct ipcb_meta_floor *fl)
 /* every field "not recorded", as reader.h says each one is */
 static void not_recorded(struct ipcb_meta_fields *m)
 {
-    *m = (struct ipcb_meta_fields){.clock_read_ns = NAN, .clock_step_ns = NAN, .tsc_ghz = NAN, .duration_s = NAN,
-                                   .count = -1, .warmup = -1, .pairs = -1, .complete = -1};
+    *m = (struct ipcb_meta_fields){.clock_read_ns = NAN, .clock_step_ns = NAN, .tsc_ghz = NAN,
+                                   .duration_s = NAN, .count = -1, .warmup = -1, .pairs = -1,
+                                   .complete = -1};
     read_floor(NULL, &m->floor);
 }
 

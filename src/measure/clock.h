@@ -41,11 +41,12 @@ static inline uint64_t ipcb_now_ns(void)
 double ipcb_clock_read_cost_ns(void);
 
 /* The least the clock in use moves by, in its own units (TSC ticks, or ns)
- * and in ns: the greatest common divisor of the differences between reads
- * taken at uneven spacing. A VM's TSC may move in steps of many ticks (one
- * seen here moved by 26 ticks, 10 ns, at a time), so that every time it
- * gives is a multiple of the step and a p50 near it moves in steps. 0 and
- * NAN when the clock did not move over the reads (a coarse clock). */
+ * and in ns: over 4096 reads at uneven spacing, the largest divisor of the
+ * median move that nine moves in ten are a multiple of. A VM's TSC may move
+ * in steps of many ticks (one seen here moved by 26 ticks, 10 ns, at a
+ * time), so that every time it gives is a multiple of the step and a p50
+ * near it moves in steps. 0 and NAN when the clock did not move over the
+ * reads (a coarse clock). */
 uint64_t ipcb_clock_step_raw(void);
 /* the same for any clock: read gives its readings (for the tests) */
 uint64_t ipcb_clock_step_of(uint64_t (*read)(void));
